@@ -1,0 +1,23 @@
+// npm start: the whole system in one process on the embedded defaults —
+// PostgreSQL, migrations, the engine, every diagram deployed, all workers, and
+// the API with the modeler and the API docs.
+import { engineAddress, openKnex, openZeebe, runMain } from '../platform/runtime.ts';
+import { deployResources } from '../platform/deployment.ts';
+import { startWorkers } from '../workers/index.ts';
+import { buildApp } from '../api/app.ts';
+
+runMain('start', async (runtime) => {
+  const { config, logger } = runtime;
+  const started = Date.now();
+  const db = await openKnex(runtime, { migrate: true });
+  const zeebe = openZeebe(runtime, await engineAddress(runtime, db));
+  if (config.DEPLOY_ON_START) await deployResources(zeebe, logger);
+  const workers = startWorkers({ zeebe, db, logger });
+  runtime.onShutdown(workers.stop);
+  const app = await buildApp({ config, db, zeebe, logger });
+  runtime.onShutdown(() => app.close());
+  const url = await app.listen({ port: config.PORT, host: config.HOST });
+  logger.info({ url, ms: Date.now() - started }, 'shahrdari is ready');
+  process.stdout.write(`\nshahrdari is ready at ${url}  (health: ${url}/health, API docs: ${url}/docs)\n\n`);
+  return 'keep-running';
+});

@@ -1,0 +1,83 @@
+// Configuration is read once, at start-up, from the environment and checked
+// against one schema. Nothing else in the code reads process.env.
+import { Type, type Static } from '@sinclair/typebox';
+import { Ajv } from 'ajv';
+import path from 'node:path';
+
+// `expected` is what the error line tells an operator to write instead.
+const Port = (description: string, defaultValue: number) =>
+  Type.Integer({ minimum: 0, maximum: 65535, default: defaultValue, description, expected: 'a port number from 0 to 65535' });
+
+const Flag = (description: string, defaultValue: boolean) =>
+  Type.Boolean({ default: defaultValue, description, expected: 'true or false' });
+
+export const ConfigSchema = Type.Object({
+  PORT: Port('HTTP port of the API, the modeler and the pages', 3000),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'interface the HTTP server listens on', expected: 'a host name or IP address' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info', description: 'how much the logs say', expected: 'one of fatal, error, warn, info, debug, trace, silent' },
+  ),
+  DATA_DIR: Type.String({ minLength: 1, default: '.data', description: 'folder for embedded PostgreSQL data and uploads', expected: 'a folder path' }),
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL to use; unset starts embedded PostgreSQL under DATA_DIR', expected: 'a URL such as postgres://user:password@host:5432/shahrdari' }),
+  ),
+  ZEEBE_ADDRESS: Type.Optional(
+    Type.String({ pattern: '^[^\\s:]+:[0-9]+$', description: 'Zeebe gateway to use; unset starts the embedded engine', expected: 'host:port, such as zeebe.example.org:26500' }),
+  ),
+  ZEEBE_PORT: Port('gRPC port of the embedded engine (0 picks a free one)', 26500),
+  ZEEBE_SECURE_CONNECTION: Flag('use TLS to reach ZEEBE_ADDRESS', false),
+  ZEEBE_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: 'OAuth client id for the Zeebe gateway', expected: 'a non-empty string' })),
+  ZEEBE_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'OAuth client secret for the Zeebe gateway', expected: 'a non-empty string' })),
+  ZEEBE_AUTHORIZATION_SERVER_URL: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'OAuth token endpoint', expected: 'an http(s):// URL' }),
+  ),
+  ZEEBE_TOKEN_AUDIENCE: Type.Optional(Type.String({ minLength: 1, description: 'OAuth audience of the Zeebe gateway', expected: 'a non-empty string' })),
+  CAMUNDA_CLUSTER_ID: Type.Optional(Type.String({ minLength: 1, description: 'Camunda SaaS cluster id', expected: 'a non-empty string' })),
+  CAMUNDA_CLUSTER_REGION: Type.Optional(Type.String({ minLength: 1, description: 'Camunda SaaS region, e.g. bru-2', expected: 'a non-empty string' })),
+  DEPLOY_ON_START: Flag('deploy every diagram in processes/ when the system starts', true),
+});
+
+export type Config = Static<typeof ConfigSchema> & {
+  /** DATA_DIR resolved against the working directory. */
+  dataDir: string;
+};
+
+export class ConfigError extends Error {}
+
+const ajv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: false });
+ajv.addKeyword('expected');
+const validate = ajv.compile(ConfigSchema);
+
+/**
+ * Reads the configuration from an environment. Empty strings count as unset,
+ * so `FOO= npm start` behaves like leaving FOO out.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.keys(ConfigSchema.properties);
+  const input: Record<string, unknown> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  if (!validate(input)) {
+    const error = validate.errors![0]!;
+    const variable = error.instancePath.replace(/^\//, '') || String(error.params?.missingProperty ?? '');
+    const property = (ConfigSchema.properties as Record<string, { expected?: string }>)[variable];
+    throw new ConfigError(
+      `invalid configuration: ${variable}=${JSON.stringify(env[variable])} is not ${property?.expected ?? error.message}`,
+    );
+  }
+  const config = input as Static<typeof ConfigSchema>;
+  return { ...config, dataDir: path.resolve(config.DATA_DIR) };
+}
+
+/** The variables and their descriptions, for the README table and `--help`. */
+export function describeConfig(): { name: string; description: string; expected: string; default?: unknown }[] {
+  return Object.entries(ConfigSchema.properties).map(([name, schema]) => {
+    const { description = '', expected = '', default: defaultValue } = schema as {
+      description?: string; expected?: string; default?: unknown;
+    };
+    return { name, description, expected, default: defaultValue };
+  });
+}

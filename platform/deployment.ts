@@ -1,0 +1,53 @@
+// Deploys every resource in processes/ (diagrams, decisions, forms) to the
+// engine. An unchanged resource keeps its version, so deploying on every start
+// is cheap and safe.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ZBClient } from 'zeebe-node';
+import type { Logger } from './logger.ts';
+
+export const processesDirectory = fileURLToPath(new URL('../processes', import.meta.url));
+
+type ResourceKind = 'process' | 'decision' | 'form';
+const kindByExtension: Record<string, ResourceKind> = { '.bpmn': 'process', '.dmn': 'decision', '.form': 'form' };
+
+export interface Resource { kind: ResourceKind; name: string; file: string }
+
+/** The deployable files under `directory`, shared called processes and forms included; scaffolding tools excluded. */
+export function listResources(directory = processesDirectory): Resource[] {
+  const found: Resource[] = [];
+  const walk = (folder: string) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const file = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'tools' && entry.name !== 'node_modules') walk(file);
+        continue;
+      }
+      const kind = kindByExtension[path.extname(entry.name)];
+      if (kind) found.push({ kind, name: path.relative(directory, file), file });
+    }
+  };
+  if (fs.existsSync(directory)) walk(directory);
+  // Forms and decisions first: a process may reference them.
+  const order: ResourceKind[] = ['form', 'decision', 'process'];
+  return found.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.name.localeCompare(b.name));
+}
+
+export async function deployResources(zeebe: ZBClient, logger: Logger, directory = processesDirectory): Promise<number> {
+  const resources = listResources(directory);
+  const started = Date.now();
+  for (const resource of resources) {
+    const content = fs.readFileSync(resource.file);
+    const name = path.basename(resource.file);
+    try {
+      if (resource.kind === 'process') await zeebe.deployResource({ name, process: content });
+      else if (resource.kind === 'decision') await zeebe.deployResource({ name, decision: content });
+      else await zeebe.deployResource({ name, form: content });
+    } catch (error) {
+      throw new Error(`deploying ${resource.name} failed: ${(error as Error).message}`);
+    }
+  }
+  logger.info({ resources: resources.length, ms: Date.now() - started }, 'deployed processes, decisions and forms');
+  return resources.length;
+}

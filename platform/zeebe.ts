@@ -1,0 +1,70 @@
+// The one place that constructs a Zeebe client. Everything else receives it.
+import { ZBClient, type ZBClientOptions } from 'zeebe-node';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+
+export type { ZBClient };
+
+/** zeebe-node hands its logger JSON strings; pass them on to pino at the same level. */
+function zeebeLogger(logger: Logger): NonNullable<ZBClientOptions['stdout']> {
+  const forward = (level: 'debug' | 'info' | 'error') => (message: string) => {
+    try {
+      const parsed = JSON.parse(message) as { message?: string };
+      logger[level]({ zeebe: parsed }, parsed.message ?? 'zeebe-node');
+    } catch {
+      logger[level](message);
+    }
+  };
+  return { debug: forward('debug'), info: forward('info'), error: forward('error') };
+}
+
+/**
+ * Creates a client for `address` (host:port). With ZEEBE_ADDRESS set, the
+ * TLS and OAuth / Camunda SaaS settings of the configuration apply; the
+ * embedded engine is plaintext on loopback.
+ */
+export function createZeebeClient(config: Config, address: string, logger: Logger): ZBClient {
+  const options: ZBClientOptions = {
+    stdout: zeebeLogger(logger.child({ component: 'zeebe-client' })),
+    loglevel: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'INFO',
+    useTLS: false,
+  };
+  if (config.ZEEBE_ADDRESS) {
+    options.useTLS = config.ZEEBE_SECURE_CONNECTION;
+    if (config.CAMUNDA_CLUSTER_ID && config.ZEEBE_CLIENT_ID && config.ZEEBE_CLIENT_SECRET) {
+      options.camundaCloud = {
+        clusterId: config.CAMUNDA_CLUSTER_ID,
+        clusterRegion: config.CAMUNDA_CLUSTER_REGION,
+        clientId: config.ZEEBE_CLIENT_ID,
+        clientSecret: config.ZEEBE_CLIENT_SECRET,
+      };
+    } else if (config.ZEEBE_CLIENT_ID && config.ZEEBE_CLIENT_SECRET && config.ZEEBE_AUTHORIZATION_SERVER_URL) {
+      options.oAuth = {
+        url: config.ZEEBE_AUTHORIZATION_SERVER_URL,
+        audience: config.ZEEBE_TOKEN_AUDIENCE ?? address.split(':')[0]!,
+        clientId: config.ZEEBE_CLIENT_ID,
+        clientSecret: config.ZEEBE_CLIENT_SECRET,
+        cacheOnDisk: false,
+      };
+    }
+  }
+  return new ZBClient(address, options);
+}
+
+/** Engine status for /health: the gateway answers Topology within `timeoutMs`. */
+export async function engineStatus(zeebe: ZBClient, timeoutMs = 2000): Promise<{ ok: boolean; brokers?: number; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const topology = await Promise.race([
+      zeebe.topology(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { ok: true, brokers: topology.brokers.length };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,34 @@
+// The one place that binds job types to their handlers. Each family lives in
+// workers/<family>/ and exports a function that registers its job types.
+import type { Knex } from 'knex';
+import type { ZBClient } from 'zeebe-node';
+import type { Logger } from '../platform/logger.ts';
+
+export interface WorkerDependencies {
+  zeebe: ZBClient;
+  db: Knex;
+  logger: Logger;
+}
+
+export interface RunningWorkers {
+  /** Job types with a handler, for the consistency checks and the modeler's templates. */
+  jobTypes: string[];
+  stop(): Promise<void>;
+}
+
+type WorkerFamily = (deps: WorkerDependencies) => { jobTypes: string[]; close(): Promise<void> };
+
+/** Worker families, added as they are written (issue 5). */
+const families: WorkerFamily[] = [];
+
+export function startWorkers(deps: WorkerDependencies): RunningWorkers {
+  const started = families.map((family) => family(deps));
+  const jobTypes = started.flatMap((family) => family.jobTypes);
+  deps.logger.info({ jobTypes }, 'workers started');
+  return {
+    jobTypes,
+    stop: async () => {
+      await Promise.all(started.map((family) => family.close()));
+    },
+  };
+}
