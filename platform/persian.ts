@@ -1,0 +1,69 @@
+// Persian text as citizens type it and as we show it: digits in any of three
+// scripts are accepted, Arabic letter forms are folded to Persian ones, and
+// dates are shown on the Persian (Jalali) calendar in Tehran time.
+
+const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
+const ARABIC_INDIC_DIGITS = '٠١٢٣٤٥٦٧٨٩';
+
+/** Persian and Arabic-Indic digits to ASCII; Arabic ي/ى/ك to Persian ی/ک. ZWNJ is kept. */
+export function normaliseInput(text: string): string {
+  let out = '';
+  for (const char of text) {
+    const persian = PERSIAN_DIGITS.indexOf(char);
+    const arabic = ARABIC_INDIC_DIGITS.indexOf(char);
+    if (persian >= 0) out += String(persian);
+    else if (arabic >= 0) out += String(arabic);
+    else if (char === '\u064A' || char === '\u0649') out += '\u06CC';
+    else if (char === '\u0643') out += '\u06A9';
+    else out += char;
+  }
+  return out;
+}
+
+/** A key for searching by name: normalised, without ZWNJ and tatweel, collapsed spaces. */
+export function searchKey(text: string): string {
+  return normaliseInput(text).replace(/[\u200C\u0640]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** Every string inside a JSON value normalised (request bodies, query strings). */
+export function normaliseDeep<T>(value: T): T {
+  if (typeof value === 'string') return normaliseInput(value) as T;
+  if (Array.isArray(value)) return value.map((item) => normaliseDeep(item)) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normaliseDeep(item)])) as T;
+  }
+  return value;
+}
+
+/** ASCII digits in a string shown as Persian digits. */
+export function persianDigits(text: string | number): string {
+  return String(text).replace(/[0-9]/g, (digit) => PERSIAN_DIGITS[Number(digit)]!);
+}
+
+export const IRAN_TIME_ZONE = 'Asia/Tehran';
+
+const dateFormat = new Intl.DateTimeFormat('fa-IR-u-ca-persian', {
+  timeZone: IRAN_TIME_ZONE, year: 'numeric', month: 'long', day: 'numeric',
+});
+const dateTimeFormat = new Intl.DateTimeFormat('fa-IR-u-ca-persian', {
+  timeZone: IRAN_TIME_ZONE, year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
+});
+
+/** For example «۸ آذر ۱۴۰۵». */
+export function jalaliDate(date: Date): string {
+  return dateFormat.format(date);
+}
+
+/** For example «۸ آذر ۱۴۰۵، ساعت ۱۴:۳۰». */
+export function jalaliDateTime(date: Date): string {
+  return dateTimeFormat.format(date);
+}
+
+/** The Jalali calendar date in Tehran as numbers, for holiday tables and certificate numbers. */
+export function jalaliParts(date: Date): { year: number; month: number; day: number } {
+  const parts = new Intl.DateTimeFormat('en-US-u-ca-persian', {
+    timeZone: IRAN_TIME_ZONE, year: 'numeric', month: 'numeric', day: 'numeric',
+  }).formatToParts(date);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)!.value.replace(/\D/g, ''));
+  return { year: part('year'), month: part('month'), day: part('day') };
+}
