@@ -1,0 +1,46 @@
+// The embedded workflow engine: a Zeebe gateway (gRPC) in front of a lean
+// token executor whose state is durable in PostgreSQL. See engine/README.md.
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Knex } from 'knex';
+import { gatewayHandlers } from './grpc/gateway.ts';
+import { listen } from './grpc/server.ts';
+import { Engine } from './runtime/engine.ts';
+import { acquireEngineLock } from './store/lock.ts';
+
+export interface EngineOptions { db: Knex; host?: string; port: number /* 0 = pick a free port */; logger: import('pino').Logger }
+export interface RunningEngine { host: string; port: number; address: string /* "host:port" */; stop(): Promise<void> }
+
+export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
+  const host = options.host ?? '127.0.0.1';
+  const logger = options.logger;
+  const unlock = await acquireEngineLock(options.db);
+  const engine = new Engine(options.db, logger);
+  try {
+    await engine.load();
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+  let bound = { host, port: options.port };
+  const { server, port } = await listen(gatewayHandlers(engine, () => bound) as UntypedServiceImplementation, host, options.port);
+  bound = { host, port };
+  logger.info({ host, port }, 'engine gateway listening');
+  let stopped: Promise<void> | null = null;
+  return {
+    host,
+    port,
+    address: `${host}:${port}`,
+    stop() {
+      stopped ??= (async () => {
+        await new Promise<void>((resolve) => {
+          // Long polls would keep a graceful shutdown waiting for up to their timeout.
+          const force = setTimeout(() => { server.forceShutdown(); resolve(); }, 1_000);
+          server.tryShutdown(() => { clearTimeout(force); resolve(); });
+        });
+        await engine.stop();
+        await unlock();
+      })();
+      return stopped;
+    },
+  };
+}

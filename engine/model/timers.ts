@@ -1,0 +1,58 @@
+// ISO 8601 timer values as Zeebe reads them: timeDate (a date-time),
+// timeDuration (a duration from now) and timeCycle (R[n]/[start/]duration).
+import { DateTime, Duration } from 'luxon';
+
+export interface TimerSchedule {
+  dueAt: number;
+  /** Repetitions still to come after this one (-1 = unbounded); cycles only. */
+  repetitions?: number;
+  interval?: string;
+}
+
+function durationMs(text: string): number | string {
+  const duration = Duration.fromISO(text);
+  if (!duration.isValid) return `'${text}' is not an ISO 8601 duration`;
+  return duration.toMillis();
+}
+
+/** Schedule of a timer value, or a reason it is invalid. */
+export function timerSchedule(type: 'timeDate' | 'timeDuration' | 'timeCycle', value: string, now = Date.now()): TimerSchedule | string {
+  const text = value.trim();
+  if (type === 'timeDate') {
+    const date = DateTime.fromISO(text, { setZone: true });
+    if (!date.isValid) return `'${text}' is not an ISO 8601 date-time`;
+    return { dueAt: date.toMillis() };
+  }
+  if (type === 'timeDuration') {
+    const ms = durationMs(text);
+    return typeof ms === 'string' ? ms : { dueAt: now + ms };
+  }
+  const parts = text.split('/');
+  const repeat = /^R(\d*)$/.exec(parts[0] ?? '');
+  if (!repeat || parts.length < 2 || parts.length > 3) {
+    return `'${text}' is not an ISO 8601 repeating interval (R[n]/[start/]duration); cron cycles are not supported`;
+  }
+  const count = repeat[1] === '' ? -1 : Number(repeat[1]);
+  const interval = parts[parts.length - 1]!;
+  const ms = durationMs(interval);
+  if (typeof ms === 'string') return ms;
+  if (ms <= 0) return `cycle interval '${interval}' must be positive`;
+  let first = now + ms;
+  if (parts.length === 3) {
+    const start = DateTime.fromISO(parts[1]!, { setZone: true });
+    if (!start.isValid) return `'${parts[1]}' is not an ISO 8601 date-time`;
+    first = start.toMillis();
+  }
+  if (count === 0) return `cycle '${text}' never fires`;
+  return { dueAt: first, repetitions: count === -1 ? -1 : count - 1, interval };
+}
+
+/** Validation of a static (non-expression) timer value: undefined when fine. */
+export function parseTimerLiteral(type: 'timeDate' | 'timeDuration' | 'timeCycle', value: string): string | undefined {
+  const result = timerSchedule(type, value);
+  return typeof result === 'string' ? result : undefined;
+}
+
+export function nextCycle(dueAt: number, interval: string): number {
+  return dueAt + Duration.fromISO(interval).toMillis();
+}
