@@ -16,7 +16,7 @@ t.test('fail with retries, back-off, no retries -> incident, update retries + re
   t.same(await activate(client, 'flaky-call', 5, -1), [], 'backing off');
   [job] = await activate(client, 'flaky-call', 5, 3_000);
   t.equal(job!.retries, 2, 'after the back-off it is activatable again');
-  await client.failJob({ jobKey: job!.key, retries: 0, errorMessage: 'gave up' });
+  await client.failJob({ jobKey: job!.key, retries: 0, errorMessage: 'gave up', retryBackOff: 0 });
   const [incident] = await incidents(instance.processInstanceKey);
   t.equal(incident.error_type, 'JOB_NO_RETRIES');
   t.equal(incident.data.errorMessage, 'gave up');
