@@ -70,10 +70,10 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
 }
 
 /** Activates jobs of a type once, without a worker. */
-export async function activate(client: ZBClient, type: string, max = 10, requestTimeout = 2_000, fetchVariable: string[] = []) {
+export async function activate(client: ZBClient, type: string, max = 10, requestTimeout = 2_000, fetchVariable: string[] = [], jobTimeout = 60_000) {
   return new Promise<Array<Record<string, any>>>((resolve, reject) => {
     const jobs: Array<Record<string, any>> = [];
-    const stream = (client as any).grpc.activateJobsStream({ type, worker: 'test', timeout: 60_000, maxJobsToActivate: max, requestTimeout, fetchVariable, tenantIds: [] });
+    const stream = (client as any).grpc.activateJobsStream({ type, worker: 'test', timeout: jobTimeout, maxJobsToActivate: max, requestTimeout, fetchVariable, tenantIds: [] });
     Promise.resolve(stream).then((s: any) => {
       s.on('data', (response: any) => jobs.push(...response.jobs.map((j: any) => ({ ...j, variables: JSON.parse(j.variables), customHeaders: JSON.parse(j.customHeaders) }))));
       s.on('end', () => resolve(jobs));
