@@ -1,10 +1,17 @@
 // One embedded PostgreSQL cluster per test run: tap's `before` script starts it
 // and migrates a template database; each test file clones the template.
+//
+// Runs may overlap (two engineers, or CI beside a developer), so each run has
+// its own folder, named after the tap process that spawned both the `before`
+// script and every test file: their shared parent pid.
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const testDataDir = fileURLToPath(new URL('../../.data/test', import.meta.url));
-const clusterFile = `${testDataDir}/cluster.json`;
+const runId = Number(process.env.SHAHRDARI_TEST_RUN ?? process.ppid);
+export const runDir = path.join(testDataDir, `run-${runId}`);
+const clusterFile = path.join(runDir, 'cluster.json');
 
 export interface TestCluster {
   /** Data folder of the cluster, for stopping it. */
@@ -16,17 +23,29 @@ export interface TestCluster {
 }
 
 export function writeCluster(cluster: TestCluster): void {
-  fs.mkdirSync(testDataDir, { recursive: true });
+  fs.mkdirSync(runDir, { recursive: true });
   fs.writeFileSync(clusterFile, JSON.stringify(cluster));
 }
 
 export function readCluster(): TestCluster {
   if (!fs.existsSync(clusterFile)) {
-    throw new Error('no test PostgreSQL cluster: run the tests with `npm test` (or `npx tap`), which starts it');
+    throw new Error('no test PostgreSQL cluster for this run: run the tests with `npm test` (or `npx tap`), which starts it');
   }
   return JSON.parse(fs.readFileSync(clusterFile, 'utf8')) as TestCluster;
 }
 
-export function forgetCluster(): void {
-  fs.rmSync(clusterFile, { force: true });
+/** Folders of earlier runs whose tap process is gone (killed runs leave them). */
+export function abandonedRuns(): string[] {
+  if (!fs.existsSync(testDataDir)) return [];
+  return fs.readdirSync(testDataDir)
+    .filter((name) => /^run-\d+$/.test(name))
+    .filter((name) => {
+      try {
+        process.kill(Number(name.slice(4)), 0);
+        return false;
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code !== 'EPERM';
+      }
+    })
+    .map((name) => path.join(testDataDir, name));
 }

@@ -4,20 +4,17 @@ import path from 'node:path';
 import pino from 'pino';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../../platform/embedded-postgres.ts';
 import { createKnex, migrateToLatest } from '../../platform/database.ts';
-import { readCluster, testDataDir, writeCluster } from '../helpers/cluster.ts';
+import { abandonedRuns, runDir, writeCluster } from '../helpers/cluster.ts';
 
 const logger = pino({ level: 'warn' });
-const dataDir = path.join(testDataDir, 'postgres');
 
-// A run that was killed leaves its cluster behind: stop it and start clean.
-try {
-  readCluster();
-  await stopEmbeddedPostgres(dataDir).catch(() => undefined);
-} catch {
-  // no previous cluster
+// A killed run leaves its cluster running: stop it and free the disk.
+for (const folder of abandonedRuns()) {
+  await stopEmbeddedPostgres(path.join(folder, 'postgres')).catch(() => undefined);
+  fs.rmSync(folder, { recursive: true, force: true });
 }
-fs.rmSync(testDataDir, { recursive: true, force: true });
 
+const dataDir = path.join(runDir, 'postgres');
 const template = 'shahrdari_template';
 // Durability of the test cluster against power loss is not under test; a
 // process crash still loses nothing with fsync off.
@@ -30,8 +27,11 @@ const server = await startEmbeddedPostgres({
 const db = createKnex(server.url);
 try {
   await migrateToLatest(db);
-} finally {
+} catch (error) {
   await db.destroy();
+  await server.stop();
+  throw error;
 }
+await db.destroy();
 const adminUrl = server.url.replace(/\/[^/]+$/, '/postgres');
 writeCluster({ dataDir, adminUrl, template });

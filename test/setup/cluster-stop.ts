@@ -1,9 +1,8 @@
 // tap `after`: stop the test run's PostgreSQL cluster and remove its data.
 import fs from 'node:fs';
 import { stopEmbeddedPostgres } from '../../platform/embedded-postgres.ts';
-import { forgetCluster, readCluster, testDataDir } from '../helpers/cluster.ts';
+import { readCluster, runDir } from '../helpers/cluster.ts';
 
 const cluster = readCluster();
 await stopEmbeddedPostgres(cluster.dataDir);
-forgetCluster();
-fs.rmSync(testDataDir, { recursive: true, force: true });
+fs.rmSync(runDir, { recursive: true, force: true });
