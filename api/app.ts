@@ -27,5 +27,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(swagger);
   await app.register(context, deps);
   await app.register(healthRoutes);
+  await app.register(import('../modeler/server.ts'));
   return app;
 }

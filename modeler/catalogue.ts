@@ -1,0 +1,91 @@
+// The processes an analyst can open: every diagram in processes/ (services and
+// shared called processes) and every process saved from the modeler, named
+// in Persian from the catalogue when it has an entry, else from the diagram.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { processesDirectory } from '../platform/deployment.ts';
+
+export interface DiagramFile { id: string; file: string; shared: boolean }
+
+export interface ProcessEntry {
+  id: string;
+  /** Persian name shown in the list. */
+  name: string;
+  shared: boolean;
+  /** Whether a diagram file for it exists in processes/. */
+  inRepository: boolean;
+}
+
+/** processes/<id>.bpmn and processes/shared/<id>.bpmn; the file name is the process id. */
+export function listDiagramFiles(directory = processesDirectory): DiagramFile[] {
+  const found: DiagramFile[] = [];
+  for (const [folder, shared] of [[directory, false], [path.join(directory, 'shared'), true]] as const) {
+    if (!fs.existsSync(folder)) continue;
+    for (const name of fs.readdirSync(folder)) {
+      if (name.endsWith('.bpmn')) found.push({ id: name.slice(0, -'.bpmn'.length), file: path.join(folder, name), shared });
+    }
+  }
+  return found.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export function findDiagramFile(id: string, directory = processesDirectory): DiagramFile | undefined {
+  return listDiagramFiles(directory).find((diagram) => diagram.id === id);
+}
+
+/** The `name` of the diagram's process element, read without a full parse: the list shows 54+ of them. */
+export function diagramProcessName(xml: string, id: string): string | undefined {
+  const processTag = new RegExp(`<(?:\\w+:)?process\\b[^>]*\\bid="${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>`).exec(xml)?.[0];
+  const name = processTag && /\bname="([^"]*)"/.exec(processTag)?.[1];
+  return name ? decodeXmlText(name) : undefined;
+}
+
+function decodeXmlText(text: string): string {
+  return text.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+type CatalogueRecord = Record<string, unknown>;
+
+/**
+ * Persian service names by id from processes/catalogue/, whatever shape of
+ * list the catalogue module exports (an array of services, or a record keyed
+ * by id). The catalogue is another part's work and may be missing: then the
+ * diagrams' own names are used.
+ */
+export async function catalogueNames(directory = processesDirectory): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const candidates = ['index.ts', 'catalogue.ts', 'services.ts'].map((file) => path.join(directory, 'catalogue', file));
+  const module = candidates.find((file) => fs.existsSync(file));
+  if (!module) return names;
+  let exported: Record<string, unknown>;
+  try {
+    exported = await import(pathToFileURL(module).href) as Record<string, unknown>;
+  } catch {
+    return names;
+  }
+  for (const value of Object.values(exported)) {
+    const entries = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.entries(value).map(([key, entry]) => (
+      entry && typeof entry === 'object' ? { id: key, ...entry as CatalogueRecord } : null
+    )) : [];
+    for (const entry of entries as Array<CatalogueRecord | null>) {
+      const id = entry?.id ?? entry?.slug;
+      const name = entry?.name_fa ?? entry?.nameFa ?? entry?.titleFa ?? entry?.title_fa ?? entry?.name ?? entry?.title;
+      if (typeof id === 'string' && typeof name === 'string' && !names.has(id)) names.set(id, name);
+    }
+  }
+  return names;
+}
+
+/** Diagram files and saved processes, merged by id, sorted by id. */
+export async function listProcesses(savedIds: Iterable<string>, directory = processesDirectory): Promise<ProcessEntry[]> {
+  const names = await catalogueNames(directory);
+  const entries = new Map<string, ProcessEntry>();
+  for (const diagram of listDiagramFiles(directory)) {
+    const name = names.get(diagram.id) ?? diagramProcessName(fs.readFileSync(diagram.file, 'utf8'), diagram.id) ?? diagram.id;
+    entries.set(diagram.id, { id: diagram.id, name, shared: diagram.shared, inRepository: true });
+  }
+  for (const id of savedIds) {
+    if (!entries.has(id)) entries.set(id, { id, name: names.get(id) ?? id, shared: false, inRepository: false });
+  }
+  return [...entries.values()].sort((a, b) => a.id.localeCompare(b.id));
+}

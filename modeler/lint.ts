@@ -1,0 +1,77 @@
+// Server-side linting of a diagram with the same bpmnlint configuration the
+// tests and the modeler's canvas use: processes/.bpmnlintrc when the processes
+// work has written it, else the recommended rules plus Camunda 8 compatibility.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { BpmnModdle } from 'bpmn-moddle';
+import { processesDirectory } from '../platform/deployment.ts';
+
+const require = createRequire(import.meta.url);
+const zeebeSchema = require('zeebe-bpmn-moddle/resources/zeebe.json') as Record<string, unknown>;
+
+export interface LintConfig { extends?: string | string[]; rules?: Record<string, unknown>; [key: string]: unknown }
+
+/** Camunda 8 version the diagrams target when no project configuration says otherwise. */
+export const defaultLintConfig: LintConfig = {
+  extends: ['bpmnlint:recommended', 'plugin:camunda-compat/camunda-cloud-8-6'],
+};
+
+export interface LintIssue {
+  rule: string;
+  /** Element the report is about; the process or definitions for document-wide reports. */
+  elementId: string;
+  message: string;
+  category: 'error' | 'warn' | 'info' | 'rule-error';
+}
+
+export function lintConfigFile(directory = processesDirectory): string {
+  return path.join(directory, '.bpmnlintrc');
+}
+
+export function readLintConfig(directory = processesDirectory): LintConfig {
+  const file = lintConfigFile(directory);
+  if (!fs.existsSync(file)) return defaultLintConfig;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as LintConfig;
+}
+
+interface BpmnlintReport { id?: string; message: string; category: LintIssue['category'] }
+interface BpmnlintLinter { lint(root: unknown, config: LintConfig): Promise<Record<string, BpmnlintReport[]>> }
+type LinterConstructor = new (options: { resolver: unknown }) => BpmnlintLinter;
+type ResolverConstructor = new (options: { require: NodeJS.Require }) => unknown;
+
+/**
+ * Rules and plugins are resolved from processes/, so a project plugin living
+ * there (or installed at the repository root) is found the way the bpmnlint
+ * CLI run from that folder would find it.
+ */
+function createLinter(directory: string): BpmnlintLinter {
+  const Linter = require('bpmnlint/lib/linter') as LinterConstructor;
+  const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as ResolverConstructor;
+  const scoped = createRequire(path.join(directory, '__placeholder__.js'));
+  return new Linter({ resolver: new NodeResolver({ require: scoped }) });
+}
+
+const moddle = new BpmnModdle({ zeebe: zeebeSchema });
+
+/** Lints `xml`; an unreadable document is one error report, not an exception. */
+export async function lintDiagram(xml: string, directory = processesDirectory): Promise<LintIssue[]> {
+  let rootElement: unknown;
+  try {
+    ({ rootElement } = await moddle.fromXML(xml, 'bpmn:Definitions'));
+  } catch (error) {
+    return [{ rule: 'parse', elementId: '', message: (error as Error).message, category: 'error' }];
+  }
+  const results = await createLinter(directory).lint(rootElement, readLintConfig(directory));
+  return Object.entries(results).flatMap(([rule, reports]) => reports.map((report) => ({
+    rule,
+    elementId: report.id ?? '',
+    message: report.message,
+    category: report.category,
+  })));
+}
+
+/** Reports that block a deployment: errors, and rules that could not run. */
+export function blockingIssues(issues: LintIssue[]): LintIssue[] {
+  return issues.filter((issue) => issue.category === 'error' || issue.category === 'rule-error');
+}

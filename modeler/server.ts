@@ -1,0 +1,261 @@
+// The web modeler's HTTP side: the built front end at /modeler and the
+// process routes under /api/processes. Registered from api/app.ts; reads the
+// database and the Zeebe client the context plugin decorates the app with.
+import fs from 'node:fs';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { BpmnModdle } from 'bpmn-moddle';
+import { createRequire } from 'node:module';
+import { editorOf } from './access.ts';
+import { ensureBundle } from './build.ts';
+import { findDiagramFile, listProcesses } from './catalogue.ts';
+import { loadElementTemplates } from './element-templates.ts';
+import { blockingIssues, lintDiagram } from './lint.ts';
+import { findVersion, listVersions, recordDeployment, saveVersion, savedProcesses } from './versions.ts';
+
+const require = createRequire(import.meta.url);
+const zeebeSchema = require('zeebe-bpmn-moddle/resources/zeebe.json') as Record<string, unknown>;
+const moddle = new BpmnModdle({ zeebe: zeebeSchema });
+
+const ProcessId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 100 } as const;
+const Params = { type: 'object', required: ['id'], properties: { id: ProcessId } } as const;
+const Problem = { type: 'object', required: ['message'], properties: { message: { type: 'string' } } } as const;
+
+const LintIssue = {
+  type: 'object',
+  required: ['rule', 'elementId', 'message', 'category'],
+  properties: {
+    rule: { type: 'string' },
+    elementId: { type: 'string' },
+    message: { type: 'string' },
+    category: { type: 'string', enum: ['error', 'warn', 'info', 'rule-error'] },
+  },
+} as const;
+
+const VersionSummary = {
+  type: 'object',
+  required: ['version', 'author', 'savedAt'],
+  properties: {
+    version: { type: 'integer' },
+    author: { type: 'string' },
+    comment: { type: ['string', 'null'] },
+    savedAt: { type: 'string', format: 'date-time' },
+    deployedAt: { type: ['string', 'null'], format: 'date-time' },
+    deployedBy: { type: ['string', 'null'] },
+    processDefinitionKey: { type: ['string', 'null'] },
+    engineVersion: { type: ['integer', 'null'] },
+  },
+} as const;
+
+const Diagram = {
+  type: 'object',
+  required: ['id', 'xml', 'source'],
+  properties: {
+    id: { type: 'string' },
+    xml: { type: 'string' },
+    /** Where the XML came from: a saved version, or the diagram file in processes/. */
+    source: { type: 'string', enum: ['saved', 'repository'] },
+    version: { ...VersionSummary, type: ['object', 'null'] },
+  },
+} as const;
+
+function forbidden(reply: FastifyReply) {
+  return reply.code(403).send({ message: 'only process analysts may save or deploy diagrams' });
+}
+
+/** The ids of the processes a document defines, or the parse error. */
+async function definedProcessIds(xml: string): Promise<string[] | Error> {
+  try {
+    const { rootElement } = await moddle.fromXML(xml, 'bpmn:Definitions');
+    const roots = (rootElement.rootElements ?? []) as Array<{ $type: string; id: string }>;
+    return roots.filter((root) => root.$type === 'bpmn:Process').map((root) => root.id);
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+export interface ModelerOptions {
+  /** Skip building the front end (the routes alone), e.g. in API tests. */
+  skipBundle?: boolean;
+}
+
+export default async function modeler(app: FastifyInstance, options: ModelerOptions) {
+  if (!options.skipBundle) {
+    const bundle = await ensureBundle(app.log);
+    await app.register(fastifyStatic, {
+      root: bundle,
+      prefix: '/modeler/',
+      // The API may register @fastify/static too; this instance keeps its reply decorators to itself.
+      decorateReply: false,
+      index: ['index.html'],
+    });
+    app.get('/modeler', { schema: { hide: true } }, (_request, reply) => reply.redirect('/modeler/'));
+  }
+
+  app.get('/api/processes', {
+    schema: {
+      tags: ['modeler'],
+      summary: 'Processes an analyst can open, with Persian names, and whether the caller may edit',
+      response: {
+        200: {
+          type: 'object',
+          required: ['canEdit', 'processes'],
+          properties: {
+            canEdit: { type: 'boolean' },
+            user: { type: ['string', 'null'] },
+            processes: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['id', 'name', 'shared', 'inRepository'],
+                properties: {
+                  id: { type: 'string' },
+                  name: { type: 'string' },
+                  shared: { type: 'boolean' },
+                  inRepository: { type: 'boolean' },
+                  latestVersion: { type: ['integer', 'null'] },
+                  deployedVersion: { type: ['integer', 'null'] },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  }, async (request) => {
+    const [editor, saved] = await Promise.all([editorOf(request), savedProcesses(app.db)]);
+    const processes = (await listProcesses(saved.keys())).map((entry) => ({
+      ...entry,
+      latestVersion: saved.get(entry.id)?.version ?? null,
+      deployedVersion: saved.get(entry.id)?.deployedVersion ?? null,
+    }));
+    return { canEdit: editor !== null, user: editor?.username ?? null, processes };
+  });
+
+  app.get('/api/processes/element-templates', {
+    schema: {
+      tags: ['modeler'],
+      summary: 'Zeebe element templates for the job types the workers declare',
+      response: { 200: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+    },
+  }, async () => loadElementTemplates());
+
+  app.get('/api/processes/:id', {
+    schema: {
+      tags: ['modeler'],
+      summary: 'The latest saved version of a diagram, else the diagram file in processes/',
+      params: Params,
+      response: { 200: Diagram, 404: Problem },
+    },
+  }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const latest = await findVersion(app.db, id);
+    if (latest) {
+      const { xml, ...version } = latest;
+      return { id, xml, source: 'saved', version };
+    }
+    const file = findDiagramFile(id);
+    if (!file) return reply.code(404).send({ message: `no process ${id}` });
+    return { id, xml: fs.readFileSync(file.file, 'utf8'), source: 'repository', version: null };
+  });
+
+  app.get('/api/processes/:id/versions', {
+    schema: {
+      tags: ['modeler'],
+      summary: 'Saved versions of a diagram, newest first',
+      params: Params,
+      response: { 200: { type: 'array', items: VersionSummary } },
+    },
+  }, async (request) => {
+    const { id } = request.params as { id: string };
+    return listVersions(app.db, id);
+  });
+
+  app.get('/api/processes/:id/versions/:version', {
+    schema: {
+      tags: ['modeler'],
+      summary: 'One saved version of a diagram',
+      params: { type: 'object', required: ['id', 'version'], properties: { id: ProcessId, version: { type: 'integer', minimum: 1 } } },
+      response: { 200: Diagram, 404: Problem },
+    },
+  }, async (request, reply) => {
+    const { id, version: number } = request.params as { id: string; version: number };
+    const found = await findVersion(app.db, id, number);
+    if (!found) return reply.code(404).send({ message: `no version ${number} of ${id}` });
+    const { xml, ...version } = found;
+    return { id, xml, source: 'saved', version };
+  });
+
+  app.put('/api/processes/:id', {
+    bodyLimit: 5 * 1024 * 1024,
+    schema: {
+      tags: ['modeler'],
+      summary: 'Save a new version of a diagram (analysts only); lint findings are returned, not enforced',
+      params: Params,
+      body: {
+        type: 'object',
+        required: ['xml'],
+        additionalProperties: false,
+        properties: { xml: { type: 'string', minLength: 1 }, comment: { type: 'string', maxLength: 1000 } },
+      },
+      response: {
+        201: { type: 'object', required: ['version', 'lint'], properties: { version: VersionSummary, lint: { type: 'array', items: LintIssue } } },
+        400: Problem,
+        403: Problem,
+      },
+    },
+  }, async (request, reply) => {
+    const editor = await editorOf(request);
+    if (!editor) return forbidden(reply);
+    const { id } = request.params as { id: string };
+    const { xml, comment } = request.body as { xml: string; comment?: string };
+    const processIds = await definedProcessIds(xml);
+    if (processIds instanceof Error) return reply.code(400).send({ message: `not a BPMN diagram: ${processIds.message}` });
+    // One name per thing: the diagram saved as <id> defines process <id>.
+    if (!processIds.includes(id)) {
+      return reply.code(400).send({ message: `the diagram defines ${processIds.join(', ') || 'no process'}, not process ${id}` });
+    }
+    const version = await saveVersion(app.db, { processId: id, xml, author: editor.username, comment });
+    return reply.code(201).send({ version, lint: await lintDiagram(xml) });
+  });
+
+  app.post('/api/processes/:id/deploy', {
+    schema: {
+      tags: ['modeler'],
+      summary: 'Deploy a saved version (the latest unless given) to the engine; refused while lint errors remain',
+      params: Params,
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { version: { type: 'integer', minimum: 1 } } },
+      response: {
+        200: { type: 'object', required: ['version', 'lint'], properties: { version: VersionSummary, lint: { type: 'array', items: LintIssue } } },
+        403: Problem,
+        404: Problem,
+        422: { type: 'object', required: ['message', 'lint'], properties: { message: { type: 'string' }, lint: { type: 'array', items: LintIssue } } },
+      },
+    },
+  }, async (request, reply) => {
+    const editor = await editorOf(request);
+    if (!editor) return forbidden(reply);
+    const { id } = request.params as { id: string };
+    const requested = (request.body as { version?: number } | null)?.version;
+    const saved = await findVersion(app.db, id, requested);
+    if (!saved) return reply.code(404).send({ message: requested ? `no version ${requested} of ${id}` : `${id} has no saved version: save it first` });
+    const lint = await lintDiagram(saved.xml);
+    const errors = blockingIssues(lint);
+    if (errors.length > 0) {
+      return reply.code(422).send({ message: `version ${saved.version} of ${id} has ${errors.length} lint error(s)`, lint: errors });
+    }
+    const deployment = await app.zeebe.deployResource({ name: `${id}.bpmn`, process: Buffer.from(saved.xml) });
+    const definition = deployment.deployments.map((entry) => (entry as { process?: { bpmnProcessId: string; version: number; processDefinitionKey: string } }).process)
+      .find((process) => process?.bpmnProcessId === id);
+    if (!definition) throw new Error(`the engine deployed ${id}.bpmn without a process ${id}`);
+    request.log.info({ processId: id, version: saved.version, engineVersion: definition.version, by: editor.username }, 'diagram deployed from the modeler');
+    const version = await recordDeployment(app.db, {
+      processId: id,
+      version: saved.version,
+      deployedBy: editor.username,
+      processDefinitionKey: String(definition.processDefinitionKey),
+      engineVersion: definition.version,
+    });
+    return { version, lint };
+  });
+}

@@ -1,0 +1,41 @@
+// The modeler's calls to /api/processes. The staff token comes from the staff
+// workspace's sign-in (kept in localStorage); without one the view is read-only.
+
+export const tokenKey = 'shahrdari.staffToken';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export class ProcessApi {
+  constructor(base = '/api/processes', storage = window.localStorage) {
+    this.base = base;
+    this.storage = storage;
+  }
+
+  headers(extra = {}) {
+    const token = this.storage.getItem(tokenKey);
+    return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
+  }
+
+  async request(path, options = {}) {
+    const response = await fetch(`${this.base}${path}`, {
+      ...options,
+      headers: this.headers(options.body ? { 'content-type': 'application/json' } : {}),
+    });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) throw new ApiError(response.status, body);
+    return body;
+  }
+
+  list() { return this.request(''); }
+  open(id) { return this.request(`/${id}`); }
+  versions(id) { return this.request(`/${id}/versions`); }
+  version(id, version) { return this.request(`/${id}/versions/${version}`); }
+  save(id, xml, comment) { return this.request(`/${id}`, { method: 'PUT', body: JSON.stringify(comment ? { xml, comment } : { xml }) }); }
+  deploy(id, version) { return this.request(`/${id}/deploy`, { method: 'POST', body: JSON.stringify(version ? { version } : {}) }); }
+}

@@ -1,0 +1,174 @@
+// The modeler page: process list, versions, save, deploy, download and upload
+// around the bpmn-js editor.
+import './styles.css';
+import { ApiError, ProcessApi } from './api.js';
+import { createEditor } from './page/editor.js';
+import { persianNumber } from './page/format.js';
+import ProcessList from './page/ProcessList.js';
+import VersionList from './page/VersionList.js';
+
+const $ = (selector) => document.querySelector(selector);
+const api = new ProcessApi();
+const state = { processId: null, viewing: null, dirty: false, canEdit: false };
+let editor;
+
+function say(text, isError = false) {
+  const message = $('#message');
+  message.textContent = text;
+  message.classList.toggle('error', isError);
+}
+
+function showLintIssues(errors, warnings = []) {
+  const summary = $('#lint-summary');
+  summary.dataset.errors = String(errors.length);
+  summary.dataset.warnings = String(warnings.length);
+  summary.textContent = `خطای اعتبارسنجی: ${persianNumber(errors.length)} · هشدار: ${persianNumber(warnings.length)}`;
+  $('#lint-errors').replaceChildren(...errors.map((issue) => {
+    const item = document.createElement('li');
+    item.dataset.elementId = issue.elementId;
+    item.textContent = `${issue.elementId}: ${issue.message} (${issue.rule})`;
+    return item;
+  }));
+}
+
+function updateButtons() {
+  const open = state.processId !== null;
+  $('#save').disabled = !state.canEdit || !open;
+  $('#deploy').disabled = !state.canEdit || !open;
+  $('#download').disabled = !open;
+}
+
+function describeError(error) {
+  if (error instanceof ApiError && error.status === 403) return 'فقط تحلیلگر فرایند می‌تواند ذخیره یا مستقر کند.';
+  return error.message;
+}
+
+async function refreshVersions() {
+  versionList.show(await api.versions(state.processId), state.viewing);
+}
+
+async function showDiagram(xml) {
+  const { warnings } = await editor.importXML(xml);
+  if (warnings.length) console.warn('import warnings', warnings);
+  editor.get('canvas').zoom('fit-viewport');
+  state.dirty = false;
+}
+
+async function openProcess(id) {
+  const diagram = await api.open(id);
+  state.processId = id;
+  state.viewing = diagram.version?.version ?? null;
+  await showDiagram(diagram.xml);
+  const entry = processList.processes.find((process) => process.id === id);
+  $('#current-process').textContent = entry ? `${entry.name} (${id})` : id;
+  processList.markOpen(id);
+  history.replaceState(null, '', `#${id}`);
+  updateButtons();
+  await refreshVersions();
+  say(diagram.source === 'saved' ? `نسخه ${persianNumber(diagram.version.version)} باز شد` : 'نسخهٔ مخزن باز شد');
+}
+
+async function viewVersion(number) {
+  const diagram = await api.version(state.processId, number);
+  state.viewing = number;
+  await showDiagram(diagram.xml);
+  await refreshVersions();
+  say(`نسخه ${persianNumber(number)} نمایش داده می‌شود؛ ذخیره، آن را نسخهٔ تازه می‌کند`);
+}
+
+async function save() {
+  const { xml } = await editor.saveXML({ format: true });
+  const { version } = await api.save(state.processId, xml);
+  state.viewing = version.version;
+  state.dirty = false;
+  await refreshVersions();
+  say(`نسخه ${persianNumber(version.version)} ذخیره شد`);
+  return version;
+}
+
+async function deploy() {
+  const errors = editor.get('lintGate').errors();
+  if (errors.length > 0) {
+    showLintIssues(errors, editor.get('lintGate').warnings());
+    say(`استقرار ممکن نیست: ${persianNumber(errors.length)} خطای اعتبارسنجی باقی است`, true);
+    return;
+  }
+  const saved = state.dirty ? await save() : null;
+  try {
+    const { version } = await api.deploy(state.processId, saved?.version ?? state.viewing ?? undefined);
+    await refreshVersions();
+    say(`نسخه ${persianNumber(version.version)} مستقر شد (نسخه موتور ${persianNumber(version.engineVersion)})`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 422) {
+      showLintIssues(error.body.lint);
+      say(`موتور نپذیرفت: ${error.body.message}`, true);
+      return;
+    }
+    throw error;
+  }
+}
+
+async function download() {
+  const { xml } = await editor.saveXML({ format: true });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([xml], { type: 'application/xml' }));
+  link.download = `${state.processId}.bpmn`;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+/** An uploaded file replaces the canvas; its process id decides which process it is saved as. */
+async function upload(file) {
+  await showDiagram(await file.text());
+  state.dirty = true;
+  const process = editor.getDefinitions().rootElements.find((element) => element.$type === 'bpmn:Process');
+  if (process) state.processId = process.id;
+  $('#current-process').textContent = `${file.name} → ${state.processId}`;
+  updateButtons();
+  say('فایل بارگذاری شد؛ برای نگه‌داشتن، ذخیره کنید');
+}
+
+function guard(action) {
+  return async (...args) => {
+    try {
+      await action(...args);
+    } catch (error) {
+      console.error(error);
+      say(describeError(error), true);
+    }
+  };
+}
+
+const processList = new ProcessList($('#process-list'), $('#filter'), guard(openProcess));
+const versionList = new VersionList($('#versions'), guard(viewVersion));
+
+async function start() {
+  const { canEdit, user, processes } = await api.list();
+  state.canEdit = canEdit;
+  $('#mode').textContent = canEdit ? `تحلیلگر: ${user}` : 'فقط خواندنی';
+  $('#upload-label').hidden = !canEdit;
+  editor = createEditor({
+    canEdit,
+    canvas: $('#canvas'),
+    properties: $('#properties'),
+    templatesUrl: '/api/processes/element-templates',
+    headers: api.headers(),
+  });
+  if (canEdit) {
+    editor.on('commandStack.changed', () => { state.dirty = true; });
+    editor.on('lintGate.changed', ({ errors, warnings }) => showLintIssues(errors, warnings));
+  }
+  // Tests and scripts reach the editor through this.
+  window.shahrdariModeler = { editor, state };
+  processList.show(processes);
+  $('#save').addEventListener('click', guard(save));
+  $('#deploy').addEventListener('click', guard(deploy));
+  $('#download').addEventListener('click', guard(download));
+  $('#upload').addEventListener('change', guard(async (event) => { if (event.target.files[0]) await upload(event.target.files[0]); }));
+  updateButtons();
+  const requested = decodeURIComponent(location.hash.slice(1));
+  if (requested) await openProcess(requested);
+  document.body.dataset.ready = 'true';
+}
+
+guard(start)();

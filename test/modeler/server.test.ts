@@ -1,0 +1,122 @@
+// The modeler's process routes against real PostgreSQL and the real engine
+// over gRPC: saving keeps every version with its author, deploying is refused
+// while lint errors remain, and new instances start the deployed version.
+import t from 'tap';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import fastifyJwt from '@fastify/jwt';
+import pino from 'pino';
+import { startEngine } from '../../engine/index.ts';
+import { readConfig } from '../../platform/config.ts';
+import { createZeebeClient } from '../../platform/zeebe.ts';
+import context from '../../api/plugins/app/context.ts';
+import modeler from '../../modeler/server.ts';
+import { createTestDatabase } from '../helpers/database.ts';
+import { reviewDiagram } from './fixtures.ts';
+
+const logger = pino({ level: 'silent' });
+
+interface Teardown { teardown(fn: () => unknown): void }
+
+async function startModelerApi(test: Teardown) {
+  const db = await createTestDatabase(test);
+  const engine = await startEngine({ db, port: 0, logger });
+  test.teardown(() => engine.stop());
+  const config = readConfig({});
+  const zeebe = createZeebeClient(config, engine.address, logger);
+  test.teardown(() => zeebe.close(1_000).catch(() => undefined));
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  await app.register(context, { config, db, zeebe });
+  await app.register(fastifyJwt, { secret: 'modeler-test-secret' });
+  await app.register(modeler, { skipBundle: true });
+  await app.ready();
+  test.teardown(() => app.close());
+  const bearer = (claims: object) => ({ authorization: `Bearer ${app.jwt.sign(claims)}` });
+  return {
+    app,
+    zeebe,
+    analyst: bearer({ sub: 'staff-1', username: 'maryam', role: 'analyst' }),
+    clerk: bearer({ sub: 'staff-2', username: 'reza', role: 'clerk' }),
+  };
+}
+
+t.test('only analysts save; every version is kept with its author, newest first', async (t) => {
+  const { app, analyst, clerk } = await startModelerApi(t);
+  const id = 'street-lighting-repair';
+
+  const anonymous = await app.inject({ method: 'PUT', url: `/api/processes/${id}`, payload: { xml: reviewDiagram(id) } });
+  t.equal(anonymous.statusCode, 403, 'without a token');
+  const byClerk = await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: clerk, payload: { xml: reviewDiagram(id) } });
+  t.equal(byClerk.statusCode, 403, 'a clerk may not save');
+
+  const first = await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: analyst, payload: { xml: reviewDiagram(id), comment: 'first draft' } });
+  t.equal(first.statusCode, 201);
+  t.match(first.json(), { version: { version: 1, author: 'maryam', comment: 'first draft', deployedAt: null }, lint: [] });
+  const second = await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: analyst, payload: { xml: reviewDiagram(id, { taskName: '' }) } });
+  t.equal(second.statusCode, 201, 'a diagram with lint errors can still be saved as work in progress');
+  t.match(second.json().lint, [{ rule: 'label-required', elementId: 'Task_Review', category: 'error' }]);
+
+  const versions = await app.inject({ url: `/api/processes/${id}/versions` });
+  t.same(versions.json().map((version: { version: number; author: string }) => [version.version, version.author]), [[2, 'maryam'], [1, 'maryam']]);
+  t.ok(Date.parse(versions.json()[0].savedAt), 'with the time of saving');
+
+  const latest = await app.inject({ url: `/api/processes/${id}` });
+  t.equal(latest.json().source, 'saved');
+  t.equal(latest.json().version.version, 2);
+  t.match(latest.json().xml, 'name=""', 'the latest XML');
+  const previous = await app.inject({ url: `/api/processes/${id}/versions/1` });
+  t.match(previous.json().xml, 'Review the request', 'a previous version stays viewable');
+  t.equal((await app.inject({ url: `/api/processes/${id}/versions/9` })).statusCode, 404);
+
+  const list = await app.inject({ url: '/api/processes', headers: analyst });
+  t.match(list.json(), { canEdit: true, user: 'maryam' });
+  t.match(list.json().processes.find((entry: { id: string }) => entry.id === id), { id, latestVersion: 2, deployedVersion: null });
+  t.match((await app.inject({ url: '/api/processes', headers: clerk })).json(), { canEdit: false, user: null });
+});
+
+t.test('a save must be a diagram of the process it is saved as', async (t) => {
+  const { app, analyst } = await startModelerApi(t);
+  const other = await app.inject({ method: 'PUT', url: '/api/processes/tree-pruning', headers: analyst, payload: { xml: reviewDiagram('building-permit') } });
+  t.equal(other.statusCode, 400);
+  t.match(other.json().message, 'defines building-permit, not process tree-pruning');
+  const garbage = await app.inject({ method: 'PUT', url: '/api/processes/tree-pruning', headers: analyst, payload: { xml: '<not-bpmn' } });
+  t.equal(garbage.statusCode, 400);
+  const badId = await app.inject({ method: 'PUT', url: '/api/processes/Not_A_Slug', headers: analyst, payload: { xml: reviewDiagram('x') } });
+  t.equal(badId.statusCode, 400, 'ids are slugs');
+});
+
+t.test('deploy is refused with the lint errors while errors remain', async (t) => {
+  const { app, zeebe, analyst, clerk } = await startModelerApi(t);
+  const id = 'sidewalk-repair';
+  await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: analyst, payload: { xml: reviewDiagram(id, { condition: '=amount >' }) } });
+
+  t.equal((await app.inject({ method: 'POST', url: `/api/processes/${id}/deploy`, headers: clerk })).statusCode, 403, 'a clerk may not deploy');
+  const refused = await app.inject({ method: 'POST', url: `/api/processes/${id}/deploy`, headers: analyst });
+  t.equal(refused.statusCode, 422);
+  t.match(refused.json(), { message: 'version 1 of sidewalk-repair has 1 lint error(s)', lint: [{ rule: 'camunda-compat/feel', elementId: 'Flow_Large' }] });
+  await t.rejects(zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} }), 'nothing reached the engine');
+  t.equal((await app.inject({ method: 'POST', url: '/api/processes/never-saved/deploy', headers: analyst })).statusCode, 404);
+});
+
+t.test('a deployed version is the one new instances start', async (t) => {
+  const { app, zeebe, analyst } = await startModelerApi(t);
+  const id = 'tree-pruning';
+  const deploy = async () => app.inject({ method: 'POST', url: `/api/processes/${id}/deploy`, headers: analyst, payload: {} });
+
+  await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: analyst, payload: { xml: reviewDiagram(id) } });
+  const first = await deploy();
+  t.equal(first.statusCode, 200);
+  t.match(first.json().version, { version: 1, deployedBy: 'maryam', engineVersion: 1 });
+
+  await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: analyst, payload: { xml: reviewDiagram(id, { condition: '=amount >= 5000' }) } });
+  const second = await deploy();
+  t.match(second.json().version, { version: 2, engineVersion: 2 });
+
+  const started = await zeebe.createProcessInstance({ bpmnProcessId: id, variables: { amount: 7000 } });
+  t.equal(started.version, 2, 'new instances start the newly deployed version');
+  t.equal(String(started.processDefinitionKey), second.json().version.processDefinitionKey);
+
+  const versions = (await app.inject({ url: `/api/processes/${id}/versions` })).json();
+  t.match(versions, [{ version: 2, engineVersion: 2 }, { version: 1, engineVersion: 1 }]);
+  const list = (await app.inject({ url: '/api/processes' })).json();
+  t.match(list.processes.find((entry: { id: string }) => entry.id === id), { latestVersion: 2, deployedVersion: 2 });
+});
