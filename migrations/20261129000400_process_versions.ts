@@ -9,6 +9,7 @@ export async function up(knex: Knex): Promise<void> {
     table.bigIncrements('id').comment('Order of saving across all processes.');
     table.text('process_id').notNullable().comment('BPMN process id = service slug = diagram file name.');
     table.integer('version').notNullable().comment('1, 2, 3... per process, in saving order.');
+    table.text('name').comment('Name of the process element in this version (Persian), for the list.');
     table.text('xml').notNullable().comment('The BPMN 2.0 XML as saved.');
     table.text('author').notNullable().comment('Username of the analyst who saved it.');
     table.text('comment').comment('What the analyst said about the change.');

@@ -76,16 +76,19 @@ export async function catalogueNames(directory = processesDirectory): Promise<Ma
   return names;
 }
 
-/** Diagram files and saved processes, merged by id, sorted by id. */
-export async function listProcesses(savedIds: Iterable<string>, directory = processesDirectory): Promise<ProcessEntry[]> {
+/**
+ * Diagram files and saved processes, merged by id, sorted by id. A name comes
+ * from the catalogue, else from the latest saved version, else the file.
+ */
+export async function listProcesses(saved: Map<string, { name: string | null }>, directory = processesDirectory): Promise<ProcessEntry[]> {
   const names = await catalogueNames(directory);
   const entries = new Map<string, ProcessEntry>();
   for (const diagram of listDiagramFiles(directory)) {
-    const name = names.get(diagram.id) ?? diagramProcessName(fs.readFileSync(diagram.file, 'utf8'), diagram.id) ?? diagram.id;
+    const name = names.get(diagram.id) ?? saved.get(diagram.id)?.name ?? diagramProcessName(fs.readFileSync(diagram.file, 'utf8'), diagram.id) ?? diagram.id;
     entries.set(diagram.id, { id: diagram.id, name, shared: diagram.shared, inRepository: true });
   }
-  for (const id of savedIds) {
-    if (!entries.has(id)) entries.set(id, { id, name: names.get(id) ?? id, shared: false, inRepository: false });
+  for (const [id, { name }] of saved) {
+    if (!entries.has(id)) entries.set(id, { id, name: names.get(id) ?? name ?? id, shared: false, inRepository: false });
   }
   return [...entries.values()].sort((a, b) => a.id.localeCompare(b.id));
 }

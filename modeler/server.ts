@@ -37,6 +37,7 @@ const VersionSummary = {
   required: ['version', 'author', 'savedAt'],
   properties: {
     version: { type: 'integer' },
+    name: { type: ['string', 'null'] },
     author: { type: 'string' },
     comment: { type: ['string', 'null'] },
     savedAt: { type: 'string', format: 'date-time' },
@@ -63,12 +64,12 @@ function forbidden(reply: FastifyReply) {
   return reply.code(403).send({ message: 'only process analysts may save or deploy diagrams' });
 }
 
-/** The ids of the processes a document defines, or the parse error. */
-async function definedProcessIds(xml: string): Promise<string[] | Error> {
+/** The processes a document defines, or the parse error. */
+async function definedProcesses(xml: string): Promise<Array<{ id: string; name?: string }> | Error> {
   try {
     const { rootElement } = await moddle.fromXML(xml, 'bpmn:Definitions');
-    const roots = (rootElement.rootElements ?? []) as Array<{ $type: string; id: string }>;
-    return roots.filter((root) => root.$type === 'bpmn:Process').map((root) => root.id);
+    const roots = (rootElement.rootElements ?? []) as Array<{ $type: string; id: string; name?: string }>;
+    return roots.filter((root) => root.$type === 'bpmn:Process');
   } catch (error) {
     return error as Error;
   }
@@ -124,7 +125,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     },
   }, async (request) => {
     const [editor, saved] = await Promise.all([editorOf(request), savedProcesses(app.db)]);
-    const processes = (await listProcesses(saved.keys())).map((entry) => ({
+    const processes = (await listProcesses(saved)).map((entry) => ({
       ...entry,
       latestVersion: saved.get(entry.id)?.version ?? null,
       deployedVersion: saved.get(entry.id)?.deployedVersion ?? null,
@@ -209,13 +210,14 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     if (!editor) return forbidden(reply);
     const { id } = request.params as { id: string };
     const { xml, comment } = request.body as { xml: string; comment?: string };
-    const processIds = await definedProcessIds(xml);
-    if (processIds instanceof Error) return reply.code(400).send({ message: `not a BPMN diagram: ${processIds.message}` });
+    const processes = await definedProcesses(xml);
+    if (processes instanceof Error) return reply.code(400).send({ message: `not a BPMN diagram: ${processes.message}` });
     // One name per thing: the diagram saved as <id> defines process <id>.
-    if (!processIds.includes(id)) {
-      return reply.code(400).send({ message: `the diagram defines ${processIds.join(', ') || 'no process'}, not process ${id}` });
+    const process = processes.find((candidate) => candidate.id === id);
+    if (!process) {
+      return reply.code(400).send({ message: `the diagram defines ${processes.map((candidate) => candidate.id).join(', ') || 'no process'}, not process ${id}` });
     }
-    const version = await saveVersion(app.db, { processId: id, xml, author: editor.username, comment });
+    const version = await saveVersion(app.db, { processId: id, name: process.name ?? null, xml, author: editor.username, comment });
     return reply.code(201).send({ version, lint: await lintDiagram(xml) });
   });
 

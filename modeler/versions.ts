@@ -6,6 +6,8 @@ export interface ProcessVersion {
   id: string;
   processId: string;
   version: number;
+  /** The process element's name in this version. */
+  name: string | null;
   xml: string;
   author: string;
   comment: string | null;
@@ -19,18 +21,19 @@ export interface ProcessVersion {
 export type ProcessVersionSummary = Omit<ProcessVersion, 'xml'>;
 
 interface Row {
-  id: string; process_id: string; version: number; xml: string; author: string; comment: string | null;
+  id: string; process_id: string; version: number; name: string | null; xml: string; author: string; comment: string | null;
   saved_at: Date; deployed_at: Date | null; deployed_by: string | null;
   process_definition_key: string | null; engine_version: number | null;
 }
 
-const summaryColumns = ['id', 'process_id', 'version', 'author', 'comment', 'saved_at', 'deployed_at', 'deployed_by', 'process_definition_key', 'engine_version'];
+const summaryColumns = ['id', 'process_id', 'version', 'name', 'author', 'comment', 'saved_at', 'deployed_at', 'deployed_by', 'process_definition_key', 'engine_version'];
 
 function fromRow(row: Row): ProcessVersion {
   return {
     id: String(row.id),
     processId: row.process_id,
     version: row.version,
+    name: row.name,
     xml: row.xml,
     author: row.author,
     comment: row.comment,
@@ -54,7 +57,7 @@ function summaryFromRow(row: Omit<Row, 'xml'>): ProcessVersionSummary {
  */
 export async function saveVersion(
   db: Knex,
-  input: { processId: string; xml: string; author: string; comment?: string | null },
+  input: { processId: string; name?: string | null; xml: string; author: string; comment?: string | null },
 ): Promise<ProcessVersionSummary> {
   return db.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`process_versions:${input.processId}`]);
@@ -63,6 +66,7 @@ export async function saveVersion(
       .insert({
         process_id: input.processId,
         version: (latest?.max ?? 0) + 1,
+        name: input.name ?? null,
         xml: input.xml,
         author: input.author,
         comment: input.comment ?? null,
@@ -86,14 +90,16 @@ export async function findVersion(db: Knex, processId: string, version?: number)
   return row ? fromRow(row) : undefined;
 }
 
-/** The processes with at least one saved version, with their latest version number. */
-export async function savedProcesses(db: Knex): Promise<Map<string, { version: number; deployedVersion: number | null }>> {
-  const rows = await db('process_versions')
-    .select('process_id')
-    .max<{ process_id: string; version: number; deployed: number | null }[]>({ version: 'version' })
-    .select(db.raw('max(version) filter (where deployed_at is not null) as deployed'))
-    .groupBy('process_id');
-  return new Map(rows.map((row) => [row.process_id, { version: row.version, deployedVersion: row.deployed }]));
+export interface SavedProcess { version: number; name: string | null; deployedVersion: number | null }
+
+/** The processes with at least one saved version: latest version and its name, and the newest deployed version. */
+export async function savedProcesses(db: Knex): Promise<Map<string, SavedProcess>> {
+  const { rows } = await db.raw<{ rows: Array<{ process_id: string; version: number; name: string | null; deployed: number | null }> }>(`
+    select distinct on (process_id) process_id, version, name,
+      max(version) filter (where deployed_at is not null) over (partition by process_id) as deployed
+    from process_versions
+    order by process_id, version desc`);
+  return new Map(rows.map((row) => [row.process_id, { version: row.version, name: row.name, deployedVersion: row.deployed }]));
 }
 
 /** Marks `version` as the one now deployed. A re-deploy of the same version updates the record. */

@@ -156,7 +156,11 @@ async function start() {
   });
   if (canEdit) {
     editor.on('commandStack.changed', () => { state.dirty = true; });
-    editor.on('lintGate.changed', ({ errors, warnings }) => showLintIssues(errors, warnings));
+    editor.on('lintGate.changed', ({ errors, warnings }) => {
+      showLintIssues(errors, warnings);
+      // A refusal about lint errors is stale once they are fixed.
+      if (errors.length === 0 && $('#message').classList.contains('error')) say('');
+    });
   }
   // Tests and scripts reach the editor through this.
   window.shahrdariModeler = { editor, state };

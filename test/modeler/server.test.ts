@@ -69,7 +69,7 @@ t.test('only analysts save; every version is kept with its author, newest first'
 
   const list = await app.inject({ url: '/api/processes', headers: analyst });
   t.match(list.json(), { canEdit: true, user: 'maryam' });
-  t.match(list.json().processes.find((entry: { id: string }) => entry.id === id), { id, latestVersion: 2, deployedVersion: null });
+  t.match(list.json().processes.find((entry: { id: string }) => entry.id === id), { id, name: 'درخواست آزمایشی', latestVersion: 2, deployedVersion: null }, 'named in Persian from the saved diagram');
   t.match((await app.inject({ url: '/api/processes', headers: clerk })).json(), { canEdit: false, user: null });
 });
 

@@ -1,0 +1,155 @@
+// The modeler in headless Chromium against the real API, PostgreSQL and the
+// engine: open a service, edit it in the properties panel, watch the lint
+// error come and go, save, deploy, and check that new instances run the edit.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import fastifyJwt from '@fastify/jwt';
+import pino from 'pino';
+import { chromium, type Page } from 'playwright-core';
+import { startEngine } from '../../engine/index.ts';
+import { readConfig } from '../../platform/config.ts';
+import { createZeebeClient } from '../../platform/zeebe.ts';
+import context from '../../api/plugins/app/context.ts';
+import modeler from '../../modeler/server.ts';
+import { createTestDatabase } from '../helpers/database.ts';
+import { reviewDiagram } from './fixtures.ts';
+
+const chromiumPath = '/usr/bin/chromium';
+const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const logger = pino({ level: 'silent' });
+
+if (!fs.existsSync(chromiumPath)) {
+  t.plan(0, `skipped: ${chromiumPath} is missing (apt-get install -y chromium)`);
+} else {
+  t.test('an analyst edits, saves and deploys a service in the browser', async (t) => {
+    const db = await createTestDatabase(t);
+    const engine = await startEngine({ db, port: 0, logger });
+    t.teardown(() => engine.stop());
+    const config = readConfig({});
+    const zeebe = createZeebeClient(config, engine.address, logger);
+    t.teardown(() => zeebe.close(1_000).catch(() => undefined));
+    const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+    await app.register(context, { config, db, zeebe });
+    await app.register(fastifyJwt, { secret: 'modeler-browser-test' });
+    await app.register(modeler);
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    t.teardown(() => app.close());
+    const analystToken = app.jwt.sign({ sub: 'staff-7', username: 'maryam', role: 'analyst' });
+    const analyst = { authorization: `Bearer ${analystToken}` };
+
+    // Given a service whose first version runs in the engine
+    const id = 'street-lighting-repair';
+    await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: analyst, payload: { xml: reviewDiagram(id, { name: 'تعمیر روشنایی معابر' }) } });
+    const first = await app.inject({ method: 'POST', url: `/api/processes/${id}/deploy`, headers: analyst, payload: {} });
+    t.equal(first.json().version.engineVersion, 1);
+
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    t.teardown(() => browser.close());
+    const browserContext = await browser.newContext({ viewport: { width: 1500, height: 900 } });
+    await browserContext.addInitScript((token) => window.localStorage.setItem('shahrdari.staffToken', token), analystToken);
+    // Nothing may come from outside this server.
+    const foreign: string[] = [];
+    browserContext.on('request', (request) => { if (!request.url().startsWith(base)) foreign.push(request.url()); });
+    const page = await browserContext.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    // When the analyst opens the service from the list
+    await page.goto(`${base}/modeler/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    t.match(await page.textContent('#mode'), 'maryam');
+    await page.click(`#process-list li[data-process-id="${id}"]`);
+    await page.waitForSelector('.djs-element[data-element-id="Task_Review"]');
+    t.match(await page.textContent('#current-process'), 'تعمیر روشنایی معابر');
+    t.equal(await page.getAttribute('#lint-summary', 'data-errors'), '0', 'the diagram starts clean');
+
+    // and renames the task in the properties panel
+    await page.click('.djs-element[data-element-id="Task_Review"]');
+    await openGroup(page, 'general');
+    const nameField = page.locator('[data-entry-id="name"] textarea, [data-entry-id="name"] input').first();
+    await nameField.fill('Review the application');
+    await page.waitForFunction(() => (window as any).shahrdariModeler.editor.get('elementRegistry').get('Task_Review').businessObject.name === 'Review the application');
+
+    // and breaks, then fixes, the gateway's FEEL condition
+    await selectElement(page, 'Flow_Large');
+    await openGroup(page, 'condition');
+    const condition = page.locator('[data-entry-id="conditionExpression"] .cm-content');
+    await typeFeel(page, condition, 'amount >');
+    await page.waitForSelector('#lint-errors li[data-element-id="Flow_Large"]');
+    t.equal(await page.getAttribute('#lint-summary', 'data-errors'), '1', 'an invalid FEEL condition is a lint error');
+    t.match(await page.textContent('#lint-errors'), 'camunda-compat/feel');
+    t.ok(await page.locator('.bjsl-overlay').count() > 0, 'the canvas marks the element');
+
+    await page.click('#deploy');
+    await page.waitForSelector('#message.error');
+    t.match(await page.textContent('#message'), 'استقرار ممکن نیست', 'deploy is refused while the error remains');
+
+    await typeFeel(page, condition, 'amount > 2000');
+    await page.waitForSelector('#lint-summary[data-errors="0"]');
+    t.equal(await page.locator('#lint-errors li').count(), 0, 'the error disappears once the condition is valid');
+
+    fs.mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, 'modeler-street-lighting-repair.png') });
+
+    // and saves and deploys
+    await page.click('#save');
+    await page.waitForSelector('#message:not(.error):has-text("ذخیره شد")');
+    await page.click('#deploy');
+    await page.waitForSelector('#message:has-text("مستقر شد")');
+    t.notOk(await page.locator('#message.error').count(), 'deployed without an error');
+
+    // Then the API has the edit as version 2, deployed as engine version 2
+    const versions = (await app.inject({ url: `/api/processes/${id}/versions` })).json();
+    t.match(versions[0], { version: 2, author: 'maryam', deployedBy: 'maryam', engineVersion: 2 });
+    const latest = (await app.inject({ url: `/api/processes/${id}` })).json();
+    t.match(latest.xml, 'name="Review the application"');
+    t.match(latest.xml, '=amount &gt; 2000');
+
+    // and a new request starts that version and takes the edited condition
+    const started = await zeebe.createProcessInstanceWithResult({ bpmnProcessId: id, variables: { amount: 1500 }, requestTimeout: 10_000 } as never);
+    t.equal(started.version, 2, 'new instances start the deployed version');
+    t.equal(String(started.processDefinitionKey), versions[0].processDefinitionKey);
+
+    // A visitor without the analyst role gets a read-only view
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto(`${base}/modeler/#${id}`);
+    await visitor.waitForSelector('body[data-ready="true"]');
+    t.match(await visitor.textContent('#mode'), 'فقط خواندنی');
+    t.ok(await visitor.isDisabled('#save'), 'no saving');
+    t.equal(await visitor.locator('#properties *').count(), 0, 'no properties panel');
+    await visitor.waitForSelector('.djs-element[data-element-id="Task_Review"]');
+
+    t.same(pageErrors, [], 'no script errors');
+    t.same(foreign, [], 'no request left this server');
+  });
+}
+
+async function selectElement(page: Page, elementId: string) {
+  await page.evaluate((id) => {
+    const editor = (window as any).shahrdariModeler.editor;
+    editor.get('selection').select(editor.get('elementRegistry').get(id));
+  }, elementId);
+}
+
+/** Expands a properties panel group (they start collapsed). */
+async function openGroup(page: Page, group: string) {
+  const selector = `[data-group-id="group-${group}"]`;
+  await page.waitForSelector(selector);
+  if (await page.locator(`${selector} .bio-properties-panel-group-entries.open`).count() === 0) {
+    await page.click(`${selector} .bio-properties-panel-group-header`);
+  }
+}
+
+/** Replaces a FEEL editor's content by typing, as an analyst would. */
+async function typeFeel(page: Page, editor: ReturnType<Page['locator']>, text: string) {
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(text);
+}
