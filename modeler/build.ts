@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { processesDirectory } from '../platform/deployment.ts';
-import { defaultLintConfig, lintConfigFile, readLintConfig, type LintConfig } from './lint.ts';
+import { defaultLintConfig, lintConfigFile, lintRequire, readLintConfig, type LintConfig } from './lint.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -35,8 +35,7 @@ function bpmnlintPlugin(config: LintConfig): esbuild.Plugin {
       build.onLoad({ filter: /.*/, namespace: 'bpmnlint' }, async () => {
         const compileConfig = require('bpmnlint/lib/support/compile-config') as (config: LintConfig, resolver: unknown) => Promise<string>;
         const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as new (options: { require: NodeJS.Require }) => unknown;
-        const scoped = createRequire(path.join(processesDirectory, '__placeholder__.js'));
-        const contents = await compileConfig(config, new NodeResolver({ require: scoped }));
+        const contents = await compileConfig(config, new NodeResolver({ require: lintRequire(processesDirectory) }));
         return { contents, loader: 'js', resolveDir: fs.existsSync(processesDirectory) ? processesDirectory : repositoryRoot };
       });
     },

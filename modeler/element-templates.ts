@@ -88,9 +88,8 @@ export function elementTemplate(contract: JobContract): ElementTemplate {
         group: 'inputs',
         type: 'String',
         feel: 'required',
-        optional: input.optional ?? false,
         binding: { type: 'zeebe:input', name: input.name },
-        ...(input.optional ? {} : { constraints: { notEmpty: true } }),
+        ...(input.optional ? { optional: true } : { constraints: { notEmpty: true } }),
       })),
       ...headers.map((header) => ({
         label: header.label ?? header.key,

@@ -41,15 +41,34 @@ type LinterConstructor = new (options: { resolver: unknown }) => BpmnlintLinter;
 type ResolverConstructor = new (options: { require: NodeJS.Require }) => unknown;
 
 /**
- * Rules and plugins are resolved from processes/, so a project plugin living
- * there (or installed at the repository root) is found the way the bpmnlint
- * CLI run from that folder would find it.
+ * Rules and plugins are resolved from processes/ first, so a project plugin
+ * living there is found the way the bpmnlint CLI run from that folder would
+ * find it; then from the repository's own packages.
  */
+export function lintRequire(directory: string): NodeJS.Require {
+  const local = createRequire(path.join(directory, '__placeholder__.js'));
+  const layered = ((id: string) => {
+    try {
+      return local(id);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+      return require(id);
+    }
+  }) as NodeJS.Require;
+  layered.resolve = ((id: string, options?: { paths?: string[] }) => {
+    try {
+      return local.resolve(id, options);
+    } catch {
+      return require.resolve(id, options);
+    }
+  }) as NodeJS.RequireResolve;
+  return Object.assign(layered, { cache: local.cache, main: local.main, extensions: local.extensions });
+}
+
 function createLinter(directory: string): BpmnlintLinter {
   const Linter = require('bpmnlint/lib/linter') as LinterConstructor;
   const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as ResolverConstructor;
-  const scoped = createRequire(path.join(directory, '__placeholder__.js'));
-  return new Linter({ resolver: new NodeResolver({ require: scoped }) });
+  return new Linter({ resolver: new NodeResolver({ require: lintRequire(directory) }) });
 }
 
 const moddle = new BpmnModdle({ zeebe: zeebeSchema });

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { editorOf } from './access.ts';
 import { ensureBundle } from './build.ts';
 import { findDiagramFile, listProcesses } from './catalogue.ts';
-import { loadElementTemplates } from './element-templates.ts';
+import { elementTemplate, loadElementTemplates, type JobContract } from './element-templates.ts';
 import { blockingIssues, lintDiagram } from './lint.ts';
 import { findVersion, listVersions, recordDeployment, saveVersion, savedProcesses } from './versions.ts';
 
@@ -78,6 +78,11 @@ async function definedProcesses(xml: string): Promise<Array<{ id: string; name?:
 export interface ModelerOptions {
   /** Skip building the front end (the routes alone), e.g. in API tests. */
   skipBundle?: boolean;
+  /**
+   * The job types the running workers declare (e.g. from startWorkers()).
+   * Without them the templates come from the declarations in the code.
+   */
+  jobContracts?: JobContract[];
 }
 
 export default async function modeler(app: FastifyInstance, options: ModelerOptions) {
@@ -139,7 +144,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       summary: 'Zeebe element templates for the job types the workers declare',
       response: { 200: { type: 'array', items: { type: 'object', additionalProperties: true } } },
     },
-  }, async () => loadElementTemplates());
+  }, async () => (options.jobContracts ? options.jobContracts.map(elementTemplate) : loadElementTemplates()));
 
   app.get('/api/processes/:id', {
     schema: {

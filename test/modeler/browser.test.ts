@@ -34,7 +34,9 @@ if (!fs.existsSync(chromiumPath)) {
     const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
     await app.register(context, { config, db, zeebe });
     await app.register(fastifyJwt, { secret: 'modeler-browser-test' });
-    await app.register(modeler);
+    await app.register(modeler, {
+      jobContracts: [{ type: 'payment.request', inputs: [{ name: 'amount', label: 'Amount in rials' }], errors: ['PAYMENT_DECLINED'] }],
+    });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     t.teardown(() => app.close());
     const analystToken = app.jwt.sign({ sub: 'staff-7', username: 'maryam', role: 'analyst' });
@@ -115,6 +117,18 @@ if (!fs.existsSync(chromiumPath)) {
     const started = await zeebe.createProcessInstanceWithResult({ bpmnProcessId: id, variables: { amount: 1500 }, requestTimeout: 10_000 } as never);
     t.equal(started.version, 2, 'new instances start the deployed version');
     t.equal(String(started.processDefinitionKey), versions[0].processDefinitionKey);
+
+    // A worker's element template turns the task into that worker's job
+    await page.click('.djs-element[data-element-id="Task_Review"]');
+    await page.click('.bio-properties-panel-select-template-button');
+    await page.click('.template-chooser li:has-text("Payment: request")');
+    await page.waitForFunction(() => {
+      const element = (window as any).shahrdariModeler.editor.get('elementRegistry').get('Task_Review');
+      const definition = element?.businessObject.extensionElements?.values.find((value: any) => value.$type === 'zeebe:TaskDefinition');
+      return element.type === 'bpmn:ServiceTask' && definition?.type === 'payment.request';
+    });
+    await page.waitForSelector('.bio-properties-panel-group-header-title:has-text("Inputs")');
+    t.pass('the payment template made Task_Review a payment.request service task with its inputs');
 
     // A visitor without the analyst role gets a read-only view
     const visitor = await (await browser.newContext()).newPage();
