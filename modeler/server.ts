@@ -11,6 +11,7 @@ import { ensureBundle } from './build.ts';
 import { findDiagramFile, listProcesses } from './catalogue.ts';
 import { elementTemplate, loadElementTemplates, type JobContract } from './element-templates.ts';
 import { blockingIssues, lintDiagram } from './lint.ts';
+import { processesDirectory } from '../platform/deployment.ts';
 import { findVersion, listVersions, recordDeployment, saveVersion, savedProcesses } from './versions.ts';
 
 const require = createRequire(import.meta.url);
@@ -83,9 +84,12 @@ export interface ModelerOptions {
    * Without them the templates come from the declarations in the code.
    */
   jobContracts?: JobContract[];
+  /** Where the diagrams, the catalogue and .bpmnlintrc live; processes/ by default. */
+  processesDirectory?: string;
 }
 
 export default async function modeler(app: FastifyInstance, options: ModelerOptions) {
+  const directory = options.processesDirectory ?? processesDirectory;
   if (!options.skipBundle) {
     const bundle = await ensureBundle(app.log);
     await app.register(fastifyStatic, {
@@ -130,7 +134,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     },
   }, async (request) => {
     const [editor, saved] = await Promise.all([editorOf(request), savedProcesses(app.db)]);
-    const processes = (await listProcesses(saved)).map((entry) => ({
+    const processes = (await listProcesses(saved, directory)).map((entry) => ({
       ...entry,
       latestVersion: saved.get(entry.id)?.version ?? null,
       deployedVersion: saved.get(entry.id)?.deployedVersion ?? null,
@@ -160,7 +164,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       const { xml, ...version } = latest;
       return { id, xml, source: 'saved', version };
     }
-    const file = findDiagramFile(id);
+    const file = findDiagramFile(id, directory);
     if (!file) return reply.code(404).send({ message: `no process ${id}` });
     return { id, xml: fs.readFileSync(file.file, 'utf8'), source: 'repository', version: null };
   });
@@ -223,7 +227,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       return reply.code(400).send({ message: `the diagram defines ${processes.map((candidate) => candidate.id).join(', ') || 'no process'}, not process ${id}` });
     }
     const version = await saveVersion(app.db, { processId: id, name: process.name ?? null, xml, author: editor.username, comment });
-    return reply.code(201).send({ version, lint: await lintDiagram(xml) });
+    return reply.code(201).send({ version, lint: await lintDiagram(xml, directory) });
   });
 
   app.post('/api/processes/:id/deploy', {
@@ -246,7 +250,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     const requested = (request.body as { version?: number } | null)?.version;
     const saved = await findVersion(app.db, id, requested);
     if (!saved) return reply.code(404).send({ message: requested ? `no version ${requested} of ${id}` : `${id} has no saved version: save it first` });
-    const lint = await lintDiagram(saved.xml);
+    const lint = await lintDiagram(saved.xml, directory);
     const errors = blockingIssues(lint);
     if (errors.length > 0) {
       return reply.code(422).send({ message: `version ${saved.version} of ${id} has ${errors.length} lint error(s)`, lint: errors });

@@ -1,6 +1,9 @@
 // The modeler's process routes against real PostgreSQL and the real engine
 // over gRPC: saving keeps every version with its author, deploying is refused
 // while lint errors remain, and new instances start the deployed version.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import t from 'tap';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import fastifyJwt from '@fastify/jwt';
@@ -17,7 +20,7 @@ const logger = pino({ level: 'silent' });
 
 interface Teardown { teardown(fn: () => unknown): void }
 
-async function startModelerApi(test: Teardown) {
+async function startModelerApi(test: Teardown, processesDirectory?: string) {
   const db = await createTestDatabase(test);
   const engine = await startEngine({ db, port: 0, logger });
   test.teardown(() => engine.stop());
@@ -27,7 +30,7 @@ async function startModelerApi(test: Teardown) {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
   await app.register(context, { config, db, zeebe });
   await app.register(fastifyJwt, { secret: 'modeler-test-secret' });
-  await app.register(modeler, { skipBundle: true });
+  await app.register(modeler, { skipBundle: true, processesDirectory });
   await app.ready();
   test.teardown(() => app.close());
   const bearer = (claims: object) => ({ authorization: `Bearer ${app.jwt.sign(claims)}` });
@@ -119,4 +122,21 @@ t.test('a deployed version is the one new instances start', async (t) => {
   t.match(versions, [{ version: 2, engineVersion: 2 }, { version: 1, engineVersion: 1 }]);
   const list = (await app.inject({ url: '/api/processes' })).json();
   t.match(list.processes.find((entry: { id: string }) => entry.id === id), { latestVersion: 2, deployedVersion: 2 });
+});
+
+t.test('a diagram nobody has saved yet opens from processes/', async (t) => {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'modeler-repository-'));
+  t.teardown(() => fs.rmSync(directory, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(directory, 'tree-pruning.bpmn'), reviewDiagram('tree-pruning', { name: 'هرس و قطع درخت' }));
+  const { app, analyst } = await startModelerApi(t, directory);
+
+  const list = (await app.inject({ url: '/api/processes' })).json();
+  t.same(list.processes, [{ id: 'tree-pruning', name: 'هرس و قطع درخت', shared: false, inRepository: true, latestVersion: null, deployedVersion: null }]);
+  const opened = await app.inject({ url: '/api/processes/tree-pruning' });
+  t.equal(opened.statusCode, 200);
+  t.match(opened.json(), { id: 'tree-pruning', source: 'repository', version: null, xml: 'هرس و قطع درخت' });
+  t.equal((await app.inject({ url: '/api/processes/no-such-service' })).statusCode, 404);
+
+  await app.inject({ method: 'PUT', url: '/api/processes/tree-pruning', headers: analyst, payload: { xml: opened.json().xml } });
+  t.match((await app.inject({ url: '/api/processes/tree-pruning' })).json(), { source: 'saved', version: { version: 1 } }, 'once saved, the saved version opens');
 });
