@@ -1,6 +1,6 @@
-// Every version of a diagram an analyst saves in the web modeler, kept for
-// good: who saved it, when, and whether (and as which engine version) it was
-// deployed. The latest row of a process is what the modeler opens.
+// Every version of a diagram or user-task form an analyst saves in the web
+// modeler, kept for good: who saved it, when, and whether (and as which engine
+// version) it was deployed. The latest row is what the modeler opens.
 import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
@@ -20,8 +20,23 @@ export async function up(knex: Knex): Promise<void> {
     table.integer('engine_version').comment('Version number the engine gave the deployed definition.');
     table.unique(['process_id', 'version']);
   });
+
+  await knex.schema.createTable('form_versions', (table) => {
+    table.comment('User-task forms (form-js JSON) saved from the modeler; deployed with the first diagram deployment that links them.');
+    table.bigIncrements('id').comment('Order of saving across all forms.');
+    table.text('form_id').notNullable().comment('Form id = file name in processes/forms/ = zeebe:formDefinition formId.');
+    table.integer('version').notNullable().comment('1, 2, 3... per form, in saving order.');
+    table.text('schema').notNullable().comment('The form-js schema as saved (JSON text).');
+    table.text('author').notNullable().comment('Username of the analyst who saved it.');
+    table.timestamp('saved_at', { useTz: true }).notNullable().defaultTo(knex.fn.now()).comment('When it was saved.');
+    table.timestamp('deployed_at', { useTz: true }).comment('When it was deployed to the engine; null if never.');
+    table.text('form_key').comment('Engine key of the deployed form.');
+    table.integer('engine_version').comment('Version number the engine gave the deployed form.');
+    table.unique(['form_id', 'version']);
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('form_versions');
   await knex.schema.dropTable('process_versions');
 }

@@ -10,6 +10,7 @@ import { editorOf } from './access.ts';
 import { ensureBundle } from './build.ts';
 import { findDiagramFile, listProcesses } from './catalogue.ts';
 import { elementTemplate, loadElementTemplates, type JobContract } from './element-templates.ts';
+import { formFile, latestFormVersion, linkedFormIds, recordFormDeployment, saveFormVersion } from './forms.ts';
 import { blockingIssues, lintDiagram } from './lint.ts';
 import { processesDirectory } from '../platform/deployment.ts';
 import { findVersion, listVersions, recordDeployment, saveVersion, savedProcesses } from './versions.ts';
@@ -75,6 +76,24 @@ async function definedProcesses(xml: string): Promise<Array<{ id: string; name?:
     return error as Error;
   }
 }
+
+const FormId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 100 } as const;
+const Form = {
+  type: 'object',
+  required: ['id', 'schema', 'source'],
+  properties: {
+    id: { type: 'string' },
+    /** The form-js schema as JSON text. */
+    schema: { type: 'string' },
+    source: { type: 'string', enum: ['saved', 'repository'] },
+    version: { type: ['integer', 'null'] },
+  },
+} as const;
+const FormDeployed = {
+  type: 'object',
+  required: ['formId', 'version', 'engineVersion'],
+  properties: { formId: { type: 'string' }, version: { type: 'integer' }, engineVersion: { type: 'integer' } },
+} as const;
 
 export interface ModelerOptions {
   /** Skip building the front end (the routes alone), e.g. in API tests. */
@@ -237,7 +256,11 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       params: Params,
       body: { type: ['object', 'null'], additionalProperties: false, properties: { version: { type: 'integer', minimum: 1 } } },
       response: {
-        200: { type: 'object', required: ['version', 'lint'], properties: { version: VersionSummary, lint: { type: 'array', items: LintIssue } } },
+        200: {
+          type: 'object',
+          required: ['version', 'lint', 'forms'],
+          properties: { version: VersionSummary, lint: { type: 'array', items: LintIssue }, forms: { type: 'array', items: FormDeployed } },
+        },
         403: Problem,
         404: Problem,
         422: { type: 'object', required: ['message', 'lint'], properties: { message: { type: 'string' }, lint: { type: 'array', items: LintIssue } } },
@@ -255,6 +278,19 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     if (errors.length > 0) {
       return reply.code(422).send({ message: `version ${saved.version} of ${id} has ${errors.length} lint error(s)`, lint: errors });
     }
+    // Forms saved in the modeler go first: the engine checks a linked form exists.
+    const { rootElement } = await moddle.fromXML(saved.xml, 'bpmn:Definitions');
+    const forms = [];
+    for (const formId of linkedFormIds(rootElement)) {
+      const form = await latestFormVersion(app.db, formId);
+      if (!form) continue; // a form from processes/forms/, deployed with the repository's resources
+      const result = await app.zeebe.deployResource({ name: `${formId}.form`, form: Buffer.from(form.schema) });
+      const deployed = result.deployments.map((entry) => (entry as { form?: { formId: string; version: number; formKey: number | string } }).form)
+        .find((candidate) => candidate?.formId === formId);
+      if (!deployed) throw new Error(`the engine deployed ${formId}.form without a form ${formId}`);
+      await recordFormDeployment(app.db, { formId, version: form.version, formKey: String(deployed.formKey), engineVersion: deployed.version });
+      forms.push({ formId, version: form.version, engineVersion: deployed.version });
+    }
     const deployment = await app.zeebe.deployResource({ name: `${id}.bpmn`, process: Buffer.from(saved.xml) });
     const definition = deployment.deployments.map((entry) => (entry as { process?: { bpmnProcessId: string; version: number; processDefinitionKey: string } }).process)
       .find((process) => process?.bpmnProcessId === id);
@@ -267,6 +303,53 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       processDefinitionKey: String(definition.processDefinitionKey),
       engineVersion: definition.version,
     });
-    return { version, lint };
+    return { version, lint, forms };
+  });
+
+  app.get('/api/processes/forms/:formId', {
+    schema: {
+      tags: ['modeler'],
+      summary: 'The latest saved version of a user-task form, else its file in processes/forms/',
+      params: { type: 'object', required: ['formId'], properties: { formId: FormId } },
+      response: { 200: Form, 404: Problem },
+    },
+  }, async (request, reply) => {
+    const { formId } = request.params as { formId: string };
+    const saved = await latestFormVersion(app.db, formId);
+    if (saved) return { id: formId, schema: saved.schema, source: 'saved', version: saved.version };
+    const file = formFile(directory, formId);
+    if (!fs.existsSync(file)) return reply.code(404).send({ message: `no form ${formId}` });
+    return { id: formId, schema: fs.readFileSync(file, 'utf8'), source: 'repository', version: null };
+  });
+
+  app.put('/api/processes/forms/:formId', {
+    bodyLimit: 2 * 1024 * 1024,
+    schema: {
+      tags: ['modeler'],
+      summary: 'Save a new version of a user-task form (analysts only); deployed with the next diagram that links it',
+      params: { type: 'object', required: ['formId'], properties: { formId: FormId } },
+      body: { type: 'object', required: ['schema'], additionalProperties: false, properties: { schema: { type: 'string', minLength: 2 } } },
+      response: {
+        201: { type: 'object', required: ['id', 'version', 'author'], properties: { id: { type: 'string' }, version: { type: 'integer' }, author: { type: 'string' } } },
+        400: Problem,
+        403: Problem,
+      },
+    },
+  }, async (request, reply) => {
+    const editor = await editorOf(request);
+    if (!editor) return forbidden(reply);
+    const { formId } = request.params as { formId: string };
+    const { schema } = request.body as { schema: string };
+    let parsed: { id?: unknown; components?: unknown };
+    try {
+      parsed = JSON.parse(schema) as typeof parsed;
+    } catch (error) {
+      return reply.code(400).send({ message: `not JSON: ${(error as Error).message}` });
+    }
+    if (!parsed || !Array.isArray(parsed.components)) return reply.code(400).send({ message: 'not a form-js schema: no components' });
+    // One name per thing: the form saved as <formId> has the id <formId>, which user tasks link.
+    if (parsed.id !== formId) return reply.code(400).send({ message: `the form's id is ${JSON.stringify(parsed.id)}, not ${formId}` });
+    const saved = await saveFormVersion(app.db, { formId, schema, author: editor.username });
+    return reply.code(201).send({ id: formId, version: saved.version, author: saved.author });
   });
 }

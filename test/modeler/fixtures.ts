@@ -3,20 +3,30 @@
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export interface ReviewDiagramOptions { taskName?: string; condition?: string; name?: string }
+export interface ReviewDiagramOptions {
+  taskName?: string;
+  condition?: string;
+  name?: string;
+  /** Makes the review a user task for district 12's clerks with this linked form. */
+  formId?: string;
+}
 
 export function reviewDiagram(processId: string, options: ReviewDiagramOptions = {}): string {
-  const { taskName = 'Review the request', condition = '=amount > 1000', name = 'درخواست آزمایشی' } = options;
+  const { taskName = 'Review the request', condition = '=amount > 1000', name = 'درخواست آزمایشی', formId } = options;
+  const task = formId ? 'userTask' : 'task';
+  const taskExtensions = formId
+    ? `<bpmn:extensionElements><zeebe:formDefinition formId="${formId}" /><zeebe:assignmentDefinition candidateGroups="district-12:clerk" /></bpmn:extensionElements>`
+    : '';
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="Definitions_${processId}" targetNamespace="http://bpmn.io/schema/bpmn" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.6.0">
   <bpmn:process id="${processId}" name="${escape(name)}" isExecutable="true">
     <bpmn:startEvent id="Start_Requested" name="Requested">
       <bpmn:outgoing>Flow_ToReview</bpmn:outgoing>
     </bpmn:startEvent>
-    <bpmn:task id="Task_Review" name="${escape(taskName)}">
+    <bpmn:${task} id="Task_Review" name="${escape(taskName)}">${taskExtensions}
       <bpmn:incoming>Flow_ToReview</bpmn:incoming>
       <bpmn:outgoing>Flow_ToDecision</bpmn:outgoing>
-    </bpmn:task>
+    </bpmn:${task}>
     <bpmn:exclusiveGateway id="Gateway_Amount" name="Amount?" default="Flow_Small">
       <bpmn:incoming>Flow_ToDecision</bpmn:incoming>
       <bpmn:outgoing>Flow_Large</bpmn:outgoing>
@@ -49,4 +59,14 @@ export function reviewDiagram(processId: string, options: ReviewDiagramOptions =
     </bpmndi:BPMNPlane>
   </bpmndi:BPMNDiagram>
 </bpmn:definitions>`;
+}
+
+/** A form-js schema with one field. */
+export function reviewForm(formId: string, label = 'Findings'): string {
+  return JSON.stringify({
+    id: formId,
+    type: 'default',
+    schemaVersion: 16,
+    components: [{ id: 'Field_Findings', key: 'findings', label, type: 'textfield' }],
+  }, null, 2);
 }

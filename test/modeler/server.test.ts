@@ -14,7 +14,7 @@ import { createZeebeClient } from '../../platform/zeebe.ts';
 import context from '../../api/plugins/app/context.ts';
 import modeler from '../../modeler/server.ts';
 import { createTestDatabase } from '../helpers/database.ts';
-import { reviewDiagram } from './fixtures.ts';
+import { reviewDiagram, reviewForm } from './fixtures.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -139,4 +139,25 @@ t.test('a diagram nobody has saved yet opens from processes/', async (t) => {
 
   await app.inject({ method: 'PUT', url: '/api/processes/tree-pruning', headers: analyst, payload: { xml: opened.json().xml } });
   t.match((await app.inject({ url: '/api/processes/tree-pruning' })).json(), { source: 'saved', version: { version: 1 } }, 'once saved, the saved version opens');
+});
+
+t.test('forms saved in the modeler are deployed with the diagram that links them', async (t) => {
+  const { app, zeebe, analyst, clerk } = await startModelerApi(t);
+  const formId = 'street-lighting-findings';
+  const put = (headers: Record<string, string>, schema: string, id = formId) => app.inject({ method: 'PUT', url: `/api/processes/forms/${id}`, headers, payload: { schema } });
+
+  t.equal((await put(clerk, reviewForm(formId))).statusCode, 403, 'a clerk may not save a form');
+  t.equal((await put(analyst, reviewForm('other-form'))).statusCode, 400, 'the form id is its name');
+  t.equal((await put(analyst, '{"id":')).statusCode, 400, 'not JSON');
+  t.equal((await app.inject({ url: `/api/processes/forms/${formId}` })).statusCode, 404);
+  t.match((await put(analyst, reviewForm(formId))).json(), { id: formId, version: 1, author: 'maryam' });
+  t.match((await app.inject({ url: `/api/processes/forms/${formId}` })).json(), { id: formId, source: 'saved', version: 1, schema: 'Findings' });
+
+  const id = 'street-lighting-repair';
+  await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: analyst, payload: { xml: reviewDiagram(id, { formId }) } });
+  const deployed = await app.inject({ method: 'POST', url: `/api/processes/${id}/deploy`, headers: analyst, payload: {} });
+  t.equal(deployed.statusCode, 200, deployed.body);
+  t.same(deployed.json().forms, [{ formId, version: 1, engineVersion: 1 }]);
+  const started = await zeebe.createProcessInstance({ bpmnProcessId: id, variables: { amount: 1 } });
+  t.equal(started.version, 1, 'the process with its linked form runs');
 });
