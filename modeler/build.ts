@@ -42,6 +42,23 @@ function bpmnlintPlugin(config: LintConfig): esbuild.Plugin {
   };
 }
 
+/**
+ * One preact for the whole page. The properties panels and the form editor
+ * share hooks and context across packages; two copies of preact in one
+ * bundle break them ("reading 'context'"). bpmn-io ships its copy as
+ * @bpmn-io/properties-panel/preact for this purpose, and its own builds alias
+ * bare `preact` imports to it the same way.
+ */
+const singlePreactPlugin: esbuild.Plugin = {
+  name: 'single-preact',
+  setup(build) {
+    build.onResolve({ filter: /^preact(\/.*)?$/ }, (args) => build.resolve(`@bpmn-io/properties-panel/${args.path}`, {
+      kind: args.kind,
+      resolveDir: repositoryRoot,
+    }));
+  },
+};
+
 function newestChange(target: string): number {
   if (!fs.existsSync(target)) return 0;
   const stat = fs.statSync(target);
@@ -67,7 +84,7 @@ async function bundle(config: LintConfig, outdir: string): Promise<void> {
     logLevel: 'silent',
     loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file' },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [bpmnlintPlugin(config)],
+    plugins: [bpmnlintPlugin(config), singlePreactPlugin],
   });
 }
 

@@ -37,5 +37,7 @@ export class ProcessApi {
   versions(id) { return this.request(`/${id}/versions`); }
   version(id, version) { return this.request(`/${id}/versions/${version}`); }
   save(id, xml, comment) { return this.request(`/${id}`, { method: 'PUT', body: JSON.stringify(comment ? { xml, comment } : { xml }) }); }
+  form(formId) { return this.request(`/forms/${formId}`); }
+  saveForm(formId, schema) { return this.request(`/forms/${formId}`, { method: 'PUT', body: JSON.stringify({ schema }) }); }
   deploy(id, version) { return this.request(`/${id}/deploy`, { method: 'POST', body: JSON.stringify(version ? { version } : {}) }); }
 }

@@ -6,6 +6,7 @@ import { createEditor } from './page/editor.js';
 import { persianNumber } from './page/format.js';
 import ProcessList from './page/ProcessList.js';
 import VersionList from './page/VersionList.js';
+import FormDialog from './page/FormDialog.js';
 
 const $ = (selector) => document.querySelector(selector);
 const api = new ProcessApi();
@@ -141,6 +142,7 @@ function guard(action) {
 
 const processList = new ProcessList($('#process-list'), $('#filter'), guard(openProcess));
 const versionList = new VersionList($('#versions'), guard(viewVersion));
+const formDialog = new FormDialog($('#form-dialog'), api, say);
 
 async function start() {
   const { canEdit, user, processes } = await api.list();
@@ -156,6 +158,7 @@ async function start() {
   });
   if (canEdit) {
     editor.on('commandStack.changed', () => { state.dirty = true; });
+    editor.on('linkedForm.changed', ({ linked }) => { $('#edit-form').disabled = !linked; });
     editor.on('lintGate.changed', ({ errors, warnings }) => {
       showLintIssues(errors, warnings);
       // A refusal about lint errors is stale once they are fixed.
@@ -163,11 +166,12 @@ async function start() {
     });
   }
   // Tests and scripts reach the editor through this.
-  window.shahrdariModeler = { editor, state };
+  window.shahrdariModeler = { editor, state, formDialog };
   processList.show(processes);
   $('#save').addEventListener('click', guard(save));
   $('#deploy').addEventListener('click', guard(deploy));
   $('#download').addEventListener('click', guard(download));
+  $('#edit-form').addEventListener('click', guard(() => formDialog.open(editor.get('linkedForm').current.formId)));
   $('#upload').addEventListener('change', guard(async (event) => { if (event.target.files[0]) await upload(event.target.files[0]); }));
   updateButtons();
   const requested = decodeURIComponent(location.hash.slice(1));

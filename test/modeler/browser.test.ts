@@ -1,6 +1,7 @@
 // The modeler in headless Chromium against the real API, PostgreSQL and the
 // engine: open a service, edit it in the properties panel, watch the lint
-// error come and go, save, deploy, and check that new instances run the edit.
+// error come and go, save, deploy, and check that new instances run the edit;
+// edit a user task's form in the form editor.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,52 +16,59 @@ import { createZeebeClient } from '../../platform/zeebe.ts';
 import context from '../../api/plugins/app/context.ts';
 import modeler from '../../modeler/server.ts';
 import { createTestDatabase } from '../helpers/database.ts';
-import { reviewDiagram } from './fixtures.ts';
+import { reviewDiagram, reviewForm } from './fixtures.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const logger = pino({ level: 'silent' });
 
+interface Teardown { teardown(fn: () => unknown): void }
+
+/** The modeler served by a real HTTP server on the API's context, a fresh database and a real engine. */
+async function startModeler(t: Teardown) {
+  const db = await createTestDatabase(t);
+  const engine = await startEngine({ db, port: 0, logger });
+  t.teardown(() => engine.stop());
+  const config = readConfig({});
+  const zeebe = createZeebeClient(config, engine.address, logger);
+  t.teardown(() => zeebe.close(1_000).catch(() => undefined));
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  await app.register(context, { config, db, zeebe });
+  await app.register(fastifyJwt, { secret: 'modeler-browser-test' });
+  await app.register(modeler, {
+    jobContracts: [{ type: 'payment.request', inputs: [{ name: 'amount', label: 'Amount in rials' }], errors: ['PAYMENT_DECLINED'] }],
+  });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(() => app.close());
+  const analystToken = app.jwt.sign({ kind: 'staff', sub: 'staff-7', username: 'maryam', name: 'مریم', role: 'analyst', districtId: null });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  t.teardown(() => browser.close());
+  const browserContext = await browser.newContext({ viewport: { width: 1500, height: 900 } });
+  await browserContext.addInitScript((token) => window.localStorage.setItem('shahrdari.staffToken', token), analystToken);
+  // Nothing may come from outside this server.
+  const foreign: string[] = [];
+  browserContext.on('request', (request) => { if (!request.url().startsWith(base)) foreign.push(request.url()); });
+  const page = await browserContext.newPage();
+  page.setDefaultTimeout(10_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { app, zeebe, base, browser, page, pageErrors, foreign, analyst: { authorization: `Bearer ${analystToken}` } };
+}
+
 if (!fs.existsSync(chromiumPath)) {
   t.plan(0, `skipped: ${chromiumPath} is missing (apt-get install -y chromium)`);
 } else {
   t.test('an analyst edits, saves and deploys a service in the browser', async (t) => {
-    const db = await createTestDatabase(t);
-    const engine = await startEngine({ db, port: 0, logger });
-    t.teardown(() => engine.stop());
-    const config = readConfig({});
-    const zeebe = createZeebeClient(config, engine.address, logger);
-    t.teardown(() => zeebe.close(1_000).catch(() => undefined));
-    const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
-    await app.register(context, { config, db, zeebe });
-    await app.register(fastifyJwt, { secret: 'modeler-browser-test' });
-    await app.register(modeler, {
-      jobContracts: [{ type: 'payment.request', inputs: [{ name: 'amount', label: 'Amount in rials' }], errors: ['PAYMENT_DECLINED'] }],
-    });
-    const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    t.teardown(() => app.close());
-    const analystToken = app.jwt.sign({ sub: 'staff-7', username: 'maryam', role: 'analyst' });
-    const analyst = { authorization: `Bearer ${analystToken}` };
+    const { app, zeebe, base, browser, page, pageErrors, foreign, analyst } = await startModeler(t);
 
     // Given a service whose first version runs in the engine
     const id = 'street-lighting-repair';
     await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: analyst, payload: { xml: reviewDiagram(id, { name: 'تعمیر روشنایی معابر' }) } });
     const first = await app.inject({ method: 'POST', url: `/api/processes/${id}/deploy`, headers: analyst, payload: {} });
     t.equal(first.json().version.engineVersion, 1);
-
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    t.teardown(() => browser.close());
-    const browserContext = await browser.newContext({ viewport: { width: 1500, height: 900 } });
-    await browserContext.addInitScript((token) => window.localStorage.setItem('shahrdari.staffToken', token), analystToken);
-    // Nothing may come from outside this server.
-    const foreign: string[] = [];
-    browserContext.on('request', (request) => { if (!request.url().startsWith(base)) foreign.push(request.url()); });
-    const page = await browserContext.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
 
     // When the analyst opens the service from the list
     await page.goto(`${base}/modeler/`);
@@ -139,6 +147,47 @@ if (!fs.existsSync(chromiumPath)) {
     t.equal(await visitor.locator('#properties *').count(), 0, 'no properties panel');
     await visitor.waitForSelector('.djs-element[data-element-id="Task_Review"]');
 
+    t.same(pageErrors, [], 'no script errors');
+    t.same(foreign, [], 'no request left this server');
+  });
+}
+
+if (fs.existsSync(chromiumPath)) {
+  t.test("an analyst edits a user task's form in the form editor and deploys it with the diagram", async (t) => {
+    const { app, base, page, pageErrors, foreign, analyst } = await startModeler(t);
+    const id = 'street-lighting-repair';
+    const formId = 'street-lighting-findings';
+    await app.inject({ method: 'PUT', url: `/api/processes/forms/${formId}`, headers: analyst, payload: { schema: reviewForm(formId, 'Findings of the visit') } });
+    await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: analyst, payload: { xml: reviewDiagram(id, { formId }) } });
+
+    await page.goto(`${base}/modeler/#${id}`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForSelector('.djs-element[data-element-id="Task_Review"]');
+    t.ok(await page.isDisabled('#edit-form'), 'no form to edit until a user task is selected');
+    await page.click('.djs-element[data-element-id="Task_Review"]');
+    await page.waitForSelector('#edit-form:not([disabled])');
+    await page.click('#edit-form');
+    await page.waitForSelector('#form-dialog:not([hidden]) .fjs-editor-container');
+    await page.waitForSelector('#form-editor :text("Findings of the visit")');
+    fs.mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, 'modeler-form-editor.png') });
+
+    // A change through the form editor's own command stack, then save
+    await page.evaluate(() => {
+      const dialog = (window as any).shahrdariModeler.formDialog;
+      const editor = dialog.editor;
+      const field = editor.get('formFieldRegistry').getAll().find((candidate: any) => candidate.key === 'findings');
+      editor.get('modeling').editFormField(field, 'label', 'Inspector findings');
+    });
+    await page.click('#form-save');
+    await page.waitForSelector('#message:has-text("نسخه 2")');
+    await page.click('#form-close');
+    t.match((await app.inject({ url: `/api/processes/forms/${formId}` })).json(), { version: 2, schema: 'Inspector findings' });
+
+    await page.click('#deploy');
+    await page.waitForSelector('#message:has-text("مستقر شد")');
+    const form = (await app.inject({ url: `/api/processes/${id}/versions` })).json()[0];
+    t.match(form, { version: 1, engineVersion: 1 }, 'the diagram deployed, its form first');
     t.same(pageErrors, [], 'no script errors');
     t.same(foreign, [], 'no request left this server');
   });

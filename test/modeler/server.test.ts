@@ -33,13 +33,11 @@ async function startModelerApi(test: Teardown, processesDirectory?: string) {
   await app.register(modeler, { skipBundle: true, processesDirectory });
   await app.ready();
   test.teardown(() => app.close());
-  const bearer = (claims: object) => ({ authorization: `Bearer ${app.jwt.sign(claims)}` });
-  return {
-    app,
-    zeebe,
-    analyst: bearer({ sub: 'staff-1', username: 'maryam', role: 'analyst' }),
-    clerk: bearer({ sub: 'staff-2', username: 'reza', role: 'clerk' }),
-  };
+  // Claims shaped like the API's staff sign-in gives (api/plugins/app/auth.ts).
+  const bearer = (username: string, role: 'analyst' | 'clerk') => ({
+    authorization: `Bearer ${app.jwt.sign({ kind: 'staff', sub: `staff-${username}`, username, name: username, role, districtId: null })}`,
+  });
+  return { app, zeebe, analyst: bearer('maryam', 'analyst'), clerk: bearer('reza', 'clerk') };
 }
 
 t.test('only analysts save; every version is kept with its author, newest first', async (t) => {

@@ -12,6 +12,7 @@ import lintBundle from 'shahrdari:bpmnlint-bundle';
 import LintGateModule from '../lint-gate/index.js';
 import WorkerTemplatesModule from '../worker-templates/index.js';
 import TemplateChooserModule from '../template-chooser/index.js';
+import LinkedFormModule from '../linked-form/index.js';
 
 export function createEditor({ canEdit, canvas, properties, templatesUrl, headers }) {
   if (!canEdit) {
@@ -32,6 +33,7 @@ export function createEditor({ canEdit, canvas, properties, templatesUrl, header
       LintGateModule,
       WorkerTemplatesModule,
       TemplateChooserModule,
+      LinkedFormModule,
     ],
     moddleExtensions: { zeebe: zeebeModdle },
   });

@@ -1,0 +1,6 @@
+import LinkedForm from './LinkedForm.js';
+
+export default {
+  __init__: ['linkedForm'],
+  linkedForm: ['type', LinkedForm],
+};
