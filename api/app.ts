@@ -5,10 +5,19 @@ import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
+import { addIdentityFormats } from './schemas/formats.ts';
 import swagger from './plugins/external/swagger.ts';
 import sensible from './plugins/external/sensible.ts';
+import jwt from './plugins/external/jwt.ts';
+import rateLimit from './plugins/external/rate-limit.ts';
+import multipart from './plugins/external/multipart.ts';
 import context from './plugins/app/context.ts';
+import problems from './plugins/app/problems.ts';
+import normalise from './plugins/app/normalise.ts';
+import auth from './plugins/app/auth.ts';
+import demoSeed from './plugins/app/demo-seed.ts';
 import healthRoutes from './routes/health.ts';
+import authRoutes from './routes/api/auth/index.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -21,12 +30,24 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: false,
+    ajv: {
+      // Every failing field at once, so a form shows all its mistakes together.
+      customOptions: { allErrors: true },
+      plugins: [addIdentityFormats as never],
+    },
   });
   await app.register(sensible);
   await app.register(swagger);
+  await app.register(jwt, { config: deps.config });
+  await app.register(rateLimit);
+  await app.register(multipart);
   await app.register(context, deps);
+  await app.register(problems);
+  await app.register(normalise);
+  await app.register(auth);
+  await app.register(demoSeed);
   await app.register(healthRoutes);
+  await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(import('../modeler/server.ts'));
   return app;
 }

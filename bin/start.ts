@@ -5,6 +5,7 @@ import { engineAddress, openKnex, openZeebe, runMain } from '../platform/runtime
 import { deployResources } from '../platform/deployment.ts';
 import { startWorkers } from '../workers/index.ts';
 import { buildApp } from '../api/app.ts';
+import { demoPassword, demoSeedEnabled, demoStaff } from '../api/plugins/app/demo-seed.ts';
 
 runMain('start', async (runtime) => {
   const { config, logger } = runtime;
@@ -19,5 +20,21 @@ runMain('start', async (runtime) => {
   const url = await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url, ms: Date.now() - started }, 'shahrdari is ready');
   process.stdout.write(`\nshahrdari is ready at ${url}  (health: ${url}/health, API docs: ${url}/docs)\n\n`);
+  if (demoSeedEnabled(config)) process.stdout.write(signInHelp(url));
   return 'keep-running';
 });
+
+/** How a newcomer tries each role against the demo accounts. */
+function signInHelp(url: string): string {
+  const accounts = demoStaff.map((account) => `    ${account.username.padEnd(14)} ${account.role}`).join('\n');
+  return [
+    `Demo staff accounts (district 12), password "${demoPassword}":`,
+    accounts,
+    `  curl -s ${url}/api/auth/staff/token -H 'content-type: application/json' -d '{"username":"clerk-12","password":"${demoPassword}"}'`,
+    'Citizens: POST /api/auth/citizen/code {"nationalCode","mobile"}; the development SMS provider only records the',
+    "  code in the notifications table (select body from notifications where template = 'sign-in-code' order by id desc limit 1),",
+    '  then POST /api/auth/citizen/token {"nationalCode","mobile","code"}. Use the token as "Authorization: Bearer <token>".',
+    '',
+    '',
+  ].join('\n');
+}

@@ -36,6 +36,13 @@ export const ConfigSchema = Type.Object({
   CAMUNDA_CLUSTER_ID: Type.Optional(Type.String({ minLength: 1, description: 'Camunda SaaS cluster id', expected: 'a non-empty string' })),
   CAMUNDA_CLUSTER_REGION: Type.Optional(Type.String({ minLength: 1, description: 'Camunda SaaS region, e.g. bru-2', expected: 'a non-empty string' })),
   DEPLOY_ON_START: Flag('deploy every diagram in processes/ when the system starts', true),
+  JWT_SECRET: Type.Optional(
+    Type.String({ minLength: 32, description: 'secret that signs API tokens; unset generates one kept in DATA_DIR/jwt-secret (one machine only)', expected: 'at least 32 characters' }),
+  ),
+  DEMO_SEED: Type.Optional(
+    Type.Boolean({ description: 'create one staff account per role for district 12 with a known password; unset means only with embedded PostgreSQL', expected: 'true or false' }),
+  ),
+  START_SWEEP_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 15, description: 'how often the API starts process instances of requests left unstarted', expected: 'seconds from 1 to 3600' }),
 });
 
 export type Config = Static<typeof ConfigSchema> & {

@@ -12,6 +12,9 @@ export default fp(async (app) => {
         description: 'Citizens file and follow requests for the 54 district services; staff work their task lists.',
         version: '0.1.0',
       },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -1,0 +1,187 @@
+// Who is asking. Citizens prove a mobile with a one-time SMS code; staff sign
+// in with a password. Both get a JWT whose claims say who they are; routes
+// state who may call them with `app.allow(...)`.
+import { createHash, randomBytes, randomInt, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import fp from 'fastify-plugin';
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Knex } from 'knex';
+import { ApiProblem } from './problems.ts';
+import { persianDigits } from '../../../platform/persian.ts';
+
+const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
+
+export type Role = 'clerk' | 'inspector' | 'manager' | 'analyst' | 'agent-137' | 'admin';
+export const staffRoles: Role[] = ['clerk', 'inspector', 'manager', 'analyst', 'agent-137', 'admin'];
+
+export interface CitizenClaims { kind: 'citizen'; sub: string; nationalCode: string; mobile: string }
+export interface StaffClaims { kind: 'staff'; sub: string; username: string; name: string; role: Role; districtId: number | null }
+export type Claims = CitizenClaims | StaffClaims;
+
+/** The verified claims of a request that passed `app.allow` (not typed through @fastify/jwt's global, which the modeler's tests sign freely). */
+export function claimsOf(request: FastifyRequest): Claims {
+  return request.user as Claims;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    auth: AuthService;
+    /** A preHandler letting through citizens (with 'citizen') and staff of the given roles (or any staff with 'staff'). */
+    allow(...who: Array<'citizen' | 'staff' | Role>): preHandlerAsyncHookHandler;
+  }
+}
+
+export const signInPolicy = {
+  codeDigits: 6,
+  codeLifetimeSeconds: 300,
+  maxAttempts: 5,
+  /** Codes a mobile may be sent per window: SMS costs money and annoys the owner. */
+  codesPerMobile: 3,
+  codesWindowSeconds: 600,
+  citizenTokenLifetime: '2h',
+  staffTokenLifetime: '10h',
+} as const;
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64 } as const;
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 });
+  return timingSafeEqual(actual, expected);
+}
+
+// Compared against when the username is unknown, so the answer takes as long either way.
+const decoyHash = hashPassword(randomBytes(12).toString('hex'));
+
+const codeHash = (salt: string, code: string) => createHash('sha256').update(`${salt}:${code}`).digest('hex');
+
+export function createAuthService(db: Knex, sign: (claims: Claims, expiresIn: string) => string) {
+  return {
+    /**
+     * Sends a sign-in code through the notifications outbox. A national code
+     * already known with another mobile is refused: anyone may know a
+     * national code, so only its registered mobile proves who one is.
+     */
+    async sendCode(nationalCode: string, mobile: string): Promise<{ expiresInSeconds: number }> {
+      return db.transaction(async (trx) => {
+        const citizen = await trx('citizens').where({ national_code: nationalCode }).first('mobile');
+        if (citizen && citizen.mobile !== mobile) {
+          throw new ApiProblem(409, 'mobile-mismatch', 'This national code is registered with another mobile number.',
+            'این کد ملی با شماره همراه دیگری ثبت شده است؛ برای تغییر شماره با سامانه ۱۳۷ تماس بگیرید.');
+        }
+        // Serialises code requests per mobile, so the count below is exact.
+        await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`sign-in:${mobile}`]);
+        const [{ count }] = await trx('sign_in_codes')
+          .where({ mobile })
+          .andWhere('created_at', '>', trx.raw(`now() - interval '${signInPolicy.codesWindowSeconds} seconds'`))
+          .count<{ count: string }[]>('* as count');
+        if (Number(count) >= signInPolicy.codesPerMobile) {
+          throw new ApiProblem(429, 'too-many-codes', 'Too many codes were sent to this mobile; try again in a few minutes.',
+            'برای این شماره کد زیادی فرستاده شده است؛ چند دقیقه بعد دوباره تلاش کنید.');
+        }
+        const code = String(randomInt(0, 10 ** signInPolicy.codeDigits)).padStart(signInPolicy.codeDigits, '0');
+        const salt = randomBytes(16).toString('hex');
+        const [row] = await trx('sign_in_codes').insert({
+          national_code: nationalCode,
+          mobile,
+          salt,
+          code_hash: codeHash(salt, code),
+          expires_at: trx.raw(`now() + interval '${signInPolicy.codeLifetimeSeconds} seconds'`),
+        }).returning('id');
+        await trx('notifications').insert({
+          channel: 'sms',
+          recipient: mobile,
+          template: 'sign-in-code',
+          body: `کد ورود شما به سامانه شهرداری: ${persianDigits(code)}\nاین کد را به کسی ندهید.`,
+          dedupe_key: `sign-in-code:${row.id}`,
+        });
+        return { expiresInSeconds: signInPolicy.codeLifetimeSeconds };
+      });
+    },
+
+    /** Checks the newest live code for the mobile; a code works once and dies after too many wrong guesses. */
+    async verifyCode(nationalCode: string, mobile: string, code: string): Promise<{ token: string; citizen: { id: string; nationalCode: string; mobile: string; name: string | null } }> {
+      const outcome = await db.transaction(async (trx) => {
+        const live = await trx('sign_in_codes')
+          .where({ national_code: nationalCode, mobile })
+          .whereNull('used_at')
+          .andWhere('expires_at', '>', trx.fn.now())
+          .orderBy('created_at', 'desc')
+          .forUpdate()
+          .first();
+        if (!live) return 'expired' as const;
+        if (live.attempts >= signInPolicy.maxAttempts) return 'locked' as const;
+        const matches = timingSafeEqual(Buffer.from(codeHash(live.salt, code), 'hex'), Buffer.from(live.code_hash, 'hex'));
+        if (!matches) {
+          await trx('sign_in_codes').where({ id: live.id }).increment('attempts', 1);
+          return 'wrong' as const;
+        }
+        await trx('sign_in_codes').where({ id: live.id }).update({ used_at: trx.fn.now() });
+        await trx('citizens').insert({ national_code: nationalCode, mobile }).onConflict('national_code').ignore();
+        return trx('citizens').where({ national_code: nationalCode }).first();
+      });
+      if (outcome === 'expired') {
+        throw new ApiProblem(401, 'code-expired', 'There is no live code for this mobile; ask for a new one.', 'کد منقضی شده یا فرستاده نشده است؛ کد تازه بگیرید.');
+      }
+      if (outcome === 'locked') {
+        throw new ApiProblem(429, 'code-locked', 'Too many wrong codes; ask for a new one.', 'کد چند بار نادرست وارد شد؛ کد تازه بگیرید.');
+      }
+      if (outcome === 'wrong') {
+        throw new ApiProblem(401, 'code-wrong', 'The code is not right.', 'کد درست نیست.');
+      }
+      const claims: CitizenClaims = { kind: 'citizen', sub: outcome.id, nationalCode, mobile: outcome.mobile };
+      return {
+        token: sign(claims, signInPolicy.citizenTokenLifetime),
+        citizen: { id: outcome.id, nationalCode, mobile: outcome.mobile, name: outcome.name ?? null },
+      };
+    },
+
+    async signInStaff(username: string, password: string): Promise<{ token: string; staff: Omit<StaffClaims, 'kind' | 'sub'> & { id: string } }> {
+      const account = await db('staff').where({ username, active: true }).first();
+      const valid = await verifyPassword(password, account?.password_hash ?? await decoyHash);
+      if (!account || !valid) {
+        throw new ApiProblem(401, 'wrong-credentials', 'Wrong username or password.', 'نام کاربری یا گذرواژه نادرست است.');
+      }
+      const claims: StaffClaims = {
+        kind: 'staff', sub: account.id, username: account.username, name: account.display_name, role: account.role_id, districtId: account.district_id,
+      };
+      return {
+        token: sign(claims, signInPolicy.staffTokenLifetime),
+        staff: { id: account.id, username: account.username, name: account.display_name, role: account.role_id, districtId: account.district_id },
+      };
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+const unauthenticated = () => new ApiProblem(401, 'sign-in-required', 'Sign in first.', 'ابتدا وارد سامانه شوید.');
+const forbidden = () => new ApiProblem(403, 'forbidden', 'You may not do this.', 'اجازه این کار را ندارید.');
+
+async function verifiedClaims(request: FastifyRequest): Promise<Claims> {
+  if (!request.headers.authorization) throw unauthenticated();
+  try {
+    return await request.jwtVerify<Claims>();
+  } catch {
+    throw new ApiProblem(401, 'invalid-token', 'The token is missing, expired or not ours.', 'نشست شما معتبر نیست یا پایان یافته است؛ دوباره وارد شوید.');
+  }
+}
+
+export default fp(async (app) => {
+  app.decorate('auth', createAuthService(app.db, (claims, expiresIn) => app.jwt.sign(claims, { expiresIn })));
+  app.decorate('allow', (...who: Array<'citizen' | 'staff' | Role>) => async (request: FastifyRequest) => {
+    const claims = await verifiedClaims(request);
+    const allowed = claims.kind === 'citizen'
+      ? who.includes('citizen')
+      : who.includes('staff') || who.includes(claims.role);
+    if (!allowed) throw forbidden();
+  });
+}, { name: 'auth', dependencies: ['context', 'jwt', 'problems'] });

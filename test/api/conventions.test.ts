@@ -1,0 +1,69 @@
+// The conventions every route shares: problem details with the failing field's
+// path and a Persian message, no 500 for anything a client sends, Persian
+// digits and Arabic letters normalised, OpenAPI for every route.
+import t from 'tap';
+import { startTestApi } from './helpers.ts';
+
+t.test('conventions', async (t) => {
+  const api = await startTestApi(t);
+  const { app } = api;
+
+  await t.test('a validation error names each failing field, in English and Persian', async (t) => {
+    const response = await app.inject({ method: 'POST', url: '/api/auth/citizen/code', payload: { nationalCode: '1234567890' } });
+    t.equal(response.statusCode, 400);
+    t.match(response.headers['content-type'], 'application/problem+json');
+    const problem = response.json();
+    t.match(problem, { type: 'urn:shahrdari:problem:invalid-input', title: 'Bad Request', status: 400 });
+    t.same(problem.errors.map((e: { path: string }) => e.path).sort(), ['/body/mobile', '/body/nationalCode']);
+    const national = problem.errors.find((e: { path: string }) => e.path === '/body/nationalCode');
+    t.match(national.messageFa, 'کد ملی');
+  });
+
+  await t.test('Persian and Arabic-Indic digits are accepted and normalised', async (t) => {
+    const response = await app.inject({
+      method: 'POST', url: '/api/auth/citizen/code',
+      payload: { nationalCode: '۰۰۱۳۵۴۲۴۱۹', mobile: '٠٩١٢١٢٣٤٥٦٧' },
+    });
+    t.equal(response.statusCode, 202, response.body);
+    t.ok(await api.db('sign_in_codes').where({ national_code: '0013542419', mobile: '09121234567' }).first());
+  });
+
+  await t.test('malformed JSON, a wrong content type, an oversized body and an unknown route are 4xx problems', async (t) => {
+    const malformed = await app.inject({ method: 'POST', url: '/api/auth/staff/token', headers: { 'content-type': 'application/json' }, payload: '{"username":' });
+    t.equal(malformed.statusCode, 400);
+    t.match(malformed.json(), { status: 400, detailFa: String });
+    const wrongType = await app.inject({ method: 'POST', url: '/api/auth/staff/token', headers: { 'content-type': 'text/csv' }, payload: 'a,b' });
+    t.equal(wrongType.statusCode, 415);
+    const huge = await app.inject({ method: 'POST', url: '/api/auth/staff/token', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ username: 'x'.repeat(2 * 1024 * 1024), password: 'y' }) });
+    t.equal(huge.statusCode, 413);
+    const empty = await app.inject({ method: 'POST', url: '/api/auth/staff/token', headers: { 'content-type': 'application/json' }, payload: '' });
+    t.equal(empty.statusCode, 400);
+    const missing = await app.inject({ url: '/api/no-such-thing' });
+    t.equal(missing.statusCode, 404);
+    t.match(missing.json(), { status: 404, title: 'Not Found' });
+  });
+
+  await t.test('a server fault is a bare 500 without its message', async (t) => {
+    const broken = await startTestApi(t);
+    await broken.db.schema.dropTable('sign_in_codes');
+    const response = await broken.app.inject({ method: 'POST', url: '/api/auth/citizen/code', payload: { nationalCode: '3974017844', mobile: '09351234567' } });
+    t.equal(response.statusCode, 500);
+    t.notMatch(response.body, /sign_in_codes|relation|stack/);
+    t.match(response.json(), { status: 500, detailFa: String });
+  });
+
+  await t.test('OpenAPI lists every API route with tags and a response schema', async (t) => {
+    const response = await app.inject({ url: '/docs/json' });
+    t.equal(response.statusCode, 200);
+    const spec = response.json();
+    const ours = Object.entries(spec.paths as Record<string, Record<string, { tags?: string[]; responses?: object }>>)
+      .filter(([path]) => path.startsWith('/api/') && !path.startsWith('/api/processes'));
+    t.ok(ours.length > 0);
+    for (const [path, operations] of ours) {
+      for (const [method, operation] of Object.entries(operations)) {
+        t.ok(operation.tags?.length, `${method} ${path} has tags`);
+        t.ok(operation.responses && Object.keys(operation.responses).some((code) => code.startsWith('2')), `${method} ${path} documents its answer`);
+      }
+    }
+  });
+});
