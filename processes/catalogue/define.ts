@@ -1,0 +1,61 @@
+// Builds a catalogue entry from what differs between services; what follows
+// from the steps (the task forms, the roles that act) is derived here so it
+// cannot drift from the diagrams, which are generated from the same steps.
+import type { Channel, DocumentRequirement, FeeRule, HeadingId, LocalisedName, Role, Service, StepKind } from './types.ts';
+
+/** The shared form of each step kind that puts a user task in front of staff. */
+export const taskForms: Partial<Record<StepKind, string>> = {
+  'document-check': 'task-document-check',
+  inspection: 'task-inspection',
+  approval: 'task-approval',
+  'field-work': 'task-work-report',
+  response: 'task-response',
+};
+
+/** The role each step kind involves regardless of service. */
+const stepRoles: Partial<Record<StepKind, Role>> = {
+  'document-check': 'clerk',
+  inspection: 'inspector',
+};
+
+export function startFormId(serviceId: string): string {
+  return `${serviceId}-start`;
+}
+
+export interface ServiceInput {
+  id: string;
+  name: LocalisedName;
+  channels: Channel[];
+  documents: DocumentRequirement[];
+  fee: FeeRule;
+  steps: StepKind[];
+  slaWorkingDays: number;
+  approver?: Role;
+  performer?: Role;
+  description: string;
+}
+
+export function defineService(heading: HeadingId, input: ServiceInput): Service {
+  const acting = new Set<Role>();
+  for (const step of input.steps) {
+    const role = stepRoles[step];
+    if (role) acting.add(role);
+  }
+  if (input.approver) acting.add(input.approver);
+  if (input.performer) acting.add(input.performer);
+  // Every staff task escalates to the district manager when its SLA passes.
+  acting.add('manager');
+  const tasks: Partial<Record<StepKind, string>> = {};
+  for (const step of input.steps) {
+    const form = taskForms[step];
+    if (form) tasks[step] = form;
+  }
+  const { description, ...rest } = input;
+  return {
+    ...rest,
+    heading,
+    roles: [...acting],
+    forms: { start: startFormId(input.id), tasks },
+    description: { fa: description },
+  };
+}
