@@ -32,6 +32,20 @@ export class ProcessApi {
     return body;
   }
 
+  /** Staff sign-in of the API (api/routes/api/auth): keeps the token for later calls. */
+  async signIn(username, password) {
+    const response = await fetch('/api/auth/staff/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) throw new ApiError(response.status, body);
+    this.storage.setItem(tokenKey, body.token);
+  }
+
+  signOut() { this.storage.removeItem(tokenKey); }
+
   list() { return this.request(''); }
   open(id) { return this.request(`/${id}`); }
   versions(id) { return this.request(`/${id}/versions`); }

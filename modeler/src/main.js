@@ -41,6 +41,7 @@ function updateButtons() {
 
 function describeError(error) {
   if (error instanceof ApiError && error.status === 403) return 'فقط تحلیلگر فرایند می‌تواند ذخیره یا مستقر کند.';
+  if (error instanceof ApiError && error.status === 401) return 'نام کاربری یا گذرواژه درست نیست.';
   return error.message;
 }
 
@@ -149,6 +150,8 @@ async function start() {
   state.canEdit = canEdit;
   $('#mode').textContent = canEdit ? `تحلیلگر: ${user}` : 'فقط خواندنی';
   $('#upload-label').hidden = !canEdit;
+  $('#sign-in').hidden = canEdit;
+  $('#sign-out').hidden = !canEdit;
   editor = createEditor({
     canEdit,
     canvas: $('#canvas'),
@@ -171,6 +174,14 @@ async function start() {
   $('#save').addEventListener('click', guard(save));
   $('#deploy').addEventListener('click', guard(deploy));
   $('#download').addEventListener('click', guard(download));
+  $('#sign-in').addEventListener('click', () => { $('#sign-in-form').hidden = false; $('#sign-in').hidden = true; });
+  $('#sign-in-form').addEventListener('submit', guard(async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    await api.signIn(form.get('username'), form.get('password'));
+    location.reload();
+  }));
+  $('#sign-out').addEventListener('click', () => { api.signOut(); location.reload(); });
   $('#edit-form').addEventListener('click', guard(() => formDialog.open(editor.get('linkedForm').current.formId)));
   $('#upload').addEventListener('change', guard(async (event) => { if (event.target.files[0]) await upload(event.target.files[0]); }));
   updateButtons();

@@ -21,6 +21,8 @@ import { reviewDiagram, reviewForm } from './fixtures.ts';
 const chromiumPath = '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const logger = pino({ level: 'silent' });
+// Two browser sessions with a bundle build can pass tap's default 120 s on a busy two-core CI machine.
+t.setTimeout(300_000);
 
 interface Teardown { teardown(fn: () => unknown): void }
 
@@ -37,6 +39,13 @@ async function startModeler(t: Teardown) {
   await app.register(fastifyJwt, { secret: 'modeler-browser-test' });
   await app.register(modeler, {
     jobContracts: [{ type: 'payment.request', inputs: [{ name: 'amount', label: 'Amount in rials' }], errors: ['PAYMENT_DECLINED'] }],
+  });
+  // Stands in for the API's staff sign-in (api/routes/api/auth), same request and answer shape.
+  app.post('/api/auth/staff/token', async (request, reply) => {
+    const { username, password } = request.body as { username: string; password: string };
+    if (username !== 'maryam' || password !== 'correct horse') return reply.code(401).send({ message: 'wrong username or password' });
+    const staff = { username, name: 'مریم', role: 'analyst' as const, districtId: null };
+    return { token: app.jwt.sign({ kind: 'staff', sub: 'staff-7', ...staff }), staff: { id: 'staff-7', ...staff } };
   });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(() => app.close());
@@ -146,6 +155,18 @@ if (!fs.existsSync(chromiumPath)) {
     t.ok(await visitor.isDisabled('#save'), 'no saving');
     t.equal(await visitor.locator('#properties *').count(), 0, 'no properties panel');
     await visitor.waitForSelector('.djs-element[data-element-id="Task_Review"]');
+
+    // and becomes an editor by signing in as an analyst
+    await visitor.click('#sign-in');
+    await visitor.fill('#sign-in-form [name="username"]', 'maryam');
+    await visitor.fill('#sign-in-form [name="password"]', 'wrong');
+    await visitor.click('#sign-in-form button[type="submit"]');
+    await visitor.waitForSelector('#message.error');
+    await visitor.fill('#sign-in-form [name="password"]', 'correct horse');
+    await visitor.click('#sign-in-form button[type="submit"]');
+    await visitor.waitForSelector('#mode:has-text("maryam")');
+    await visitor.waitForSelector('#save:not([disabled])');
+    t.pass('signed in, the visitor may save');
 
     t.same(pageErrors, [], 'no script errors');
     t.same(foreign, [], 'no request left this server');
