@@ -135,6 +135,23 @@ if (!fs.existsSync(chromiumPath)) {
     t.equal(started.version, 2, 'new instances start the deployed version');
     t.equal(String(started.processDefinitionKey), versions[0].processDefinitionKey);
 
+    // Previous versions stay viewable
+    await page.click('#versions li[data-version="1"]');
+    await page.waitForFunction(() => (window as any).shahrdariModeler.editor.get('elementRegistry').get('Task_Review').businessObject.name === 'Review the request');
+    t.match(await page.textContent('#versions li[data-version="2"]'), 'مستقر', 'the list says which version is deployed');
+
+    // Download gives the open diagram as <id>.bpmn; uploading a file puts it on the canvas
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    t.equal(download.suggestedFilename(), `${id}.bpmn`);
+    const downloaded = fs.readFileSync(await download.path(), 'utf8');
+    t.match(downloaded, 'name="Review the request"', 'the version on the canvas');
+    await page.setInputFiles('#upload', {
+      name: `${id}.bpmn`,
+      mimeType: 'application/xml',
+      buffer: Buffer.from(reviewDiagram(id, { taskName: 'Uploaded review' })),
+    });
+    await page.waitForFunction(() => (window as any).shahrdariModeler.editor.get('elementRegistry').get('Task_Review').businessObject.name === 'Uploaded review');
+
     // A worker's element template turns the task into that worker's job
     await page.click('.djs-element[data-element-id="Task_Review"]');
     await page.click('.bio-properties-panel-select-template-button');
@@ -201,7 +218,7 @@ if (fs.existsSync(chromiumPath)) {
       editor.get('modeling').editFormField(field, 'label', 'Inspector findings');
     });
     await page.click('#form-save');
-    await page.waitForSelector('#message:has-text("نسخه 2")');
+    await page.waitForSelector('#message:has-text("نسخه ۲ ذخیره شد")');
     await page.click('#form-close');
     t.match((await app.inject({ url: `/api/processes/forms/${formId}` })).json(), { version: 2, schema: 'Inspector findings' });
 

@@ -2,6 +2,7 @@
 // yet in processes/forms/ starts empty with the linked id.
 import { FormEditor } from '@bpmn-io/form-js-editor';
 import { ApiError } from '../api.js';
+import { persianNumber } from './format.js';
 
 export default class FormDialog {
   constructor(dialog, api, say) {
@@ -31,7 +32,7 @@ export default class FormDialog {
   async save() {
     const schema = this.editor.saveSchema();
     const saved = await this.api.saveForm(this.formId, JSON.stringify(schema, null, 2));
-    this.say(`فرم ${this.formId} نسخه ${saved.version} ذخیره شد؛ با استقرار فرایند مستقر می‌شود`);
+    this.say(`فرم ${this.formId} نسخه ${persianNumber(saved.version)} ذخیره شد؛ با استقرار فرایند مستقر می‌شود`);
   }
 
   close() {
