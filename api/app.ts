@@ -16,14 +16,19 @@ import problems from './plugins/app/problems.ts';
 import normalise from './plugins/app/normalise.ts';
 import auth from './plugins/app/auth.ts';
 import demoSeed from './plugins/app/demo-seed.ts';
+import catalogue, { type CatalogueSource } from './plugins/app/catalogue.ts';
 import healthRoutes from './routes/health.ts';
 import authRoutes from './routes/api/auth/index.ts';
+import serviceRoutes from './routes/api/services/index.ts';
+import districtRoutes from './routes/api/districts/index.ts';
 
 export interface AppDependencies {
   config: Config;
   db: Knex;
   zeebe: ZBClient;
   logger: Logger;
+  /** The catalogue; processes/catalogue and processes/forms unless given. */
+  catalogue?: CatalogueSource;
 }
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
@@ -46,8 +51,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(normalise);
   await app.register(auth);
   await app.register(demoSeed);
+  await app.register(catalogue, { source: deps.catalogue });
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(serviceRoutes, { prefix: '/api/services' });
+  await app.register(districtRoutes, { prefix: '/api/districts' });
   await app.register(import('../modeler/server.ts'));
   return app;
 }
