@@ -2,7 +2,7 @@
 // process routes under /api/processes. Registered from api/app.ts; reads the
 // database and the Zeebe client the context plugin decorates the app with.
 import fs from 'node:fs';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { BpmnModdle } from 'bpmn-moddle';
 import { createRequire } from 'node:module';
@@ -11,9 +11,9 @@ import { ensureBundle } from './build.ts';
 import { findDiagramFile, listProcesses } from './catalogue.ts';
 import { elementTemplate, loadElementTemplates, type JobContract } from './element-templates.ts';
 import { formFile, latestFormVersion, linkedFormIds, recordFormDeployment, saveFormVersion } from './forms.ts';
-import { blockingIssues, lintDiagram } from './lint.ts';
+import { blockingIssues, lintDiagram, type LintIssue as Finding } from './lint.ts';
 import { processesDirectory } from '../platform/deployment.ts';
-import { findVersion, listVersions, recordDeployment, saveVersion, savedProcesses } from './versions.ts';
+import { findVersion, listVersions, recordDeployment, saveVersion, savedProcesses, type ProcessVersion } from './versions.ts';
 
 const require = createRequire(import.meta.url);
 const zeebeSchema = require('zeebe-bpmn-moddle/resources/zeebe.json') as Record<string, unknown>;
@@ -278,6 +278,18 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     if (errors.length > 0) {
       return reply.code(422).send({ message: `version ${saved.version} of ${id} has ${errors.length} lint error(s)`, lint: errors });
     }
+    try {
+      return await deployVersion(request, editor.username, id, saved, lint);
+    } catch (error) {
+      // The engine's own validation (gRPC INVALID_ARGUMENT) is the analyst's to fix, like a lint error.
+      if ((error as { code?: unknown }).code === 3) {
+        return reply.code(422).send({ message: `the engine refused version ${saved.version} of ${id}: ${(error as Error).message}`, lint: [] });
+      }
+      throw error;
+    }
+  });
+
+  async function deployVersion(request: FastifyRequest, username: string, id: string, saved: ProcessVersion, lint: Finding[]) {
     // Forms saved in the modeler go first: the engine checks a linked form exists.
     const { rootElement } = await moddle.fromXML(saved.xml, 'bpmn:Definitions');
     const forms = [];
@@ -295,16 +307,16 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     const definition = deployment.deployments.map((entry) => (entry as { process?: { bpmnProcessId: string; version: number; processDefinitionKey: string } }).process)
       .find((process) => process?.bpmnProcessId === id);
     if (!definition) throw new Error(`the engine deployed ${id}.bpmn without a process ${id}`);
-    request.log.info({ processId: id, version: saved.version, engineVersion: definition.version, by: editor.username }, 'diagram deployed from the modeler');
+    request.log.info({ processId: id, version: saved.version, engineVersion: definition.version, by: username }, 'diagram deployed from the modeler');
     const version = await recordDeployment(app.db, {
       processId: id,
       version: saved.version,
-      deployedBy: editor.username,
+      deployedBy: username,
       processDefinitionKey: String(definition.processDefinitionKey),
       engineVersion: definition.version,
     });
     return { version, lint, forms };
-  });
+  }
 
   app.get('/api/processes/forms/:formId', {
     schema: {

@@ -159,3 +159,18 @@ t.test('forms saved in the modeler are deployed with the diagram that links them
   const started = await zeebe.createProcessInstance({ bpmnProcessId: id, variables: { amount: 1 } });
   t.equal(started.version, 1, 'the process with its linked form runs');
 });
+
+t.test('a diagram the engine refuses is a 422 with its reason, like a lint error', async (t) => {
+  // Rules switched off, so only the engine judges the diagram.
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'modeler-no-rules-'));
+  t.teardown(() => fs.rmSync(directory, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(directory, '.bpmnlintrc'), JSON.stringify({ rules: {} }));
+  const { app, analyst } = await startModelerApi(t, directory);
+  const id = 'tree-pruning';
+  const xml = reviewDiagram(id).replace('<bpmn:task id="Task_Review"', '<bpmn:serviceTask id="Task_Review"').replace('</bpmn:task>', '</bpmn:serviceTask>');
+  t.equal((await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: analyst, payload: { xml } })).statusCode, 201);
+  const refused = await app.inject({ method: 'POST', url: `/api/processes/${id}/deploy`, headers: analyst, payload: {} });
+  t.equal(refused.statusCode, 422, refused.body);
+  t.match(refused.json(), { message: /^the engine refused version 1 of tree-pruning: /, lint: [] });
+  t.match((await app.inject({ url: `/api/processes/${id}/versions` })).json(), [{ version: 1, deployedAt: null }], 'not recorded as deployed');
+});
