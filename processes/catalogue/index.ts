@@ -5,3 +5,4 @@ export { headings, services, findService, servicesUnder } from './data.ts';
 export { loadCatalogue, validateCatalogue, CatalogueError } from './load.ts';
 export { startFormId, taskForms } from './define.ts';
 export type * from './types.ts';
+export { channels, headingIds, roleNames, roles, stepKinds } from './types.ts';

@@ -89,6 +89,8 @@ export function validateService(entry: unknown): Service {
   for (const step of Object.keys(service.forms.tasks)) {
     if (!has(step as Service['steps'][number])) throw new CatalogueError(id, `forms.tasks.${step}`, 'a task form for a step the service does not have');
   }
+  const survey = service.steps.indexOf('survey');
+  if (survey !== -1 && survey !== service.steps.length - 1) throw new CatalogueError(id, 'steps', 'the survey comes last, after the service is done');
   const documentIds = service.documents.map((document) => document.id);
   const repeated = documentIds.find((documentId, index) => documentIds.indexOf(documentId) !== index);
   if (repeated) throw new CatalogueError(id, 'documents', `document ${repeated} listed twice`);

@@ -46,6 +46,26 @@ export const roles = [
 ] as const;
 export type Role = (typeof roles)[number];
 
+/** Persian titles of the roles, for labels in diagrams and task lists. */
+export const roleNames: Record<Role, string> = {
+  clerk: 'کارشناس پذیرش',
+  inspector: 'بازدیدکننده',
+  manager: 'شهردار منطقه',
+  'urban-planning-deputy': 'معاون شهرسازی',
+  'traffic-deputy': 'معاون حمل و نقل و ترافیک',
+  'cultural-deputy': 'معاون فرهنگی و اجتماعی',
+  'services-deputy': 'معاون خدمات شهری',
+  'services-crew': 'اکیپ خدمات شهری',
+  'green-space-crew': 'اکیپ فضای سبز',
+  'civil-works-crew': 'اکیپ عمران',
+  'urban-planner': 'کارشناس شهرسازی',
+  'traffic-engineer': 'کارشناس ترافیک',
+  'social-worker': 'مددکار اجتماعی',
+  'public-relations': 'واحد ارتباط مردمی',
+  finance: 'واحد درآمد',
+  'dues-commission': 'کمیسیون ماده ۷۷',
+};
+
 export interface LocalisedName {
   fa: string;
   en: string;

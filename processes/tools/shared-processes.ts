@@ -1,0 +1,289 @@
+// The shared called processes: the recurring parts of the 54 services, each
+// modelled once and reused through call activities.
+import { errorCodes } from '../catalogue/errors.ts';
+import { Container, type RootElements } from './bpmn-writer.ts';
+import { called, districtGroup, job, passThrough, requestInputs, userTask, type Mapping } from './zeebe.ts';
+
+export interface ProcessDraft {
+  id: string;
+  name: string;
+  documentation: string;
+  process: Container;
+  roots: RootElements;
+}
+
+export const messages = {
+  resubmitted: { id: 'Message_RequestResubmitted', name: 'request-resubmitted', correlationKey: '=requestId' },
+  cancelled: { id: 'Message_RequestCancelled', name: 'request-cancelled', correlationKey: '=requestId' },
+  paymentConfirmed: { id: 'Message_PaymentConfirmed', name: 'payment-confirmed', correlationKey: '=paymentId' },
+  paymentFailed: { id: 'Message_PaymentFailed', name: 'payment-failed', correlationKey: '=paymentId' },
+  attended: { id: 'Message_AppointmentAttended', name: 'appointment-attended', correlationKey: '=appointmentId' },
+  missed: { id: 'Message_AppointmentMissed', name: 'appointment-missed', correlationKey: '=appointmentId' },
+};
+
+export const errors = {
+  rejected: { id: 'Error_RequestRejected', name: 'درخواست رد شد', code: errorCodes.REQUEST_REJECTED },
+  lapsed: { id: 'Error_RequestLapsed', name: 'مهلت شهروند گذشت', code: errorCodes.REQUEST_LAPSED },
+  paymentDeclined: { id: 'Error_PaymentDeclined', name: 'پرداخت پذیرفته نشد', code: errorCodes.PAYMENT_DECLINED },
+  noFeeDue: { id: 'Error_NoFeeDue', name: 'هزینه‌ای تعلق نمی‌گیرد', code: errorCodes.NO_FEE_DUE },
+  slotTaken: { id: 'Error_SlotTaken', name: 'نوبت گرفته شد', code: errorCodes.SLOT_TAKEN },
+};
+
+/** How long a citizen has to correct a returned request, and to pay. */
+export const correctionWindow = 'P14D';
+export const paymentWindow = 'P3D';
+export const paymentAttempts = 3;
+
+const request = ['requestId', 'serviceId', 'districtId'];
+
+export function status(status: string, inputs: Mapping[] = []): string {
+  return job('request.status', { headers: { status }, inputs: [...passThrough(...request), ...inputs] });
+}
+
+export function notify(template: string, inputs: Mapping[] = []): string {
+  return job('notification.send', { headers: { template }, inputs: [...passThrough(...request, 'trackingCode', 'citizen'), ...inputs] });
+}
+
+/** The SLA guard of a staff task: a non-interrupting timer at the request's due date that tells the district manager. */
+function escalation(process: Container, task: string, name: string, col: number): void {
+  const suffix = task.replace(/^UserTask_/, '');
+  process
+    .add({ id: `Timer_${suffix}Overdue`, type: 'boundaryEvent', name: 'مهلت رسیدگی گذشت', col: 0, row: 0, attachedTo: task, side: 'top', offset: 0.5, interrupting: false, event: { kind: 'timer', date: '=dueDate' } })
+    .add({ id: `Task_Escalate${suffix}`, type: 'serviceTask', name: `اطلاع به شهردار منطقه: ${name}`, col, row: -1, extensions: notify('sla-escalated', [['recipientGroup', `=${districtGroup('manager')}`]]) })
+    .add({ id: `End_${suffix}Escalated`, type: 'endEvent', name: 'ارجاع شد', col: col + 1, row: -1 })
+    .chain(`Timer_${suffix}Overdue`, `Task_Escalate${suffix}`, `End_${suffix}Escalated`);
+}
+
+function rejectedEnd(process: Container, suffix: string, reason: string, col: number, row: number): void {
+  process
+    .add({ id: `Task_Record${suffix}Rejected`, type: 'serviceTask', name: 'ثبت وضعیت: رد شد', col, row, extensions: status('rejected', [['reason', `=${reason}`]]) })
+    .add({ id: `End_${suffix}Rejected`, type: 'endEvent', name: 'رد شد', col: col + 1, row, event: { kind: 'error', errorId: errors.rejected.id } })
+    .chain(`Task_Record${suffix}Rejected`, `End_${suffix}Rejected`);
+}
+
+function correctionCall(process: Container, id: string, reason: string, col: number, row: number): void {
+  process.add({
+    id, type: 'callActivity', name: 'اصلاح توسط شهروند', col, row,
+    extensions: called('correction', [...requestInputs, ...passThrough('form'), ['correctionReason', `=${reason}`]], passThrough('form')),
+  });
+}
+
+function correction(): ProcessDraft {
+  const p = new Container('correction');
+  p.add({ id: 'Start_CorrectionRequested', type: 'startEvent', name: 'بازگشت برای اصلاح', col: 0, row: 0 })
+    .add({ id: 'Task_NotifyCorrection', type: 'serviceTask', name: 'اطلاع نقص به شهروند', col: 1, row: 0, extensions: notify('correction-requested', [['reason', '=correctionReason']]) })
+    .add({ id: 'Gateway_AwaitResubmission', type: 'eventBasedGateway', name: 'منتظر اصلاح', col: 2, row: 0 })
+    .add({ id: 'Event_Resubmitted', type: 'intermediateCatchEvent', name: 'شهروند اصلاح کرد', col: 3, row: 0, event: { kind: 'message', messageId: messages.resubmitted.id } })
+    .add({ id: 'End_Resubmitted', type: 'endEvent', name: 'اصلاح شد', col: 4, row: 0 })
+    .add({ id: 'Event_CorrectionWindowPassed', type: 'intermediateCatchEvent', name: 'مهلت اصلاح گذشت', col: 3, row: 1, event: { kind: 'timer', duration: correctionWindow } })
+    .add({ id: 'End_CorrectionLapsed', type: 'endEvent', name: 'درخواست منقضی شد', col: 4, row: 1, event: { kind: 'error', errorId: errors.lapsed.id } })
+    .chain('Start_CorrectionRequested', 'Task_NotifyCorrection', 'Gateway_AwaitResubmission', 'Event_Resubmitted', 'End_Resubmitted')
+    .chain('Gateway_AwaitResubmission', 'Event_CorrectionWindowPassed', 'End_CorrectionLapsed');
+  return {
+    id: 'correction',
+    name: 'اصلاح درخواست توسط شهروند',
+    documentation: `The citizen is told what to correct and resubmits (message request-resubmitted with the corrected form) within ${correctionWindow}; otherwise ${errorCodes.REQUEST_LAPSED} ends the request.`,
+    process: p,
+    roots: { messages: [messages.resubmitted], errors: [errors.lapsed] },
+  };
+}
+
+function documentCheck(): ProcessDraft {
+  const p = new Container('document-check');
+  p.add({ id: 'Start_DocumentCheck', type: 'startEvent', name: 'مدارک رسید', col: 0, row: 0 })
+    .add({ id: 'Task_RecordUnderReview', type: 'serviceTask', name: 'ثبت وضعیت: در حال بررسی', col: 1, row: 0, extensions: status('under-review') })
+    .add({ id: 'Gateway_JoinCheck', type: 'exclusiveGateway', name: 'بررسی (دوباره)', col: 2, row: 0 })
+    .add({
+      id: 'UserTask_CheckDocuments', type: 'userTask', name: 'بررسی مدارک', col: 3, row: 0,
+      extensions: userTask({ formId: 'task-document-check', candidateGroups: `=[${districtGroup('clerk')}]`, dueDate: '=dueDate' }),
+    })
+    .add({ id: 'Gateway_DocumentsComplete', type: 'exclusiveGateway', name: 'مدارک کامل است؟', col: 4, row: 0 })
+    .add({ id: 'End_DocumentsAccepted', type: 'endEvent', name: 'مدارک پذیرفته شد', col: 6, row: 0 })
+    .chain('Start_DocumentCheck', 'Task_RecordUnderReview', 'Gateway_JoinCheck', 'UserTask_CheckDocuments', 'Gateway_DocumentsComplete')
+    .connect('Gateway_DocumentsComplete', 'End_DocumentsAccepted', { name: 'کامل', condition: '=documentDecision = "accept"' });
+  correctionCall(p, 'Call_RequestCorrection', 'documentReason', 3, 1);
+  p.connect('Gateway_DocumentsComplete', 'Call_RequestCorrection', { name: 'ناقص', condition: '=documentDecision = "return"' })
+    .connect('Call_RequestCorrection', 'Gateway_JoinCheck');
+  rejectedEnd(p, 'Documents', 'documentReason', 5, 2);
+  p.connect('Gateway_DocumentsComplete', 'Task_RecordDocumentsRejected', { name: 'رد', condition: '=documentDecision = "reject"' });
+  escalation(p, 'UserTask_CheckDocuments', 'بررسی مدارک', 4);
+  return {
+    id: 'document-check',
+    name: 'بررسی مدارک',
+    documentation: 'A district clerk checks the documents: accept, return to the citizen for correction (looping until corrected or lapsed), or reject with a reason.',
+    process: p,
+    roots: { messages: [], errors: [errors.rejected] },
+  };
+}
+
+function fieldInspection(): ProcessDraft {
+  const p = new Container('field-inspection');
+  p.add({ id: 'Start_Inspection', type: 'startEvent', name: 'بازدید لازم است', col: 0, row: 0 })
+    .add({ id: 'Task_RecordAwaitingInspection', type: 'serviceTask', name: 'ثبت وضعیت: در انتظار بازدید', col: 1, row: 0, extensions: status('awaiting-inspection') })
+    .add({ id: 'Task_AssignInspector', type: 'serviceTask', name: 'تعیین بازدیدکننده', col: 2, row: 0, extensions: job('inspection.assign', { inputs: passThrough(...request), outputs: passThrough('inspectorId') }) })
+    .add({
+      id: 'UserTask_RecordFindings', type: 'userTask', name: 'بازدید و ثبت یافته‌ها', col: 3, row: 0,
+      extensions: userTask({ formId: 'task-inspection', assignee: '=inspectorId', candidateGroups: `=[${districtGroup('inspector')}]`, dueDate: '=dueDate' }),
+    })
+    .add({ id: 'Gateway_InspectionPassed', type: 'exclusiveGateway', name: 'بازدید تأیید شد؟', col: 4, row: 0 })
+    .add({ id: 'End_InspectionPassed', type: 'endEvent', name: 'بازدید تأیید شد', col: 6, row: 0 })
+    .chain('Start_Inspection', 'Task_RecordAwaitingInspection', 'Task_AssignInspector', 'UserTask_RecordFindings', 'Gateway_InspectionPassed')
+    .connect('Gateway_InspectionPassed', 'End_InspectionPassed', { name: 'تأیید', condition: '=inspectionResult = "pass"' });
+  rejectedEnd(p, 'Inspection', 'inspectionNotes', 5, 1);
+  p.connect('Gateway_InspectionPassed', 'Task_RecordInspectionRejected', { name: 'عدم تأیید', condition: '=inspectionResult = "fail"' });
+  escalation(p, 'UserTask_RecordFindings', 'بازدید', 4);
+  return {
+    id: 'field-inspection',
+    name: 'بازدید میدانی',
+    documentation: 'An inspector of the district is assigned (inspection.assign) and records the findings; a failed inspection rejects the request with the notes as reason.',
+    process: p,
+    roots: { messages: [], errors: [errors.rejected] },
+  };
+}
+
+function approval(): ProcessDraft {
+  const p = new Container('approval');
+  p.add({ id: 'Start_Approval', type: 'startEvent', name: 'تصمیم لازم است', col: 0, row: 0 })
+    .add({ id: 'Task_RouteApproval', type: 'serviceTask', name: 'تعیین مرجع تصمیم', col: 1, row: 0, extensions: job('approval.route', { inputs: passThrough(...request), outputs: passThrough('approvalGroup') }) })
+    .add({ id: 'Gateway_JoinDecision', type: 'exclusiveGateway', name: 'تصمیم (دوباره)', col: 2, row: 0 })
+    .add({
+      id: 'UserTask_Decide', type: 'userTask', name: 'بررسی و تصمیم', col: 3, row: 0,
+      extensions: userTask({ formId: 'task-approval', candidateGroups: '=[approvalGroup]', dueDate: '=dueDate' }),
+    })
+    .add({ id: 'Gateway_ApprovalDecision', type: 'exclusiveGateway', name: 'تصمیم؟', col: 4, row: 0 })
+    .add({ id: 'Task_RecordApproved', type: 'serviceTask', name: 'ثبت وضعیت: تأیید شد', col: 5, row: 0, extensions: status('approved') })
+    .add({ id: 'End_Approved', type: 'endEvent', name: 'تأیید شد', col: 6, row: 0 })
+    .chain('Start_Approval', 'Task_RouteApproval', 'Gateway_JoinDecision', 'UserTask_Decide', 'Gateway_ApprovalDecision')
+    .connect('Gateway_ApprovalDecision', 'Task_RecordApproved', { name: 'تأیید', condition: '=approvalDecision = "approve"' })
+    .chain('Task_RecordApproved', 'End_Approved');
+  correctionCall(p, 'Call_RequestCorrection', 'approvalReason', 3, 1);
+  p.connect('Gateway_ApprovalDecision', 'Call_RequestCorrection', { name: 'بازگشت', condition: '=approvalDecision = "return"' })
+    .connect('Call_RequestCorrection', 'Gateway_JoinDecision');
+  rejectedEnd(p, 'Approval', 'approvalReason', 5, 2);
+  p.connect('Gateway_ApprovalDecision', 'Task_RecordApprovalRejected', { name: 'رد', condition: '=approvalDecision = "reject"' });
+  escalation(p, 'UserTask_Decide', 'تصمیم', 4);
+  return {
+    id: 'approval',
+    name: 'تأیید',
+    documentation: 'approval.route names the candidate group of the approver role from the catalogue; the approver approves, returns for correction, or rejects with a reason.',
+    process: p,
+    roots: { messages: [], errors: [errors.rejected] },
+  };
+}
+
+function payment(): ProcessDraft {
+  const p = new Container('payment');
+  p.add({ id: 'Start_Payment', type: 'startEvent', name: 'پرداخت لازم است', col: 0, row: 0 })
+    .add({ id: 'Task_RecordAwaitingPayment', type: 'serviceTask', name: 'ثبت وضعیت: در انتظار پرداخت', col: 1, row: 0, extensions: status('awaiting-payment') })
+    .add({ id: 'Gateway_JoinPayment', type: 'exclusiveGateway', name: 'درخواست پرداخت (دوباره)', col: 2, row: 0 })
+    .add({
+      id: 'Task_RequestPayment', type: 'serviceTask', name: 'محاسبه هزینه و ایجاد پرداخت', col: 3, row: 0,
+      extensions: job('payment.request', {
+        inputs: passThrough(...request, 'form', 'citizen'),
+        outputs: [...passThrough('paymentId', 'amount'), ['paymentAttempts', '=paymentAttempts + 1']],
+      }),
+    })
+    .add({ id: 'Task_NotifyPayment', type: 'serviceTask', name: 'ارسال پیوند پرداخت', col: 4, row: 0, extensions: notify('payment-requested', passThrough('paymentId', 'amount')) })
+    .add({ id: 'Gateway_AwaitPayment', type: 'eventBasedGateway', name: 'منتظر پرداخت', col: 5, row: 0 })
+    .add({ id: 'Event_PaymentConfirmed', type: 'intermediateCatchEvent', name: 'پرداخت تأیید شد', col: 6, row: 0, event: { kind: 'message', messageId: messages.paymentConfirmed.id } })
+    .add({ id: 'End_Paid', type: 'endEvent', name: 'پرداخت شد', col: 7, row: 0 })
+    .chain('Start_Payment', 'Task_RecordAwaitingPayment', 'Gateway_JoinPayment', 'Task_RequestPayment', 'Task_NotifyPayment', 'Gateway_AwaitPayment', 'Event_PaymentConfirmed', 'End_Paid');
+  // The gateway refused to open a payment for this payer.
+  p.add({ id: 'Catch_PaymentDeclined', type: 'boundaryEvent', name: 'پرداخت پذیرفته نشد', col: 0, row: 0, attachedTo: 'Task_RequestPayment', side: 'top', offset: 0.5, event: { kind: 'error', errorId: errors.paymentDeclined.id } })
+    .add({ id: 'Task_NotifyPaymentDeclined', type: 'serviceTask', name: 'اطلاع عدم امکان پرداخت', col: 4, row: -1, extensions: notify('payment-failed') })
+    .add({ id: 'End_PaymentDeclined', type: 'endEvent', name: 'درخواست منقضی شد', col: 5, row: -1, event: { kind: 'error', errorId: errors.lapsed.id } })
+    .chain('Catch_PaymentDeclined', 'Task_NotifyPaymentDeclined', 'End_PaymentDeclined');
+  // The fee rule came to zero: nothing to charge.
+  p.add({ id: 'Catch_NoFeeDue', type: 'boundaryEvent', name: 'هزینه‌ای ندارد', col: 0, row: 0, attachedTo: 'Task_RequestPayment', side: 'bottom', offset: 0.5, event: { kind: 'error', errorId: errors.noFeeDue.id } })
+    .add({ id: 'End_NoFeeDue', type: 'endEvent', name: 'بدون هزینه', col: 4, row: 1 })
+    .chain('Catch_NoFeeDue', 'End_NoFeeDue');
+  // A failed payment may be retried a few times with a new payment.
+  p.add({ id: 'Event_PaymentFailed', type: 'intermediateCatchEvent', name: 'پرداخت ناموفق', col: 6, row: 1, event: { kind: 'message', messageId: messages.paymentFailed.id } })
+    .add({ id: 'Task_NotifyPaymentFailed', type: 'serviceTask', name: 'اطلاع پرداخت ناموفق', col: 7, row: 1, extensions: notify('payment-failed', passThrough('paymentId')) })
+    .add({ id: 'Gateway_RetryPayment', type: 'exclusiveGateway', name: 'تلاش دوباره؟', col: 8, row: 1 })
+    .add({ id: 'End_PaymentFailed', type: 'endEvent', name: 'درخواست منقضی شد', col: 9, row: 1, event: { kind: 'error', errorId: errors.lapsed.id } })
+    .chain('Gateway_AwaitPayment', 'Event_PaymentFailed', 'Task_NotifyPaymentFailed', 'Gateway_RetryPayment')
+    .connect('Gateway_RetryPayment', 'Gateway_JoinPayment', { name: 'بله', condition: `=paymentAttempts < ${paymentAttempts}`, route: 'below' })
+    .connect('Gateway_RetryPayment', 'End_PaymentFailed', { name: 'خیر', condition: `=paymentAttempts >= ${paymentAttempts}` });
+  p.add({ id: 'Event_PaymentWindowPassed', type: 'intermediateCatchEvent', name: 'مهلت پرداخت گذشت', col: 6, row: 2, event: { kind: 'timer', duration: paymentWindow } })
+    .add({ id: 'End_PaymentExpired', type: 'endEvent', name: 'درخواست منقضی شد', col: 7, row: 2, event: { kind: 'error', errorId: errors.lapsed.id } })
+    .chain('Gateway_AwaitPayment', 'Event_PaymentWindowPassed', 'End_PaymentExpired');
+  return {
+    id: 'payment',
+    name: 'پرداخت',
+    documentation: `payment.request computes the fee from the catalogue and creates a payment; the process waits for payment-confirmed or payment-failed (correlated by paymentId). A failed payment is retried up to ${paymentAttempts} times; no payment within ${paymentWindow} lapses the request.`,
+    process: p,
+    roots: { messages: [messages.paymentConfirmed, messages.paymentFailed], errors: [errors.paymentDeclined, errors.noFeeDue, errors.lapsed] },
+  };
+}
+
+function appointment(): ProcessDraft {
+  const p = new Container('appointment');
+  p.add({ id: 'Start_Appointment', type: 'startEvent', name: 'حضور لازم است', col: 0, row: 0 })
+    .add({ id: 'Gateway_JoinBooking', type: 'exclusiveGateway', name: 'نوبت‌دهی (دوباره)', col: 1, row: 0 })
+    .add({
+      id: 'Task_BookAppointment', type: 'serviceTask', name: 'رزرو نخستین نوبت آزاد', col: 2, row: 0,
+      extensions: job('appointment.book', { inputs: passThrough(...request, 'citizen'), outputs: passThrough('appointmentId', 'appointmentAt', 'reminderAt') }),
+    })
+    .add({ id: 'Task_NotifyAppointment', type: 'serviceTask', name: 'اطلاع زمان نوبت', col: 3, row: 0, extensions: notify('appointment-booked', passThrough('appointmentId', 'appointmentAt')) })
+    .add({ id: 'Event_ReminderDue', type: 'intermediateCatchEvent', name: 'یک روز پیش از نوبت', col: 4, row: 0, event: { kind: 'timer', date: '=reminderAt' } })
+    .add({ id: 'Task_RemindAppointment', type: 'serviceTask', name: 'یادآوری نوبت', col: 5, row: 0, extensions: job('appointment.remind', { inputs: passThrough(...request, 'appointmentId') }) })
+    .add({ id: 'Gateway_AwaitAttendance', type: 'eventBasedGateway', name: 'منتظر حضور', col: 6, row: 0 })
+    .add({ id: 'Event_Attended', type: 'intermediateCatchEvent', name: 'شهروند حاضر شد', col: 7, row: 0, event: { kind: 'message', messageId: messages.attended.id } })
+    .add({ id: 'End_Attended', type: 'endEvent', name: 'نوبت انجام شد', col: 8, row: 0 })
+    .add({ id: 'Event_Missed', type: 'intermediateCatchEvent', name: 'شهروند حاضر نشد', col: 7, row: 1, event: { kind: 'message', messageId: messages.missed.id } })
+    .add({ id: 'End_Missed', type: 'endEvent', name: 'درخواست منقضی شد', col: 8, row: 1, event: { kind: 'error', errorId: errors.lapsed.id } })
+    .add({ id: 'Catch_SlotTaken', type: 'boundaryEvent', name: 'نوبت گرفته شد', col: 0, row: 0, attachedTo: 'Task_BookAppointment', side: 'bottom', offset: 0.5, event: { kind: 'error', errorId: errors.slotTaken.id } })
+    .chain('Start_Appointment', 'Gateway_JoinBooking', 'Task_BookAppointment', 'Task_NotifyAppointment', 'Event_ReminderDue', 'Task_RemindAppointment', 'Gateway_AwaitAttendance', 'Event_Attended', 'End_Attended')
+    .chain('Gateway_AwaitAttendance', 'Event_Missed', 'End_Missed')
+    .connect('Catch_SlotTaken', 'Gateway_JoinBooking', { route: 'below' });
+  return {
+    id: 'appointment',
+    name: 'نوبت حضوری',
+    documentation: 'appointment.book takes the earliest free slot (booking again when it was taken meanwhile); a reminder goes out the day before; a no-show lapses the request.',
+    process: p,
+    roots: { messages: [messages.attended, messages.missed], errors: [errors.slotTaken, errors.lapsed] },
+  };
+}
+
+/** Field work and written responses share a shape: one performer task, done or not possible. */
+function performerTask(options: {
+  id: string; name: string; formId: string; taskName: string; decision: string; done: string; reason: string; outputs: string[]; documentation: string;
+}): ProcessDraft {
+  const p = new Container(options.id);
+  p.add({ id: 'Start_Assigned', type: 'startEvent', name: 'ارجاع شد', col: 0, row: 0 })
+    .add({ id: 'Task_RecordUnderReview', type: 'serviceTask', name: 'ثبت وضعیت: در حال رسیدگی', col: 1, row: 0, extensions: status('under-review') })
+    .add({
+      id: 'UserTask_Perform', type: 'userTask', name: options.taskName, col: 2, row: 0,
+      extensions: userTask({ formId: options.formId, candidateGroups: '=["district-" + string(districtId) + ":" + performerRole]', dueDate: '=dueDate' }),
+    })
+    .add({ id: 'Gateway_Done', type: 'exclusiveGateway', name: 'انجام شد؟', col: 3, row: 0 })
+    .add({ id: 'End_Done', type: 'endEvent', name: 'انجام شد', col: 5, row: 0 })
+    .chain('Start_Assigned', 'Task_RecordUnderReview', 'UserTask_Perform', 'Gateway_Done')
+    .connect('Gateway_Done', 'End_Done', { name: 'بله', condition: `=${options.decision} = "${options.done}"` });
+  rejectedEnd(p, 'Perform', options.reason, 4, 1);
+  p.connect('Gateway_Done', 'Task_RecordPerformRejected', { name: 'خیر', condition: `=${options.decision} != "${options.done}"` });
+  escalation(p, 'UserTask_Perform', options.taskName, 3);
+  return { id: options.id, name: options.name, documentation: options.documentation, process: p, roots: { messages: [], errors: [errors.rejected] } };
+}
+
+export function sharedProcesses(): ProcessDraft[] {
+  return [
+    correction(),
+    documentCheck(),
+    fieldInspection(),
+    approval(),
+    payment(),
+    appointment(),
+    performerTask({
+      id: 'field-work', name: 'انجام کار در محل', formId: 'task-work-report', taskName: 'انجام کار و ثبت گزارش',
+      decision: 'workResult', done: 'done', reason: 'workNotes', outputs: ['workResult', 'workNotes'],
+      documentation: 'A crew of the role in performerRole does the work on site and reports it; work that cannot be done rejects the request with the notes as reason.',
+    }),
+    performerTask({
+      id: 'response', name: 'پاسخ به شهروند', formId: 'task-response', taskName: 'بررسی و نوشتن پاسخ',
+      decision: 'responseDecision', done: 'answered', reason: 'responseText', outputs: ['responseDecision', 'responseText'],
+      documentation: 'The official of the role in performerRole writes the answer; a declined request is rejected with the answer as reason.',
+    }),
+  ];
+}
