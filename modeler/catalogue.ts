@@ -47,10 +47,10 @@ function decodeXmlText(text: string): string {
 type CatalogueRecord = Record<string, unknown>;
 
 /**
- * Persian service names by id from processes/catalogue/, whatever shape of
- * list the catalogue module exports (an array of services, or a record keyed
- * by id). The catalogue is another part's work and may be missing: then the
- * diagrams' own names are used.
+ * Persian service names by id from processes/catalogue/ (`services`, each
+ * with `name: { fa, en }`), read leniently: a record keyed by id or flat
+ * `name_fa` fields do too, and a missing or broken catalogue leaves the
+ * diagrams' own names.
  */
 export async function catalogueNames(directory = processesDirectory): Promise<Map<string, string>> {
   const names = new Map<string, string>();
@@ -63,13 +63,16 @@ export async function catalogueNames(directory = processesDirectory): Promise<Ma
   } catch {
     return names;
   }
-  for (const value of Object.values(exported)) {
+  // The catalogue's `services` when it exports them by that name, else any list it exports.
+  const lists = exported.services ? [exported.services] : Object.values(exported);
+  for (const value of lists) {
     const entries = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.entries(value).map(([key, entry]) => (
       entry && typeof entry === 'object' ? { id: key, ...entry as CatalogueRecord } : null
     )) : [];
     for (const entry of entries as Array<CatalogueRecord | null>) {
       const id = entry?.id ?? entry?.slug;
-      const name = entry?.name_fa ?? entry?.nameFa ?? entry?.titleFa ?? entry?.title_fa ?? entry?.name ?? entry?.title;
+      const localised = entry?.name && typeof entry.name === 'object' ? (entry.name as { fa?: unknown }).fa : undefined;
+      const name = localised ?? entry?.name_fa ?? entry?.nameFa ?? entry?.name ?? entry?.title;
       if (typeof id === 'string' && typeof name === 'string' && !names.has(id)) names.set(id, name);
     }
   }

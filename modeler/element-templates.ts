@@ -23,6 +23,8 @@ export interface JobContract {
   name?: string;
   description?: string;
   inputs?: JobInput[];
+  /** Variables the worker completes the job with; the analyst names where each lands. */
+  outputs?: string[];
   /** Task headers the worker reads, with their default values. */
   headers?: Array<{ key: string; label?: string; value?: string }>;
   /** BPMN error codes the worker throws, shown to the analyst as a hint. */
@@ -64,6 +66,7 @@ function titleOf(contract: JobContract): string {
 export function elementTemplate(contract: JobContract): ElementTemplate {
   const inputs = contract.inputs ?? [];
   const headers = contract.headers ?? [];
+  const outputs = contract.outputs ?? [];
   return {
     // Identifies the format for tools; never fetched.
     $schema: 'https://unpkg.com/@camunda/zeebe-element-templates-json-schema/resources/schema.json',
@@ -77,6 +80,7 @@ export function elementTemplate(contract: JobContract): ElementTemplate {
     groups: [
       { id: 'job', label: 'Job' },
       ...(inputs.length ? [{ id: 'inputs', label: 'Inputs' }] : []),
+      ...(outputs.length ? [{ id: 'outputs', label: 'Results' }] : []),
       ...(headers.length ? [{ id: 'headers', label: 'Headers' }] : []),
     ],
     properties: [
@@ -90,6 +94,14 @@ export function elementTemplate(contract: JobContract): ElementTemplate {
         feel: 'required',
         binding: { type: 'zeebe:input', name: input.name },
         ...(input.optional ? { optional: true } : { constraints: { notEmpty: true } }),
+      })),
+      ...outputs.map((output) => ({
+        label: `Store ${output} as`,
+        description: 'Process variable the result is copied to',
+        group: 'outputs',
+        type: 'String',
+        value: output,
+        binding: { type: 'zeebe:output', source: `=${output}` },
       })),
       ...headers.map((header) => ({
         label: header.label ?? header.key,

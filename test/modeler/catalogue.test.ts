@@ -33,7 +33,10 @@ t.test('names come from the catalogue first, then the saved diagram, then the fi
     'tree-pruning.bpmn': reviewDiagram('tree-pruning', { name: 'from the file' }),
     'building-permit.bpmn': reviewDiagram('building-permit', { name: 'پروانه ساختمانی (فایل)' }),
     'excavation-permit.bpmn': reviewDiagram('excavation-permit', { name: 'مجوز حفاری' }),
-    'catalogue/index.ts': "export const services = [{ id: 'tree-pruning', nameFa: 'هرس و قطع درخت' }, { id: 'street-lighting', name_fa: 'روشنایی معابر' }];\n",
+    'catalogue/index.ts': [
+      "export const headings = [{ id: 'urban-services', name: { fa: 'خدمات شهری', en: 'Urban services' } }];",
+      "export const services = [{ id: 'tree-pruning', name: { fa: 'هرس و قطع درخت', en: 'Tree pruning' } }, { id: 'street-lighting', name_fa: 'روشنایی معابر' }];",
+    ].join('\n'),
   });
   t.same([...(await catalogueNames(directory)).entries()], [['tree-pruning', 'هرس و قطع درخت'], ['street-lighting', 'روشنایی معابر']]);
   const saved = new Map([
@@ -48,4 +51,13 @@ t.test('names come from the catalogue first, then the saved diagram, then the fi
     { id: 'street-lighting', name: 'روشنایی معابر', shared: false, inRepository: false },
     { id: 'tree-pruning', name: 'هرس و قطع درخت', shared: false, inRepository: true },
   ]);
+});
+
+t.test("the repository's catalogue names every service in Persian", async (t) => {
+  const names = await catalogueNames();
+  if (names.size === 0) return t.pass('no catalogue in processes/catalogue yet');
+  t.ok(names.size >= 54, `${names.size} services named`);
+  for (const [id, name] of names) {
+    if (!/[\u0600-\u06FF]/.test(name)) t.fail(`${id} has no Persian name: ${name}`);
+  }
 });

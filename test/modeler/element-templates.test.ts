@@ -22,6 +22,7 @@ t.test('a job contract becomes a valid Zeebe template that fixes the job type', 
     type: 'payment.request',
     inputs: [{ name: 'amount', label: 'Amount in rials' }, { name: 'mobile', optional: true }],
     headers: [{ key: 'gateway', value: 'sandbox' }],
+    outputs: ['paymentId'],
     errors: ['PAYMENT_DECLINED'],
   });
   const result = validateZeebe(template);
@@ -35,6 +36,8 @@ t.test('a job contract becomes a valid Zeebe template that fixes the job type', 
   t.match(template.properties[0], { type: 'Hidden', value: 'payment.request', binding: { type: 'zeebe:taskDefinition', property: 'type' } });
   t.match(template.properties.find((property) => (property.binding as { name?: string }).name === 'amount'), { feel: 'required', constraints: { notEmpty: true } });
   t.match(template.properties.find((property) => (property.binding as { key?: string }).key === 'gateway'), { value: 'sandbox' });
+  t.match(template.properties.find((property) => (property.binding as { type: string }).type === 'zeebe:output'),
+    { value: 'paymentId', binding: { source: '=paymentId' } }, 'a result lands in a variable of the same name unless renamed');
   t.ok(validateZeebe(elementTemplate({ type: 'notification.send' })).valid, 'a bare job type is a valid template too');
 });
 
@@ -52,4 +55,14 @@ t.test('job types are read from the catalogue contract, else from the workers re
   t.match(await loadElementTemplates(fromCatalogue), [{ id: 'shahrdari.approval.decide' }]);
 
   t.same(await loadJobContracts(repositoryWith(t, { 'workers/index.ts': 'export const families = [];\n' })), [], 'nothing declared, nothing offered');
+});
+
+t.test("every template from the repository's job contract is a valid Zeebe element template", async (t) => {
+  const templates = await loadElementTemplates();
+  if (templates.length === 0) return t.pass('no job contract in the repository yet');
+  for (const template of templates) {
+    const result = validateZeebe(template);
+    t.ok(result.valid, `${template.id} is valid`, { errors: result.errors });
+  }
+  t.notOk(templates.some((template) => template.id.includes('io.camunda')), 'no template for the user-task job type');
 });
