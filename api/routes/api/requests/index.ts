@@ -1,0 +1,160 @@
+// Citizens' requests: file one, follow it, correct it, withdraw it, rate it.
+// Citizens file through the portal; 137 agents by phone and clerks at the
+// counter file on a citizen's behalf, and the channel says which.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Channel } from '../../../../processes/catalogue/index.ts';
+import { parseMobile, parseNationalCode } from '../../../../platform/identity.ts';
+import { claimsOf, type Claims } from '../../../plugins/app/auth.ts';
+import { ApiProblem } from '../../../plugins/app/problems.ts';
+import type { CitizenIdentity, RequestRow } from '../../../plugins/app/requests.ts';
+import {
+  Accepted, Done, IdempotencyHeaders, Rating, RequestListQuery, RequestSummary, RequestView, Resubmission, Submission, TrackingParams,
+} from '../../../schemas/requests.ts';
+import { problems } from '../../../schemas/problem.ts';
+
+interface SubmitBody {
+  serviceId: string;
+  districtId: number;
+  form: Record<string, unknown>;
+  citizen?: { nationalCode: string; mobile: string; name?: string };
+}
+
+const channelOf = (claims: Claims): Channel => claims.kind === 'citizen' ? 'portal' : claims.role === 'agent-137' ? 'call-centre' : 'in-person';
+
+const summary = (row: RequestRow) => ({
+  id: row.id, trackingCode: row.tracking_code, serviceId: row.service_id, districtId: row.district_id, channel: row.channel,
+  status: row.status, outcome: row.outcome, createdAt: row.created_at, closedAt: row.closed_at,
+});
+
+export default async function requestRoutes(app: FastifyInstance) {
+  /** The citizen a request is for: the signed-in citizen, or the one staff name (found or recorded). */
+  async function citizenFor(request: FastifyRequest<{ Body: SubmitBody }>): Promise<CitizenIdentity> {
+    const claims = claimsOf(request);
+    if (claims.kind === 'citizen') {
+      const row = await app.db('citizens').where({ id: claims.sub }).first();
+      return { id: row.id, nationalCode: row.national_code, mobile: row.mobile, name: row.name };
+    }
+    const given = request.body.citizen;
+    if (!given) {
+      throw new ApiProblem(400, 'invalid-input', 'Staff filing a request name the citizen.', 'مشخصات شهروند را وارد کنید.',
+        [{ path: '/body/citizen', message: 'must have the citizen when staff file', messageFa: 'مشخصات شهروند لازم است.' }]);
+    }
+    const nationalCode = parseNationalCode(given.nationalCode)!;
+    await app.db('citizens').insert({ national_code: nationalCode, mobile: parseMobile(given.mobile)!, name: given.name ?? null })
+      .onConflict('national_code').ignore();
+    const row = await app.db('citizens').where({ national_code: nationalCode }).first();
+    return { id: row.id, nationalCode, mobile: row.mobile, name: row.name ?? given.name ?? null };
+  }
+
+  app.post<{ Body: SubmitBody; Headers: { 'idempotency-key'?: string } }>('/', {
+    preHandler: app.allow('citizen', 'agent-137', 'clerk'),
+    schema: {
+      tags: ['requests'], summary: 'File a request; returns its tracking code', security: [{ bearer: [] }],
+      headers: IdempotencyHeaders, body: Submission,
+      response: { 201: Accepted, ...problems(401, 403, 404, 422) },
+    },
+  }, async (request, reply) => {
+    const claims = claimsOf(request);
+    const { serviceId, districtId, form } = request.body;
+    const channel = channelOf(claims);
+    const { service } = app.catalogue.get(serviceId);
+    if (!service.channels.includes(channel)) {
+      throw new ApiProblem(422, 'channel-not-offered', `Service ${serviceId} is not offered through ${channel}.`,
+        `خدمت «${service.name.fa}» از این راه ارائه نمی‌شود.`);
+    }
+    if (claims.kind === 'staff' && claims.role === 'clerk' && claims.districtId !== null && claims.districtId !== districtId) {
+      throw new ApiProblem(403, 'other-district', 'Clerks file requests for their own district.', 'فقط برای منطقه خودتان می‌توانید درخواست ثبت کنید.');
+    }
+    await app.catalogue.assertOffered(serviceId, districtId);
+    const citizen = await citizenFor(request);
+    const { request: row, replayed } = await app.requests.submit({
+      citizen, serviceId, districtId, channel, form,
+      idempotencyKey: request.headers['idempotency-key'],
+      filedByStaffId: claims.kind === 'staff' ? claims.sub : undefined,
+    });
+    const key = row.process_instance_key ?? await app.requests.start(row.id);
+    return reply.code(201).send({ id: row.id, trackingCode: row.tracking_code, status: row.status, started: key !== null, replayed });
+  });
+
+  app.get<{ Querystring: { status?: string; serviceId?: string; limit: number } }>('/', {
+    preHandler: app.allow('citizen', 'staff'),
+    schema: {
+      tags: ['requests'], summary: 'My requests (citizens) or my district\'s (staff), newest first', security: [{ bearer: [] }],
+      querystring: RequestListQuery, response: { 200: { type: 'array', items: RequestSummary }, ...problems(401) },
+    },
+  }, async (request) => {
+    const claims = claimsOf(request);
+    const query = app.db<RequestRow>('requests').orderBy('created_at', 'desc').limit(request.query.limit);
+    if (claims.kind === 'citizen') query.where({ citizen_id: claims.sub });
+    else if (claims.districtId !== null && claims.role !== 'agent-137') query.where({ district_id: claims.districtId });
+    if (request.query.status) query.where({ status: request.query.status });
+    if (request.query.serviceId) query.where({ service_id: request.query.serviceId });
+    return (await query).map(summary);
+  });
+
+  app.get<{ Params: { trackingCode: string } }>('/:trackingCode', {
+    preHandler: app.allow('citizen', 'staff'),
+    schema: {
+      tags: ['requests'], summary: 'Status and timeline of a request', security: [{ bearer: [] }],
+      params: TrackingParams, response: { 200: RequestView, ...problems(401, 404) },
+    },
+  }, async (request) => {
+    const row = await app.requestFor(request, request.params.trackingCode);
+    const [timeline, rating] = await Promise.all([
+      app.requests.timeline(row.id),
+      app.db('ratings').where({ request_id: row.id }).first('score', 'comment'),
+    ]);
+    return {
+      id: row.id, trackingCode: row.tracking_code,
+      service: { id: row.service_id, name: app.catalogue.find(row.service_id)?.service.name },
+      districtId: row.district_id, channel: row.channel, status: row.status, outcome: row.outcome, form: row.form,
+      started: row.process_instance_key !== null,
+      createdAt: row.created_at, updatedAt: row.updated_at, closedAt: row.closed_at,
+      rating: rating ?? null,
+      timeline: timeline.map((event) => ({ kind: event.kind, elementId: event.element_id, data: event.data, at: event.at })),
+    };
+  });
+
+  app.post<{ Params: { trackingCode: string }; Body: { form: Record<string, unknown> } }>('/:trackingCode/resubmit', {
+    preHandler: app.allow('citizen', 'staff'),
+    schema: {
+      tags: ['requests'], summary: 'Send corrected data after the request was returned for correction', security: [{ bearer: [] }],
+      params: TrackingParams, body: Resubmission, response: { 202: Done, ...problems(401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const row = await app.requestFor(request, request.params.trackingCode, 'owner');
+    if (row.closed_at) throw closed();
+    if (!row.process_instance_key) {
+      throw new ApiProblem(409, 'not-started', 'The request is not being processed yet.', 'درخواست هنوز در جریان بررسی قرار نگرفته است؛ کمی بعد دوباره تلاش کنید.');
+    }
+    await app.requests.resubmit(row, request.body.form);
+    return reply.code(202).send({ status: 'resubmitted' });
+  });
+
+  app.post<{ Params: { trackingCode: string } }>('/:trackingCode/cancel', {
+    preHandler: app.allow('citizen', 'staff'),
+    schema: {
+      tags: ['requests'], summary: 'Withdraw an open request', security: [{ bearer: [] }],
+      params: TrackingParams, response: { 202: Done, ...problems(401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const row = await app.requestFor(request, request.params.trackingCode, 'owner');
+    if (row.closed_at) throw closed();
+    const outcome = await app.requests.cancel(row);
+    return reply.code(202).send({ status: outcome === 'closed' ? 'cancelled' : 'cancel-requested' });
+  });
+
+  app.post<{ Params: { trackingCode: string }; Body: { score: number; comment?: string } }>('/:trackingCode/rating', {
+    preHandler: app.allow('citizen', 'staff'),
+    schema: {
+      tags: ['requests'], summary: 'Rate a closed request from 1 to 5, once', security: [{ bearer: [] }],
+      params: TrackingParams, body: Rating, response: { 201: Done, ...problems(401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const row = await app.requestFor(request, request.params.trackingCode, 'owner');
+    await app.requests.rate(row, request.body.score, request.body.comment);
+    return reply.code(201).send({ status: 'rated' });
+  });
+}
+
+const closed = () => new ApiProblem(409, 'closed', 'The request is closed.', 'این درخواست بسته شده است.');
