@@ -16,3 +16,4 @@ export function readForm(id: string, directory = formsDirectory): FormDefinition
 
 export { formToJsonSchema, formKeys, type JsonSchema, type SchemaOptions } from './schema.ts';
 export type * from './types.ts';
+export { formProblems } from './validate.ts';
