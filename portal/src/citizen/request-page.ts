@@ -1,0 +1,101 @@
+// Following a request: its state, its timeline in Jalali dates, and the one
+// thing the citizen can do next — upload, pay, book, correct, rate — each in
+// its own section, shown only when it applies.
+import { ApiError } from '../shared/api.ts';
+import { endpoints } from '../shared/endpoints.ts';
+import { errorSummary, h, show, summaryList } from '../shared/elements.ts';
+import { date, dateTime, normaliseInput, persianDigits, statusName } from '../shared/display.ts';
+import { go } from '../shared/router.ts';
+import { api, citizen } from './session.ts';
+import { loadService } from './service-page.ts';
+import { loadCatalogue } from './catalogue.ts';
+import { entryTitle, isClosed, loadRequest, type CitizenRequest } from './request-types.ts';
+import { documentsSection } from './request-documents.ts';
+import { paymentSection } from './request-payment.ts';
+import { appointmentSection } from './request-appointment.ts';
+import { correctionSection } from './request-correction.ts';
+import { cancelSection, certificateSection, ratingSection } from './request-closing.ts';
+
+function statusTag(request: Pick<CitizenRequest, 'status' | 'closedAt' | 'outcome'>): HTMLElement {
+  const ended = isClosed(request);
+  const colour = ended ? (['rejected', 'cancelled', 'lapsed'].includes(request.outcome ?? '') ? 'red' : 'green') : request.status.startsWith('awaiting') ? 'yellow' : 'grey';
+  const text = ended && request.outcome ? `${statusName('closed')} — ${statusName(request.outcome)}` : statusName(request.status);
+  return h('strong', { class: `tag tag-${colour}`, id: 'request-status' }, text);
+}
+
+export async function requestPage(main: HTMLElement, trackingCode: string, query: URLSearchParams): Promise<void> {
+  let request: CitizenRequest;
+  try {
+    request = await loadRequest(trackingCode);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return go(`#/sign-in?next=${encodeURIComponent(`#/requests/${trackingCode}`)}`);
+    if (error instanceof ApiError && (error.status === 404 || error.status === 403)) {
+      return show(main, 'درخواست پیدا نشد', h('h1', {}, 'درخواستی با این کد رهگیری پیدا نشد'),
+        h('p', {}, 'کد رهگیری را دوباره بررسی کنید. فقط درخواست‌های خودتان را می‌توانید ببینید.'), h('p', {}, h('a', { href: '#/track' }, 'پیگیری با کد دیگر')));
+    }
+    throw error;
+  }
+  const service = await loadService(request.service.id).catch(() => null);
+  const name = request.service.name?.fa ?? service?.name.fa ?? request.service.id;
+  const reload = () => requestPage(main, trackingCode, new URLSearchParams());
+  const timeline = [...(request.timeline ?? [])].sort((a, b) => a.at.localeCompare(b.at));
+  const paymentOutcome = query.get('payment');
+
+  show(main, `پیگیری ${persianDigits(trackingCode)}`,
+    citizen() ? h('p', {}, h('a', { href: '#/requests' }, 'درخواست‌های من')) : null,
+    h('h1', {}, name),
+    paymentOutcome === 'ok' ? h('div', { class: 'notice notice-success', role: 'status' }, 'پرداخت شما انجام شد. رسید در همین صفحه آمده است.') : null,
+    paymentOutcome === 'failed' ? errorSummary([{ message: 'پرداخت انجام نشد. اگر مبلغی از حساب شما کم شده باشد، تا ۷۲ ساعت بازمی‌گردد.' }]) : null,
+    summaryList([
+      ['کد رهگیری', h('span', { dir: 'ltr' }, persianDigits(trackingCode))],
+      ['وضعیت', statusTag(request)],
+      ['تاریخ ثبت', date(request.createdAt)],
+      ['منطقه', `منطقه ${persianDigits(request.districtId)}`],
+    ]),
+    correctionSection(request, service, reload),
+    paymentSection(request),
+    appointmentSection(request, reload),
+    service ? documentsSection(request, service, reload) : null,
+    certificateSection(request),
+    ratingSection(request, reload),
+    h('h2', {}, 'روند درخواست'),
+    timeline.length
+      ? h('ol', { class: 'timeline', id: 'timeline' }, timeline.map((entry) => h('li', {},
+        h('time', { datetime: entry.at }, dateTime(entry.at)),
+        h('span', {}, entryTitle(entry)),
+        typeof entry.data?.noteFa === 'string' ? h('p', { class: 'hint' }, entry.data.noteFa) : null)))
+      : h('p', {}, 'هنوز رویدادی ثبت نشده است.'),
+    cancelSection(request, reload));
+}
+
+export async function trackPage(main: HTMLElement): Promise<void> {
+  const input = h('input', { id: 'trackingCode', name: 'trackingCode', type: 'text', dir: 'ltr', autocomplete: 'off', 'aria-describedby': 'trackingCode-hint' });
+  show(main, 'پیگیری درخواست',
+    h('h1', {}, 'پیگیری درخواست'),
+    h('form', { onsubmit: (event: Event) => {
+      event.preventDefault();
+      const code = normaliseInput(input.value).replace(/\D/g, '');
+      if (code) go(`#/requests/${encodeURIComponent(code)}`);
+    } },
+    h('label', { for: 'trackingCode' }, 'کد رهگیری'),
+    h('span', { class: 'hint', id: 'trackingCode-hint' }, 'کدی که پس از ثبت درخواست دیدید و پیامک شد'),
+    input,
+    h('div', {}, h('button', { type: 'submit', class: 'button button-primary' }, 'پیگیری'))));
+}
+
+export async function myRequestsPage(main: HTMLElement): Promise<void> {
+  if (!citizen()) return go(`#/sign-in?next=${encodeURIComponent('#/requests')}`);
+  const requests = await api.get<Array<{ trackingCode: string; serviceId: string; status: string; outcome?: string | null; closedAt?: string | null; createdAt: string }>>(endpoints.requests);
+  const catalogue = await loadCatalogue();
+  const nameOf = (id: string) => catalogue.services.find((service) => service.id === id)?.name.fa ?? id;
+  show(main, 'درخواست‌های من',
+    h('h1', {}, 'درخواست‌های من'),
+    requests.length === 0 ? h('p', {}, 'هنوز درخواستی ثبت نکرده‌اید. ', h('a', { href: '#/' }, 'فهرست خدمات')) : h('div', { class: 'table-scroll' }, h('table', {},
+      h('caption', { class: 'visually-hidden' }, 'درخواست‌های ثبت‌شده'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'خدمت'), h('th', { scope: 'col' }, 'کد رهگیری'), h('th', { scope: 'col' }, 'وضعیت'), h('th', { scope: 'col' }, 'تاریخ ثبت'))),
+      h('tbody', {}, requests.map((request) => h('tr', {},
+        h('td', {}, nameOf(request.serviceId)),
+        h('td', {}, h('a', { href: `#/requests/${encodeURIComponent(request.trackingCode)}` }, persianDigits(request.trackingCode))),
+        h('td', {}, statusTag(request)),
+        h('td', {}, date(request.createdAt))))))));
+}

@@ -1,0 +1,69 @@
+// Paying a fee: the API opens a payment with the bank gateway and answers
+// where to send the browser (Shaparak gateways take an auto-submitted POST
+// form; the sandbox gateway may take a plain redirect). The gateway sends the
+// citizen back to this request's page, where the verified outcome shows.
+import { ApiError } from '../shared/api.ts';
+import { endpoints } from '../shared/endpoints.ts';
+import { button, h, summaryList } from '../shared/elements.ts';
+import { dateTime, persianDigits, rials } from '../shared/display.ts';
+import { api } from './session.ts';
+import type { CitizenRequest } from './request-types.ts';
+
+export interface PaymentStart {
+  paymentId?: string;
+  /** Where to send the browser. */
+  redirectUrl?: string;
+  gatewayUrl?: string;
+  /** With a form post: the fields to post (token, amount…). */
+  method?: 'GET' | 'POST';
+  fields?: Record<string, string>;
+}
+
+export function sendToGateway(start: PaymentStart): void {
+  const url = start.redirectUrl ?? start.gatewayUrl;
+  if (!url) throw new Error('the API named no gateway address');
+  if (start.method !== 'POST' || !start.fields) {
+    window.location.assign(url);
+    return;
+  }
+  const form = h('form', { method: 'POST', action: url, hidden: true },
+    Object.entries(start.fields).map(([name, value]) => h('input', { type: 'hidden', name, value })));
+  document.body.appendChild(form);
+  form.submit();
+}
+
+export function paymentSection(request: CitizenRequest): HTMLElement | null {
+  // The newest payment is the one that counts; earlier ones failed or were reversed.
+  const payment = request.payments.at(-1) ?? null;
+  const due = request.status === 'awaiting-payment' || (payment && ['created', 'pending', 'failed'].includes(payment.status));
+  if (!payment && !due) return null;
+  if (payment && payment.status === 'paid') {
+    return h('section', { 'aria-labelledby': 'payment-heading', id: 'payment' },
+      h('h2', { id: 'payment-heading' }, 'رسید پرداخت'),
+      summaryList([
+        ['مبلغ', rials(payment.amount)],
+        ['زمان پرداخت', dateTime(payment.paidAt)],
+        ['شماره پیگیری بانک', persianDigits(payment.reference ?? '—')],
+      ]));
+  }
+  const error = h('p', { class: 'field-error', role: 'alert' });
+  const pay = button('پرداخت', async () => {
+    pay.disabled = true;
+    try {
+      const returnUrl = `${window.location.origin}/#/requests/${encodeURIComponent(request.trackingCode)}`;
+      sendToGateway(await api.post<PaymentStart>(endpoints.payments(request.trackingCode), { returnUrl }));
+    } catch (failure) {
+      pay.disabled = false;
+      if (!(failure instanceof ApiError)) throw failure;
+      error.textContent = failure.messageFa;
+    }
+  });
+  pay.id = 'pay';
+  return h('section', { 'aria-labelledby': 'payment-heading', id: 'payment' },
+    h('h2', { id: 'payment-heading' }, 'پرداخت هزینه'),
+    payment ? h('p', {}, 'مبلغ قابل پرداخت: ', h('strong', {}, rials(payment.amount))) : null,
+    payment?.status === 'failed' ? h('p', { class: 'notice notice-warning' }, 'پرداخت قبلی انجام نشد؛ دوباره تلاش کنید.') : null,
+    h('p', {}, 'با زدن دکمه پرداخت به درگاه امن بانکی (شاپرک) می‌روید و پس از پرداخت به همین صفحه بازمی‌گردید.'),
+    error,
+    pay);
+}

@@ -1,0 +1,104 @@
+// A request as the pages use it, put together from GET /api/requests/{code}
+// (status, form, timeline, rating) and the request's documents, payments,
+// appointment and certificate routes, each fetched apart.
+import { ApiError } from '../shared/api.ts';
+import { endpoints } from '../shared/endpoints.ts';
+import { api } from './session.ts';
+
+export interface TimelineEntry { at: string; kind: string; elementId?: string | null; data?: Record<string, unknown> }
+export interface UploadedDocument { id: string; kind: string; filename: string; contentType?: string; size?: number; createdAt?: string }
+export interface Payment { id: string; status: string; amount: number; paidAt?: string | null; reference?: string | null }
+export interface Appointment { id?: string; officeName?: string | null; startsAt: string; status?: string }
+
+/** GET /api/requests/{trackingCode} (api/schemas/requests.ts RequestView). */
+export interface RequestView {
+  id: string;
+  trackingCode: string;
+  service: { id: string; name?: { fa?: string } };
+  districtId: number;
+  channel: string;
+  status: string;
+  outcome?: string | null;
+  form?: Record<string, unknown>;
+  createdAt: string;
+  closedAt?: string | null;
+  rating?: { score: number; comment?: string | null } | null;
+  timeline: TimelineEntry[];
+  /** What the clerk asked to be corrected, if the API says. */
+  correction?: { note?: string | null } | null;
+}
+
+export interface CitizenRequest extends RequestView {
+  documents: UploadedDocument[];
+  payments: Payment[];
+  appointment: Appointment | null;
+  /** The issued permit or certificate: a document of kind `certificate` the certificates worker attached. */
+  certificate: UploadedDocument | null;
+}
+
+/** A part of the request served by its own route; absent (404) while that route or thing does not exist. */
+async function optional<T>(path: string): Promise<T | null> {
+  try {
+    return await api.get<T>(path);
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return null;
+    throw error;
+  }
+}
+
+function listOf<T>(answer: T[] | Record<string, T[]> | null): T[] {
+  if (!answer) return [];
+  if (Array.isArray(answer)) return answer;
+  return Object.values(answer).find(Array.isArray) ?? [];
+}
+
+export async function loadRequest(trackingCode: string): Promise<CitizenRequest> {
+  const view = await api.get<RequestView>(endpoints.request(trackingCode));
+  const [documents, payments, appointment] = await Promise.all([
+    optional<UploadedDocument[]>(endpoints.documents(trackingCode)),
+    optional<Payment[]>(endpoints.payments(trackingCode)),
+    optional<Appointment>(endpoints.appointment(trackingCode)),
+  ]);
+  const all = listOf(documents);
+  return {
+    ...view,
+    documents: all.filter((document) => document.kind !== 'certificate'),
+    payments: listOf(payments),
+    appointment,
+    certificate: all.filter((document) => document.kind === 'certificate').at(-1) ?? null,
+  };
+}
+
+export function isClosed(request: Pick<RequestView, 'status' | 'closedAt'>): boolean {
+  return Boolean(request.closedAt) || request.status === 'closed';
+}
+
+/** Timeline milestones in the citizen's words; an event may carry its own Persian title. */
+const milestoneNames: Record<string, string> = {
+  received: 'درخواست دریافت شد',
+  submitted: 'درخواست ثبت شد',
+  started: 'بررسی درخواست آغاز شد',
+  'document-check': 'بررسی مدارک',
+  'returned-for-correction': 'برای اصلاح بازگردانده شد',
+  'awaiting-correction': 'برای اصلاح بازگردانده شد',
+  resubmitted: 'اصلاحات ارسال شد',
+  inspection: 'بازدید کارشناس',
+  'inspection-done': 'بازدید انجام شد',
+  approval: 'بررسی برای تأیید',
+  approved: 'تأیید شد',
+  rejected: 'رد شد',
+  'awaiting-payment': 'در انتظار پرداخت',
+  paid: 'پرداخت انجام شد',
+  'payment-failed': 'پرداخت انجام نشد',
+  'awaiting-appointment': 'در انتظار رزرو نوبت',
+  'appointment-booked': 'نوبت رزرو شد',
+  'certificate-issued': 'مجوز صادر شد',
+  'cancel-requested': 'درخواست لغو ثبت شد',
+  cancelled: 'لغو شد',
+  closed: 'درخواست بسته شد',
+};
+
+export function entryTitle(entry: TimelineEntry): string {
+  const own = entry.data?.titleFa ?? entry.data?.fa;
+  return typeof own === 'string' ? own : milestoneNames[entry.kind] ?? entry.kind;
+}

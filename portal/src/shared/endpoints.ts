@@ -1,0 +1,36 @@
+// Every API route the pages call, in one list, so the contract they rely on
+// (issue 6) is readable in one place and changes in one place.
+const code = (trackingCode: string) => encodeURIComponent(trackingCode);
+
+export const endpoints = {
+  services: '/api/services',
+  service: (id: string) => `/api/services/${encodeURIComponent(id)}`,
+  citizenCode: '/api/auth/citizen/code',
+  citizenToken: '/api/auth/citizen/token',
+  staffToken: '/api/auth/staff/token',
+  me: '/api/auth/me',
+
+  requests: '/api/requests',
+  request: (trackingCode: string) => `/api/requests/${code(trackingCode)}`,
+  documents: (trackingCode: string) => `/api/requests/${code(trackingCode)}/documents`,
+  document: (trackingCode: string, documentId: string) => `/api/requests/${code(trackingCode)}/documents/${encodeURIComponent(documentId)}`,
+  resubmit: (trackingCode: string) => `/api/requests/${code(trackingCode)}/resubmit`,
+  cancel: (trackingCode: string) => `/api/requests/${code(trackingCode)}/cancel`,
+  rating: (trackingCode: string) => `/api/requests/${code(trackingCode)}/rating`,
+
+  payments: (trackingCode: string) => `/api/requests/${code(trackingCode)}/payments`,
+  receipt: (paymentId: string) => `/api/payments/${encodeURIComponent(paymentId)}/receipt`,
+
+  slots: (trackingCode: string, day: string) => `/api/requests/${code(trackingCode)}/appointment/slots?day=${encodeURIComponent(day)}`,
+  appointment: (trackingCode: string) => `/api/requests/${code(trackingCode)}/appointment`,
+
+  tasks: '/api/tasks',
+  task: (key: string) => `/api/tasks/${encodeURIComponent(key)}`,
+  claim: (key: string) => `/api/tasks/${encodeURIComponent(key)}/claim`,
+  complete: (key: string) => `/api/tasks/${encodeURIComponent(key)}/complete`,
+
+  citizens: (query: { mobile?: string; nationalCode?: string }) => `/api/citizens?${new URLSearchParams(query as Record<string, string>)}`,
+  requestsFor: '/api/call-centre/requests',
+
+  figures: '/api/figures',
+} as const;
