@@ -11,7 +11,10 @@ export interface EngineOptions { db: Knex; host?: string; port: number /* 0 = pi
 export interface RunningEngine { host: string; port: number; address: string /* "host:port" */; stop(): Promise<void> }
 
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
-  const host = options.host ?? '127.0.0.1';
+  // "localhost" binds both 127.0.0.1 and ::1. Clients resolving localhost try
+  // ::1 too; an older grpc-js (zeebe-node's) can leave a call queued forever
+  // when one resolved address refuses, which stalls workers' long polls.
+  const host = options.host ?? 'localhost';
   const logger = options.logger;
   const unlock = await acquireEngineLock(options.db);
   const engine = new Engine(options.db, logger);
@@ -25,6 +28,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const { server, port } = await listen(gatewayHandlers(engine, () => bound) as UntypedServiceImplementation, host, options.port);
   bound = { host, port };
   logger.info({ host, port }, 'engine gateway listening');
+  if (process.env.ENGINE_DEBUG_WORKERS) setInterval(() => logger.warn({ workers: engine.jobs.waitingWorkers() }, 'waiting workers'), 2_000).unref();
   let stopped: Promise<void> | null = null;
   return {
     host,

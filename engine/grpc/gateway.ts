@@ -260,7 +260,11 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
     ActivateJobs: ((call: ServerWritableStream<Req, Req>) => {
       const request = call.request;
       let finished = false;
+      const debug = engine.logger.isLevelEnabled('debug');
+      const callId = debug ? Math.random().toString(36).slice(2, 8) : '';
+      if (debug) engine.logger.debug({ callId, type: request.type, max: request.maxJobsToActivate, requestTimeout: request.requestTimeout }, 'activate jobs: call');
       const finish = (jobsToSend?: ActivatedJob[]) => {
+        if (debug) engine.logger.debug({ callId, jobs: jobsToSend?.length ?? 0, finished, cancelled: call.cancelled }, 'activate jobs: finish');
         if (finished) return;
         finished = true;
         if (jobsToSend && jobsToSend.length > 0 && !call.cancelled) call.write({ jobs: jobsToSend });
@@ -290,6 +294,7 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
           const wait = requestTimeout === 0 ? defaultLongPollMs : requestTimeout;
           timer = setTimeout(() => { if (cancel!()) finish(); }, wait);
           call.on('cancelled', () => {
+            if (debug) engine.logger.debug({ callId }, 'activate jobs: cancelled');
             clearTimeout(timer);
             if (cancel!()) finished = true;
           });

@@ -15,10 +15,14 @@ export function gatewayService(): ServiceDefinition {
 }
 
 export async function listen(handlers: UntypedServiceImplementation, host: string, port: number): Promise<{ server: Server; port: number }> {
-  const server = new Server({ 'grpc.keepalive_permit_without_calls': 1, 'grpc.http2.min_ping_interval_without_data_ms': 5_000 });
+  const server = new Server({
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+  });
   server.addService(gatewayService(), handlers);
   const bound = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, actual) => (error ? reject(error) : resolve(actual)));
   });
   return { server, port: bound };
 }
+

@@ -24,6 +24,15 @@ export class Jobs {
 
   constructor(private readonly engine: Engine) {}
 
+  /** Waiting workers per type, for diagnostics. */
+  waitingWorkers(): Record<string, { pollers: number; streams: number; activatable: number }> {
+    const out: Record<string, { pollers: number; streams: number; activatable: number }> = {};
+    for (const type of new Set([...this.pollers.keys(), ...this.streams.keys(), ...this.activatable.keys()])) {
+      out[type] = { pollers: this.pollers.get(type)?.length ?? 0, streams: this.streams.get(type)?.length ?? 0, activatable: this.activatable.get(type)?.size ?? 0 };
+    }
+    return out;
+  }
+
   load(): void {
     for (const job of this.engine.state.jobs.values()) {
       if (job.state === 'activatable') this.index(job);
