@@ -3,6 +3,9 @@
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../platform/logger.ts';
+import { notificationWorkers } from './notification/index.ts';
+import { requestWorkers } from './request/index.ts';
+import { userTaskWorkers } from './user-tasks/index.ts';
 
 export interface WorkerDependencies {
   zeebe: ZBClient;
@@ -19,7 +22,11 @@ export interface RunningWorkers {
 type WorkerFamily = (deps: WorkerDependencies) => { jobTypes: string[]; close(): Promise<void> };
 
 /** Worker families, added as they are written (issue 5). */
-const families: WorkerFamily[] = [];
+const families: WorkerFamily[] = [
+  requestWorkers,
+  userTaskWorkers,
+  (deps) => notificationWorkers(deps),
+];
 
 export function startWorkers(deps: WorkerDependencies): RunningWorkers {
   const started = families.map((family) => family(deps));

@@ -1,0 +1,132 @@
+// What every family shares: the engine-free shape of a job that handlers take,
+// the outcomes they return, and the one binding that turns a handler into a
+// zeebe-node worker (complete / BPMN error / fail with back-off).
+import type { ZBClient } from 'zeebe-node';
+import type { Logger } from '../platform/logger.ts';
+
+/** The parts of a Zeebe job a handler needs; tests build these by hand. */
+export interface JobInput<V = Record<string, unknown>> {
+  jobKey: string;
+  processInstanceKey: string;
+  elementInstanceKey: string;
+  elementId: string;
+  bpmnProcessId: string;
+  retries: number;
+  headers: Record<string, string>;
+  variables: V;
+}
+
+/** A handler either completes with variables or raises a BPMN error the diagram catches. */
+export type JobOutcome =
+  | { complete: Record<string, unknown> }
+  | { bpmnError: { code: string; message: string; variables?: Record<string, unknown> } };
+
+export type JobHandler = (job: JobInput) => Promise<JobOutcome>;
+
+export const complete = (variables: Record<string, unknown> = {}): JobOutcome => ({ complete: variables });
+export const bpmnError = (code: string, message: string, variables?: Record<string, unknown>): JobOutcome => ({
+  bpmnError: variables ? { code, message, variables } : { code, message },
+});
+
+/**
+ * A technical fault no retry can mend (a variable the diagram never maps, a
+ * service the catalogue does not know): the job fails with zero retries and an
+ * incident shows it to an operator.
+ */
+export class PermanentFault extends Error {
+  override name = 'PermanentFault';
+}
+
+/** Idempotency key of one job's effect: the same element instance always yields the same key. */
+export function businessKey(job: Pick<JobInput, 'processInstanceKey' | 'elementInstanceKey'>, suffix?: string): string {
+  return [job.processInstanceKey, job.elementInstanceKey, suffix].filter(Boolean).join(':');
+}
+
+/** Reads a required variable, or fails permanently naming it. */
+export function required<T>(job: JobInput, name: string): T {
+  const value = (job.variables as Record<string, unknown>)[name];
+  if (value === undefined || value === null || value === '') {
+    throw new PermanentFault(`variable "${name}" is missing; map it in the diagram's input mappings`);
+  }
+  return value as T;
+}
+
+/** Exponential back-off for transient faults: 1 s, 2 s, 4 s ... capped at a minute. */
+export function retryBackOff(retriesLeft: number, maxRetries = 3): number {
+  const attempt = Math.max(0, maxRetries - retriesLeft);
+  return Math.min(60_000, 1_000 * 2 ** attempt);
+}
+
+export interface BindOptions {
+  /** Job timeout; user tasks wait for people and use days. */
+  timeout?: number;
+  maxJobsToActivate?: number;
+}
+
+/** Registers `handler` for `taskType` and returns the worker so the family can close it. */
+export function bindJob(zeebe: ZBClient, logger: Logger, taskType: string, handler: JobHandler, options: BindOptions = {}) {
+  return zeebe.createWorker({
+    taskType,
+    timeout: options.timeout ?? 30_000,
+    maxJobsToActivate: options.maxJobsToActivate ?? 16,
+    taskHandler: async (job) => {
+      const variables = job.variables as Record<string, unknown>;
+      const log = logger.child({
+        jobType: taskType,
+        jobKey: job.key,
+        processInstanceKey: job.processInstanceKey,
+        trackingCode: variables.trackingCode,
+        elementId: job.elementId,
+      });
+      const input: JobInput = {
+        jobKey: job.key,
+        processInstanceKey: job.processInstanceKey,
+        elementInstanceKey: job.elementInstanceKey,
+        elementId: job.elementId,
+        bpmnProcessId: job.bpmnProcessId,
+        retries: job.retries,
+        headers: job.customHeaders as Record<string, string>,
+        variables,
+      };
+      try {
+        const outcome = await handler(input);
+        if ('bpmnError' in outcome) {
+          log.info({ errorCode: outcome.bpmnError.code }, outcome.bpmnError.message);
+          return job.error({
+            errorCode: outcome.bpmnError.code,
+            errorMessage: outcome.bpmnError.message,
+            variables: (outcome.bpmnError.variables ?? {}) as Record<string, never>,
+          });
+        }
+        log.info({ outputs: Object.keys(outcome.complete) }, 'job completed');
+        return job.complete(outcome.complete);
+      } catch (error) {
+        const permanent = error instanceof PermanentFault;
+        const retries = permanent ? 0 : Math.max(0, job.retries - 1);
+        log.error({ err: error, retries }, permanent ? 'job failed permanently' : 'job failed; will retry');
+        return job.fail({
+          errorMessage: (error as Error).message,
+          retries,
+          retryBackOff: permanent ? 0 : retryBackOff(retries),
+        });
+      }
+    },
+  });
+}
+
+/** What a family returns to the registry. */
+export interface StartedFamily {
+  jobTypes: string[];
+  close(): Promise<void>;
+}
+
+/** Closes the workers a family started. */
+export function familyOf(jobTypes: string[], workers: Array<{ close(timeout?: number): Promise<unknown> }>, extra?: () => Promise<void>): StartedFamily {
+  return {
+    jobTypes,
+    close: async () => {
+      await Promise.all(workers.map((worker) => worker.close(2_000).catch(() => undefined)));
+      await extra?.();
+    },
+  };
+}

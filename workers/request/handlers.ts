@@ -1,0 +1,72 @@
+// Request bookkeeping: status milestones into the timeline and the closing
+// outcome. A milestone is recorded once per element instance, so a
+// re-delivered job changes nothing.
+import type { Knex } from 'knex';
+import type { Logger } from '../../platform/logger.ts';
+import { requestOutcomes, requestStatuses, type RequestOutcome, type RequestStatus } from '../../processes/catalogue/contract.ts';
+import { businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
+import { findRequestOrFail } from './queries.ts';
+
+export interface RequestHandlerDeps {
+  db: Knex;
+  logger: Logger;
+}
+
+/**
+ * Appends a timeline event unless this element instance already recorded one;
+ * returns whether it was new. The unique (request_id, dedupe_key) protects it.
+ */
+export async function recordEvent(
+  db: Knex,
+  event: { requestId: string; kind: string; elementId: string; dedupeKey: string; data?: Record<string, unknown> },
+): Promise<boolean> {
+  const inserted = await db('request_events')
+    .insert({ request_id: event.requestId, kind: event.kind, element_id: event.elementId, dedupe_key: event.dedupeKey, data: event.data ?? {} })
+    .onConflict(['request_id', 'dedupe_key'])
+    .ignore()
+    .returning('id');
+  return inserted.length > 0;
+}
+
+export function createRequestHandlers({ db, logger }: RequestHandlerDeps) {
+  return {
+    /** `request.status`: header `status` is the milestone. */
+    async status(job: JobInput): Promise<JobOutcome> {
+      const status = job.headers.status as RequestStatus | undefined;
+      if (!status || !requestStatuses.includes(status)) {
+        throw new PermanentFault(`header "status" must be one of ${requestStatuses.join(', ')}; got ${JSON.stringify(status)}`);
+      }
+      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const reason = job.variables.reason;
+      await db.transaction(async (trx) => {
+        const recorded = await recordEvent(trx, {
+          requestId: request.id,
+          kind: status,
+          elementId: job.elementId,
+          dedupeKey: businessKey(job),
+          data: typeof reason === 'string' && reason ? { reason } : {},
+        });
+        // A closed request keeps its final status even if a late milestone arrives.
+        if (recorded) await trx('requests').where({ id: request.id }).whereNull('closed_at').update({ status, updated_at: trx.fn.now() });
+      });
+      logger.debug({ requestId: request.id, status }, 'status recorded');
+      return complete();
+    },
+
+    /** `request.close`: variable (or header) `outcome`. */
+    async close(job: JobInput): Promise<JobOutcome> {
+      const outcome = (job.variables.outcome ?? job.headers.outcome) as RequestOutcome | undefined;
+      if (!outcome || !requestOutcomes.includes(outcome)) {
+        throw new PermanentFault(`"outcome" must be one of ${requestOutcomes.join(', ')}; got ${JSON.stringify(outcome)}`);
+      }
+      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      await db.transaction(async (trx) => {
+        await recordEvent(trx, { requestId: request.id, kind: 'closed', elementId: job.elementId, dedupeKey: businessKey(job), data: { outcome } });
+        // Only the first close counts: closing twice never moves closed_at.
+        await trx('requests').where({ id: request.id }).whereNull('closed_at')
+          .update({ status: 'closed', outcome, closed_at: trx.fn.now(), updated_at: trx.fn.now() });
+      });
+      return complete();
+    },
+  };
+}

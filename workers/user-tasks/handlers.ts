@@ -1,0 +1,101 @@
+// Job-worker user tasks: the engine hands each one out as a job of type
+// `io.camunda.zeebe:userTask`; we keep it as a row of the clerks' task list
+// and complete the job when a person completes the task.
+import type { Knex } from 'knex';
+import type { ZBClient } from 'zeebe-node';
+import type { Logger } from '../../platform/logger.ts';
+import type { JobInput } from '../job.ts';
+
+export const userTaskHeaders = {
+  assignee: 'io.camunda.zeebe:assignee',
+  candidateGroups: 'io.camunda.zeebe:candidateGroups',
+  formKey: 'io.camunda.zeebe:formKey',
+  dueDate: 'io.camunda.zeebe:dueDate',
+  followUpDate: 'io.camunda.zeebe:followUpDate',
+} as const;
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function candidateGroupsOf(header: string | undefined): string[] {
+  if (!header) return [];
+  try {
+    const parsed: unknown = JSON.parse(header);
+    if (Array.isArray(parsed)) return parsed.filter((group): group is string => typeof group === 'string');
+  } catch {
+    // The engine writes JSON; a hand-written comma list is accepted too.
+  }
+  return header.split(',').map((group) => group.trim()).filter(Boolean);
+}
+
+function dateOf(header: string | undefined): Date | null {
+  if (!header) return null;
+  const date = new Date(header);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export interface StoredTask {
+  jobKey: string;
+  created: boolean;
+}
+
+export interface UserTaskDeps {
+  db: Knex;
+  logger: Logger;
+}
+
+export function createUserTaskHandlers({ db, logger }: UserTaskDeps) {
+  return {
+    /**
+     * Stores the task; the job key is the primary key, so a re-delivered job
+     * (timeout, worker restart) finds its row and adds nothing.
+     */
+    async store(job: JobInput): Promise<StoredTask> {
+      const requestId = typeof job.variables.requestId === 'string' && uuidPattern.test(job.variables.requestId)
+        ? job.variables.requestId : null;
+      const inserted = await db('user_tasks')
+        .insert({
+          job_key: job.jobKey,
+          request_id: requestId,
+          process_instance_key: job.processInstanceKey,
+          element_id: job.elementId,
+          // Jobs do not carry the element's name; a `taskName` variable may give the Persian one.
+          name: typeof job.variables.taskName === 'string' ? job.variables.taskName : job.elementId,
+          form_id: job.headers[userTaskHeaders.formKey] ?? null,
+          candidate_groups: candidateGroupsOf(job.headers[userTaskHeaders.candidateGroups]),
+          assignee: job.headers[userTaskHeaders.assignee] ?? null,
+          due_at: dateOf(job.headers[userTaskHeaders.dueDate]),
+          follow_up_at: dateOf(job.headers[userTaskHeaders.followUpDate]),
+          variables: job.variables,
+        })
+        .onConflict('job_key')
+        .ignore()
+        .returning('job_key');
+      logger.debug({ jobKey: job.jobKey, created: inserted.length > 0 }, 'user task stored');
+      return { jobKey: job.jobKey, created: inserted.length > 0 };
+    },
+  };
+}
+
+export class TaskNotOpen extends Error {
+  override name = 'TaskNotOpen';
+}
+
+/**
+ * Completes a task for the API: locks the row, completes the job in the
+ * engine with the form's variables, then marks the row. If the engine call
+ * fails the row stays open and the caller may try again.
+ */
+export async function completeUserTask(
+  deps: { db: Knex; zeebe: ZBClient },
+  input: { jobKey: string; variables: Record<string, unknown>; completedBy: string },
+): Promise<void> {
+  await deps.db.transaction(async (trx) => {
+    const task = await trx('user_tasks').where({ job_key: input.jobKey }).forUpdate().first();
+    if (!task || task.status !== 'open') throw new TaskNotOpen(`task ${input.jobKey} is not open`);
+    await deps.zeebe.completeJob({ jobKey: input.jobKey, variables: input.variables });
+    await trx('user_tasks').where({ job_key: input.jobKey }).update({
+      status: 'completed', completed_at: trx.fn.now(), completed_by: input.completedBy,
+      variables: { ...(task.variables as Record<string, unknown>), ...input.variables },
+    });
+  });
+}
