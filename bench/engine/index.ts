@@ -21,6 +21,17 @@ const logger = pino({ level: 'warn' });
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-bench-'));
 fs.chmodSync(dataDir, 0o777);
 const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), logger, database: 'bench' });
+// Whatever happens, leave no PostgreSQL or engine process behind.
+const children: Array<import('node:child_process').ChildProcess> = [];
+const cleanUp = async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await server.stop().catch(() => undefined);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+};
+process.on('uncaughtException', (error) => { console.error(error); void cleanUp().then(() => process.exit(1)); });
+process.on('unhandledRejection', (error) => { console.error(error); void cleanUp().then(() => process.exit(1)); });
+process.on('SIGINT', () => void cleanUp().then(() => process.exit(130)));
+process.on('SIGTERM', () => void cleanUp().then(() => process.exit(143)));
 const db = createKnex(server.url);
 await migrateToLatest(db);
 
@@ -37,6 +48,7 @@ const rawRate = commits / ((Date.now() - rawStart) / 1000);
 const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./engine-process.ts', import.meta.url))], {
   env: { ...process.env, DATABASE_URL: server.url }, stdio: ['ignore', 'pipe', 'inherit'],
 });
+children.push(child);
 const port = await new Promise<number>((resolve) => {
   let out = '';
   child.stdout!.on('data', (chunk) => {
@@ -128,6 +140,7 @@ const restartStart = Date.now();
 const again = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./engine-process.ts', import.meta.url))], {
   env: { ...process.env, DATABASE_URL: server.url }, stdio: ['ignore', 'pipe', 'inherit'],
 });
+children.push(again);
 await new Promise<void>((resolve) => again.stdout!.on('data', (chunk) => { if (String(chunk).includes('listening')) resolve(); }));
 const restartSeconds = (Date.now() - restartStart) / 1000;
 const rssReloaded = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${again.pid}/status`, 'utf8'))![1]) / 1024;
@@ -149,9 +162,7 @@ console.log(JSON.stringify({
   engineRssMbAfterReload: Math.round(rssReloaded),
 }, null, 2));
 
-again.kill('SIGTERM');
 await client.close(1_000).catch(() => undefined);
 await db.destroy();
-await server.stop();
-fs.rmSync(dataDir, { recursive: true, force: true });
+await cleanUp();
 process.exit(0);
