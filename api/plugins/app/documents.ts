@@ -1,0 +1,71 @@
+// Documents attached to a request: only PDF, JPEG and PNG whose bytes say
+// what their type claims, at most 10 MB, kept in PostgreSQL with a SHA-256.
+import { createHash } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { Knex } from 'knex';
+import { ApiProblem } from './problems.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    documents: DocumentService;
+  }
+}
+
+/** Accepted types and the first bytes each file of that type starts with. */
+export const acceptedTypes: Record<string, Buffer> = {
+  'application/pdf': Buffer.from('%PDF-'),
+  'image/jpeg': Buffer.from([0xff, 0xd8, 0xff]),
+  'image/png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+};
+
+/** Kinds any request may carry besides the catalogue's required documents. */
+export const extraKinds = ['photo', 'other'];
+
+export interface DocumentRow {
+  id: string; request_id: string; kind: string; filename: string; content_type: string; size: number; sha256: string; created_at: Date;
+}
+
+export const documentView = (row: DocumentRow) => ({
+  id: row.id, kind: row.kind, filename: row.filename, contentType: row.content_type, size: row.size, sha256: row.sha256, createdAt: row.created_at,
+});
+
+export function createDocumentService(db: Knex) {
+  return {
+    async add(input: { requestId: string; kind: string; filename: string; contentType: string; content: Buffer; uploadedBy: string }): Promise<DocumentRow> {
+      const magic = acceptedTypes[input.contentType];
+      if (!magic) {
+        throw new ApiProblem(415, 'file-type', `Only PDF, JPEG and PNG are accepted, not ${input.contentType}.`, 'فقط پرونده‌های PDF، JPEG و PNG پذیرفته می‌شوند.');
+      }
+      if (!input.content.subarray(0, magic.length).equals(magic)) {
+        throw new ApiProblem(415, 'file-content', `The file is not a ${input.contentType}.`, 'محتوای پرونده با نوع آن یکی نیست.');
+      }
+      if (input.content.length === 0) throw new ApiProblem(400, 'file-empty', 'The file is empty.', 'پرونده خالی است.');
+      const [row] = await db<DocumentRow>('documents').insert({
+        request_id: input.requestId,
+        kind: input.kind,
+        filename: input.filename.slice(0, 200),
+        content_type: input.contentType,
+        size: input.content.length,
+        sha256: createHash('sha256').update(input.content).digest('hex'),
+        content: input.content,
+        uploaded_by: input.uploadedBy,
+      } as never).returning(['id', 'request_id', 'kind', 'filename', 'content_type', 'size', 'sha256', 'created_at']);
+      return row as DocumentRow;
+    },
+
+    async list(requestId: string): Promise<DocumentRow[]> {
+      return db<DocumentRow>('documents').where({ request_id: requestId }).orderBy('created_at')
+        .select('id', 'request_id', 'kind', 'filename', 'content_type', 'size', 'sha256', 'created_at');
+    },
+
+    async content(requestId: string, documentId: string): Promise<(DocumentRow & { content: Buffer }) | undefined> {
+      return db('documents').where({ request_id: requestId, id: documentId }).first();
+    },
+  };
+}
+
+export type DocumentService = ReturnType<typeof createDocumentService>;
+
+export default fp(async (app) => {
+  app.decorate('documents', createDocumentService(app.db));
+}, { name: 'documents', dependencies: ['context', 'problems'] });

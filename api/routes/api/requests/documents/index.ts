@@ -1,0 +1,75 @@
+// A request's documents: upload (multipart, one file), list, download.
+import type { FastifyInstance } from 'fastify';
+import { claimsOf } from '../../../../plugins/app/auth.ts';
+import { documentView, extraKinds } from '../../../../plugins/app/documents.ts';
+import { ApiProblem } from '../../../../plugins/app/problems.ts';
+import { DocumentParams, DocumentView, TrackingParams } from '../../../../schemas/requests.ts';
+import { problems } from '../../../../schemas/problem.ts';
+
+const UploadQuery = {
+  type: 'object',
+  required: ['kind'],
+  additionalProperties: false,
+  properties: { kind: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 60, description: 'A required-document id of the service, or photo, other' } },
+} as const;
+
+export default async function documentRoutes(app: FastifyInstance) {
+  app.post<{ Params: { trackingCode: string }; Querystring: { kind: string } }>('/', {
+    preHandler: app.allow('citizen', 'staff'),
+    schema: {
+      tags: ['documents'], summary: 'Attach a PDF, JPEG or PNG (multipart/form-data, field "file", at most 10 MB)',
+      security: [{ bearer: [] }], consumes: ['multipart/form-data'],
+      params: TrackingParams, querystring: UploadQuery, response: { 201: DocumentView, ...problems(401, 404, 409, 413, 415, 422) },
+    },
+  }, async (request, reply) => {
+    const row = await app.requestFor(request, request.params.trackingCode);
+    const claims = claimsOf(request);
+    if (claims.kind === 'citizen' && row.closed_at) {
+      throw new ApiProblem(409, 'closed', 'The request is closed.', 'این درخواست بسته شده است.');
+    }
+    const required = app.catalogue.find(row.service_id)?.service.documents.map((document) => document.id) ?? [];
+    if (!required.includes(request.query.kind) && !extraKinds.includes(request.query.kind)) {
+      throw new ApiProblem(422, 'unknown-document-kind', `This service takes ${[...required, ...extraKinds].join(', ')}.`, 'این نوع مدرک برای این خدمت تعریف نشده است.',
+        [{ path: '/query/kind', message: `must be one of ${[...required, ...extraKinds].join(', ')}`, messageFa: 'یکی از مدارک خواسته‌شده را انتخاب کنید.' }]);
+    }
+    if (!request.isMultipart()) {
+      throw new ApiProblem(415, 'multipart-required', 'Send the file as multipart/form-data.', 'پرونده را به صورت multipart/form-data بفرستید.');
+    }
+    const file = await request.file();
+    if (!file) throw new ApiProblem(400, 'file-missing', 'No file was sent.', 'پرونده‌ای فرستاده نشد.');
+    const content = await file.toBuffer();
+    const document = await app.documents.add({
+      requestId: row.id, kind: request.query.kind, filename: file.filename || 'document', contentType: file.mimetype, content, uploadedBy: claims.sub,
+    });
+    return reply.code(201).send(documentView(document));
+  });
+
+  app.get<{ Params: { trackingCode: string } }>('/', {
+    preHandler: app.allow('citizen', 'staff'),
+    schema: {
+      tags: ['documents'], summary: 'The request\'s documents', security: [{ bearer: [] }],
+      params: TrackingParams, response: { 200: { type: 'array', items: DocumentView }, ...problems(401, 404) },
+    },
+  }, async (request) => {
+    const row = await app.requestFor(request, request.params.trackingCode);
+    return (await app.documents.list(row.id)).map(documentView);
+  });
+
+  app.get<{ Params: { trackingCode: string; documentId: string } }>('/:documentId', {
+    preHandler: app.allow('citizen', 'staff'),
+    schema: {
+      tags: ['documents'], summary: 'Download a document', security: [{ bearer: [] }],
+      params: DocumentParams, response: { 200: { type: 'string', format: 'binary' }, ...problems(401, 404) },
+    },
+  }, async (request, reply) => {
+    const row = await app.requestFor(request, request.params.trackingCode);
+    const document = await app.documents.content(row.id, request.params.documentId);
+    if (!document) throw new ApiProblem(404, 'unknown-document', 'There is no such document.', 'چنین مدرکی پیدا نشد.');
+    return reply
+      .type(document.content_type)
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(document.filename)}`)
+      .header('x-content-type-options', 'nosniff')
+      .header('digest', `sha-256=${Buffer.from(document.sha256, 'hex').toString('base64')}`)
+      .send(document.content);
+  });
+}
