@@ -1,0 +1,99 @@
+// The whole system for a browser test: a fresh database, the embedded engine
+// with every diagram deployed, the workers, the real API (which serves the
+// portal) on a free port, and headless Chromium. Helpers read the SMS outbox,
+// check a page with axe-core and keep screenshots.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildApp } from '../../api/app.ts';
+import { startEngine } from '../../engine/index.ts';
+import { readConfig } from '../../platform/config.ts';
+import { deployResources } from '../../platform/deployment.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { createZeebeClient } from '../../platform/zeebe.ts';
+import { startWorkers } from '../../workers/index.ts';
+import { createTestDatabase } from '../helpers/database.ts';
+import { ensureBundle as ensureModelerBundle } from '../../modeler/build.ts';
+import { ensureBundle as ensurePortalBundle } from '../../portal/build.ts';
+
+const require = createRequire(import.meta.url);
+export const chromiumPath = '/usr/bin/chromium';
+export const artifacts = fileURLToPath(new URL('../../test-artifacts/portal/', import.meta.url));
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** A phone the size of the smallest common Android screens. */
+export const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
+export const desk = { viewport: { width: 1366, height: 850 } } as const;
+
+interface Teardown { teardown(fn: () => unknown): void }
+
+export interface Portal { app: FastifyInstance; db: Knex; base: string; browser: Browser }
+
+export async function startPortal(t: Teardown): Promise<Portal> {
+  // Built before the app, so a cold build does not run into Fastify's plugin start-up timeout.
+  await Promise.all([ensureModelerBundle(), ensurePortalBundle()]);
+  const db = await createTestDatabase(t);
+  const logger = pino({ level: process.env.PORTAL_TEST_LOG ?? 'silent' }) as Logger;
+  const config = readConfig({ JWT_SECRET: 'portal-browser-test-secret-of-32-characters', DEMO_SEED: 'false' });
+  const engine = await startEngine({ db, port: 0, logger });
+  t.teardown(() => engine.stop());
+  const zeebe = createZeebeClient(config, engine.address, logger);
+  t.teardown(() => zeebe.close(1_000).catch(() => undefined));
+  await deployResources(zeebe, logger);
+  const workers = startWorkers({ zeebe, db, logger });
+  t.teardown(() => workers.stop());
+  const app = await buildApp({ config, db, zeebe, logger });
+  t.teardown(() => app.close());
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  t.teardown(() => browser.close());
+  return { app, db, base, browser };
+}
+
+export interface OpenPage { context: BrowserContext; page: Page; errors: string[]; foreign: string[] }
+
+/** A page in its own browser context; records script errors and any request that leaves our server. */
+export async function openPage(portal: Portal, device: typeof phone | typeof desk): Promise<OpenPage> {
+  const context = await portal.browser.newContext({ ...device, locale: 'fa-IR', timezoneId: 'Asia/Tehran' });
+  const foreign: string[] = [];
+  context.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(portal.base) && !url.startsWith('blob:') && !url.startsWith('data:')) foreign.push(url);
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { context, page, errors, foreign };
+}
+
+/** The six-digit code in the newest sign-in SMS to `mobile`, as the citizen would read it (Persian digits). */
+export async function smsCode(db: Knex, mobile: string): Promise<string> {
+  const sms = await db('notifications').where({ recipient: mobile, template: 'sign-in-code' }).orderBy('id', 'desc').first();
+  return /[۰-۹]{6}/.exec(sms.body)![0];
+}
+
+export interface AxeViolation { id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }
+
+/** WCAG 2.1 A and AA rules of axe-core on the page as it is now. */
+export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.map((node) => ({ target: node.target })) }));
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
