@@ -239,7 +239,7 @@ function containerXml(container: Container): string[] {
  */
 function labelBounds(node: NodeSpec, b: Bounds): Bounds {
   const width = Math.min(110, Math.max(40, node.name.length * 6));
-  if (node.type === 'boundaryEvent' && node.side === 'top') return { x: Math.round(b.x + b.width + 4), y: Math.round(b.y - 24), width, height: 27 };
+  if (node.type === 'boundaryEvent' && node.side === 'top') return { x: Math.round(b.x - width - 2), y: Math.round(b.y - 20), width, height: 27 };
   if (node.type.endsWith('Gateway')) return { x: Math.round(b.x + b.width / 2 - width / 2), y: Math.round(b.y - 33), width, height: 27 };
   return { x: Math.round(b.x + b.width / 2 - width / 2), y: Math.round(b.y + b.height + 6), width, height: 27 };
 }

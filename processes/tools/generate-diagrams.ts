@@ -17,31 +17,42 @@ export function draftXml(draft: ProcessDraft): string {
   return definitionsXml(draft.process, draft.name, draft.roots, draft.documentation);
 }
 
-export function allDrafts(): Array<{ file: string; draft: ProcessDraft }> {
+export function allDrafts(directory = processesDirectory): Array<{ file: string; draft: ProcessDraft }> {
   const { services } = loadCatalogue();
   return [
-    ...sharedProcesses().map((draft) => ({ file: path.join(processesDirectory, 'shared', `${draft.id}.bpmn`), draft })),
-    ...services.map((service) => ({ file: path.join(processesDirectory, `${service.id}.bpmn`), draft: serviceProcess(service) })),
+    ...sharedProcesses().map((draft) => ({ file: path.join(directory, 'shared', `${draft.id}.bpmn`), draft })),
+    ...services.map((service) => ({ file: path.join(directory, `${service.id}.bpmn`), draft: serviceProcess(service) })),
   ];
 }
 
-function main(): void {
-  const args = process.argv.slice(2);
-  const force = args.includes('--force');
-  const only = args.filter((arg) => !arg.startsWith('--'));
-  let written = 0;
+export interface GenerateOptions {
+  directory?: string;
+  /** Overwrite diagrams that exist (and may have been edited by analysts). */
+  force?: boolean;
+  /** Only these process ids; all when empty. */
+  only?: string[];
+}
+
+export function generateDiagrams(options: GenerateOptions = {}): { written: string[]; kept: string[] } {
+  const written: string[] = [];
   const kept: string[] = [];
-  for (const { file, draft } of allDrafts()) {
-    if (only.length && !only.includes(draft.id)) continue;
-    if (fs.existsSync(file) && !force) {
+  for (const { file, draft } of allDrafts(options.directory)) {
+    if (options.only?.length && !options.only.includes(draft.id)) continue;
+    if (fs.existsSync(file) && !options.force) {
       kept.push(draft.id);
       continue;
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, draftXml(draft));
-    written++;
+    written.push(draft.id);
   }
-  console.log(`diagrams: ${written} written${kept.length ? `, ${kept.length} existing kept (edit them, or pass --force to regenerate)` : ''}`);
+  return { written, kept };
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const { written, kept } = generateDiagrams({ force: args.includes('--force'), only: args.filter((arg) => !arg.startsWith('--')) });
+  console.log(`diagrams: ${written.length} written${kept.length ? `, ${kept.length} existing kept (edit them, or pass --force to regenerate)` : ''}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();
