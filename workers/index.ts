@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../platform/logger.ts';
 import { notificationWorkers } from './notification/index.ts';
+import { paymentWorkers } from './payment/index.ts';
 import { requestWorkers } from './request/index.ts';
 import { userTaskWorkers } from './user-tasks/index.ts';
 
@@ -26,6 +27,7 @@ const families: WorkerFamily[] = [
   requestWorkers,
   userTaskWorkers,
   (deps) => notificationWorkers(deps),
+  (deps) => paymentWorkers(deps),
 ];
 
 export function startWorkers(deps: WorkerDependencies): RunningWorkers {

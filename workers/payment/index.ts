@@ -1,0 +1,28 @@
+// Binds payment.request and payment.reverse to the configured gateway.
+import type { WorkerDependencies } from '../index.ts';
+import { bindJob, familyOf } from '../job.ts';
+import type { PaymentGateway } from './gateway.ts';
+import { createPaymentHandlers } from './handlers.ts';
+import { SandboxGateway } from './sandbox-gateway.ts';
+
+export interface PaymentSettings {
+  gateway: PaymentGateway;
+  callbackUrl: string;
+}
+
+/**
+ * Until config.ts carries the public URL, the sandbox mounted on the API
+ * (PUBLIC_URL, default http://localhost:$PORT) is the gateway; see README.
+ */
+export function defaultPaymentSettings(env: NodeJS.ProcessEnv = process.env): PaymentSettings {
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/$/, '');
+  return { gateway: new SandboxGateway(`${publicUrl}/sandbox-gateway`), callbackUrl: `${publicUrl}/api/payments/callback` };
+}
+
+export function paymentWorkers(deps: WorkerDependencies, settings: PaymentSettings = defaultPaymentSettings()) {
+  const handlers = createPaymentHandlers({ ...deps, ...settings });
+  return familyOf(['payment.request', 'payment.reverse'], [
+    bindJob(deps.zeebe, deps.logger, 'payment.request', handlers.request),
+    bindJob(deps.zeebe, deps.logger, 'payment.reverse', handlers.reverse),
+  ]);
+}

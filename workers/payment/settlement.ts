@@ -1,0 +1,67 @@
+// What happens when the gateway sends the citizen back. The callback is only
+// a hint: we verify with the gateway, compare amount and order id with our
+// own row, settle, and only then tell the process (message payment-confirmed,
+// correlated by payment id). The API's callback route calls `settlePayment`.
+import type { Knex } from 'knex';
+import type { ZBClient } from 'zeebe-node';
+import type { Logger } from '../../platform/logger.ts';
+import type { PaymentGateway } from './gateway.ts';
+
+export interface SettlementDeps {
+  db: Knex;
+  zeebe: Pick<ZBClient, 'publishMessage'>;
+  gateway: PaymentGateway;
+  logger: Logger;
+}
+
+export type SettlementResult =
+  | { status: 'paid'; paymentId: string; requestId: string; reference: string }
+  | { status: 'failed'; paymentId: string; requestId: string; reason: string }
+  | { status: 'unknown' };
+
+/** Messages live an hour, so a callback that beats the process to its wait still arrives. */
+const messageTimeToLive = 60 * 60 * 1000;
+
+async function publish(deps: SettlementDeps, name: 'payment-confirmed' | 'payment-failed', paymentId: string, variables: Record<string, unknown>) {
+  // messageId makes a repeated callback publish once; the engine drops duplicates within the TTL.
+  await deps.zeebe.publishMessage({ name, correlationKey: paymentId, messageId: `${name}:${paymentId}`, timeToLive: messageTimeToLive, variables });
+}
+
+/** Verifies the payment behind `token` and tells its process; safe to call any number of times. */
+export async function settlePayment(deps: SettlementDeps, token: string): Promise<SettlementResult> {
+  const payment = await deps.db('payments').where({ gateway_token: token }).first();
+  if (!payment) return { status: 'unknown' };
+  const log = deps.logger.child({ paymentId: payment.id, requestId: payment.request_id });
+
+  if (payment.status === 'paid' || payment.status === 'reversed') {
+    await publish(deps, 'payment-confirmed', payment.id, { paymentReference: payment.reference });
+    return { status: 'paid', paymentId: payment.id, requestId: payment.request_id, reference: payment.reference };
+  }
+  if (payment.status === 'failed') {
+    await publish(deps, 'payment-failed', payment.id, { paymentFailure: payment.failure_reason });
+    return { status: 'failed', paymentId: payment.id, requestId: payment.request_id, reason: payment.failure_reason };
+  }
+
+  const verified = await deps.gateway.verify(token);
+  let reason: string | undefined;
+  if (!verified.ok) reason = verified.reason;
+  else if (verified.orderId !== payment.id) reason = `gateway order id ${verified.orderId} is not ${payment.id}`;
+  else if (verified.amount !== Number(payment.amount)) reason = `gateway amount ${verified.amount} is not ${payment.amount}`;
+
+  if (reason) {
+    // Money taken for the wrong order or amount goes back to the card at once.
+    if (verified.ok) await deps.gateway.reverse(token).catch((error) => log.error({ err: error }, 'reverse after mismatch failed; the bank refunds unverified payments'));
+    await deps.db('payments').where({ id: payment.id }).whereIn('status', ['created', 'pending']).update({ status: 'failed', failure_reason: reason });
+    log.warn({ reason }, 'payment not verified');
+    await publish(deps, 'payment-failed', payment.id, { paymentFailure: reason });
+    return { status: 'failed', paymentId: payment.id, requestId: payment.request_id, reason };
+  }
+
+  const { reference } = verified as { reference: string };
+  await deps.gateway.settle?.(token);
+  await deps.db('payments').where({ id: payment.id }).whereIn('status', ['created', 'pending'])
+    .update({ status: 'paid', reference, paid_at: deps.db.fn.now() });
+  log.info({ reference }, 'payment verified and settled');
+  await publish(deps, 'payment-confirmed', payment.id, { paymentReference: reference });
+  return { status: 'paid', paymentId: payment.id, requestId: payment.request_id, reference };
+}
