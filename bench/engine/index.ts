@@ -62,7 +62,8 @@ const rss = () => {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 };
 
-const client = new ZBClient(`localhost:${port}`, { useTLS: false, loglevel: 'NONE' } as never);
+// Workers poll again 10 ms after a long poll ends (zeebe-node's default pause is 300 ms).
+const client = new ZBClient(`localhost:${port}`, { useTLS: false, loglevel: 'NONE', pollInterval: 10 } as never);
 const serviceTasks = Array.from({ length: tasks }, (_, i) => `<bpmn:serviceTask id="t${i}"><bpmn:extensionElements><zeebe:taskDefinition type="bench-${i}" /></bpmn:extensionElements></bpmn:serviceTask>`).join('');
 const ids = ['start', ...Array.from({ length: tasks }, (_, i) => `t${i}`), 'end'];
 const flows = ids.slice(1).map((id, i) => `<bpmn:sequenceFlow id="f${i}" sourceRef="${ids[i]}" targetRef="${id}" />`).join('');
