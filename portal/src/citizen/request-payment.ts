@@ -50,6 +50,8 @@ export function paymentSection(request: CitizenRequest): HTMLElement | null {
   const pay = button('پرداخت', async () => {
     pay.disabled = true;
     try {
+      // The payment worker may already hold the gateway's token and page; otherwise ask the API to open one.
+      if (payment?.paymentUrl) return window.location.assign(payment.paymentUrl);
       const returnUrl = `${window.location.origin}/#/requests/${encodeURIComponent(request.trackingCode)}`;
       sendToGateway(await api.post<PaymentStart>(endpoints.payments(request.trackingCode), { returnUrl }));
     } catch (failure) {

@@ -5,9 +5,11 @@ import { ApiError } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { api } from './session.ts';
 
-export interface TimelineEntry { at: string; kind: string; elementId?: string | null; data?: Record<string, unknown> }
+import type { TimelineEntry } from '../shared/timeline.ts';
+
+export type { TimelineEntry };
 export interface UploadedDocument { id: string; kind: string; filename: string; contentType?: string; size?: number; createdAt?: string }
-export interface Payment { id: string; status: string; amount: number; paidAt?: string | null; reference?: string | null }
+export interface Payment { id: string; status: string; amount: number; paidAt?: string | null; reference?: string | null; /** The gateway page for this payment, once the worker has its token. */ paymentUrl?: string | null }
 export interface Appointment { id?: string; officeName?: string | null; startsAt: string; status?: string }
 
 /** GET /api/requests/{trackingCode} (api/schemas/requests.ts RequestView). */
@@ -71,34 +73,4 @@ export async function loadRequest(trackingCode: string): Promise<CitizenRequest>
 
 export function isClosed(request: Pick<RequestView, 'status' | 'closedAt'>): boolean {
   return Boolean(request.closedAt) || request.status === 'closed';
-}
-
-/** Timeline milestones in the citizen's words; an event may carry its own Persian title. */
-const milestoneNames: Record<string, string> = {
-  received: 'درخواست دریافت شد',
-  submitted: 'درخواست ثبت شد',
-  started: 'بررسی درخواست آغاز شد',
-  'document-check': 'بررسی مدارک',
-  'returned-for-correction': 'برای اصلاح بازگردانده شد',
-  'awaiting-correction': 'برای اصلاح بازگردانده شد',
-  resubmitted: 'اصلاحات ارسال شد',
-  inspection: 'بازدید کارشناس',
-  'inspection-done': 'بازدید انجام شد',
-  approval: 'بررسی برای تأیید',
-  approved: 'تأیید شد',
-  rejected: 'رد شد',
-  'awaiting-payment': 'در انتظار پرداخت',
-  paid: 'پرداخت انجام شد',
-  'payment-failed': 'پرداخت انجام نشد',
-  'awaiting-appointment': 'در انتظار رزرو نوبت',
-  'appointment-booked': 'نوبت رزرو شد',
-  'certificate-issued': 'مجوز صادر شد',
-  'cancel-requested': 'درخواست لغو ثبت شد',
-  cancelled: 'لغو شد',
-  closed: 'درخواست بسته شد',
-};
-
-export function entryTitle(entry: TimelineEntry): string {
-  const own = entry.data?.titleFa ?? entry.data?.fa;
-  return typeof own === 'string' ? own : milestoneNames[entry.kind] ?? entry.kind;
 }

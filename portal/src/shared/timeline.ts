@@ -1,0 +1,33 @@
+// A request's timeline in words: the API records milestone kinds
+// (received, awaiting-payment, closed…); an event may carry its own Persian title.
+export interface TimelineEntry { at: string; kind: string; elementId?: string | null; data?: Record<string, unknown> }
+
+/** Milestones in a citizen's words. */
+const milestoneNames: Record<string, string> = {
+  received: 'درخواست دریافت شد',
+  submitted: 'درخواست ثبت شد',
+  started: 'بررسی درخواست آغاز شد',
+  'document-check': 'بررسی مدارک',
+  'returned-for-correction': 'برای اصلاح بازگردانده شد',
+  'awaiting-correction': 'برای اصلاح بازگردانده شد',
+  resubmitted: 'اصلاحات ارسال شد',
+  inspection: 'بازدید کارشناس',
+  'inspection-done': 'بازدید انجام شد',
+  approval: 'بررسی برای تأیید',
+  approved: 'تأیید شد',
+  rejected: 'رد شد',
+  'awaiting-payment': 'در انتظار پرداخت',
+  paid: 'پرداخت انجام شد',
+  'payment-failed': 'پرداخت انجام نشد',
+  'awaiting-appointment': 'در انتظار رزرو نوبت',
+  'appointment-booked': 'نوبت رزرو شد',
+  'certificate-issued': 'مجوز صادر شد',
+  'cancel-requested': 'درخواست لغو ثبت شد',
+  cancelled: 'لغو شد',
+  closed: 'درخواست بسته شد',
+};
+
+export function entryTitle(entry: TimelineEntry): string {
+  const own = entry.data?.titleFa ?? entry.data?.fa;
+  return typeof own === 'string' ? own : milestoneNames[entry.kind] ?? entry.kind;
+}

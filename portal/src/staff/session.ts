@@ -1,0 +1,24 @@
+// The signed-in staff member: role and district decide what the workspace offers.
+import { Api } from '../shared/api.ts';
+
+export interface Staff { id: string; username: string; name: string; role: string; districtId: number | null }
+
+export const api = new Api('shahrdari.staffSession');
+
+export function staff(): Staff | null {
+  return (api.session?.staff as Staff | undefined) ?? null;
+}
+
+export const roleNames: Record<string, string> = {
+  clerk: 'کارشناس پذیرش',
+  inspector: 'بازدیدکننده',
+  manager: 'مدیر منطقه',
+  analyst: 'تحلیلگر فرایند',
+  'agent-137': 'کارشناس ۱۳۷',
+  admin: 'مدیر سامانه',
+};
+
+/** Who works the task list; 137 agents file and look up, managers also read the figures. */
+export const canWorkTasks = (role: string) => ['clerk', 'inspector', 'manager', 'admin'].includes(role);
+export const canFileForCitizens = (role: string) => ['agent-137', 'clerk'].includes(role);
+export const canReadFigures = (role: string) => ['manager', 'analyst', 'admin'].includes(role);

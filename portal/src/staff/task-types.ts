@@ -1,0 +1,60 @@
+// A task on the list as GET /api/tasks returns it (assumed from issue 6 and
+// the user_tasks table: job key, name, form, candidate groups, assignee, due date).
+import type { FormSchema } from '../shared/form-view.ts';
+
+export interface TaskRequest {
+  id?: string;
+  trackingCode?: string;
+  serviceId?: string;
+  service?: { id: string; name?: { fa?: string } };
+  serviceName?: { fa?: string } | string;
+  districtId?: number;
+  status?: string;
+  form?: Record<string, unknown>;
+  timeline?: Array<{ kind: string; at: string; data?: Record<string, unknown> }>;
+  documents?: Array<{ id: string; kind: string; filename: string; size?: number; createdAt?: string }>;
+}
+
+export interface Task {
+  key?: string;
+  jobKey?: string;
+  id?: string;
+  name: string;
+  formId?: string | null;
+  candidateGroups?: string[];
+  assignee?: string | null;
+  dueAt?: string | null;
+  createdAt?: string;
+  status?: string;
+  trackingCode?: string;
+  serviceId?: string;
+  requestId?: string;
+  request?: TaskRequest | null;
+  variables?: Record<string, unknown>;
+  /** The task's form-js schema, when the API sends it with the task. */
+  form?: FormSchema | null;
+}
+
+export function taskKey(task: Task): string {
+  return String(task.key ?? task.jobKey ?? task.id ?? '');
+}
+
+export function trackingCodeOf(task: Task): string | undefined {
+  return task.trackingCode ?? task.request?.trackingCode;
+}
+
+export function serviceIdOf(task: Task): string | undefined {
+  return task.serviceId ?? task.request?.serviceId ?? task.request?.service?.id;
+}
+
+/** SLA state: past due is breached; within a working day of due is near. */
+export function slaState(dueAt: string | null | undefined, now = Date.now()): 'breached' | 'near' | 'ok' | 'none' {
+  if (!dueAt) return 'none';
+  const left = new Date(dueAt).getTime() - now;
+  if (left < 0) return 'breached';
+  if (left < 24 * 3_600_000) return 'near';
+  return 'ok';
+}
+
+export const slaNames = { breached: 'گذشته از موعد', near: 'نزدیک موعد', ok: 'در موعد', none: 'بدون موعد' } as const;
+export const slaTags = { breached: 'red', near: 'yellow', ok: 'green', none: 'grey' } as const;
