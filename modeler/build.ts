@@ -8,7 +8,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { processesDirectory } from '../platform/deployment.ts';
-import { defaultLintConfig, lintConfigFile, lintRequire, readLintConfig, type LintConfig } from './lint.ts';
+import {
+  defaultLintConfig, effectiveLintConfig, lintConfigFile, lintResolver, loadProjectPlugin, projectPluginPackage, projectRulesModule,
+  readLintConfig, type LintConfig,
+} from './lint.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -25,19 +28,30 @@ const lintBundleModule = 'shahrdari:bpmnlint-bundle';
  * Packs the configured bpmnlint rules into the bundle, the way bpmnlint's own
  * rollup/webpack loaders do: bpmnlint compiles the configuration into a module
  * that imports every enabled rule, and esbuild follows those imports,
- * resolving them from processes/ like the server-side linter does.
+ * resolving them from processes/ like the server-side linter does. The
+ * project's rules (processes/lint-rules/, TypeScript) are imported as
+ * `bpmnlint-plugin-shahrdari/rules/<name>`, answered here from that module.
  */
-function bpmnlintPlugin(config: LintConfig): esbuild.Plugin {
+function bpmnlintPlugin(config: LintConfig, withProjectRules: boolean): esbuild.Plugin {
+  const projectRules = withProjectRules ? projectRulesModule(processesDirectory) : undefined;
   return {
     name: 'bpmnlint-config',
     setup(build) {
       build.onResolve({ filter: new RegExp(`^${lintBundleModule}$`) }, () => ({ path: lintBundleModule, namespace: 'bpmnlint' }));
       build.onLoad({ filter: /.*/, namespace: 'bpmnlint' }, async () => {
         const compileConfig = require('bpmnlint/lib/support/compile-config') as (config: LintConfig, resolver: unknown) => Promise<string>;
-        const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as new (options: { require: NodeJS.Require }) => unknown;
-        const contents = await compileConfig(config, new NodeResolver({ require: lintRequire(processesDirectory) }));
+        const project = projectRules ? await loadProjectPlugin(processesDirectory) : undefined;
+        const contents = await compileConfig(config, lintResolver(processesDirectory, project));
         return { contents, loader: 'js', resolveDir: fs.existsSync(processesDirectory) ? processesDirectory : repositoryRoot };
       });
+      build.onResolve({ filter: new RegExp(`^${projectPluginPackage}/rules/`) }, (args) => (
+        projectRules ? { path: args.path.slice(`${projectPluginPackage}/rules/`.length), namespace: 'project-rule' } : undefined
+      ));
+      build.onLoad({ filter: /.*/, namespace: 'project-rule' }, (args) => ({
+        contents: `import { rules } from ${JSON.stringify(projectRules)};\nexport default rules[${JSON.stringify(args.path)}];\n`,
+        loader: 'js',
+        resolveDir: processesDirectory,
+      }));
     },
   };
 }
@@ -68,11 +82,19 @@ function newestChange(target: string): number {
 
 /** What the bundle is made from: its sources, the lint configuration and the installed packages. */
 function inputsFingerprint(): string {
-  const inputs = [sourceDirectory, lintConfigFile(), path.join(repositoryRoot, 'package-lock.json'), fileURLToPath(import.meta.url)];
+  const inputs = [
+    sourceDirectory,
+    lintConfigFile(),
+    path.join(processesDirectory, 'lint-rules'),
+    path.join(processesDirectory, 'catalogue'),
+    path.join(repositoryRoot, 'package-lock.json'),
+    fileURLToPath(import.meta.url),
+    fileURLToPath(new URL('./lint.ts', import.meta.url)),
+  ];
   return inputs.map((input) => `${path.relative(repositoryRoot, input)}:${newestChange(input)}`).join('\n');
 }
 
-async function bundle(config: LintConfig, outdir: string): Promise<void> {
+async function bundle(config: LintConfig, withProjectRules: boolean, outdir: string): Promise<void> {
   await esbuild.build({
     entryPoints: { modeler: path.join(sourceDirectory, 'main.js') },
     bundle: true,
@@ -84,7 +106,7 @@ async function bundle(config: LintConfig, outdir: string): Promise<void> {
     logLevel: 'silent',
     loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file' },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [bpmnlintPlugin(config), singlePreactPlugin],
+    plugins: [bpmnlintPlugin(config, withProjectRules), singlePreactPlugin],
   });
 }
 
@@ -93,7 +115,7 @@ async function bundle(config: LintConfig, outdir: string): Promise<void> {
  * name and renamed into place, so test files or processes that start at once
  * never serve a half-written bundle or delete each other's.
  */
-function bundleDirectory(): string {
+export function bundleDirectory(): string {
   const hash = createHash('sha256').update(inputsFingerprint()).digest('hex').slice(0, 16);
   return path.join(distDirectory, hash);
 }
@@ -105,15 +127,22 @@ export async function buildBundle(log?: Log): Promise<string> {
   const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   fs.mkdirSync(temporary, { recursive: true });
   try {
-    try {
-      await bundle(readLintConfig(), temporary);
-    } catch (error) {
-      // A project rule that needs Node (it reads files, say) cannot run in a
-      // browser: the canvas then lints with the standard rules, and deploy
-      // still checks the full set on the server.
-      if (!fs.existsSync(lintConfigFile())) throw error;
-      log?.warn({ err: error }, 'the project lint rules do not bundle for the browser; the canvas lints with the standard rules');
-      await bundle(defaultLintConfig, temporary);
+    // A project rule that cannot run in a browser (it reads files, say) must
+    // not cost analysts the modeler: the canvas then lints with fewer rules,
+    // and deploy still checks the full set on the server.
+    const attempts: Array<[string, LintConfig, boolean]> = [
+      ['project rules', effectiveLintConfig(), true],
+      ['.bpmnlintrc', readLintConfig(), false],
+      ['standard rules', defaultLintConfig, false],
+    ];
+    for (const [index, [name, config, withProjectRules]] of attempts.entries()) {
+      try {
+        await bundle(config, withProjectRules, temporary);
+        break;
+      } catch (error) {
+        if (index === attempts.length - 1) throw error;
+        log?.warn({ err: error }, `the ${name} do not bundle for the browser; the canvas lints with fewer rules`);
+      }
     }
     fs.copyFileSync(path.join(sourceDirectory, 'index.html'), path.join(temporary, 'index.html'));
     try {
@@ -125,9 +154,12 @@ export async function buildBundle(log?: Log): Promise<string> {
   } finally {
     fs.rmSync(temporary, { recursive: true, force: true });
   }
+  // Older builds go; so do half-written ones that a killed process left, once
+  // they are too old to belong to a build still running.
   for (const entry of fs.readdirSync(distDirectory)) {
     const old = path.join(distDirectory, entry);
-    if (old !== target && !entry.endsWith('.tmp')) fs.rmSync(old, { recursive: true, force: true });
+    const abandoned = entry.endsWith('.tmp') && Date.now() - fs.statSync(old).mtimeMs > 10 * 60_000;
+    if (old !== target && (!entry.endsWith('.tmp') || abandoned)) fs.rmSync(old, { recursive: true, force: true });
   }
   log?.info({ ms: Date.now() - started, dist: target }, 'built the modeler front end');
   return target;

@@ -1,9 +1,12 @@
 // Server-side linting of a diagram with the same bpmnlint configuration the
-// tests and the modeler's canvas use: processes/.bpmnlintrc when the processes
-// work has written it, else the recommended rules plus Camunda 8 compatibility.
+// tests and the modeler's canvas use: processes/.bpmnlintrc (else the
+// recommended rules plus Camunda 8 compatibility), plus the project's own
+// rules in processes/lint-rules/ as the plugin `shahrdari`, the way
+// processes/lint.ts composes them for the diagram tests.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { BpmnModdle } from 'bpmn-moddle';
 import { processesDirectory } from '../platform/deployment.ts';
 
@@ -38,7 +41,54 @@ export function readLintConfig(directory = processesDirectory): LintConfig {
 interface BpmnlintReport { id?: string; message: string; category: LintIssue['category'] }
 interface BpmnlintLinter { lint(root: unknown, config: LintConfig): Promise<Record<string, BpmnlintReport[]>> }
 type LinterConstructor = new (options: { resolver: unknown }) => BpmnlintLinter;
-type ResolverConstructor = new (options: { require: NodeJS.Require }) => unknown;
+
+/** bpmnlint's NodeResolver, as far as we use it. */
+export interface LintResolver {
+  require: NodeJS.Require;
+  resolveRule(pkg: string, ruleName: string): unknown;
+  resolveConfig(pkg: string, configName: string): unknown;
+  normalizePkg(pkg: string): string;
+}
+type ResolverConstructor = new (options: { require: NodeJS.Require }) => LintResolver;
+
+/** The package name bpmnlint gives the project's rules (`plugin:shahrdari/...`). */
+export const projectPluginPackage = 'bpmnlint-plugin-shahrdari';
+
+/** processes/lint-rules/index.ts: `rules` (name → rule factory) and `configs`. */
+export function projectRulesModule(directory: string): string | undefined {
+  const file = path.join(directory, 'lint-rules', 'index.ts');
+  return fs.existsSync(file) ? file : undefined;
+}
+
+interface ProjectPlugin { rules: Record<string, unknown>; configs: Record<string, unknown> }
+
+export async function loadProjectPlugin(directory: string): Promise<ProjectPlugin | undefined> {
+  const file = projectRulesModule(directory);
+  return file ? await import(pathToFileURL(file).href) as ProjectPlugin : undefined;
+}
+
+/** The configuration to lint with: .bpmnlintrc, extended by the project's recommended rules when they exist. */
+export function effectiveLintConfig(directory = processesDirectory): LintConfig {
+  const written = readLintConfig(directory);
+  if (!projectRulesModule(directory)) return written;
+  const extended = written.extends === undefined ? [] : Array.isArray(written.extends) ? written.extends : [written.extends];
+  return { ...written, extends: [...extended, 'plugin:shahrdari/recommended'] };
+}
+
+/**
+ * A bpmnlint resolver for `directory`: packages from there (then from the
+ * repository), and the project plugin from processes/lint-rules/ when given.
+ */
+export function lintResolver(directory: string, project?: ProjectPlugin): LintResolver {
+  const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as ResolverConstructor;
+  const resolver = new NodeResolver({ require: lintRequire(directory) });
+  if (!project) return resolver;
+  const resolveRule = resolver.resolveRule.bind(resolver);
+  const resolveConfig = resolver.resolveConfig.bind(resolver);
+  resolver.resolveRule = (pkg, ruleName) => (resolver.normalizePkg(pkg) === projectPluginPackage ? project.rules[ruleName] : resolveRule(pkg, ruleName));
+  resolver.resolveConfig = (pkg, configName) => (resolver.normalizePkg(pkg) === projectPluginPackage ? project.configs[configName] : resolveConfig(pkg, configName));
+  return resolver;
+}
 
 /**
  * Rules and plugins are resolved from processes/ first, so a project plugin
@@ -65,10 +115,10 @@ export function lintRequire(directory: string): NodeJS.Require {
   return Object.assign(layered, { cache: local.cache, main: local.main, extensions: local.extensions });
 }
 
-function createLinter(directory: string): BpmnlintLinter {
+/** A linter per diagram: bpmnlint rules may keep state between the elements of one run. */
+async function createLinter(directory: string): Promise<BpmnlintLinter> {
   const Linter = require('bpmnlint/lib/linter') as LinterConstructor;
-  const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as ResolverConstructor;
-  return new Linter({ resolver: new NodeResolver({ require: lintRequire(directory) }) });
+  return new Linter({ resolver: lintResolver(directory, await loadProjectPlugin(directory)) });
 }
 
 const moddle = new BpmnModdle({ zeebe: zeebeSchema });
@@ -81,7 +131,7 @@ export async function lintDiagram(xml: string, directory = processesDirectory): 
   } catch (error) {
     return [{ rule: 'parse', elementId: '', message: (error as Error).message, category: 'error' }];
   }
-  const results = await createLinter(directory).lint(rootElement, readLintConfig(directory));
+  const results = await (await createLinter(directory)).lint(rootElement, effectiveLintConfig(directory));
   return Object.entries(results).flatMap(([rule, reports]) => reports.map((report) => ({
     rule,
     elementId: report.id ?? '',

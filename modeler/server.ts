@@ -7,7 +7,7 @@ import fastifyStatic from '@fastify/static';
 import { BpmnModdle } from 'bpmn-moddle';
 import { createRequire } from 'node:module';
 import { editorOf } from './access.ts';
-import { ensureBundle } from './build.ts';
+import { bundleDirectory, ensureBundle } from './build.ts';
 import { findDiagramFile, listProcesses } from './catalogue.ts';
 import { elementTemplate, loadElementTemplates, type JobContract } from './element-templates.ts';
 import { formFile, latestFormVersion, linkedFormIds, recordFormDeployment, saveFormVersion } from './forms.ts';
@@ -110,15 +110,25 @@ export interface ModelerOptions {
 export default async function modeler(app: FastifyInstance, options: ModelerOptions) {
   const directory = options.processesDirectory ?? processesDirectory;
   if (!options.skipBundle) {
-    const bundle = await ensureBundle(app.log);
-    await app.register(fastifyStatic, {
-      root: bundle,
-      prefix: '/modeler/',
-      // The API may register @fastify/static too; this instance keeps its reply decorators to itself.
-      decorateReply: false,
-      index: ['index.html'],
+    // The build (a second or two, more on a busy machine) runs beside the
+    // start-up instead of inside it, where it could outlast Fastify's plugin
+    // timeout; requests for the page wait for it.
+    const built = ensureBundle(app.log);
+    built.catch((error: unknown) => app.log.error({ err: error }, 'building the modeler front end failed'));
+    await app.register(async (page) => {
+      page.addHook('onRequest', async () => { await built; });
+      await page.register(fastifyStatic, {
+        // Known before the build: the folder is named after the build's inputs.
+        root: bundleDirectory(),
+        // It appears when the build finishes.
+        suppressWarning: true,
+        prefix: '/modeler/',
+        // The API may register @fastify/static too; this instance keeps its reply decorators to itself.
+        decorateReply: false,
+        index: ['index.html'],
+      });
+      page.get('/modeler', { schema: { hide: true } }, (_request, reply) => reply.redirect('/modeler/'));
     });
-    app.get('/modeler', { schema: { hide: true } }, (_request, reply) => reply.redirect('/modeler/'));
   }
 
   app.get('/api/processes', {

@@ -50,6 +50,9 @@ async function refreshVersions() {
 }
 
 async function showDiagram(xml) {
+  // Emptied until the linter reports on the new diagram, so nobody reads the previous one's findings.
+  $('#lint-summary').textContent = '';
+  $('#lint-errors').replaceChildren();
   const { warnings } = await editor.importXML(xml);
   if (warnings.length) console.warn('import warnings', warnings);
   editor.get('canvas').zoom('fit-viewport');

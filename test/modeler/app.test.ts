@@ -8,6 +8,8 @@ import { readConfig } from '../../platform/config.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { createTestDatabase } from '../helpers/database.ts';
+import { projectRulesModule } from '../../modeler/lint.ts';
+import { processesDirectory } from '../../platform/deployment.ts';
 
 t.test('the API serves the modeler page, its bundle and a read-only process list without a token', async (t) => {
   const db = await createTestDatabase(t);
@@ -31,6 +33,9 @@ t.test('the API serves the modeler page, its bundle and a read-only process list
   const script = await app.inject({ url: '/modeler/modeler.js' });
   t.equal(script.statusCode, 200);
   t.match(script.headers['content-type'], 'javascript');
+  if (projectRulesModule(processesDirectory)) {
+    t.match(script.body, 'is not in the worker contract', "the canvas lints with the project's rules too");
+  }
   const styles = await app.inject({ url: '/modeler/modeler.css' });
   t.equal(styles.statusCode, 200);
   t.notMatch(styles.body, /@import\s+url\(["']?https?:/, 'no stylesheet from a CDN');

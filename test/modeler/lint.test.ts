@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { blockingIssues, defaultLintConfig, lintDiagram, readLintConfig } from '../../modeler/lint.ts';
+import { blockingIssues, defaultLintConfig, lintDiagram, projectRulesModule, readLintConfig } from '../../modeler/lint.ts';
+import { processesDirectory } from '../../platform/deployment.ts';
 import { reviewDiagram } from './fixtures.ts';
 
 function emptyProcesses(t: { teardown(fn: () => unknown): void }): string {
@@ -32,4 +33,13 @@ t.test('processes/.bpmnlintrc decides the rules', async (t) => {
   const issues = await lintDiagram(reviewDiagram('x', { taskName: '', condition: '=amount >' }), directory);
   t.match(issues, [{ rule: 'label-required', category: 'warn' }], 'no Camunda rule, and the label rule only warns');
   t.same(blockingIssues(issues), [], 'warnings do not block a deployment');
+});
+
+t.test("the project's own rules in processes/lint-rules/ apply too", async (t) => {
+  if (!projectRulesModule(processesDirectory)) return t.pass('no project rules yet');
+  const unknownJob = reviewDiagram('x').replace('<bpmn:task id="Task_Review" name="Review the request">',
+    '<bpmn:serviceTask id="Task_Review" name="Review the request"><bpmn:extensionElements><zeebe:taskDefinition type="nobody.works-on-this" /></bpmn:extensionElements>')
+    .replace('</bpmn:task>', '</bpmn:serviceTask>');
+  t.match(await lintDiagram(unknownJob), [{ rule: 'shahrdari/worker-contract', elementId: 'Task_Review', category: 'error' }],
+    'a job type no worker declares is an error');
 });
