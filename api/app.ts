@@ -20,12 +20,14 @@ import catalogue, { type CatalogueSource } from './plugins/app/catalogue.ts';
 import requests from './plugins/app/requests.ts';
 import startSweeper from './plugins/app/start-sweeper.ts';
 import documents from './plugins/app/documents.ts';
+import tasks from './plugins/app/tasks.ts';
 import healthRoutes from './routes/health.ts';
 import authRoutes from './routes/api/auth/index.ts';
 import serviceRoutes from './routes/api/services/index.ts';
 import districtRoutes from './routes/api/districts/index.ts';
 import requestRoutes from './routes/api/requests/index.ts';
 import documentRoutes from './routes/api/requests/documents/index.ts';
+import taskRoutes from './routes/api/tasks/index.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -60,12 +62,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(requests);
   await app.register(startSweeper);
   await app.register(documents);
+  await app.register(tasks);
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(serviceRoutes, { prefix: '/api/services' });
   await app.register(districtRoutes, { prefix: '/api/districts' });
   await app.register(requestRoutes, { prefix: '/api/requests' });
   await app.register(documentRoutes, { prefix: '/api/requests/:trackingCode/documents' });
+  await app.register(taskRoutes, { prefix: '/api/tasks' });
   await app.register(import('../modeler/server.ts'));
   await app.register(import('../portal/server.ts'));
   return app;

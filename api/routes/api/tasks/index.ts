@@ -1,0 +1,100 @@
+// Staff task lists: my groups' open tasks, claim, hand back, complete with the
+// task's form; each task comes with its request's data, documents and timeline.
+import type { FastifyInstance } from 'fastify';
+import { claimsOf, staffRoles, type StaffClaims } from '../../../plugins/app/auth.ts';
+import { documentView } from '../../../plugins/app/documents.ts';
+import type { TaskRow } from '../../../plugins/app/tasks.ts';
+import { problems } from '../../../schemas/problem.ts';
+
+const Task = {
+  type: 'object',
+  required: ['jobKey', 'name', 'elementId', 'candidateGroups', 'status', 'createdAt'],
+  properties: {
+    jobKey: { type: 'string' }, name: { type: 'string' }, elementId: { type: 'string' },
+    requestId: { type: ['string', 'null'] }, trackingCode: { type: ['string', 'null'] }, serviceId: { type: ['string', 'null'] },
+    candidateGroups: { type: 'array', items: { type: 'string' } }, assignee: { type: ['string', 'null'] },
+    dueAt: { type: ['string', 'null'], format: 'date-time' }, status: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const TaskDetail = {
+  type: 'object',
+  required: [...Task.required, 'variables', 'forms'],
+  properties: {
+    ...Task.properties,
+    variables: { type: 'object', additionalProperties: true },
+    forms: { type: 'array', items: { type: 'object', additionalProperties: true }, description: 'The form-js form(s) to complete the task with' },
+    request: { type: ['object', 'null'], additionalProperties: true, description: 'The request: data, documents, timeline' },
+  },
+} as const;
+
+const JobParams = { type: 'object', required: ['jobKey'], properties: { jobKey: { type: 'string', pattern: '^[0-9]{1,20}$' } } } as const;
+const ListQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { mine: { type: 'boolean' }, unassigned: { type: 'boolean' }, requestId: { type: 'string', format: 'uuid' } },
+} as const;
+const Completion = {
+  type: 'object', required: ['variables'], additionalProperties: false,
+  properties: { variables: { type: 'object', additionalProperties: true } },
+} as const;
+
+const view = (task: TaskRow) => ({
+  jobKey: task.job_key, name: task.name, elementId: task.element_id, requestId: task.request_id,
+  trackingCode: typeof task.variables.trackingCode === 'string' ? task.variables.trackingCode : null,
+  serviceId: typeof task.variables.serviceId === 'string' ? task.variables.serviceId : null,
+  candidateGroups: task.candidate_groups, assignee: task.assignee, dueAt: task.due_at, status: task.status, createdAt: task.created_at,
+});
+
+export default async function taskRoutes(app: FastifyInstance) {
+  const onlyStaff = app.allow(...staffRoles);
+  const staffOf = (request: Parameters<typeof claimsOf>[0]) => claimsOf(request) as StaffClaims;
+
+  app.get<{ Querystring: { mine?: boolean; unassigned?: boolean; requestId?: string } }>('/', {
+    preHandler: onlyStaff,
+    schema: {
+      tags: ['tasks'], summary: 'Open tasks of my groups (district-<id>:<role>), soonest due first', security: [{ bearer: [] }],
+      querystring: ListQuery, response: { 200: { type: 'array', items: Task }, ...problems(401, 403) },
+    },
+  }, async (request) => (await app.tasks.list(staffOf(request), request.query)).map(view));
+
+  app.get<{ Params: { jobKey: string } }>('/:jobKey', {
+    preHandler: onlyStaff,
+    schema: {
+      tags: ['tasks'], summary: 'A task with its form and its request\'s data, documents and timeline', security: [{ bearer: [] }],
+      params: JobParams, response: { 200: TaskDetail, ...problems(401, 403, 404) },
+    },
+  }, async (request) => {
+    const task = await app.tasks.visible(request.params.jobKey, staffOf(request));
+    const forms = (await app.tasks.formsOf(task)).map((form) => form.form);
+    const row = task.request_id ? await app.db('requests').where({ id: task.request_id }).first() : undefined;
+    const context = row ? {
+      id: row.id, trackingCode: row.tracking_code, serviceId: row.service_id, districtId: row.district_id, channel: row.channel,
+      status: row.status, form: row.form, createdAt: row.created_at,
+      documents: (await app.documents.list(row.id)).map(documentView),
+      timeline: await app.requests.timeline(row.id),
+    } : null;
+    return { ...view(task), variables: task.variables, forms, request: context };
+  });
+
+  for (const action of ['claim', 'unclaim'] as const) {
+    app.post<{ Params: { jobKey: string } }>(`/:jobKey/${action}`, {
+      preHandler: onlyStaff,
+      schema: {
+        tags: ['tasks'], summary: action === 'claim' ? 'Take the task' : 'Hand the task back to the group', security: [{ bearer: [] }],
+        params: JobParams, response: { 200: Task, ...problems(401, 403, 404, 409) },
+      },
+    }, async (request) => view(await app.tasks[action](request.params.jobKey, staffOf(request))));
+  }
+
+  app.post<{ Params: { jobKey: string }; Body: { variables: Record<string, unknown> } }>('/:jobKey/complete', {
+    preHandler: onlyStaff,
+    schema: {
+      tags: ['tasks'], summary: 'Complete a claimed task with its form\'s data', security: [{ bearer: [] }],
+      params: JobParams, body: Completion, response: { 200: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } }, ...problems(401, 403, 404, 409) },
+    },
+  }, async (request) => {
+    await app.tasks.complete(request.params.jobKey, staffOf(request), request.body.variables);
+    return { status: 'completed' };
+  });
+}
