@@ -40,6 +40,13 @@ t.test('the API serves the modeler page, its bundle and a read-only process list
   t.equal(styles.statusCode, 200);
   t.notMatch(styles.body, /@import\s+url\(["']?https?:/, 'no stylesheet from a CDN');
 
+  const openapi = await app.inject({ url: '/docs/json' });
+  t.equal(openapi.statusCode, 200);
+  const paths = Object.keys(openapi.json().paths);
+  for (const path of ['/api/processes', '/api/processes/{id}', '/api/processes/{id}/versions', '/api/processes/{id}/deploy', '/api/processes/forms/{formId}']) {
+    t.ok(paths.includes(path), `${path} is documented`);
+  }
+
   const list = await app.inject({ url: '/api/processes' });
   t.equal(list.statusCode, 200);
   t.match(list.json(), { canEdit: false, user: null, processes: Array });
