@@ -3,9 +3,11 @@
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../platform/logger.ts';
+import { appointmentWorkers } from './appointment/index.ts';
 import { notificationWorkers } from './notification/index.ts';
 import { paymentWorkers } from './payment/index.ts';
 import { requestWorkers } from './request/index.ts';
+import { slaWorkers } from './sla/index.ts';
 import { userTaskWorkers } from './user-tasks/index.ts';
 
 export interface WorkerDependencies {
@@ -28,6 +30,8 @@ const families: WorkerFamily[] = [
   userTaskWorkers,
   (deps) => notificationWorkers(deps),
   (deps) => paymentWorkers(deps),
+  slaWorkers,
+  appointmentWorkers,
 ];
 
 export function startWorkers(deps: WorkerDependencies): RunningWorkers {

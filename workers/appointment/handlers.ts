@@ -1,0 +1,127 @@
+// appointment.book takes the earliest free slot, first come first served
+// (bookings at one office are serialised by locking the office row; a unique
+// index on counter and start time is the backstop). appointment.remind
+// queues the day-before SMS. Attendance, no-shows and cancellations come
+// from the API through the functions at the end.
+import type { Knex } from 'knex';
+import type { ZBClient } from 'zeebe-node';
+import type { Logger } from '../../platform/logger.ts';
+import { errorCodes } from '../../processes/catalogue/errors.ts';
+import { bpmnError, businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
+import { queueNotification } from '../notification/outbox.ts';
+import { reminderText } from '../notification/templates.ts';
+import { findRequestOrFail } from '../request/queries.ts';
+import { loadHolidays } from '../sla/calendar.ts';
+import { earliestFreeSlot, reminderTime, type OfficeSchedule } from './slots.ts';
+
+export interface AppointmentDeps {
+  db: Knex;
+  logger: Logger;
+  now?: () => Date;
+  /** A slot starts at least this long after booking, so the citizen can get there. */
+  leadMinutes?: number;
+}
+
+interface AppointmentRow {
+  id: string;
+  request_id: string;
+  office_id: number;
+  starts_at: Date;
+  ends_at: Date;
+  status: string;
+}
+
+/** Postgres unique violation. */
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
+
+async function scheduleOf(trx: Knex, officeId: number, slotMinutes: number, from: Date): Promise<OfficeSchedule> {
+  const counters = (await trx('office_counters').where({ office_id: officeId, active: true }).orderBy('number')).map((row) => row.number as number);
+  const hours = new Map<number, { opens: string; closes: string }>();
+  for (const row of await trx('office_hours').where({ office_id: officeId })) hours.set(row.weekday, { opens: row.opens_at, closes: row.closes_at });
+  const holidays = await loadHolidays(trx, from, new Date(from.getTime() + 32 * 86_400_000));
+  return { slotMinutes, counters, hours, holidays };
+}
+
+function bookedOutputs(appointment: AppointmentRow, now: Date) {
+  return {
+    appointmentId: appointment.id,
+    appointmentAt: appointment.starts_at.toISOString(),
+    reminderAt: reminderTime(appointment.starts_at, now).toISOString(),
+  };
+}
+
+export function createAppointmentHandlers({ db, logger, now = () => new Date(), leadMinutes = 60 }: AppointmentDeps) {
+  return {
+    async book(job: JobInput): Promise<JobOutcome> {
+      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const key = businessKey(job);
+      const existing = (await db('appointments').where({ business_key: key }).first()) as AppointmentRow | undefined;
+      if (existing) return complete(bookedOutputs(existing, now()));
+
+      const districtId = Number(job.variables.districtId ?? request.district_id);
+      try {
+        const booked = await db.transaction(async (trx) => {
+          const office = await trx('offices').where({ district_id: districtId }).forUpdate().first();
+          if (!office) throw new PermanentFault(`district ${districtId} has no office for appointments`);
+          const earliest = new Date(now().getTime() + leadMinutes * 60_000);
+          const taken = new Set<string>(
+            (await trx('appointments').where({ office_id: office.id }).whereIn('status', ['booked', 'attended']).where('starts_at', '>=', earliest)
+              .select('starts_at', 'counter_number'))
+              .map((row) => `${(row.starts_at as Date).toISOString()}|${row.counter_number}`),
+          );
+          const slot = earliestFreeSlot(await scheduleOf(trx, office.id, office.slot_minutes, earliest), earliest, taken);
+          // Full for a month is a capacity problem for people, not a citizen's outcome: fail, retry later, then an incident.
+          if (!slot) throw new Error(`no free slot at office ${office.id} in the next 30 days`);
+          const [row] = await trx('appointments').insert({
+            request_id: request.id, district_id: districtId, office_id: office.id, counter_number: slot.counter,
+            business_key: key, starts_at: slot.startsAt, ends_at: slot.endsAt,
+          }).returning('*');
+          return row as AppointmentRow;
+        });
+        logger.info({ appointmentId: booked.id, startsAt: booked.starts_at }, 'appointment booked');
+        return complete(bookedOutputs(booked, now()));
+      } catch (error) {
+        if (isUniqueViolation(error)) return bpmnError(errorCodes.SLOT_TAKEN, 'the slot was taken meanwhile');
+        throw error;
+      }
+    },
+
+    async remind(job: JobInput): Promise<JobOutcome> {
+      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const appointmentId = required<string>(job, 'appointmentId');
+      const appointment = await db('appointments').where({ id: appointmentId, request_id: request.id }).first();
+      if (!appointment) throw new PermanentFault(`appointment ${appointmentId} of request ${request.id} does not exist`);
+      if (appointment.status !== 'booked') return complete({ reminded: false });
+      const citizen = await db('citizens').where({ id: request.citizen_id }).first();
+      const office = appointment.office_id ? await db('offices').where({ id: appointment.office_id }).first() : undefined;
+      await db.transaction(async (trx) => {
+        await queueNotification(trx, {
+          requestId: request.id, channel: 'sms', recipient: citizen.mobile, template: 'appointment-reminder',
+          body: reminderText({ trackingCode: request.tracking_code, serviceName: request.service_id, now: now(), appointmentAt: appointment.starts_at, ...(office ? { officeName: office.name_fa } : {}) }),
+          dedupeKey: businessKey(job, 'sms'),
+        });
+        await trx('appointments').where({ id: appointment.id }).whereNull('reminded_at').update({ reminded_at: trx.fn.now() });
+      });
+      return complete({ reminded: true });
+    },
+  };
+}
+
+/** Staff record that the citizen came or did not; the process hears it as a message. Idempotent. */
+export async function recordAttendance(
+  deps: { db: Knex; zeebe: Pick<ZBClient, 'publishMessage'> },
+  appointmentId: string,
+  attended: boolean,
+): Promise<boolean> {
+  const updated = await deps.db('appointments').where({ id: appointmentId }).whereIn('status', ['booked', attended ? 'attended' : 'missed'])
+    .update({ status: attended ? 'attended' : 'missed' });
+  if (updated === 0) return false;
+  const name = attended ? 'appointment-attended' : 'appointment-missed';
+  await deps.zeebe.publishMessage({ name, correlationKey: appointmentId, messageId: `${name}:${appointmentId}`, timeToLive: 60 * 60 * 1000, variables: {} });
+  return true;
+}
+
+/** Cancelling frees the slot at once (the unique index only covers live bookings). Rebooking is cancel plus a new appointment.book. */
+export async function cancelAppointment(db: Knex, appointmentId: string): Promise<boolean> {
+  return (await db('appointments').where({ id: appointmentId, status: 'booked' }).update({ status: 'cancelled' })) > 0;
+}

@@ -1,0 +1,47 @@
+// Working time of a Mashhad district office, in Tehran time: Saturday to
+// Wednesday full days, Thursday a half day, Friday closed, and the holidays
+// an administrator keeps in the `holidays` table (lunar holidays move every
+// year, so FEEL durations cannot know them).
+import { DateTime } from 'luxon';
+import type { Knex } from 'knex';
+import { IRAN_TIME_ZONE } from '../../platform/persian.ts';
+
+/** Half-days of work per ISO weekday (luxon: 1 Monday ... 7 Sunday). */
+const halfDays: Record<number, number> = { 6: 2, 7: 2, 1: 2, 2: 2, 3: 2, 4: 1, 5: 0 };
+/** Closing time of a full day and of Thursday's half day. */
+const closing = { full: { hour: 14, minute: 30 }, half: { hour: 12, minute: 0 } };
+
+/** Holidays as Tehran dates (YYYY-MM-DD) between two dates. */
+export async function loadHolidays(db: Knex, from: Date, to: Date): Promise<Set<string>> {
+  const rows: Array<{ day: string }> = await db('holidays')
+    .select(db.raw(`to_char(day, 'YYYY-MM-DD') as day`))
+    .whereBetween('day', [DateTime.fromJSDate(from, { zone: IRAN_TIME_ZONE }).toISODate()!, DateTime.fromJSDate(to, { zone: IRAN_TIME_ZONE }).toISODate()!]);
+  return new Set(rows.map((row) => row.day));
+}
+
+/** Half-days of work on a Tehran calendar day. */
+export function workOn(day: DateTime, holidays: Set<string>): number {
+  if (holidays.has(day.toISODate()!)) return 0;
+  return halfDays[day.weekday] ?? 0;
+}
+
+/**
+ * The moment `workingDays` working days after `start` are over: counting
+ * begins the next calendar day (the day of filing is not counted), Thursday
+ * counts half, and the due moment is the office's closing time that day.
+ */
+export function addWorkingDays(start: Date, workingDays: number, holidays: Set<string>): Date {
+  let needed = Math.round(workingDays * 2);
+  let day = DateTime.fromJSDate(start, { zone: IRAN_TIME_ZONE }).startOf('day');
+  for (let guard = 0; guard < 3660; guard++) {
+    day = day.plus({ days: 1 });
+    const work = workOn(day, holidays);
+    if (work === 0) continue;
+    needed -= work;
+    if (needed <= 0) {
+      // A half day still owed on a full day ends at noon-ish; keep it simple and end at the day's close.
+      return day.set(work === 1 ? closing.half : closing.full).toJSDate();
+    }
+  }
+  throw new Error(`no working days found within ten years of ${start.toISOString()}`);
+}

@@ -1,0 +1,31 @@
+// sla.due-date: the request's due date from the catalogue's SLA in working
+// days. It counts from the request's filing time, not from now, so a
+// re-delivered job answers the same date.
+import type { Knex } from 'knex';
+import type { Logger } from '../../platform/logger.ts';
+import { findService } from '../../processes/catalogue/index.ts';
+import { complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
+import { findRequestOrFail } from '../request/queries.ts';
+import { addWorkingDays, loadHolidays } from './calendar.ts';
+
+export interface SlaDeps {
+  db: Knex;
+  logger: Logger;
+}
+
+export function createSlaHandlers({ db }: SlaDeps) {
+  return {
+    async dueDate(job: JobInput): Promise<JobOutcome> {
+      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const serviceId = (job.variables.serviceId as string | undefined) ?? request.service_id;
+      const service = findService(serviceId);
+      if (!service) throw new PermanentFault(`service "${serviceId}" is not in the catalogue`);
+      const row = await db('requests').where({ id: request.id }).select('created_at').first();
+      const filed: Date = row.created_at;
+      // Generous window for the holiday lookup: twice the SLA in calendar weeks plus a month.
+      const horizon = new Date(filed.getTime() + (service.slaWorkingDays * 2 + 30) * 86_400_000);
+      const due = addWorkingDays(filed, service.slaWorkingDays, await loadHolidays(db, filed, horizon));
+      return complete({ dueDate: due.toISOString() });
+    },
+  };
+}
