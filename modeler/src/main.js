@@ -83,11 +83,16 @@ async function viewVersion(number) {
 
 async function save() {
   const { xml } = await editor.saveXML({ format: true });
-  const { version } = await api.save(state.processId, xml);
+  const { version, lint } = await api.save(state.processId, xml, $('#comment').value.trim() || undefined);
+  $('#comment').value = '';
   state.viewing = version.version;
   state.dirty = false;
   await refreshVersions();
-  say(`نسخه ${persianNumber(version.version)} ذخیره شد`);
+  // Saving work in progress is allowed; the server's full rule set says what a deploy would meet.
+  const errors = lint.filter((issue) => issue.category === 'error' || issue.category === 'rule-error');
+  say(errors.length
+    ? `نسخه ${persianNumber(version.version)} ذخیره شد، با ${persianNumber(errors.length)} خطای اعتبارسنجی`
+    : `نسخه ${persianNumber(version.version)} ذخیره شد`);
   return version;
 }
 
@@ -153,6 +158,7 @@ async function start() {
   state.canEdit = canEdit;
   $('#mode').textContent = canEdit ? `تحلیلگر: ${user}` : 'فقط خواندنی';
   $('#upload-label').hidden = !canEdit;
+  $('#comment').hidden = !canEdit;
   $('#sign-in').hidden = canEdit;
   $('#sign-out').hidden = !canEdit;
   editor = createEditor({

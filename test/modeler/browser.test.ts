@@ -120,15 +120,17 @@ if (!fs.existsSync(chromiumPath)) {
     await page.screenshot({ path: path.join(artifacts, 'modeler-street-lighting-repair.png') });
 
     // and saves and deploys
+    await page.fill('#comment', 'Higher threshold for the large branch');
     await page.click('#save');
     await page.waitForSelector('#message:not(.error):has-text("ذخیره شد")');
+    t.match(await page.textContent('#versions li[data-version="2"]'), 'Higher threshold for the large branch', 'the version list shows the comment');
     await page.click('#deploy');
     await page.waitForSelector('#message:has-text("مستقر شد")');
     t.notOk(await page.locator('#message.error').count(), 'deployed without an error');
 
     // Then the API has the edit as version 2, deployed as engine version 2
     const versions = (await app.inject({ url: `/api/processes/${id}/versions` })).json();
-    t.match(versions[0], { version: 2, author: 'maryam', deployedBy: 'maryam', engineVersion: 2 });
+    t.match(versions[0], { version: 2, author: 'maryam', comment: 'Higher threshold for the large branch', deployedBy: 'maryam', engineVersion: 2 });
     const latest = (await app.inject({ url: `/api/processes/${id}` })).json();
     t.match(latest.xml, 'name="Review the application"');
     t.match(latest.xml, '=amount &gt; 2000');

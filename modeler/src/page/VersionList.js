@@ -16,7 +16,7 @@ export default class VersionList {
       const deployed = version.deployedAt ? ` · مستقر (نسخه موتور ${persianNumber(version.engineVersion)})` : '';
       item.textContent = `نسخه ${persianNumber(version.version)}${deployed}`;
       const meta = document.createElement('small');
-      meta.textContent = `${version.author} · ${persianDateTime(version.savedAt)}`;
+      meta.textContent = `${version.author} · ${persianDateTime(version.savedAt)}${version.comment ? ` · ${version.comment}` : ''}`;
       item.append(meta);
       item.addEventListener('click', () => this.onView(version.version));
       return item;
