@@ -28,6 +28,8 @@ import districtRoutes from './routes/api/districts/index.ts';
 import requestRoutes from './routes/api/requests/index.ts';
 import documentRoutes from './routes/api/requests/documents/index.ts';
 import taskRoutes from './routes/api/tasks/index.ts';
+import citizenRoutes from './routes/api/citizens/index.ts';
+import figureRoutes from './routes/api/figures/index.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -70,6 +72,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(requestRoutes, { prefix: '/api/requests' });
   await app.register(documentRoutes, { prefix: '/api/requests/:trackingCode/documents' });
   await app.register(taskRoutes, { prefix: '/api/tasks' });
+  await app.register(citizenRoutes, { prefix: '/api/citizens' });
+  await app.register(figureRoutes, { prefix: '/api/figures' });
   await app.register(import('../modeler/server.ts'));
   await app.register(import('../portal/server.ts'));
   return app;

@@ -1,0 +1,45 @@
+// The 137 channel's look-up: an agent on the phone finds a citizen by national
+// code and their requests (clerks at the counter see their district's).
+import type { FastifyInstance } from 'fastify';
+import { parseNationalCode } from '../../../../platform/identity.ts';
+import { claimsOf, type StaffClaims } from '../../../plugins/app/auth.ts';
+import { ApiProblem } from '../../../plugins/app/problems.ts';
+import { RequestSummary } from '../../../schemas/requests.ts';
+import { problems } from '../../../schemas/problem.ts';
+
+const Params = { type: 'object', required: ['nationalCode'], properties: { nationalCode: { type: 'string', format: 'national-code' } } } as const;
+const CitizenRequests = {
+  type: 'object',
+  required: ['citizen', 'requests'],
+  properties: {
+    citizen: {
+      type: 'object', required: ['nationalCode', 'mobile'],
+      properties: { nationalCode: { type: 'string' }, mobile: { type: 'string' }, name: { type: ['string', 'null'] } },
+    },
+    requests: { type: 'array', items: RequestSummary },
+  },
+} as const;
+
+export default async function citizenRoutes(app: FastifyInstance) {
+  app.get<{ Params: { nationalCode: string } }>('/:nationalCode/requests', {
+    preHandler: app.allow('agent-137', 'clerk', 'manager'),
+    schema: {
+      tags: ['137'], summary: 'A citizen and their requests, by national code (137 agents; clerks and managers for their district)',
+      security: [{ bearer: [] }], params: Params, response: { 200: CitizenRequests, ...problems(401, 403, 404) },
+    },
+  }, async (request) => {
+    const staff = claimsOf(request) as StaffClaims;
+    const citizen = await app.db('citizens').where({ national_code: parseNationalCode(request.params.nationalCode) }).first();
+    if (!citizen) throw new ApiProblem(404, 'unknown-citizen', 'No citizen with this national code has filed anything.', 'شهروندی با این کد ملی درخواستی ثبت نکرده است.');
+    const query = app.db('requests').where({ citizen_id: citizen.id }).orderBy('created_at', 'desc').limit(200);
+    if (staff.role !== 'agent-137' && staff.districtId !== null) query.where({ district_id: staff.districtId });
+    const rows = await query;
+    return {
+      citizen: { nationalCode: citizen.national_code, mobile: citizen.mobile, name: citizen.name },
+      requests: rows.map((row) => ({
+        id: row.id, trackingCode: row.tracking_code, serviceId: row.service_id, districtId: row.district_id, channel: row.channel,
+        status: row.status, outcome: row.outcome, createdAt: row.created_at, closedAt: row.closed_at,
+      })),
+    };
+  });
+}
