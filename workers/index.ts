@@ -3,7 +3,9 @@
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../platform/logger.ts';
+import { approvalWorkers } from './approval/index.ts';
 import { appointmentWorkers } from './appointment/index.ts';
+import { inspectionWorkers } from './inspection/index.ts';
 import { notificationWorkers } from './notification/index.ts';
 import { paymentWorkers } from './payment/index.ts';
 import { requestWorkers } from './request/index.ts';
@@ -32,6 +34,8 @@ const families: WorkerFamily[] = [
   (deps) => paymentWorkers(deps),
   slaWorkers,
   appointmentWorkers,
+  inspectionWorkers,
+  approvalWorkers,
 ];
 
 export function startWorkers(deps: WorkerDependencies): RunningWorkers {

@@ -1,0 +1,30 @@
+// approval.route: the candidate group of the role the catalogue names as the
+// service's approver, in the request's district (district-<n>:<role>).
+import type { Knex } from 'knex';
+import type { Logger } from '../../platform/logger.ts';
+import { findService } from '../../processes/catalogue/index.ts';
+import { complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
+import { findRequestOrFail } from '../request/queries.ts';
+
+export interface ApprovalDeps {
+  db: Knex;
+  logger: Logger;
+}
+
+export function candidateGroup(districtId: number, role: string): string {
+  return `district-${districtId}:${role}`;
+}
+
+export function createApprovalHandlers({ db }: ApprovalDeps) {
+  return {
+    async route(job: JobInput): Promise<JobOutcome> {
+      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const serviceId = (job.variables.serviceId as string | undefined) ?? request.service_id;
+      const service = findService(serviceId);
+      if (!service) throw new PermanentFault(`service "${serviceId}" is not in the catalogue`);
+      if (!service.approver) throw new PermanentFault(`service "${serviceId}" names no approver; its diagram should have no approval step`);
+      const districtId = Number(job.variables.districtId ?? request.district_id);
+      return complete({ approvalGroup: candidateGroup(districtId, service.approver) });
+    },
+  };
+}
