@@ -77,10 +77,10 @@ export function serviceProcess(service: Service): ProcessDraft {
 
   p.eventSubProcess({ id: 'SubProcess_Rejected', name: 'رد درخواست', col: 0, row: 1 }, (inner) => {
     inner.add({ id: 'Start_Rejected', type: 'startEvent', name: 'درخواست رد شد', col: 0, row: 0, event: { kind: 'error', errorId: errors.rejected.id } })
-      .add({ id: 'Task_NotifyRejected', type: 'serviceTask', name: 'اطلاع رد و دلیل آن', col: 1, row: 0, extensions: notify('request-rejected') })
-      .add({ id: 'Task_CloseRejected', type: 'serviceTask', name: 'بستن درخواست: رد شد', col: 2, row: 0, extensions: close('rejected') })
-      .add({ id: 'End_Rejected', type: 'endEvent', name: 'درخواست رد شد', col: 3, row: 0 })
-      .chain('Start_Rejected', 'Task_NotifyRejected', 'Task_CloseRejected', 'End_Rejected');
+      // The called process that rejected has already told the citizen why.
+      .add({ id: 'Task_CloseRejected', type: 'serviceTask', name: 'بستن درخواست: رد شد', col: 1, row: 0, extensions: close('rejected') })
+      .add({ id: 'End_Rejected', type: 'endEvent', name: 'درخواست رد شد', col: 2, row: 0 })
+      .chain('Start_Rejected', 'Task_CloseRejected', 'End_Rejected');
   });
   p.eventSubProcess({ id: 'SubProcess_Lapsed', name: 'انقضای درخواست', col: 0, row: 1 }, (inner) => {
     inner.add({ id: 'Start_Lapsed', type: 'startEvent', name: 'مهلت شهروند گذشت', col: 0, row: 0, event: { kind: 'error', errorId: errors.lapsed.id } })

@@ -54,11 +54,16 @@ function escalation(process: Container, task: string, name: string, col: number)
     .chain(`Timer_${suffix}Overdue`, `Task_Escalate${suffix}`, `End_${suffix}Escalated`);
 }
 
+/**
+ * A rejection is recorded and told to the citizen here, where the reason is
+ * known: an error end event carries no variables to the service that catches it.
+ */
 function rejectedEnd(process: Container, suffix: string, reason: string, col: number, row: number): void {
   process
     .add({ id: `Task_Record${suffix}Rejected`, type: 'serviceTask', name: 'ثبت وضعیت: رد شد', col, row, extensions: status('rejected', [['reason', `=${reason}`]]) })
-    .add({ id: `End_${suffix}Rejected`, type: 'endEvent', name: 'رد شد', col: col + 1, row, event: { kind: 'error', errorId: errors.rejected.id } })
-    .chain(`Task_Record${suffix}Rejected`, `End_${suffix}Rejected`);
+    .add({ id: `Task_Notify${suffix}Rejected`, type: 'serviceTask', name: 'اطلاع رد و دلیل آن', col: col + 1, row, extensions: notify('request-rejected', [['reason', `=${reason}`]]) })
+    .add({ id: `End_${suffix}Rejected`, type: 'endEvent', name: 'رد شد', col: col + 2, row, event: { kind: 'error', errorId: errors.rejected.id } })
+    .chain(`Task_Record${suffix}Rejected`, `Task_Notify${suffix}Rejected`, `End_${suffix}Rejected`);
 }
 
 function correctionCall(process: Container, id: string, reason: string, col: number, row: number): void {
@@ -180,10 +185,10 @@ function payment(): ProcessDraft {
       id: 'Task_RequestPayment', type: 'serviceTask', name: 'محاسبه هزینه و ایجاد پرداخت', col: 3, row: 0,
       extensions: job('payment.request', {
         inputs: passThrough(...request, 'form', 'citizen'),
-        outputs: [...passThrough('paymentId', 'amount'), ['paymentAttempts', '=paymentAttempts + 1']],
+        outputs: [...passThrough('paymentId', 'amount', 'paymentUrl'), ['paymentAttempts', '=paymentAttempts + 1']],
       }),
     })
-    .add({ id: 'Task_NotifyPayment', type: 'serviceTask', name: 'ارسال پیوند پرداخت', col: 4, row: 0, extensions: notify('payment-requested', passThrough('paymentId', 'amount')) })
+    .add({ id: 'Task_NotifyPayment', type: 'serviceTask', name: 'ارسال پیوند پرداخت', col: 4, row: 0, extensions: notify('payment-requested', passThrough('paymentId', 'amount', 'paymentUrl')) })
     .add({ id: 'Gateway_AwaitPayment', type: 'eventBasedGateway', name: 'منتظر پرداخت', col: 5, row: 0 })
     .add({ id: 'Event_PaymentConfirmed', type: 'intermediateCatchEvent', name: 'پرداخت تأیید شد', col: 6, row: 0, event: { kind: 'message', messageId: messages.paymentConfirmed.id } })
     .add({ id: 'End_Paid', type: 'endEvent', name: 'پرداخت شد', col: 7, row: 0 })

@@ -14,13 +14,15 @@ import { eventually, startTestEngine } from '../engine/helpers.ts';
 
 t.setTimeout(600_000);
 
-type Scenario = 'happy' | 'reject' | 'lapse' | 'correct';
+type Scenario = 'happy' | 'reject' | 'lapse' | 'correct' | 'cancel' | 'overdue';
 
 interface Run {
   scenario: Scenario;
   statuses: string[];
   outcome?: string;
   corrected?: boolean;
+  reversed?: boolean;
+  escalatedTo: string[];
 }
 
 const runs = new Map<string, Run>();
@@ -45,15 +47,19 @@ function publishLater(client: ZBClient, name: string, correlationKey: string, va
 
 function startWorkers(client: ZBClient): Array<{ close(): Promise<unknown> }> {
   const handlers: Record<string, (variables: Record<string, any>, headers: Record<string, string>, run: Run) => Record<string, unknown>> = {
-    'request.status': (_v, headers, run) => { run.statuses.push(headers.status!); return {}; },
+    'request.status': (variables, headers, run) => {
+      run.statuses.push(headers.status!);
+      if (run.scenario === 'cancel' && headers.status === 'awaiting-payment') publishLater(client, 'request-cancelled', variables.requestId);
+      return {};
+    },
     'request.close': (variables, _h, run) => { run.outcome = variables.outcome; return {}; },
-    'sla.due-date': () => ({ dueDate: new Date(Date.now() + 7 * 86_400_000).toISOString() }),
+    'sla.due-date': (_v, _h, run) => ({ dueDate: new Date(Date.now() + (run.scenario === 'overdue' ? -1 : 7) * 86_400_000).toISOString() }),
     'payment.request': (variables, _h, run) => {
       const paymentId = `pay-${variables.requestId}-${variables.paymentAttempts}`;
-      publishLater(client, run.scenario === 'lapse' ? 'payment-failed' : 'payment-confirmed', paymentId);
+      if (run.scenario !== 'cancel') publishLater(client, run.scenario === 'lapse' ? 'payment-failed' : 'payment-confirmed', paymentId);
       return { paymentId, amount: 1_000_000 };
     },
-    'payment.reverse': () => ({}),
+    'payment.reverse': (_v, _h, run) => { run.reversed = true; return {}; },
     'inspection.assign': () => ({ inspectorId: 'inspector-1' }),
     'approval.route': () => ({ approvalGroup: 'district-12:manager' }),
     'appointment.book': (variables, _h, run) => {
@@ -62,7 +68,10 @@ function startWorkers(client: ZBClient): Array<{ close(): Promise<unknown> }> {
       return { appointmentId, appointmentAt: new Date(Date.now() + 86_400_000).toISOString(), reminderAt: new Date(Date.now() - 1_000).toISOString() };
     },
     'appointment.remind': () => ({}),
-    'notification.send': () => ({}),
+    'notification.send': (variables, headers, run) => {
+      if (headers.template === 'sla-escalated') run.escalatedTo.push(variables.recipientGroup);
+      return {};
+    },
     'certificate.issue': (variables) => ({ certificateId: `cert-${variables.requestId}`, certificateNumber: '12-1405-000001' }),
     [userTaskJobType]: (variables, _h, run) => {
       if (run.scenario === 'correct' && !run.corrected && variables.documentDecision === undefined) {
@@ -88,7 +97,7 @@ function startWorkers(client: ZBClient): Array<{ close(): Promise<unknown> }> {
 
 async function start(client: ZBClient, serviceId: string, scenario: Scenario): Promise<Run> {
   const requestId = randomUUID();
-  const run: Run = { scenario, statuses: [] };
+  const run: Run = { scenario, statuses: [], escalatedTo: [] };
   runs.set(requestId, run);
   await client.createProcessInstance({
     bpmnProcessId: serviceId,
@@ -129,4 +138,22 @@ t.test('all diagrams and forms deploy, and each service runs to its outcome', as
     if (expectation.scenario === 'reject') t.ok(expectation.run.statuses.includes('rejected'), `${expectation.service}: rejection recorded with its reason`);
     if (expectation.scenario === 'correct') t.ok(expectation.run.corrected, `${expectation.service}: returned once for correction`);
   }
+});
+
+t.test('a cancellation while payment is pending is reversed; an overdue request escalates to the manager and still completes', async (t) => {
+  const { client } = await startTestEngine(t);
+  for (const id of listFormIds()) await client.deployResource({ name: `${id}.form`, form: fs.readFileSync(path.join(formsDirectory, `${id}.form`)) });
+  for (const diagram of listDiagrams().filter((file) => file.shared || file.id === 'building-permit')) {
+    await client.deployResource({ name: path.basename(diagram.file), process: fs.readFileSync(diagram.file) });
+  }
+  const workers = startWorkers(client);
+  t.teardown(() => Promise.all(workers.map((worker) => worker.close())));
+  const cancelled = await start(client, 'building-permit', 'cancel');
+  const overdue = await start(client, 'building-permit', 'overdue');
+  await eventually(async () => cancelled.outcome && overdue.outcome, 60_000).catch(() => undefined);
+  t.equal(cancelled.outcome, 'cancelled');
+  t.ok(cancelled.reversed, 'payment.reverse ran');
+  t.equal(overdue.outcome, 'completed', 'an overdue request still completes');
+  t.ok(overdue.escalatedTo.length >= 1, 'each overdue staff task told the manager');
+  t.ok(overdue.escalatedTo.every((group) => group === 'district-12:manager'), 'the district manager group');
 });
