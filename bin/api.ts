@@ -1,8 +1,8 @@
 // npm run api: the HTTP API alone, against DATABASE_URL and ZEEBE_ADDRESS.
 import { gatewayAddress, openKnex, openZeebe, runMain } from '../platform/runtime.ts';
-import { buildApp } from '../api/app.ts';
 
 runMain('api', async (runtime) => {
+  const { buildApp } = await import('../api/app.ts');
   const { config, logger } = runtime;
   const db = await openKnex(runtime, { migrate: false });
   const zeebe = openZeebe(runtime, gatewayAddress(config));

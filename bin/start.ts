@@ -2,13 +2,13 @@
 // PostgreSQL, migrations, the engine, every diagram deployed, all workers, and
 // the API with the modeler and the API docs.
 import { engineAddress, openKnex, openZeebe, runMain } from '../platform/runtime.ts';
-import { deployResources } from '../platform/deployment.ts';
-import { startWorkers } from '../workers/index.ts';
-import { buildApp } from '../api/app.ts';
-import { demoPassword, demoSeedEnabled, demoStaff } from '../api/plugins/app/demo-seed.ts';
 
 runMain('start', async (runtime) => {
   const { config, logger } = runtime;
+  const { deployResources } = await import('../platform/deployment.ts');
+  const { startWorkers } = await import('../workers/index.ts');
+  const { buildApp } = await import('../api/app.ts');
+  const { demoSeedEnabled } = await import('../api/plugins/app/demo-seed.ts');
   const started = Date.now();
   const db = await openKnex(runtime, { migrate: true });
   const zeebe = openZeebe(runtime, await engineAddress(runtime, db));
@@ -20,12 +20,13 @@ runMain('start', async (runtime) => {
   const url = await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url, ms: Date.now() - started }, 'shahrdari is ready');
   process.stdout.write(`\nshahrdari is ready at ${url}  (health: ${url}/health, API docs: ${url}/docs)\n\n`);
-  if (demoSeedEnabled(config)) process.stdout.write(signInHelp(url));
+  if (demoSeedEnabled(config)) process.stdout.write(await signInHelp(url));
   return 'keep-running';
 });
 
 /** How a newcomer tries each role against the demo accounts. */
-function signInHelp(url: string): string {
+async function signInHelp(url: string): Promise<string> {
+  const { demoPassword, demoStaff } = await import('../api/plugins/app/demo-seed.ts');
   const accounts = demoStaff.map((account) => `    ${account.username.padEnd(14)} ${account.role}`).join('\n');
   return [
     `Demo staff accounts (district 12), password "${demoPassword}":`,

@@ -1,8 +1,8 @@
 // npm run workers: all job workers, against DATABASE_URL and ZEEBE_ADDRESS.
 import { gatewayAddress, openKnex, openZeebe, runMain } from '../platform/runtime.ts';
-import { startWorkers } from '../workers/index.ts';
 
 runMain('workers', async (runtime) => {
+  const { startWorkers } = await import('../workers/index.ts');
   const db = await openKnex(runtime, { migrate: false });
   const zeebe = openZeebe(runtime, gatewayAddress(runtime.config));
   const workers = startWorkers({ zeebe, db, logger: runtime.logger });

@@ -1,13 +1,15 @@
 // What every entry point in bin/ shares: read the configuration once, make the
 // logger, open what the command needs, and close it all in reverse order on
 // SIGINT/SIGTERM or failure. A failed start never exits 0.
+//
+// Entry points import the heavy parts (engine, API, workers) inside their body,
+// so a wrong setting is reported at once instead of after loading everything.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createKnex, migrateToLatest, openDatabase } from './database.ts';
 import { createZeebeClient } from './zeebe.ts';
-import { startEngine } from '../engine/index.ts';
 
 export interface Runtime {
   config: Config;
@@ -83,6 +85,7 @@ export async function openKnex(runtime: Runtime, options: { migrate: boolean }):
 /** Starts the embedded engine on ZEEBE_PORT unless ZEEBE_ADDRESS names a real gateway. Returns the address to use. */
 export async function engineAddress(runtime: Runtime, db: Knex): Promise<string> {
   if (runtime.config.ZEEBE_ADDRESS) return runtime.config.ZEEBE_ADDRESS;
+  const { startEngine } = await import('../engine/index.ts');
   const engine = await startEngine({
     db,
     port: runtime.config.ZEEBE_PORT,

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../../platform/embedded-postgres.ts';
 import { createKnex, migrateToLatest } from '../../platform/database.ts';
 import { abandonedRuns, runDir, writeCluster } from '../helpers/cluster.ts';
+import { ensureBundle } from '../../modeler/build.ts';
 
 const logger = pino({ level: 'warn' });
 
@@ -35,3 +36,7 @@ try {
 await db.destroy();
 const adminUrl = server.url.replace(/\/[^/]+$/, '/postgres');
 writeCluster({ dataDir, adminUrl, template });
+
+// Build the browser bundles once here rather than in every test file that
+// builds the app (each would otherwise race to rebuild them).
+await ensureBundle();
