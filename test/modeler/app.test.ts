@@ -8,6 +8,7 @@ import { readConfig } from '../../platform/config.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { createTestDatabase } from '../helpers/database.ts';
+import { ensureBundle as ensurePortalBundle } from '../../portal/build.ts';
 import { projectRulesModule } from '../../modeler/lint.ts';
 import { processesDirectory } from '../../platform/deployment.ts';
 
@@ -19,6 +20,9 @@ t.test('the API serves the modeler page, its bundle and a read-only process list
   t.teardown(() => engine.stop());
   const zeebe = createZeebeClient(config, engine.address, logger);
   t.teardown(() => zeebe.close(1_000).catch(() => undefined));
+  // The portal builds its bundle inside its plugin; on a busy machine that can
+  // pass Fastify's plugin timeout, which is not what this test is about.
+  await ensurePortalBundle();
   const app = await buildApp({ config, db, zeebe, logger });
   t.teardown(() => app.close());
 

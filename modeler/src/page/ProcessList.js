@@ -16,7 +16,10 @@ export default class ProcessList {
 
   markOpen(id) {
     this.openId = id;
-    for (const item of this.list.children) item.classList.toggle('open', item.dataset.processId === id);
+    for (const item of this.list.children) {
+      item.classList.toggle('open', item.dataset.processId === id);
+      if (item.dataset.processId === id) item.scrollIntoView({ block: 'nearest' });
+    }
   }
 
   render(query) {
