@@ -87,6 +87,7 @@ export class Engine {
   }
 
   instanceEnded(instance: ProcessInstance, variables: Record<string, unknown>, outcome: 'completed' | 'terminated'): void {
+    this.messages.instanceEnded(instance);
     const listeners = this.endListeners.get(instance.key);
     if (!listeners) return;
     this.endListeners.delete(instance.key);

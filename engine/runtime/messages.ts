@@ -1,7 +1,7 @@
 // Messages and signals: subscriptions indexed by name and correlation key,
 // publishing with time-to-live buffering and message-id de-duplication,
 // message and signal start events, and signal broadcast.
-import type { Message, Subscription } from '../store/entities.ts';
+import type { Message, ProcessInstance, Subscription } from '../store/entities.ts';
 import type { Engine } from './engine.ts';
 import { alreadyExists } from './errors.ts';
 
@@ -12,12 +12,35 @@ export class Messages {
   private readonly bySignal = new Map<string, Set<number>>();
   private readonly buffered = new Map<string, Set<number>>();
   private readonly byMessageId = new Map<string, number>();
+  /** Running instances started by a message, so one correlation key starts one instance at a time. */
+  private readonly startedByKey = new Map<string, Set<number>>();
 
   constructor(private readonly engine: Engine) {}
 
   load(): void {
     for (const subscription of this.engine.state.subscriptions.values()) this.index(subscription);
     for (const message of this.engine.state.messages.values()) this.indexMessage(message);
+    for (const instance of this.engine.state.instances.values()) this.instanceStarted(instance);
+  }
+
+  private startKey(bpmnProcessId: string, name: string, correlationKey: string): string {
+    return `${bpmnProcessId}\u0000${name}\u0000${correlationKey}`;
+  }
+
+  private instanceStarted(instance: ProcessInstance): void {
+    if (!instance.startedBy) return;
+    const key = this.startKey(instance.bpmnProcessId, instance.startedBy.name, instance.startedBy.correlationKey);
+    let set = this.startedByKey.get(key);
+    if (!set) this.startedByKey.set(key, (set = new Set()));
+    set.add(instance.key);
+  }
+
+  instanceEnded(instance: ProcessInstance): void {
+    if (!instance.startedBy) return;
+    const key = this.startKey(instance.bpmnProcessId, instance.startedBy.name, instance.startedBy.correlationKey);
+    const set = this.startedByKey.get(key);
+    set?.delete(instance.key);
+    if (set?.size === 0) this.startedByKey.delete(key);
   }
 
   private index(subscription: Subscription): void {
@@ -102,14 +125,11 @@ export class Messages {
     const executor = this.engine.executor;
     executor.run(() => {
       for (const { definition, startEventId } of this.engine.deployments.startEvents('message', request.name)) {
-        if (request.correlationKey !== '') {
-          const running = [...state.instances.values()].some((instance) => instance.bpmnProcessId === definition.resourceId
-            && instance.startedBy?.name === request.name && instance.startedBy.correlationKey === request.correlationKey);
-          if (running) continue;
-        }
+        if (request.correlationKey !== '' && this.startedByKey.has(this.startKey(definition.resourceId, request.name, request.correlationKey))) continue;
         const instance = executor.createInstance(definition, request.variables, {
           startEventId, startedBy: { name: request.name, correlationKey: request.correlationKey },
         });
+        this.instanceStarted(instance);
         message.startedProcesses.push(definition.resourceId);
         message.correlatedInstances.push(instance.key);
       }

@@ -67,3 +67,62 @@ t.test('an error thrown in a called process is caught on the call activity', asy
   t.notOk(await db('engine_process_instances').where({ key: instance.processInstanceKey }).first(), 'parent finished through the boundary');
   t.equal((await db('engine_process_instances').where({ bpmn_process_id: 'risky-child' })).length, 0, 'child terminated');
 });
+
+t.test('a message start event starts one instance per correlation key while it runs', async (t) => {
+  const xml = bpmn('one-per-key', `
+    <bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="s" /></bpmn:startEvent>
+    ${serviceTask('work', 'one-per-key-work')}<bpmn:endEvent id="end" />${flow('f1', 'start', 'work')}${flow('f2', 'work', 'end')}`, message('s', 'open-case'));
+  await deploy(client, xml);
+  await client.publishMessage({ name: 'open-case', correlationKey: 'case-1', variables: {}, timeToLive: 0 });
+  await client.publishMessage({ name: 'open-case', correlationKey: 'case-1', variables: {}, timeToLive: 0 });
+  await client.publishMessage({ name: 'open-case', correlationKey: 'case-2', variables: {}, timeToLive: 0 });
+  t.equal((await db('engine_process_instances').where({ bpmn_process_id: 'one-per-key' })).length, 2);
+  const jobs = await activate(client, 'one-per-key-work');
+  for (const job of jobs) await client.completeJob({ jobKey: job.key, variables: {} });
+  await client.publishMessage({ name: 'open-case', correlationKey: 'case-1', variables: {}, timeToLive: 0 });
+  t.equal((await db('engine_process_instances').where({ bpmn_process_id: 'one-per-key' })).length, 1, 'after it ended, the key may start again');
+});
+
+t.test('signal boundary, non-interrupting timer event subprocess, sequential multi-instance with completion condition', async (t) => {
+  const signalled = bpmn('stoppable', `
+    <bpmn:startEvent id="start" />${serviceTask('work', 'stoppable-work')}
+    <bpmn:boundaryEvent id="stop" attachedToRef="work"><bpmn:signalEventDefinition signalRef="sig" /></bpmn:boundaryEvent>
+    <bpmn:endEvent id="end" /><bpmn:endEvent id="stopped" />${flow('f1', 'start', 'work')}${flow('f2', 'work', 'end')}${flow('f3', 'stop', 'stopped')}
+    <bpmn:subProcess id="remind" triggeredByEvent="true">
+      <bpmn:startEvent id="every" isInterrupting="false"><bpmn:timerEventDefinition><bpmn:timeCycle>R/PT0.1S</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
+      ${serviceTask('ping', 'stoppable-reminder')}<bpmn:endEvent id="rend" />${flow('r1', 'every', 'ping')}${flow('r2', 'ping', 'rend')}
+    </bpmn:subProcess>`, '<bpmn:signal id="sig" name="stop-all" />');
+  await deploy(client, signalled);
+  const instance = await client.createProcessInstance({ bpmnProcessId: 'stoppable', variables: {} });
+  const reminders = await eventually(async () => {
+    const found = await activate(client, 'stoppable-reminder', 10, -1);
+    return found.length > 0 ? found : undefined;
+  });
+  t.ok(reminders.length > 0, 'the non-interrupting timer event subprocess ran beside the task');
+  t.equal((await activate(client, 'stoppable-work', 5, -1)).length, 1, 'the task is still active');
+  await client.broadcastSignal({ signalName: 'stop-all', variables: {} });
+  t.equal((await db('engine_jobs').where({ type: 'stoppable-work' })).length, 0, 'the signal boundary interrupted the task');
+  for (const job of reminders) await client.completeJob({ jobKey: job.key, variables: {} }).catch(() => undefined);
+  await client.cancelProcessInstance(instance.processInstanceKey).catch(() => undefined);
+
+  const mi = `<bpmn:scriptTask id="try"><bpmn:extensionElements><zeebe:script expression="=item" resultVariable="seen" /></bpmn:extensionElements>
+    <bpmn:multiInstanceLoopCharacteristics isSequential="true"><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=[1,2,3,4,5]" inputElement="item" outputCollection="tried" outputElement="=item" /></bpmn:extensionElements>
+    <bpmn:completionCondition xsi:type="bpmn:tFormalExpression">=item &gt;= 3</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics></bpmn:scriptTask>`;
+  await deploy(client, chain('until-three', [{ id: 'try', xml: mi }]));
+  const result = await client.createProcessInstanceWithResult({ bpmnProcessId: 'until-three', variables: {} });
+  t.same(result.variables.tried, [1, 2, 3, null, null], 'stopped after the third iteration');
+});
+
+t.test('ThrowError variables reach the catching boundary and its output mappings', async (t) => {
+  const xml = bpmn('error-vars', `
+    <bpmn:startEvent id="start" />${serviceTask('check', 'error-vars-check')}
+    <bpmn:boundaryEvent id="bad" attachedToRef="check"><bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=reason" target="rejection" /></zeebe:ioMapping></bpmn:extensionElements><bpmn:errorEventDefinition errorRef="e" /></bpmn:boundaryEvent>
+    <bpmn:endEvent id="end" /><bpmn:endEvent id="end2" />${flow('f1', 'start', 'check')}${flow('f2', 'check', 'end')}${flow('f3', 'bad', 'end2')}`, '<bpmn:error id="e" errorCode="BAD" />');
+  await deploy(client, xml);
+  const pending = client.createProcessInstanceWithResult({ bpmnProcessId: 'error-vars', variables: {}, requestTimeout: 5_000 });
+  const [job] = await activate(client, 'error-vars-check');
+  await client.throwError({ jobKey: job!.key, errorCode: 'BAD', errorMessage: 'x', variables: { reason: 'missing deed' } } as never);
+  const result = await pending;
+  t.equal(result.variables.rejection, 'missing deed');
+  t.notOk('reason' in result.variables, 'with an output mapping the raw variable stays local');
+});
