@@ -21,7 +21,9 @@ import requests from './plugins/app/requests.ts';
 import startSweeper from './plugins/app/start-sweeper.ts';
 import documents from './plugins/app/documents.ts';
 import tasks from './plugins/app/tasks.ts';
+import metrics from './plugins/app/metrics.ts';
 import healthRoutes from './routes/health.ts';
+import metricsRoutes from './routes/metrics.ts';
 import authRoutes from './routes/api/auth/index.ts';
 import serviceRoutes from './routes/api/services/index.ts';
 import districtRoutes from './routes/api/districts/index.ts';
@@ -57,6 +59,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(multipart);
   await app.register(context, deps);
   await app.register(problems);
+  await app.register(metrics);
   await app.register(normalise);
   await app.register(auth);
   await app.register(demoSeed);
@@ -66,6 +69,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(documents);
   await app.register(tasks);
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(serviceRoutes, { prefix: '/api/services' });
   await app.register(districtRoutes, { prefix: '/api/districts' });

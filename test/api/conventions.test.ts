@@ -67,3 +67,16 @@ t.test('conventions', async (t) => {
     }
   });
 });
+
+t.test('Prometheus metrics count requests by route pattern, never by tracking code', async (t) => {
+  const { app } = await startTestApi(t);
+  await app.inject({ url: '/api/services' });
+  await app.inject({ url: '/api/requests/1234567890' });
+  const response = await app.inject({ url: '/metrics' });
+  t.equal(response.statusCode, 200);
+  t.match(response.headers['content-type'], 'text/plain');
+  t.match(response.body, /http_request_duration_seconds_count\{method="GET",route="\/api\/services",status="200"\} 1/);
+  t.match(response.body, /route="\/api\/requests\/:trackingCode",status="401"/);
+  t.notMatch(response.body, /1234567890/);
+  t.match(response.body, /shahrdari_requests_unstarted 0/);
+});
