@@ -82,6 +82,9 @@ export function validateService(entry: unknown): Service {
   if (has('payment') !== (service.fee.kind !== 'none')) {
     throw new CatalogueError(id, 'fee', has('payment') ? 'a payment step needs a fee rule other than none' : 'a fee without a payment step');
   }
+  if (has('appointment') && !service.channels.includes('in-person')) {
+    throw new CatalogueError(id, 'channels', 'an appointment step means the in-person channel is offered');
+  }
   for (const role of [service.approver, service.performer]) {
     if (role && !service.roles.includes(role)) throw new CatalogueError(id, 'roles', `missing the role ${role}`);
   }

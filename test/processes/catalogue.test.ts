@@ -54,6 +54,7 @@ t.test('a broken entry is rejected with the service and field named', async (t) 
     ['bad id', (entry) => { entry.id = 'Building_Permit'; }, /service "Building_Permit", field "id"/],
     ['survey not last', (entry) => { entry.steps = ['survey', ...(entry.steps as string[])]; }, /field "steps": the survey comes last/],
     ['unknown field', (entry) => { entry.colour = 'red'; }, /field "colour"/],
+    ['appointment without the in-person channel', (entry) => { entry.channels = ['portal']; entry.steps = ['appointment', ...(entry.steps as string[])]; }, /field "channels": an appointment step/],
   ];
   for (const [name, breakIt, message] of cases) {
     const entry = structuredClone(good) as unknown as Record<string, unknown>;
