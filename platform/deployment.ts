@@ -34,19 +34,25 @@ export function listResources(directory = processesDirectory): Resource[] {
   return found.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.name.localeCompare(b.name));
 }
 
+async function deployOne(zeebe: ZBClient, resource: Resource): Promise<void> {
+  const content = fs.readFileSync(resource.file);
+  const name = path.basename(resource.file);
+  try {
+    if (resource.kind === 'process') await zeebe.deployResource({ name, process: content });
+    else if (resource.kind === 'decision') await zeebe.deployResource({ name, decision: content });
+    else await zeebe.deployResource({ name, form: content });
+  } catch (error) {
+    throw new Error(`deploying ${resource.name} failed: ${(error as Error).message}`);
+  }
+}
+
 export async function deployResources(zeebe: ZBClient, logger: Logger, directory = processesDirectory): Promise<number> {
   const resources = listResources(directory);
   const started = Date.now();
-  for (const resource of resources) {
-    const content = fs.readFileSync(resource.file);
-    const name = path.basename(resource.file);
-    try {
-      if (resource.kind === 'process') await zeebe.deployResource({ name, process: content });
-      else if (resource.kind === 'decision') await zeebe.deployResource({ name, decision: content });
-      else await zeebe.deployResource({ name, form: content });
-    } catch (error) {
-      throw new Error(`deploying ${resource.name} failed: ${(error as Error).message}`);
-    }
+  // One request per resource (zeebe-node deploys one at a time), sent together
+  // per kind so the gateway can commit them in a few transactions.
+  for (const kind of ['form', 'decision', 'process'] as const) {
+    await Promise.all(resources.filter((resource) => resource.kind === kind).map((resource) => deployOne(zeebe, resource)));
   }
   logger.info({ resources: resources.length, ms: Date.now() - started }, 'deployed processes, decisions and forms');
   return resources.length;
