@@ -12,7 +12,10 @@ runMain('start', async (runtime) => {
   const started = Date.now();
   const db = await openKnex(runtime, { migrate: true });
   const zeebe = openZeebe(runtime, await engineAddress(runtime, db));
-  if (config.DEPLOY_ON_START) await deployResources(zeebe, logger);
+  if (config.DEPLOY_ON_START) {
+    const { analystDeployedProcesses } = await import('../modeler/versions.ts');
+    await deployResources(zeebe, logger, { skipProcesses: await analystDeployedProcesses(db) });
+  }
   const workers = startWorkers({ zeebe, db, logger });
   runtime.onShutdown(workers.stop);
   const app = await buildApp({ config, db, zeebe, logger });

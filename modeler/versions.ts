@@ -118,3 +118,9 @@ export async function recordDeployment(
     .returning(summaryColumns);
   return summaryFromRow(row as Omit<Row, 'xml'>);
 }
+
+/** Processes whose deployed version came from the modeler; repository deploys leave them alone. */
+export async function analystDeployedProcesses(db: Knex): Promise<Set<string>> {
+  const saved = await savedProcesses(db);
+  return new Set([...saved].filter(([, process]) => process.deployedVersion !== null).map(([id]) => id));
+}

@@ -46,8 +46,21 @@ async function deployOne(zeebe: ZBClient, resource: Resource): Promise<void> {
   }
 }
 
-export async function deployResources(zeebe: ZBClient, logger: Logger, directory = processesDirectory): Promise<number> {
-  const resources = listResources(directory);
+export interface DeployOptions {
+  directory?: string;
+  /**
+   * Processes an analyst has deployed from the modeler: their saved version is
+   * the newest truth, so the repository file must not overtake it on restart.
+   */
+  skipProcesses?: ReadonlySet<string>;
+}
+
+export async function deployResources(zeebe: ZBClient, logger: Logger, options: DeployOptions = {}): Promise<number> {
+  const skip = options.skipProcesses ?? new Set<string>();
+  const resources = listResources(options.directory).filter(
+    (resource) => resource.kind !== 'process' || !skip.has(path.basename(resource.file, '.bpmn')),
+  );
+  if (skip.size > 0) logger.info({ processes: [...skip] }, 'keeping the versions analysts deployed from the modeler');
   const started = Date.now();
   // One request per resource (zeebe-node deploys one at a time), sent together
   // per kind so the gateway can commit them in a few transactions.
