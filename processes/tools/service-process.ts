@@ -108,7 +108,8 @@ export function serviceProcess(service: Service): ProcessDraft {
   return {
     id: service.id,
     name: service.name.fa,
-    documentation: `${service.name.en}. Steps: ${service.steps.join(', ')}. Names, fee, SLA (${service.slaWorkingDays} working days) and forms come from the catalogue (processes/catalogue/).`,
+    // No fee or SLA figures here: the catalogue states them once.
+    documentation: `${service.description.fa}\n\n${service.name.en}. Steps: ${service.steps.join(', ')}. Fee, SLA and forms: processes/catalogue/.`,
     process: p,
     roots: { messages: [messages.cancelled], errors: usesErrors },
   };
