@@ -32,6 +32,7 @@ import documentRoutes from './routes/api/requests/documents/index.ts';
 import taskRoutes from './routes/api/tasks/index.ts';
 import citizenRoutes from './routes/api/citizens/index.ts';
 import figureRoutes from './routes/api/figures/index.ts';
+import open311Routes from './routes/open311/index.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -78,6 +79,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(taskRoutes, { prefix: '/api/tasks' });
   await app.register(citizenRoutes, { prefix: '/api/citizens' });
   await app.register(figureRoutes, { prefix: '/api/figures' });
+  await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(import('../modeler/server.ts'));
   await app.register(import('../portal/server.ts'));
   return app;

@@ -1,0 +1,143 @@
+// Open311 GeoReport v2, read side, mapped onto the catalogue and requests so
+// civic-tech clients can list services and follow requests. Errors use
+// GeoReport's own shape (a list of {code, description}). Only non-personal
+// fields of requests are published: no names, national codes or addresses.
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FormComponent } from '../../../processes/forms/index.ts';
+
+const ServiceFile = { type: 'object', required: ['file'], properties: { file: { type: 'string', pattern: '^[a-z0-9-]+\\.json$' } } } as const;
+const RequestFile = { type: 'object', required: ['file'], properties: { file: { type: 'string', pattern: '^[0-9]{6,20}\\.json$' } } } as const;
+const Errors = { type: 'array', items: { type: 'object', required: ['code', 'description'], properties: { code: { type: 'integer' }, description: { type: 'string' } } } } as const;
+
+const ServiceItem = {
+  type: 'object',
+  properties: {
+    service_code: { type: 'string' }, service_name: { type: 'string' }, description: { type: 'string' }, metadata: { type: 'boolean' },
+    type: { type: 'string' }, keywords: { type: 'string' }, group: { type: 'string' },
+  },
+} as const;
+
+const RequestItem = {
+  type: 'object',
+  properties: {
+    service_request_id: { type: 'string' }, status: { type: 'string', enum: ['open', 'closed'] }, status_notes: { type: ['string', 'null'] },
+    service_name: { type: 'string' }, service_code: { type: 'string' }, agency_responsible: { type: 'string' },
+    requested_datetime: { type: 'string' }, updated_datetime: { type: 'string' }, expected_datetime: { type: ['string', 'null'] },
+  },
+} as const;
+
+const RequestsQuery = {
+  type: 'object',
+  properties: {
+    service_request_id: { type: 'string', pattern: '^[0-9]{6,20}(,[0-9]{6,20})*$' },
+    service_code: { type: 'string', maxLength: 100 },
+    start_date: { type: 'string', format: 'date-time' },
+    end_date: { type: 'string', format: 'date-time' },
+    status: { type: 'string', enum: ['open', 'closed'] },
+    jurisdiction_id: { type: 'string' },
+  },
+} as const;
+
+const datatypes: Record<string, string> = {
+  textfield: 'string', textarea: 'text', number: 'number', datetime: 'datetime', select: 'singlevaluelist', radio: 'singlevaluelist', checklist: 'multivaluelist', checkbox: 'singlevaluelist',
+};
+
+function attributesOf(components: FormComponent[]): object[] {
+  const fields: FormComponent[] = [];
+  const walk = (list: FormComponent[]) => list.forEach((c) => (c.components ? walk(c.components) : c.key && datatypes[c.type] && fields.push(c)));
+  walk(components);
+  return fields.map((field, index) => ({
+    variable: true,
+    code: field.key!,
+    datatype: datatypes[field.type],
+    required: Boolean(field.validate?.required),
+    datatype_description: field.description ?? '',
+    order: index + 1,
+    description: field.label ?? field.key!,
+    ...(field.type === 'checkbox'
+      ? { values: [{ key: 'true', name: 'بله' }, { key: 'false', name: 'خیر' }] }
+      : field.values ? { values: field.values.map((v) => ({ key: v.value, name: v.label })) } : {}),
+  }));
+}
+
+function fail(reply: FastifyReply, status: number, description: string) {
+  return reply.code(status).send([{ code: status, description }]);
+}
+
+export default async function open311Routes(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'open311 request failed');
+    return fail(reply, status === 500 ? 500 : status === 404 ? 404 : status === 403 ? 403 : 400, status >= 500 ? 'internal error' : error.message);
+  });
+
+  const service = (id: string) => app.catalogue.find(id);
+  const requestView = (row: Record<string, any>) => ({
+    service_request_id: row.tracking_code,
+    status: row.closed_at ? 'closed' : 'open',
+    status_notes: row.outcome ?? null,
+    service_name: service(row.service_id)?.service.name.fa ?? row.service_id,
+    service_code: row.service_id,
+    agency_responsible: `District ${row.district_id}`,
+    requested_datetime: new Date(row.created_at).toISOString(),
+    updated_datetime: new Date(row.updated_at).toISOString(),
+    expected_datetime: null,
+  });
+
+  app.get('/discovery.json', {
+    schema: { tags: ['open311'], summary: 'GeoReport v2 discovery', response: { 200: { type: 'object', additionalProperties: true } } },
+  }, async (request) => ({
+    changeset: '2026-11-29T00:00:00Z',
+    contact: 'شهرداری مشهد، سامانه ۱۳۷',
+    key_service: 'Requests are filed through /api/requests with a citizen token.',
+    endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: `${request.protocol}://${request.host}/open311/v2`, changeset: '2026-11-29T00:00:00Z', type: 'production', formats: ['application/json'] }],
+  }));
+
+  app.get('/services.json', {
+    schema: { tags: ['open311'], summary: 'GeoReport v2 service list', response: { 200: { type: 'array', items: ServiceItem } } },
+  }, async () => app.catalogue.list({}).map((s) => ({
+    service_code: s.id, service_name: s.name.fa, description: s.description.fa, metadata: true, type: 'batched',
+    keywords: [s.name.en, ...s.channels].join(','), group: app.catalogue.headings.find((h) => h.id === s.heading)?.name.fa ?? s.heading,
+  })));
+
+  app.get<{ Params: { file: string } }>('/services/:file', {
+    schema: {
+      tags: ['open311'], summary: 'GeoReport v2 service definition: the start form\'s fields as attributes',
+      params: ServiceFile, response: { 200: { type: 'object', additionalProperties: true }, 400: Errors, 404: Errors },
+    },
+  }, async (request, reply) => {
+    const code = request.params.file.slice(0, -'.json'.length);
+    const entry = service(code);
+    if (!entry) return fail(reply, 404, `no service ${code}`);
+    return { service_code: code, attributes: attributesOf(entry.form.components) };
+  });
+
+  app.get<{ Querystring: { service_request_id?: string; service_code?: string; start_date?: string; end_date?: string; status?: 'open' | 'closed' } }>('/requests.json', {
+    schema: {
+      tags: ['open311'], summary: 'GeoReport v2 requests (90 days at most; no personal data)',
+      querystring: RequestsQuery, response: { 200: { type: 'array', items: RequestItem }, 400: Errors },
+    },
+  }, async (request, reply) => {
+    const q = request.query;
+    const end = q.end_date ? new Date(q.end_date) : new Date();
+    const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - 90 * 86_400_000);
+    if (end.getTime() - start.getTime() > 90 * 86_400_000) return fail(reply, 400, 'start_date and end_date may be at most 90 days apart');
+    const query = app.db('requests').orderBy('created_at', 'desc').limit(1000);
+    if (q.service_request_id) query.whereIn('tracking_code', q.service_request_id.split(','));
+    else query.whereBetween('created_at', [start, end]);
+    if (q.service_code) query.where({ service_id: q.service_code });
+    if (q.status === 'open') query.whereNull('closed_at');
+    if (q.status === 'closed') query.whereNotNull('closed_at');
+    return (await query).map(requestView);
+  });
+
+  app.get<{ Params: { file: string } }>('/requests/:file', {
+    schema: {
+      tags: ['open311'], summary: 'GeoReport v2 one request by its id (the tracking code)',
+      params: RequestFile, response: { 200: { type: 'array', items: RequestItem }, 400: Errors, 404: Errors },
+    },
+  }, async (request, reply) => {
+    const row = await app.db('requests').where({ tracking_code: request.params.file.slice(0, -'.json'.length) }).first();
+    return row ? [requestView(row)] : fail(reply, 404, 'no such request');
+  });
+}
