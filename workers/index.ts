@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../platform/logger.ts';
 import { approvalWorkers } from './approval/index.ts';
+import { certificateWorkers } from './certificate/index.ts';
 import { appointmentWorkers } from './appointment/index.ts';
 import { inspectionWorkers } from './inspection/index.ts';
 import { notificationWorkers } from './notification/index.ts';
@@ -36,6 +37,7 @@ const families: WorkerFamily[] = [
   appointmentWorkers,
   inspectionWorkers,
   approvalWorkers,
+  (deps) => certificateWorkers(deps),
 ];
 
 export function startWorkers(deps: WorkerDependencies): RunningWorkers {

@@ -4,6 +4,7 @@ import { bindJob, familyOf } from '../job.ts';
 import type { PaymentGateway } from './gateway.ts';
 import { createPaymentHandlers } from './handlers.ts';
 import { SandboxGateway } from './sandbox-gateway.ts';
+import { publicUrl } from '../settings.ts';
 
 export interface PaymentSettings {
   gateway: PaymentGateway;
@@ -15,8 +16,8 @@ export interface PaymentSettings {
  * (PUBLIC_URL, default http://localhost:$PORT) is the gateway; see README.
  */
 export function defaultPaymentSettings(env: NodeJS.ProcessEnv = process.env): PaymentSettings {
-  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/$/, '');
-  return { gateway: new SandboxGateway(`${publicUrl}/sandbox-gateway`), callbackUrl: `${publicUrl}/api/payments/callback` };
+  const base = publicUrl(env);
+  return { gateway: new SandboxGateway(`${base}/sandbox-gateway`), callbackUrl: `${base}/api/payments/callback` };
 }
 
 export function paymentWorkers(deps: WorkerDependencies, settings: PaymentSettings = defaultPaymentSettings()) {
