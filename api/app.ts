@@ -22,6 +22,8 @@ import startSweeper from './plugins/app/start-sweeper.ts';
 import documents from './plugins/app/documents.ts';
 import tasks from './plugins/app/tasks.ts';
 import metrics from './plugins/app/metrics.ts';
+import payments from './plugins/app/payments.ts';
+import { sandboxGatewayPlugin } from '../workers/payment/sandbox-gateway.ts';
 import healthRoutes from './routes/health.ts';
 import metricsRoutes from './routes/metrics.ts';
 import authRoutes from './routes/api/auth/index.ts';
@@ -33,6 +35,8 @@ import taskRoutes from './routes/api/tasks/index.ts';
 import citizenRoutes from './routes/api/citizens/index.ts';
 import figureRoutes from './routes/api/figures/index.ts';
 import open311Routes from './routes/open311/index.ts';
+import paymentRoutes from './routes/api/payments/index.ts';
+import requestPaymentRoutes from './routes/api/requests/payments/index.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -69,6 +73,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(startSweeper);
   await app.register(documents);
   await app.register(tasks);
+  await app.register(payments);
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });
@@ -80,6 +85,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(citizenRoutes, { prefix: '/api/citizens' });
   await app.register(figureRoutes, { prefix: '/api/figures' });
   await app.register(open311Routes, { prefix: '/open311/v2' });
+  await app.register(requestPaymentRoutes, { prefix: '/api/requests/:trackingCode/payments' });
+  await app.register(paymentRoutes, { prefix: '/api/payments' });
+  // The workers' stand-in bank (no money moves); their default gateway until a real one is configured.
+  await app.register(sandboxGatewayPlugin, { prefix: '/sandbox-gateway', db: deps.db });
   await app.register(import('../modeler/server.ts'));
   await app.register(import('../portal/server.ts'));
   return app;
