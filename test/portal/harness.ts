@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp } from '../../api/app.ts';
+import { hashPassword } from '../../api/plugins/app/auth.ts';
 import { startEngine } from '../../engine/index.ts';
 import { readConfig } from '../../platform/config.ts';
 import { deployResources } from '../../platform/deployment.ts';
@@ -32,7 +33,7 @@ export const desk = { viewport: { width: 1366, height: 850 } } as const;
 
 interface Teardown { teardown(fn: () => unknown): void }
 
-export interface Portal { app: FastifyInstance; db: Knex; base: string; browser: Browser }
+export interface Portal { app: FastifyInstance; db: Knex; base: string; browser: Browser; jobTypes: string[] }
 
 export async function startPortal(t: Teardown): Promise<Portal> {
   // Built before the app, so a cold build does not run into Fastify's plugin start-up timeout.
@@ -45,24 +46,26 @@ export async function startPortal(t: Teardown): Promise<Portal> {
   const zeebe = createZeebeClient(config, engine.address, logger);
   t.teardown(() => zeebe.close(1_000).catch(() => undefined));
   await deployResources(zeebe, logger);
-  const workers = startWorkers({ zeebe, db, logger });
-  t.teardown(() => workers.stop());
   const app = await buildApp({ config, db, zeebe, logger });
   t.teardown(() => app.close());
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  // The payment worker sends citizens to the sandbox gateway mounted on this API, and the gateway back to it.
+  process.env.PUBLIC_URL = base;
+  const workers = startWorkers({ zeebe, db, logger });
+  t.teardown(() => workers.stop());
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   t.teardown(() => browser.close());
-  return { app, db, base, browser };
+  return { app, db, base, browser, jobTypes: workers.jobTypes };
 }
 
 export interface OpenPage { context: BrowserContext; page: Page; errors: string[]; foreign: string[] }
 
 /** A page in its own browser context; records script errors and any request that leaves our server. */
-export async function openPage(portal: Portal, device: typeof phone | typeof desk): Promise<OpenPage> {
-  const context = await portal.browser.newContext({ ...device, locale: 'fa-IR', timezoneId: 'Asia/Tehran' });
+export async function openPage(portal: Portal, device: typeof phone | typeof desk, locale = 'fa-IR'): Promise<OpenPage> {
+  const context = await portal.browser.newContext({ ...device, locale, timezoneId: 'Asia/Tehran' });
   const foreign: string[] = [];
   context.on('request', (request) => {
     const url = request.url();
@@ -96,4 +99,56 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** A staff account for the test, in district 12 unless told. */
+export async function createStaffAccount(db: Knex, username: string, role: string, password: string, districtId: number | null = 12): Promise<void> {
+  await db('staff').insert({ username, display_name: username, role_id: role, district_id: districtId, password_hash: await hashPassword(password) });
+}
+
+/** Signs a citizen in through the portal's page, reading the code from the SMS outbox. */
+export async function signInCitizen(page: Page, portal: Portal, nationalCode: string, mobile: string): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: 'ورود به حساب شهروندی' }).waitFor();
+  await page.getByLabel('کد ملی').fill(nationalCode);
+  await page.getByLabel('شماره تلفن همراه').fill(mobile);
+  await page.getByRole('button', { name: 'دریافت کد ورود' }).click();
+  await page.getByLabel('کد ورود').waitFor({ state: 'visible' });
+  await page.getByLabel('کد ورود').fill(await smsCode(portal.db, mobile.replace(/[۰-۹]/g, (digit) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(digit)))));
+  await page.getByRole('button', { name: 'ورود' }).click();
+}
+
+/** Fills the tree felling permit's start form with a valid request for two trees. */
+export async function fillTreeFellingForm(page: Page): Promise<void> {
+  await page.getByLabel('نام و نام خانوادگی').fill('مریم رضایی');
+  await page.getByLabel('کد پستی ملک').fill('۹۱۷۷۹-۴۸۹۷۴');
+  await page.getByLabel('کد نوسازی ملک').fill('۱۲-۳۴-۵۶۷-۸-۰-۰');
+  await page.getByLabel('نشانی ملک').fill('مشهد، بلوار وکیل‌آباد، کوچه ۱۲، پلاک ۴');
+  await page.getByLabel('تعداد درختان').fill('۲');
+  // form-js draws its select as a list box beside a hidden input that carries the label
+  await page.locator('.fjs-form-field-select .fjs-input-group').click();
+  await page.locator('.fjs-dropdownlist-item', { hasText: 'خطر سقوط' }).click();
+  await page.getByLabel('صحت اطلاعات واردشده را تأیید می‌کنم.').check();
+}
+
+/** Persian digits to ASCII, for comparing what a page shows with the database. */
+export function asciiDigits(text: string): string {
+  return text.replace(/[۰-۹]/g, (digit) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(digit)));
+}
+
+/** Job types the service's diagram and the processes it calls (transitively) need a worker for, user tasks aside. */
+export function jobTypesOf(serviceId: string): string[] {
+  const folder = fileURLToPath(new URL('../../processes/', import.meta.url));
+  const fileOf = (id: string) => [path.join(folder, `${id}.bpmn`), path.join(folder, 'shared', `${id}.bpmn`)].find((file) => fs.existsSync(file));
+  const types = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (id: string) => {
+    const file = fileOf(id);
+    if (seen.has(id) || !file) return;
+    seen.add(id);
+    const xml = fs.readFileSync(file, 'utf8');
+    for (const match of xml.matchAll(/zeebe:taskDefinition type="([^"]+)"/g)) types.add(match[1]!);
+    for (const match of xml.matchAll(/calledElement processId="([a-z0-9-]+)"/g)) visit(match[1]!);
+  };
+  visit(serviceId);
+  return [...types].filter((type) => type !== 'io.camunda.zeebe:userTask').sort();
 }

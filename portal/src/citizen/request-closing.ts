@@ -14,13 +14,14 @@ export function certificateSection(request: CitizenRequest): HTMLElement | null 
   return h('section', { 'aria-labelledby': 'certificate-heading', id: 'certificate' },
     h('h2', { id: 'certificate-heading' }, 'مجوز صادرشده'),
     summaryList([
-      ['پرونده', h('span', { dir: 'ltr' }, certificate.filename)],
-      ['تاریخ صدور', date(certificate.createdAt)],
+      ['شماره مجوز', h('span', { dir: 'ltr' }, persianDigits(certificate.number ?? '—'))],
+      ['تاریخ صدور', date(certificate.issuedAt)],
     ]),
     error,
     button('دریافت مجوز', async () => {
       try {
-        await api.download(endpoints.document(request.trackingCode, certificate.id), certificate.filename);
+        if (certificate.document) await api.download(endpoints.document(request.trackingCode, certificate.document.id), certificate.document.filename);
+        else await api.download(endpoints.certificate(request.trackingCode), `mojavez-${request.trackingCode}.pdf`);
       } catch (failure) {
         if (!(failure instanceof ApiError)) throw failure;
         error.textContent = failure.messageFa;

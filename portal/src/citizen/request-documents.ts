@@ -44,11 +44,10 @@ export function documentsSection(request: CitizenRequest, service: ServiceDetail
           return input.focus();
         }
         const body = new FormData();
-        body.append('kind', requirement.id);
         body.append('file', file, file.name);
         upload.disabled = true;
         try {
-          await api.call('POST', endpoints.documents(request.trackingCode), body);
+          await api.call('POST', `${endpoints.documents(request.trackingCode)}?kind=${encodeURIComponent(requirement.id)}`, body);
           await reload();
         } catch (failure) {
           if (!(failure instanceof ApiError)) throw failure;

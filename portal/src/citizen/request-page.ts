@@ -10,7 +10,7 @@ import { api, citizen } from './session.ts';
 import { loadService } from './service-page.ts';
 import { loadCatalogue } from './catalogue.ts';
 import { isClosed, loadRequest, type CitizenRequest } from './request-types.ts';
-import { entryTitle } from '../shared/timeline.ts';
+import { entryNote, entryTitle } from '../shared/timeline.ts';
 import { documentsSection } from './request-documents.ts';
 import { paymentSection } from './request-payment.ts';
 import { appointmentSection } from './request-appointment.ts';
@@ -64,7 +64,7 @@ export async function requestPage(main: HTMLElement, trackingCode: string, query
       ? h('ol', { class: 'timeline', id: 'timeline' }, timeline.map((entry) => h('li', {},
         h('time', { datetime: entry.at }, dateTime(entry.at)),
         h('span', {}, entryTitle(entry)),
-        typeof entry.data?.noteFa === 'string' ? h('p', { class: 'hint' }, entry.data.noteFa) : null)))
+        entryNote(entry) ? h('p', { class: 'hint' }, entryNote(entry)) : null)))
       : h('p', {}, 'هنوز رویدادی ثبت نشده است.'),
     cancelSection(request, reload));
 }

@@ -34,8 +34,11 @@ export interface CitizenRequest extends RequestView {
   documents: UploadedDocument[];
   payments: Payment[];
   appointment: Appointment | null;
-  /** The issued permit or certificate: a document of kind `certificate` the certificates worker attached. */
-  certificate: UploadedDocument | null;
+  /**
+   * The issued permit: a document of kind `certificate`, or else known from
+   * the timeline (certificate-issued) and served by the certificate route.
+   */
+  certificate: { document: UploadedDocument | null; number: string | null; issuedAt: string | null } | null;
 }
 
 /** A part of the request served by its own route; absent (404) while that route or thing does not exist. */
@@ -67,8 +70,15 @@ export async function loadRequest(trackingCode: string): Promise<CitizenRequest>
     documents: all.filter((document) => document.kind !== 'certificate'),
     payments: listOf(payments),
     appointment,
-    certificate: all.filter((document) => document.kind === 'certificate').at(-1) ?? null,
+    certificate: certificateOf(view, all.filter((document) => document.kind === 'certificate').at(-1) ?? null),
   };
+}
+
+function certificateOf(view: RequestView, document: UploadedDocument | null): CitizenRequest['certificate'] {
+  const issued = view.timeline.find((entry) => entry.kind === 'certificate-issued');
+  if (!document && !issued) return null;
+  const number = issued?.data?.number ?? issued?.data?.certificateNumber;
+  return { document, number: typeof number === 'string' ? number : null, issuedAt: issued?.at ?? document?.createdAt ?? null };
 }
 
 export function isClosed(request: Pick<RequestView, 'status' | 'closedAt'>): boolean {

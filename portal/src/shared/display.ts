@@ -35,6 +35,9 @@ export const channelNames: Record<string, string> = {
 /** Request statuses and outcomes as the API records them, in words a citizen understands. */
 export const statusNames: Record<string, string> = {
   received: 'دریافت شد',
+  'under-review': 'در حال بررسی',
+  'awaiting-inspection': 'در انتظار بازدید',
+  completed: 'انجام شد',
   submitted: 'ثبت شده',
   'in-progress': 'در حال بررسی',
   'awaiting-payment': 'در انتظار پرداخت',

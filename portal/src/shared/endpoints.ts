@@ -17,6 +17,7 @@ export const endpoints = {
   resubmit: (trackingCode: string) => `/api/requests/${code(trackingCode)}/resubmit`,
   cancel: (trackingCode: string) => `/api/requests/${code(trackingCode)}/cancel`,
   rating: (trackingCode: string) => `/api/requests/${code(trackingCode)}/rating`,
+  certificate: (trackingCode: string) => `/api/requests/${code(trackingCode)}/certificate`,
 
   payments: (trackingCode: string) => `/api/requests/${code(trackingCode)}/payments`,
   receipt: (paymentId: string) => `/api/payments/${encodeURIComponent(paymentId)}/receipt`,
@@ -29,8 +30,9 @@ export const endpoints = {
   claim: (key: string) => `/api/tasks/${encodeURIComponent(key)}/claim`,
   complete: (key: string) => `/api/tasks/${encodeURIComponent(key)}/complete`,
 
-  citizens: (query: { mobile?: string; nationalCode?: string }) => `/api/citizens?${new URLSearchParams(query as Record<string, string>)}`,
-  requestsFor: '/api/call-centre/requests',
+  citizenRequests: (nationalCode: string) => `/api/citizens/${encodeURIComponent(nationalCode)}/requests`,
+  /** Assumed (issue 8 asks to find a caller by mobile too); the API has the national-code route only so far. */
+  citizenByMobile: (mobile: string) => `/api/citizens?mobile=${encodeURIComponent(mobile)}`,
 
   figures: '/api/figures',
 } as const;

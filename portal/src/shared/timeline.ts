@@ -5,6 +5,10 @@ export interface TimelineEntry { at: string; kind: string; elementId?: string | 
 /** Milestones in a citizen's words. */
 const milestoneNames: Record<string, string> = {
   received: 'درخواست دریافت شد',
+  'under-review': 'بررسی درخواست آغاز شد',
+  'awaiting-inspection': 'در انتظار بازدید کارشناس',
+  'request-resubmitted': 'اصلاحات ارسال شد',
+  'request-cancelled': 'درخواست لغو ثبت شد',
   submitted: 'درخواست ثبت شد',
   started: 'بررسی درخواست آغاز شد',
   'document-check': 'بررسی مدارک',
@@ -27,7 +31,22 @@ const milestoneNames: Record<string, string> = {
   closed: 'درخواست بسته شد',
 };
 
+const outcomeNames: Record<string, string> = {
+  completed: 'درخواست انجام شد و بسته شد',
+  rejected: 'درخواست رد شد و بسته شد',
+  lapsed: 'مهلت گذشت و درخواست بسته شد',
+  cancelled: 'درخواست لغو و بسته شد',
+};
+
 export function entryTitle(entry: TimelineEntry): string {
   const own = entry.data?.titleFa ?? entry.data?.fa;
-  return typeof own === 'string' ? own : milestoneNames[entry.kind] ?? entry.kind;
+  if (typeof own === 'string') return own;
+  if (entry.kind === 'closed' && typeof entry.data?.outcome === 'string') return outcomeNames[entry.data.outcome] ?? milestoneNames.closed!;
+  return milestoneNames[entry.kind] ?? entry.kind;
+}
+
+/** A reason the process recorded with the milestone (a rejection, a return for correction), if any. */
+export function entryNote(entry: TimelineEntry): string | null {
+  const note = entry.data?.reasonFa ?? entry.data?.reason ?? entry.data?.noteFa;
+  return typeof note === 'string' && note ? note : null;
 }

@@ -33,9 +33,10 @@ export async function callCentrePage(main: HTMLElement, query: URLSearchParams):
   const search = async () => {
     const value = normaliseInput(input.value).replace(/[\s-]/g, '');
     if (!value) return;
-    const by: Record<string, string> = /^(?:\+98|0098|0)?9\d{9}$/.test(value) ? { mobile: value } : { nationalCode: value };
+    const byMobile = /^(?:\+98|0098|0)?9\d{9}$/.test(value);
+    const by: Record<string, string> = byMobile ? { mobile: value } : { nationalCode: value };
     try {
-      const found = await api.get<Found>(endpoints.citizens(by));
+      const found = await api.get<Found>(byMobile ? endpoints.citizenByMobile(value) : endpoints.citizenRequests(value));
       results.replaceChildren(
         found.citizen ? summaryList([
           ['نام', found.citizen.name ?? '—'],
@@ -53,8 +54,8 @@ export async function callCentrePage(main: HTMLElement, query: URLSearchParams):
   show(main, 'سامانه ۱۳۷',
     h('h1', {}, 'سامانه ۱۳۷'),
     h('form', { role: 'search', class: 'search-box', onsubmit: (event: Event) => { event.preventDefault(); search().catch(() => undefined); } },
-      h('div', {}, h('label', { for: 'citizen-query' }, 'شماره همراه یا کد ملی تماس‌گیرنده'),
-        h('span', { class: 'hint', id: 'citizen-query-hint' }, 'ارقام فارسی یا انگلیسی'), input),
+      h('div', {}, h('label', { for: 'citizen-query' }, 'کد ملی یا شماره همراه تماس‌گیرنده'),
+        h('span', { class: 'hint', id: 'citizen-query-hint' }, 'ده رقم کد ملی یا یازده رقم همراه؛ ارقام فارسی یا انگلیسی'), input),
       h('button', { type: 'submit', class: 'button button-primary' }, 'جست‌وجو')),
     results,
     h('p', {}, h('a', { href: '#/file' }, 'ثبت درخواست برای شهروند تازه')));

@@ -12,7 +12,7 @@ import { serviceIdOf, slaNames, slaState, slaTags, taskKey, trackingCodeOf, type
 import { entryTitle } from '../shared/timeline.ts';
 
 async function formOf(task: Task): Promise<FormSchema | null> {
-  if (task.form) return task.form;
+  if (task.forms?.[0]) return task.forms[0];
   if (!task.formId) return null;
   // The modeler's form route serves the saved version, else the file in processes/forms/.
   const answer = await api.get<{ schema: string }>(`/api/processes/forms/${encodeURIComponent(task.formId)}`);

@@ -31,8 +31,8 @@ export interface Task {
   requestId?: string;
   request?: TaskRequest | null;
   variables?: Record<string, unknown>;
-  /** The task's form-js schema, when the API sends it with the task. */
-  form?: FormSchema | null;
+  /** The form-js form(s) to complete the task with (GET /api/tasks/{jobKey}). */
+  forms?: FormSchema[];
 }
 
 export function taskKey(task: Task): string {

@@ -9,7 +9,7 @@ import { serviceNames } from './services.ts';
 import { serviceIdOf, slaNames, slaState, slaTags, taskKey, trackingCodeOf, type Task } from './task-types.ts';
 
 export async function loadTasks(): Promise<Task[]> {
-  const answer = await api.get<Task[] | { tasks: Task[] }>(`${endpoints.tasks}?sort=due`);
+  const answer = await api.get<Task[] | { tasks: Task[] }>(endpoints.tasks);
   const tasks = Array.isArray(answer) ? answer : answer.tasks;
   return [...tasks].sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999'));
 }

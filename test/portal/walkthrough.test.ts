@@ -1,0 +1,191 @@
+// A whole case in the browser: a citizen files a tree felling permit from a
+// phone, uploads a document; a clerk, an inspector and a manager each claim
+// and complete their task in the workspace beside the request's data; the
+// citizen pays in the sandbox gateway, sees the certificate and rates the
+// service. Pages are checked with axe-core and kept as screenshots.
+//
+// Each stage needs its routes and workers; while one is missing, the test
+// runs the stages before it and skips the rest, naming what is missing.
+import fs from 'node:fs';
+import t from 'tap';
+import type { Page } from 'playwright-core';
+import { staffRoles } from '../../api/plugins/app/auth.ts';
+import { findService } from '../../processes/catalogue/index.ts';
+import {
+  accessibilityViolations, asciiDigits, chromiumPath, createStaffAccount, desk, fillTreeFellingForm, jobTypesOf, openPage, phone,
+  screenshot, signInCitizen, startPortal, type Portal,
+} from './harness.ts';
+
+t.setTimeout(600_000);
+
+/** Whether a route exists: without a token an existing route answers 401, a missing one 404. */
+async function routeExists(portal: Portal, method: 'GET' | 'POST', url: string): Promise<boolean> {
+  const response = await portal.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
+  return response.statusCode !== 404;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+const password = 'correct horse battery';
+
+/** A staff member signs in to the workspace, claims the case's task and completes its form. */
+async function workTask(portal: Portal, username: string, code: string, fill: (page: Page) => Promise<void>, shot: string, check: (name: string, page: Page) => Promise<void>) {
+  // en-US: form-js derives its date input format from the browser's locale.
+  const { page, context, errors } = await openPage(portal, desk, 'en-US');
+  await page.goto(`${portal.base}/staff#/tasks`);
+  await page.getByLabel('نام کاربری').fill(username);
+  await page.getByLabel('گذرواژه').fill(password);
+  await page.getByRole('button', { name: 'ورود' }).click();
+  await page.getByRole('heading', { level: 1, name: 'کارتابل' }).waitFor();
+  const row = page.locator('#task-list tbody tr', { hasText: code.replace(/[0-9]/g, (digit) => '۰۱۲۳۴۵۶۷۸۹'[Number(digit)]!) });
+  await until(`${username}'s task`, async () => {
+    if (await row.count()) return true;
+    await page.getByRole('button', { name: 'به‌روزرسانی' }).click();
+    await page.waitForTimeout(300);
+    return false;
+  });
+  await check(`${shot}-list`, page);
+  // A group task is claimed first; a task the process assigned (inspections) is already the inspector's
+  if (await row.getByRole('button', { name: 'برداشتن' }).count()) await row.getByRole('button', { name: 'برداشتن' }).click();
+  else await row.getByRole('link', { name: 'انجام' }).click();
+  await page.locator('#task-form').waitFor();
+  await page.locator('#request-context').getByText('مریم رضایی').waitFor();
+  await fill(page);
+  await check(shot, page);
+  await page.getByRole('button', { name: 'ثبت و پایان وظیفه' }).click();
+  await page.getByRole('heading', { level: 1, name: 'کارتابل' }).waitFor();
+  await context.close();
+  return errors;
+}
+
+if (!fs.existsSync(chromiumPath)) {
+  t.plan(0, `skipped: ${chromiumPath} is missing (apt-get install -y chromium)`);
+} else {
+  t.test('a tree felling permit from filing to rating, through the portal and the workspace', async (t) => {
+    const portal = await startPortal(t);
+    const check = async (name: string, page: Page) => {
+      await screenshot(page, `case-${name}`);
+      t.same(await accessibilityViolations(page), [], `${name}: no WCAG 2.1 AA violations`);
+    };
+
+    // Given a citizen on a phone who files the request
+    const citizen = await openPage(portal, phone);
+    const { page } = citizen;
+    await page.goto(`${portal.base}/#/services/tree-felling-permit/apply`);
+    await signInCitizen(page, portal, '۰۰۱۳۵۴۲۴۱۹', '۰۹۱۲۳۴۵۶۷۸۹');
+    await page.getByLabel('نام و نام خانوادگی').waitFor();
+    await fillTreeFellingForm(page);
+    await page.getByRole('button', { name: 'ادامه' }).click();
+    await page.getByRole('button', { name: 'ثبت درخواست' }).click();
+    const code = asciiDigits(await page.locator('#tracking-code').innerText());
+    t.match(code, /^[0-9]{6,20}$/, 'the citizen has a tracking code');
+    const requestId = (await portal.db('requests').where({ tracking_code: code }).first()).id as string;
+
+    const missing = async (types: string[], routes: Array<['GET' | 'POST', string]>) => {
+      const absent = types.filter((type) => !portal.jobTypes.includes(type)).map((type) => `worker ${type}`);
+      for (const [method, url] of routes) if (!(await routeExists(portal, method, url))) absent.push(`${method} ${url.replace(code, ':trackingCode')}`);
+      return absent;
+    };
+    const notYet = (stage: string, absent: string[]) => t.test(stage, { skip: `waits for ${absent.join(', ')}` }, async () => undefined);
+
+    const beforePayment = jobTypesOf('tree-felling-permit').filter((type) => !['payment.request', 'payment.reverse', 'certificate.issue'].includes(type));
+    const workspaceMissing = await missing(beforePayment, [
+      ['GET', '/api/tasks'], ['GET', '/api/tasks/1'], ['POST', '/api/tasks/1/claim'], ['POST', '/api/tasks/1/complete'],
+      ['GET', `/api/requests/${code}/documents`], ['POST', `/api/requests/${code}/documents`],
+    ]);
+    if (workspaceMissing.length) return notYet('upload, and the tasks in the workspace', workspaceMissing);
+
+    // When they upload the deed from the request page
+    await page.getByRole('link', { name: 'مشاهده و پیگیری درخواست' }).click();
+    await page.locator('#documents').waitFor();
+    await page.getByLabel('بارگذاری تصویر سند مالکیت یا قولنامه معتبر').setInputFiles({ name: 'deed.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% deed\n%%EOF\n') });
+    await page.locator('#documents form', { hasText: 'سند مالکیت' }).getByRole('button', { name: 'بارگذاری', exact: true }).click();
+    await page.locator('#documents').getByRole('button', { name: 'دریافت deed.pdf' }).waitFor();
+    await check('request-with-document', page);
+
+    // Then the clerk, the inspector and the manager each do their part in the workspace
+    await createStaffAccount(portal.db, 'clerk-walk', 'clerk', password);
+    await createStaffAccount(portal.db, 'inspector-walk', 'inspector', password);
+    const staffErrors = [
+      ...await workTask(portal, 'clerk-walk', code, async (staffPage) => {
+        await staffPage.getByLabel('کامل است؛ ادامه رسیدگی').check();
+        // The reason is asked only for a return or a rejection
+        t.equal(await staffPage.getByLabel('شرح نقص یا دلیل رد', { exact: false }).count(), 0, 'no reason is asked when the documents are complete');
+      }, 'document-check', check),
+      ...await workTask(portal, 'inspector-walk', code, async (staffPage) => {
+        await staffPage.getByLabel('تأیید', { exact: true }).check();
+        const date = staffPage.getByLabel('تاریخ بازدید');
+        await date.fill(new Date().toLocaleDateString('en-US', { month: '2-digit', day: '2-digit', year: 'numeric' }));
+        await date.press('Enter');
+        await staffPage.getByLabel('یافته‌ها و توضیحات').fill('دو اصله چنار خشک در معرض سقوط؛ قطع لازم است.');
+      }, 'inspection', check),
+    ];
+    t.same(staffErrors, [], 'no script errors in the workspace');
+
+    // The approval goes to the catalogue's approver for the service, in the request's district
+    const approver = findService('tree-felling-permit')!.approver!;
+    const approvalTask = await until('the approval task', async () => (await portal.db('user_tasks').where({ request_id: requestId, status: 'open' }))
+      .find((task: { candidate_groups: string[] }) => !task.candidate_groups.some((group) => /:(clerk|inspector)$/.test(group))));
+    t.same(approvalTask.candidate_groups, [`district-12:${approver}`], `the approval waits for the ${approver} of district 12`);
+    if (!staffRoles.includes(approver as never)) {
+      return notYet('approval, payment, certificate and rating', [`a staff role that can hold the approval group district-12:${approver} (the API's roles are ${staffRoles.join(', ')})`]);
+    }
+    await createStaffAccount(portal.db, 'approver-walk', approver, password);
+    t.same(await workTask(portal, 'approver-walk', code, async (staffPage) => {
+      await staffPage.getByLabel('تأیید', { exact: true }).check();
+      const reason = staffPage.getByLabel('دلیل (برای شهروند ارسال می‌شود)');
+      if (await reason.count()) await reason.fill('با قطع دو اصله موافقت می‌شود.');
+    }, 'approval', check), [], 'no script errors in the approval');
+
+    const paymentMissing = await missing(['payment.request'], [['GET', `/api/requests/${code}/payments`], ['GET', '/sandbox-gateway/pay/1']]);
+    if (paymentMissing.length) return notYet('payment, certificate and rating', paymentMissing);
+
+    // When the citizen pays in the sandbox gateway
+    await until('the fee to be due', async () => {
+      await page.goto(`${portal.base}/#/requests/${code}`);
+      await page.locator('#request-status').waitFor();
+      return (await page.locator('#pay').count()) > 0;
+    });
+    t.match(await page.locator('#payment').innerText(), /۶۰٬۰۰۰٬۰۰۰ ریال/, 'two trees at 30,000,000 rials each');
+    await check('payment-due', page);
+    await page.locator('#pay').click();
+    await page.waitForURL(/sandbox-gateway/);
+    await screenshot(page, 'case-gateway');
+    await page.getByRole('button', { name: 'پرداخت' }).click();
+    await page.waitForURL(new RegExp(`#/requests/${code}`));
+
+    const certificateMissing = await missing(['certificate.issue'], [['GET', `/api/requests/${code}/certificate`]]);
+    if (certificateMissing.length) return notYet('certificate and rating', certificateMissing);
+
+    // Then the certificate is issued, and the request closes
+    await until('the certificate', async () => {
+      await page.goto(`${portal.base}/#/requests/${code}`);
+      await page.locator('#request-status').waitFor();
+      return (await page.locator('#certificate').count()) > 0 && (await page.locator('#rating').count()) > 0;
+    });
+    await check('certificate', page);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'دریافت مجوز' }).click();
+    t.match((await download).suggestedFilename(), /\.pdf$/, 'the certificate downloads as a PDF');
+
+    // And the citizen rates the service
+    await page.getByLabel('۵ — خیلی راضی').check();
+    await page.getByLabel('توضیح (اختیاری)').fill('سریع و بدون مراجعه حضوری.');
+    await page.getByRole('button', { name: 'ثبت نظر' }).click();
+    await page.locator('#rating').getByText('سپاس از شما', { exact: false }).waitFor();
+    await check('rated', page);
+    const request = await portal.db('requests').where({ tracking_code: code }).first();
+    t.equal(request.outcome, 'completed');
+    t.equal((await portal.db('ratings').where({ request_id: request.id }).first()).score, 5);
+    t.same(citizen.errors, [], 'no script errors in the portal');
+    t.same(citizen.foreign, [], 'nothing fetched from outside our server');
+  });
+}
