@@ -2,7 +2,11 @@
 import t from 'tap';
 import { addWorkingDays } from '../../workers/sla/calendar.ts';
 import { createSlaHandlers } from '../../workers/sla/handlers.ts';
-import { cancelAppointment, createAppointmentHandlers } from '../../workers/appointment/handlers.ts';
+import { cancelAppointment, createAppointmentHandlers, recordAttendance } from '../../workers/appointment/handlers.ts';
+import { appointmentWorkers } from '../../workers/appointment/index.ts';
+import { notificationWorkers } from '../../workers/notification/index.ts';
+import { activate, eventually } from '../engine/helpers.ts';
+import { closeAtEnd, deployFixture, startTestEngine } from './engine.ts';
 import { PermanentFault } from '../../workers/job.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { jobOf, seedRequest, silentLogger, startVariables } from './helpers.ts';
@@ -90,5 +94,41 @@ t.test('appointment.book', async (t) => {
     await t.rejects(handlers.book(jobOf({ variables: {} })), /requestId/);
     await t.rejects(handlers.book(jobOf({ variables: { ...startVariables(request), districtId: 99 } })), /no office/);
     await t.rejects(handlers.remind(jobOf({ variables: startVariables(request) })), /appointmentId/);
+  });
+});
+
+t.test('appointments through the engine', async (t) => {
+  const { db, client } = await startTestEngine(t);
+  await deployFixture(client, 'appointment.bpmn');
+  const run = (variables: Record<string, unknown>) =>
+    client.createProcessInstanceWithResult({ bpmnProcessId: 'workers-appointment-test', variables, requestTimeout: 30_000 } as never) as unknown as Promise<{ variables: Record<string, unknown> }>;
+
+  t.test('a booking job re-delivered after a worker crash books once; a no-show is recorded', async (t) => {
+    const request = await seedRequest(db, { districtId: 10 });
+    const finished = run(startVariables(request));
+    // A worker takes the job, books, and dies before completing it.
+    const [raw] = await eventually(async () => {
+      const jobs = await activate(client, 'appointment.book', 1, 1_000, [], 1_000);
+      return jobs.length > 0 ? jobs : undefined;
+    });
+    const crashed = createAppointmentHandlers({ db, logger: silentLogger });
+    await crashed.book({
+      jobKey: raw!.key, processInstanceKey: raw!.processInstanceKey, elementInstanceKey: raw!.elementInstanceKey, elementId: raw!.elementId,
+      bpmnProcessId: raw!.bpmnProcessId, retries: raw!.retries, headers: raw!.customHeaders, variables: raw!.variables,
+    });
+    // The engine hands the job out again after its timeout; the real workers finish it.
+    closeAtEnd(t, appointmentWorkers({ zeebe: client, db, logger: silentLogger }));
+    closeAtEnd(t, notificationWorkers({ zeebe: client, db, logger: silentLogger }));
+    const appointment = await eventually(() => db('appointments').where({ request_id: request.id }).first());
+    await eventually(() => db('appointments').where({ id: appointment.id }).whereNotNull('reminded_at').first(), 15_000);
+    t.ok(await recordAttendance({ db, zeebe: client }, appointment.id, false));
+    t.ok(await recordAttendance({ db, zeebe: client }, appointment.id, false), 'recording the same no-show again is harmless');
+    const outcome = await finished;
+    t.equal(outcome.variables.result, 'missed');
+    t.equal(outcome.variables.appointmentId, appointment.id);
+    t.equal((await db('appointments').where({ request_id: request.id })).length, 1);
+    t.equal((await db('appointments').where({ id: appointment.id }).first()).status, 'missed');
+    const templates = (await db('notifications').where({ request_id: request.id })).map((row) => row.template).sort();
+    t.same(templates, ['appointment-booked', 'appointment-reminder']);
   });
 });

@@ -74,6 +74,8 @@ t.test('payment through the engine', async (t) => {
     t.equal(outcome.variables.result, 'paid');
     t.equal(outcome.variables.paymentId, payment.id);
     t.match(outcome.variables.paymentReference, /^\d{9}$/);
+    const again = await settlePayment({ db, zeebe: client, gateway, logger: silentLogger }, payment.gateway_token);
+    t.match(again, { status: 'paid', paymentId: payment.id }, 'a repeated callback is harmless');
     const row = await db('payments').where({ id: payment.id }).first();
     t.equal(row.status, 'paid');
     t.ok(row.paid_at);

@@ -8,6 +8,7 @@ import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../../platform/logger.ts';
 import { errorCodes } from '../../processes/catalogue/errors.ts';
 import { bpmnError, businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
+import { publishOnce } from '../messages.ts';
 import { queueNotification } from '../notification/outbox.ts';
 import { reminderText } from '../notification/templates.ts';
 import { findRequestOrFail } from '../request/queries.ts';
@@ -117,7 +118,7 @@ export async function recordAttendance(
     .update({ status: attended ? 'attended' : 'missed' });
   if (updated === 0) return false;
   const name = attended ? 'appointment-attended' : 'appointment-missed';
-  await deps.zeebe.publishMessage({ name, correlationKey: appointmentId, messageId: `${name}:${appointmentId}`, timeToLive: 60 * 60 * 1000, variables: {} });
+  await publishOnce(deps.zeebe, { name, correlationKey: appointmentId, messageId: `${name}:${appointmentId}`, timeToLive: 60 * 60 * 1000, variables: {} });
   return true;
 }
 

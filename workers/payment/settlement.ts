@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../../platform/logger.ts';
+import { publishOnce } from '../messages.ts';
 import type { PaymentGateway } from './gateway.ts';
 
 export interface SettlementDeps {
@@ -24,7 +25,7 @@ const messageTimeToLive = 60 * 60 * 1000;
 
 async function publish(deps: SettlementDeps, name: 'payment-confirmed' | 'payment-failed', paymentId: string, variables: Record<string, unknown>) {
   // messageId makes a repeated callback publish once; the engine drops duplicates within the TTL.
-  await deps.zeebe.publishMessage({ name, correlationKey: paymentId, messageId: `${name}:${paymentId}`, timeToLive: messageTimeToLive, variables });
+  await publishOnce(deps.zeebe, { name, correlationKey: paymentId, messageId: `${name}:${paymentId}`, timeToLive: messageTimeToLive, variables });
 }
 
 /** Verifies the payment behind `token` and tells its process; safe to call any number of times. */
