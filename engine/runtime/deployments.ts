@@ -26,8 +26,23 @@ export class Deployments {
   private readonly models = new Map<number, ProcessModel>();
   private readonly drgs = new Map<number, DrgModel>();
   private readonly latest = new Map<string, Resource>();
+  /**
+   * Parsed diagrams by content checksum. Start-up redeploys every unchanged
+   * diagram; parsing is the slow part, so an unchanged one is not parsed again.
+   */
+  private readonly parsed = new Map<string, ProcessModel[]>();
 
   constructor(private readonly engine: Engine) {}
+
+  private async parseProcesses(content: string): Promise<ProcessModel[]> {
+    const sum = checksum(content);
+    let processes = this.parsed.get(sum);
+    if (!processes) {
+      processes = (await parseBpmn(content)).processes;
+      this.parsed.set(sum, processes);
+    }
+    return processes;
+  }
 
   private latestKey(kind: ResourceKind, id: string): string {
     return `${kind}\u0000${id}`;
@@ -36,7 +51,7 @@ export class Deployments {
   async load(): Promise<void> {
     for (const resource of this.engine.state.resources.values()) {
       if (resource.kind === 'process') {
-        const { processes } = await parseBpmn(resource.content!);
+        const processes = await this.parseProcesses(resource.content!);
         const model = processes.find((p) => p.id === resource.resourceId);
         if (model) this.models.set(resource.key, model);
       } else if (resource.kind === 'decision_requirements') {
@@ -124,7 +139,7 @@ export class Deployments {
       const lower = resource.name.toLowerCase();
       try {
         if (lower.endsWith('.bpmn') || lower.endsWith('.xml')) {
-          prepared.push({ kind: 'bpmn', name: resource.name, content, processes: (await parseBpmn(content)).processes });
+          prepared.push({ kind: 'bpmn', name: resource.name, content, processes: await this.parseProcesses(content) });
         } else if (lower.endsWith('.dmn')) {
           prepared.push({ kind: 'dmn', name: resource.name, content, drg: await parseDmn(content) });
         } else if (lower.endsWith('.form')) {
