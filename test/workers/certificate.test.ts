@@ -1,5 +1,6 @@
 // Certificates: numbering per district and year, one per element instance,
 // a Persian PDF with the embedded font and QR code, public verification.
+import { createRequire } from 'node:module';
 import t from 'tap';
 import { forReversingLayout } from '../../workers/certificate/bidi.ts';
 import { certificatePdf, createCertificateHandlers, verifyCertificate } from '../../workers/certificate/handlers.ts';
@@ -14,6 +15,16 @@ t.test('numbers and codes keep left-to-right order inside a reversed Persian lin
   t.equal(forReversingLayout('کد AB12'), 'کد 21BA');
   const twice = [...forReversingLayout('کد ملی 0013542419')].reverse().join('');
   t.match(twice, /0013542419/);
+});
+
+t.test('laid out by fontkit (what pdfkit draws with), the glyphs read right to left with numbers and codes left to right', async (t) => {
+  // fontkit comes with pdfkit; loaded untyped because it is not a direct dependency.
+  const require = createRequire(import.meta.url);
+  const fontkit = require('fontkit') as { openSync(path: string): { layout(text: string): { glyphs: Array<{ codePoints: number[] }> } } };
+  const font = fontkit.openSync(require.resolve('vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf'));
+  const drawn = (text: string) => font.layout(forReversingLayout(text)).glyphs.map((glyph) => String.fromCodePoint(...glyph.codePoints)).join('');
+  t.equal(drawn('شماره ۱۲۳'), '۱۲۳ هرامش', 'left to right on the page: the number, then the word ending at the right');
+  t.equal(drawn('کد AB12 تمام'), 'مامت AB12 دک');
 });
 
 t.test('certificate.issue', async (t) => {
