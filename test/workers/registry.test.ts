@@ -81,4 +81,13 @@ t.test('the registry', async (t) => {
     await t.rejects(completeUserTask({ db, zeebe: client }, { jobKey: approve.job_key, variables: {}, completedBy: 'x' }), /not open/);
     await eventually(() => db('notifications').where({ id: notice.id, status: 'sent' }).first(), 5_000);
   });
+
+  t.test('a task whose instance was cancelled cannot be completed and is marked cancelled', async (t) => {
+    const request = await seedRequest(db, { serviceId: 'building-permit', districtId: 12 });
+    const instance = await client.createProcessInstance({ bpmnProcessId: 'workers-flow-test', variables: startVariables(request) as never });
+    const task = await eventually(() => db('user_tasks').where({ request_id: request.id, element_id: 'UserTask_Inspect' }).first(), 15_000);
+    await client.cancelProcessInstance(instance.processInstanceKey);
+    await t.rejects(completeUserTask({ db, zeebe: client }, { jobKey: task.job_key, variables: {}, completedBy: 'inspector-12' }), /ended by its process/);
+    t.equal((await db('user_tasks').where({ job_key: task.job_key }).first()).status, 'cancelled');
+  });
 });

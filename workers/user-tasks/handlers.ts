@@ -89,13 +89,24 @@ export async function completeUserTask(
   deps: { db: Knex; zeebe: ZBClient },
   input: { jobKey: string; variables: Record<string, unknown>; completedBy: string },
 ): Promise<void> {
+  let cancelled = false;
   await deps.db.transaction(async (trx) => {
     const task = await trx('user_tasks').where({ job_key: input.jobKey }).forUpdate().first();
     if (!task || task.status !== 'open') throw new TaskNotOpen(`task ${input.jobKey} is not open`);
-    await deps.zeebe.completeJob({ jobKey: input.jobKey, variables: input.variables });
+    try {
+      await deps.zeebe.completeJob({ jobKey: input.jobKey, variables: input.variables });
+    } catch (error) {
+      // NOT_FOUND: the engine no longer has the job (the instance was cancelled or a boundary event
+      // ended the task). The task is gone for good; record that instead of leaving it open.
+      if ((error as { code?: number }).code !== 5 && !/NOT_FOUND/.test((error as Error).message)) throw error;
+      await trx('user_tasks').where({ job_key: input.jobKey }).update({ status: 'cancelled' });
+      cancelled = true;
+      return;
+    }
     await trx('user_tasks').where({ job_key: input.jobKey }).update({
       status: 'completed', completed_at: trx.fn.now(), completed_by: input.completedBy,
       variables: { ...(task.variables as Record<string, unknown>), ...input.variables },
     });
   });
+  if (cancelled) throw new TaskNotOpen(`task ${input.jobKey} was ended by its process`);
 }
