@@ -37,6 +37,7 @@ import figureRoutes from './routes/api/figures/index.ts';
 import open311Routes from './routes/open311/index.ts';
 import paymentRoutes from './routes/api/payments/index.ts';
 import requestPaymentRoutes from './routes/api/requests/payments/index.ts';
+import appointmentRoutes from './routes/api/requests/appointment/index.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(requestPaymentRoutes, { prefix: '/api/requests/:trackingCode/payments' });
   await app.register(paymentRoutes, { prefix: '/api/payments' });
+  await app.register(appointmentRoutes, { prefix: '/api/requests/:trackingCode/appointment' });
   // The workers' stand-in bank (no money moves); their default gateway until a real one is configured.
   await app.register(sandboxGatewayPlugin, { prefix: '/sandbox-gateway', db: deps.db });
   await app.register(import('../modeler/server.ts'));
