@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import { computeFee } from '../../workers/payment/fee.ts';
 import { createPaymentHandlers } from '../../workers/payment/handlers.ts';
 import { SandboxGateway, sandboxGatewayPlugin } from '../../workers/payment/sandbox-gateway.ts';
-import { settlePayment } from '../../workers/payment/settlement.ts';
+import { reconcilePendingPayments, settlePayment } from '../../workers/payment/settlement.ts';
 import { paymentWorkers } from '../../workers/payment/index.ts';
 import type { PaymentGateway } from '../../workers/payment/gateway.ts';
 import { PermanentFault } from '../../workers/job.ts';
@@ -167,6 +167,23 @@ t.test('payment handlers', async (t) => {
     t.equal(result.status, 'failed');
     t.match(result.reason, /amount/);
     t.equal((await db('sandbox_gateway_transactions').where({ order_id: outcome.complete.paymentId }).first()).status, 'reversed');
+  });
+
+  t.test('the sweep verifies payments whose callback never came', async (t) => {
+    const handlers = createPaymentHandlers({ db, logger: silentLogger, gateway, callbackUrl });
+    const paidRequest = await seedRequest(db, { serviceId: 'building-permit' });
+    const paid = (await handlers.request(jobOf({ variables: startVariables(paidRequest, { floorArea: 5 }) }))) as { complete: { paymentId: string; paymentUrl: string } };
+    // The citizen pays; the redirect back to us is lost.
+    await fetch(paid.complete.paymentUrl, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=pay' });
+    const abandonedRequest = await seedRequest(db, { serviceId: 'building-permit' });
+    const abandoned = (await handlers.request(jobOf({ variables: startVariables(abandonedRequest, { floorArea: 5 }) }))) as { complete: { paymentId: string } };
+    const deps = { db, zeebe: client, gateway, logger: silentLogger };
+    t.same(await reconcilePendingPayments(deps, 30), [], 'nothing is stale yet');
+    await db('payments').whereIn('id', [paid.complete.paymentId, abandoned.complete.paymentId]).update({ created_at: db.raw(`now() - interval '31 minutes'`) });
+    const results = await reconcilePendingPayments(deps, 30);
+    t.same(results.map((r) => r.status).sort(), ['failed', 'paid']);
+    t.equal((await db('payments').where({ id: paid.complete.paymentId }).first()).status, 'paid');
+    t.equal((await db('payments').where({ id: abandoned.complete.paymentId }).first()).status, 'failed');
   });
 
   t.test('payment.reverse refunds a paid request once', async (t) => {

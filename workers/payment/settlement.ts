@@ -66,3 +66,27 @@ export async function settlePayment(deps: SettlementDeps, token: string): Promis
   await publish(deps, 'payment-confirmed', payment.id, { paymentReference: reference });
   return { status: 'paid', paymentId: payment.id, requestId: payment.request_id, reference };
 }
+
+/**
+ * The sweep for callbacks that never came (the citizen closed the tab, the
+ * network dropped): every payment still pending after `olderThanMinutes` is
+ * verified with the gateway like a callback would. Paid ones are confirmed;
+ * unpaid ones fail, which is what the bank does with unverified money anyway.
+ */
+export async function reconcilePendingPayments(deps: SettlementDeps, olderThanMinutes = 30): Promise<SettlementResult[]> {
+  const stale: Array<{ gateway_token: string }> = await deps.db('payments')
+    .where({ status: 'pending', gateway: deps.gateway.name })
+    .whereNotNull('gateway_token')
+    .where('created_at', '<', deps.db.raw(`now() - make_interval(mins => ?)`, [olderThanMinutes]))
+    .select('gateway_token')
+    .limit(100);
+  const results: SettlementResult[] = [];
+  for (const { gateway_token: token } of stale) {
+    try {
+      results.push(await settlePayment(deps, token));
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'reconciling a payment failed; next sweep tries again');
+    }
+  }
+  return results;
+}
