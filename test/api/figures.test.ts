@@ -28,6 +28,10 @@ t.test('137 look-up and figures', async (t) => {
     t.equal((await app.inject({ url: '/api/citizens/0013542419/requests', headers: await signInStaff(api, 'inspector-12', 'inspector', 12) })).statusCode, 403);
     const clerk5 = await app.inject({ url: '/api/citizens/0013542419/requests', headers: await signInStaff(api, 'clerk-5', 'clerk', 5) });
     t.same(clerk5.json().requests, [], 'a clerk sees their district\'s requests only');
+    const byMobile = await app.inject({ url: '/api/citizens?mobile=%2B989121234567', headers: agent });
+    t.match(byMobile.json(), [{ nationalCode: '0013542419' }]);
+    t.equal((await app.inject({ url: '/api/citizens?mobile=123', headers: agent })).statusCode, 400);
+    t.equal((await app.inject({ url: '/api/citizens?mobile=09121234567', headers: zahra })).statusCode, 403);
   });
 
   await t.test('figures for managers and analysts', async (t) => {

@@ -1,7 +1,7 @@
 // The 137 channel's look-up: an agent on the phone finds a citizen by national
 // code and their requests (clerks at the counter see their district's).
 import type { FastifyInstance } from 'fastify';
-import { parseNationalCode } from '../../../../platform/identity.ts';
+import { parseMobile, parseNationalCode } from '../../../../platform/identity.ts';
 import { claimsOf, type StaffClaims } from '../../../plugins/app/auth.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
 import { RequestSummary } from '../../../schemas/requests.ts';
@@ -20,7 +20,20 @@ const CitizenRequests = {
   },
 } as const;
 
+const Citizen = CitizenRequests.properties.citizen;
+
 export default async function citizenRoutes(app: FastifyInstance) {
+  // A caller gives their number before their national code; 137 agents find them by it.
+  app.get<{ Querystring: { mobile: string } }>('/', {
+    preHandler: app.allow('agent-137', 'clerk', 'manager'),
+    schema: {
+      tags: ['137'], summary: 'Citizens registered with a mobile number', security: [{ bearer: [] }],
+      querystring: { type: 'object', required: ['mobile'], additionalProperties: false, properties: { mobile: { type: 'string', format: 'mobile' } } },
+      response: { 200: { type: 'array', items: Citizen }, ...problems(401, 403) },
+    },
+  }, async (request) => (await app.db('citizens').where({ mobile: parseMobile(request.query.mobile) }).orderBy('created_at'))
+    .map((row) => ({ nationalCode: row.national_code, mobile: row.mobile, name: row.name })));
+
   app.get<{ Params: { nationalCode: string } }>('/:nationalCode/requests', {
     preHandler: app.allow('agent-137', 'clerk', 'manager'),
     schema: {
