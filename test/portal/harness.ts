@@ -3,6 +3,7 @@
 // portal) on a free port, and headless Chromium. Helpers read the SMS outbox,
 // check a page with axe-core and keep screenshots.
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -46,11 +47,13 @@ export async function startPortal(t: Teardown): Promise<Portal> {
   const zeebe = createZeebeClient(config, engine.address, logger);
   t.teardown(() => zeebe.close(1_000).catch(() => undefined));
   await deployResources(zeebe, logger);
+  // The API and the payment worker send citizens to the sandbox gateway mounted on this API, and the gateway
+  // back to it; both read PUBLIC_URL when they start, so the port is chosen before.
+  const port = await freePort();
+  process.env.PUBLIC_URL = `http://127.0.0.1:${port}`;
   const app = await buildApp({ config, db, zeebe, logger });
   t.teardown(() => app.close());
-  const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  // The payment worker sends citizens to the sandbox gateway mounted on this API, and the gateway back to it.
-  process.env.PUBLIC_URL = base;
+  const base = await app.listen({ host: '127.0.0.1', port });
   const workers = startWorkers({ zeebe, db, logger });
   t.teardown(() => workers.stop());
   const browser = await chromium.launch({
@@ -59,6 +62,17 @@ export async function startPortal(t: Teardown): Promise<Portal> {
   });
   t.teardown(() => browser.close());
   return { app, db, base, browser, jobTypes: workers.jobTypes };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export interface OpenPage { context: BrowserContext; page: Page; errors: string[]; foreign: string[] }
@@ -152,3 +166,52 @@ export function jobTypesOf(serviceId: string): string[] {
   visit(serviceId);
   return [...types].filter((type) => type !== 'io.camunda.zeebe:userTask').sort();
 }
+
+/** Whether a route exists: without a token an existing route answers 401, a missing one 404. */
+export async function routeExists(portal: Portal, method: 'GET' | 'POST', url: string): Promise<boolean> {
+  const response = await portal.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
+  return response.statusCode !== 404;
+}
+
+export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+export const staffPassword = 'correct horse battery';
+
+/** A staff member signs in to the workspace, claims the case's task and completes its form. */
+export async function workTask(portal: Portal, username: string, code: string, fill: (page: Page) => Promise<void>, shot: string, check: (name: string, page: Page) => Promise<void>) {
+  // en-US: form-js derives its date input format from the browser's locale.
+  const { page, context, errors } = await openPage(portal, desk, 'en-US');
+  await page.goto(`${portal.base}/staff#/tasks`);
+  await page.getByLabel('نام کاربری').fill(username);
+  await page.getByLabel('گذرواژه').fill(staffPassword);
+  await page.getByRole('button', { name: 'ورود' }).click();
+  await page.getByRole('heading', { level: 1, name: 'کارتابل' }).waitFor();
+  const row = page.locator('#task-list tbody tr', { hasText: code.replace(/[0-9]/g, (digit) => '۰۱۲۳۴۵۶۷۸۹'[Number(digit)]!) });
+  await until(`${username}'s task`, async () => {
+    if (await row.count()) return true;
+    await page.getByRole('button', { name: 'به‌روزرسانی' }).click();
+    await page.waitForTimeout(300);
+    return false;
+  });
+  await check(`${shot}-list`, page);
+  // A group task is claimed first; a task the process assigned (inspections) is already the inspector's
+  if (await row.getByRole('button', { name: 'برداشتن' }).count()) await row.getByRole('button', { name: 'برداشتن' }).click();
+  else await row.getByRole('link', { name: 'انجام' }).click();
+  await page.locator('#task-form').waitFor();
+  await page.locator('#request-context').getByText('مریم رضایی').waitFor();
+  await fill(page);
+  await check(shot, page);
+  await page.getByRole('button', { name: 'ثبت و پایان وظیفه' }).click();
+  await page.getByRole('heading', { level: 1, name: 'کارتابل' }).waitFor();
+  await context.close();
+  return errors;
+}
+

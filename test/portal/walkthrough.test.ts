@@ -12,59 +12,11 @@ import type { Page } from 'playwright-core';
 import { staffRoles } from '../../api/plugins/app/auth.ts';
 import { findService } from '../../processes/catalogue/index.ts';
 import {
-  accessibilityViolations, asciiDigits, chromiumPath, createStaffAccount, desk, fillTreeFellingForm, jobTypesOf, openPage, phone,
-  screenshot, signInCitizen, startPortal, type Portal,
+  accessibilityViolations, asciiDigits, chromiumPath, createStaffAccount, fillTreeFellingForm, jobTypesOf, openPage, phone,
+  routeExists, screenshot, signInCitizen, startPortal, staffPassword as password, until, workTask,
 } from './harness.ts';
 
 t.setTimeout(600_000);
-
-/** Whether a route exists: without a token an existing route answers 401, a missing one 404. */
-async function routeExists(portal: Portal, method: 'GET' | 'POST', url: string): Promise<boolean> {
-  const response = await portal.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
-  return response.statusCode !== 404;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-const password = 'correct horse battery';
-
-/** A staff member signs in to the workspace, claims the case's task and completes its form. */
-async function workTask(portal: Portal, username: string, code: string, fill: (page: Page) => Promise<void>, shot: string, check: (name: string, page: Page) => Promise<void>) {
-  // en-US: form-js derives its date input format from the browser's locale.
-  const { page, context, errors } = await openPage(portal, desk, 'en-US');
-  await page.goto(`${portal.base}/staff#/tasks`);
-  await page.getByLabel('نام کاربری').fill(username);
-  await page.getByLabel('گذرواژه').fill(password);
-  await page.getByRole('button', { name: 'ورود' }).click();
-  await page.getByRole('heading', { level: 1, name: 'کارتابل' }).waitFor();
-  const row = page.locator('#task-list tbody tr', { hasText: code.replace(/[0-9]/g, (digit) => '۰۱۲۳۴۵۶۷۸۹'[Number(digit)]!) });
-  await until(`${username}'s task`, async () => {
-    if (await row.count()) return true;
-    await page.getByRole('button', { name: 'به‌روزرسانی' }).click();
-    await page.waitForTimeout(300);
-    return false;
-  });
-  await check(`${shot}-list`, page);
-  // A group task is claimed first; a task the process assigned (inspections) is already the inspector's
-  if (await row.getByRole('button', { name: 'برداشتن' }).count()) await row.getByRole('button', { name: 'برداشتن' }).click();
-  else await row.getByRole('link', { name: 'انجام' }).click();
-  await page.locator('#task-form').waitFor();
-  await page.locator('#request-context').getByText('مریم رضایی').waitFor();
-  await fill(page);
-  await check(shot, page);
-  await page.getByRole('button', { name: 'ثبت و پایان وظیفه' }).click();
-  await page.getByRole('heading', { level: 1, name: 'کارتابل' }).waitFor();
-  await context.close();
-  return errors;
-}
 
 if (!fs.existsSync(chromiumPath)) {
   t.plan(0, `skipped: ${chromiumPath} is missing (apt-get install -y chromium)`);

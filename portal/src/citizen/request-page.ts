@@ -45,7 +45,7 @@ export async function requestPage(main: HTMLElement, trackingCode: string, query
   show(main, `پیگیری ${persianDigits(trackingCode)}`,
     citizen() ? h('p', {}, h('a', { href: '#/requests' }, 'درخواست‌های من')) : null,
     h('h1', {}, name),
-    paymentOutcome === 'ok' ? h('div', { class: 'notice notice-success', role: 'status' }, 'پرداخت شما انجام شد. رسید در همین صفحه آمده است.') : null,
+    paymentOutcome === 'paid' || paymentOutcome === 'ok' ? h('div', { class: 'notice notice-success', role: 'status' }, 'پرداخت شما انجام شد. رسید در همین صفحه آمده است.') : null,
     paymentOutcome === 'failed' ? errorSummary([{ message: 'پرداخت انجام نشد. اگر مبلغی از حساب شما کم شده باشد، تا ۷۲ ساعت بازمی‌گردد.' }]) : null,
     summaryList([
       ['کد رهگیری', h('span', { dir: 'ltr' }, persianDigits(trackingCode))],

@@ -8,7 +8,7 @@ import { FormView, type FormSchema } from '../shared/form-view.ts';
 import { go } from '../shared/router.ts';
 import { api, staff } from './session.ts';
 import { serviceNames } from './services.ts';
-import { serviceIdOf, slaNames, slaState, slaTags, taskKey, trackingCodeOf, type Task, type TaskRequest } from './task-types.ts';
+import { serviceIdOf, slaNames, slaState, slaTags, taskTitle, trackingCodeOf, type Task, type TaskRequest } from './task-types.ts';
 import { entryTitle } from '../shared/timeline.ts';
 
 async function formOf(task: Task): Promise<FormSchema | null> {
@@ -114,9 +114,9 @@ export async function taskPage(main: HTMLElement, key: string): Promise<void> {
     formArea.append(form);
   }
 
-  show(main, task.name,
+  show(main, taskTitle(task),
     h('p', {}, h('a', { href: '#/tasks' }, 'بازگشت به کارتابل')),
-    h('h1', {}, task.name),
+    h('h1', {}, taskTitle(task)),
     summaryList([
       ['خدمت', names.get(serviceId ?? '') ?? serviceId ?? '—'],
       ['موعد', h('span', {}, date(task.dueAt), ' ', h('span', { class: `tag tag-${slaTags[sla]}` }, slaNames[sla]))],

@@ -58,3 +58,19 @@ export function slaState(dueAt: string | null | undefined, now = Date.now()): 'b
 
 export const slaNames = { breached: 'گذشته از موعد', near: 'نزدیک موعد', ok: 'در موعد', none: 'بدون موعد' } as const;
 export const slaTags = { breached: 'red', near: 'yellow', ok: 'green', none: 'grey' } as const;
+
+/**
+ * Persian titles of the shared diagrams' user tasks. The task list stores the
+ * element id as the name (a job does not carry the element's name), so the
+ * workspace names the step itself.
+ */
+const taskTitles: Record<string, string> = {
+  UserTask_CheckDocuments: 'بررسی مدارک',
+  UserTask_RecordFindings: 'بازدید و ثبت یافته‌ها',
+  UserTask_Decide: 'بررسی و تصمیم',
+  UserTask_Perform: 'انجام کار و ثبت نتیجه',
+};
+
+export function taskTitle(task: Pick<Task, 'name'>): string {
+  return taskTitles[task.name] ?? task.name;
+}

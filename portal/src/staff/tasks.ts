@@ -6,7 +6,7 @@ import { date, persianDigits } from '../shared/display.ts';
 import { go } from '../shared/router.ts';
 import { api, staff } from './session.ts';
 import { serviceNames } from './services.ts';
-import { serviceIdOf, slaNames, slaState, slaTags, taskKey, trackingCodeOf, type Task } from './task-types.ts';
+import { serviceIdOf, slaNames, slaState, slaTags, taskKey, taskTitle, trackingCodeOf, type Task } from './task-types.ts';
 
 export async function loadTasks(): Promise<Task[]> {
   const answer = await api.get<Task[] | { tasks: Task[] }>(endpoints.tasks);
@@ -27,7 +27,7 @@ export async function tasksPage(main: HTMLElement): Promise<void> {
     const mine = task.assignee === me.username;
     const code = trackingCodeOf(task);
     return h('tr', { class: `sla-${sla}`, 'data-task': key },
-      h('td', {}, h('a', { href: `#/tasks/${encodeURIComponent(key)}` }, task.name)),
+      h('td', {}, h('a', { href: `#/tasks/${encodeURIComponent(key)}` }, taskTitle(task))),
       h('td', {}, names.get(serviceIdOf(task) ?? '') ?? serviceIdOf(task) ?? '—'),
       h('td', { dir: 'ltr' }, code ? persianDigits(code) : '—'),
       h('td', {}, date(task.dueAt), ' ', h('span', { class: `tag tag-${slaTags[sla]}` }, slaNames[sla])),
