@@ -69,6 +69,7 @@ t.test('the registry', async (t) => {
     t.equal(inspect.due_at.toISOString(), inspect.variables.dueDate);
 
     await completeUserTask({ db, zeebe: client }, { jobKey: inspect.job_key, variables: { inspectionResult: 'pass' }, completedBy: 'inspector-12' });
+    t.match(await db('inspection_visits').where({ request_id: request.id }).first(), { status: 'done', result: 'pass' }, 'findings close the visit');
     const approve = await eventually(() => db('user_tasks').where({ request_id: request.id, element_id: 'UserTask_Approve' }).first(), 10_000);
     t.same(approve.candidate_groups, ['district-12:urban-planning-deputy']);
     await completeUserTask({ db, zeebe: client }, { jobKey: approve.job_key, variables: { decision: 'approve' }, completedBy: 'deputy-12' });

@@ -107,6 +107,24 @@ export async function completeUserTask(
       status: 'completed', completed_at: trx.fn.now(), completed_by: input.completedBy,
       variables: { ...(task.variables as Record<string, unknown>), ...input.variables },
     });
+    await closeInspectionVisit(trx, task, input.variables);
   });
   if (cancelled) throw new TaskNotOpen(`task ${input.jobKey} was ended by its process`);
+}
+
+/**
+ * Findings recorded (the task-inspection form's `inspectionResult`): the
+ * assignee's open visit for the request is done, so it no longer counts
+ * against them when inspectors are next assigned.
+ */
+async function closeInspectionVisit(trx: Knex, task: { request_id: string | null; assignee: string | null }, variables: Record<string, unknown>) {
+  const result = variables.inspectionResult;
+  if (!task.request_id || !task.assignee || (result !== 'pass' && result !== 'fail')) return;
+  await trx('inspection_visits')
+    .where({ request_id: task.request_id, status: 'open' })
+    .whereIn('inspector_id', trx('staff').select('id').where({ username: task.assignee }))
+    .update({
+      status: 'done', result, done_at: trx.fn.now(),
+      notes: typeof variables.inspectionNotes === 'string' ? variables.inspectionNotes : null,
+    });
 }
