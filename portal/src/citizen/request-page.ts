@@ -37,6 +37,10 @@ export async function requestPage(main: HTMLElement, trackingCode: string, query
     throw error;
   }
   const service = await loadService(request.service.id).catch(() => null);
+  // A completed request of a service that ends with a certificate has one, even before the timeline says so.
+  if (!request.certificate && request.outcome === 'completed' && service?.steps?.includes('certificate')) {
+    request.certificate = { document: null, number: null, issuedAt: request.closedAt ?? null };
+  }
   const name = request.service.name?.fa ?? service?.name.fa ?? request.service.id;
   const reload = () => requestPage(main, trackingCode, new URLSearchParams());
   const timeline = [...(request.timeline ?? [])].sort((a, b) => a.at.localeCompare(b.at));
