@@ -46,3 +46,11 @@ t.test('the schema keeps its invariants', async (t) => {
   const [{ name }] = await db('citizens').insert({ national_code: '3974017844', mobile: '09121234568', name: 'زهرا کریمی' }).returning('name');
   t.equal(name, 'زهرا کریمی', 'Persian text round-trips (UTF-8 cluster)');
 });
+
+t.test('every role the catalogue gives tasks to, and every staff role the API knows, is in the roles table', async (t) => {
+  const db = await createTestDatabase(t);
+  const { roles } = await import('../processes/catalogue/types.ts');
+  const { staffRoles } = await import('../api/plugins/app/auth.ts');
+  const known = new Set(await db('roles').pluck('id'));
+  for (const role of new Set([...roles, ...staffRoles])) t.ok(known.has(role), `${role} is a role`);
+});

@@ -8,11 +8,16 @@ import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Knex } from 'knex';
 import { ApiProblem } from './problems.ts';
 import { persianDigits } from '../../../platform/persian.ts';
+import { roles as taskRoles, type Role as TaskRole } from '../../../processes/catalogue/types.ts';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 
-export type Role = 'clerk' | 'inspector' | 'manager' | 'analyst' | 'agent-137' | 'admin';
-export const staffRoles: Role[] = ['clerk', 'inspector', 'manager', 'analyst', 'agent-137', 'admin'];
+/**
+ * Roles that work tasks come from the catalogue (a task's candidate group is
+ * `district-<n>:<role>`); analysts, 137 agents and admins work outside tasks.
+ */
+export type Role = TaskRole | 'analyst' | 'agent-137' | 'admin';
+export const staffRoles: Role[] = [...taskRoles, 'analyst', 'agent-137', 'admin'];
 
 export interface CitizenClaims { kind: 'citizen'; sub: string; nationalCode: string; mobile: string }
 export interface StaffClaims { kind: 'staff'; sub: string; username: string; name: string; role: Role; districtId: number | null }
