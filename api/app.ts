@@ -38,6 +38,8 @@ import open311Routes from './routes/open311/index.ts';
 import paymentRoutes from './routes/api/payments/index.ts';
 import requestPaymentRoutes from './routes/api/requests/payments/index.ts';
 import appointmentRoutes from './routes/api/requests/appointment/index.ts';
+import requestCertificateRoutes from './routes/api/requests/certificate/index.ts';
+import certificateVerificationRoutes from './routes/api/certificates/index.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -89,6 +91,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(requestPaymentRoutes, { prefix: '/api/requests/:trackingCode/payments' });
   await app.register(paymentRoutes, { prefix: '/api/payments' });
   await app.register(appointmentRoutes, { prefix: '/api/requests/:trackingCode/appointment' });
+  await app.register(requestCertificateRoutes, { prefix: '/api/requests/:trackingCode/certificate' });
+  await app.register(certificateVerificationRoutes, { prefix: '/api/certificates' });
   // The workers' stand-in bank (no money moves); their default gateway until a real one is configured.
   await app.register(sandboxGatewayPlugin, { prefix: '/sandbox-gateway', db: deps.db });
   await app.register(import('../modeler/server.ts'));

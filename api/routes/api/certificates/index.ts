@@ -1,0 +1,33 @@
+// Anyone holding a certificate (a bank, a notary, a neighbour) can check it by
+// the code printed beside its QR code: no sign-in, and only what the paper
+// already shows (the national code masked).
+import type { FastifyInstance } from 'fastify';
+import { verifyCertificate } from '../../../../workers/certificate/handlers.ts';
+import { ApiProblem } from '../../../plugins/app/problems.ts';
+import { problems } from '../../../schemas/problem.ts';
+
+const Verified = {
+  type: 'object',
+  required: ['valid', 'number', 'serviceId', 'serviceName', 'districtName', 'issuedAt', 'issuedOn', 'revoked'],
+  properties: {
+    valid: { type: 'boolean' }, number: { type: 'string' }, serviceId: { type: 'string' }, serviceName: { type: 'string' },
+    districtName: { type: 'string' }, holderName: { type: ['string', 'null'] }, holderNationalCodeMasked: { type: ['string', 'null'] },
+    issuedAt: { type: 'string', format: 'date-time' }, issuedOn: { type: 'string' }, revoked: { type: 'boolean' },
+  },
+} as const;
+
+export default async function certificateVerificationRoutes(app: FastifyInstance) {
+  app.get<{ Params: { code: string } }>('/verify/:code', {
+    schema: {
+      tags: ['certificates'], summary: 'Check a certificate by its verification code (public)',
+      params: { type: 'object', required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 40 } } },
+      response: { 200: Verified, ...problems(404) },
+    },
+  }, async (request) => {
+    const found = await verifyCertificate(app.db, request.params.code);
+    if (!found) {
+      throw new ApiProblem(404, 'unknown-certificate', 'No certificate has this verification code.', 'گواهی‌ای با این کد تأیید یافت نشد؛ کد را دوباره بررسی کنید.');
+    }
+    return found;
+  });
+}
