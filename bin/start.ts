@@ -16,7 +16,7 @@ runMain('start', async (runtime) => {
     const { analystDeployedProcesses } = await import('../modeler/versions.ts');
     await deployResources(zeebe, logger, { skipProcesses: await analystDeployedProcesses(db) });
   }
-  const workers = startWorkers({ zeebe, db, logger });
+  const workers = startWorkers({ zeebe, db, logger, publicUrl: config.publicUrl });
   runtime.onShutdown(workers.stop);
   const app = await buildApp({ config, db, zeebe, logger });
   runtime.onShutdown(() => app.close());

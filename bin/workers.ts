@@ -5,7 +5,7 @@ runMain('workers', async (runtime) => {
   const { startWorkers } = await import('../workers/index.ts');
   const db = await openKnex(runtime, { migrate: false });
   const zeebe = openZeebe(runtime, gatewayAddress(runtime.config));
-  const workers = startWorkers({ zeebe, db, logger: runtime.logger });
+  const workers = startWorkers({ zeebe, db, logger: runtime.logger, publicUrl: runtime.config.publicUrl });
   runtime.onShutdown(workers.stop);
   return 'keep-running';
 });

@@ -36,6 +36,9 @@ export const ConfigSchema = Type.Object({
   CAMUNDA_CLUSTER_ID: Type.Optional(Type.String({ minLength: 1, description: 'Camunda SaaS cluster id', expected: 'a non-empty string' })),
   CAMUNDA_CLUSTER_REGION: Type.Optional(Type.String({ minLength: 1, description: 'Camunda SaaS region, e.g. bru-2', expected: 'a non-empty string' })),
   DEPLOY_ON_START: Flag('deploy every diagram in processes/ when the system starts', true),
+  PUBLIC_URL: Type.Optional(
+    Type.String({ pattern: '^https?://[^\\s]+$', description: 'address citizens reach the platform at (payment callbacks, certificate QR codes); unset means http://localhost:PORT', expected: 'an http(s):// URL such as https://e.mashhad.ir' }),
+  ),
   JWT_SECRET: Type.Optional(
     Type.String({ minLength: 32, description: 'secret that signs API tokens; unset generates one kept in DATA_DIR/jwt-secret (one machine only)', expected: 'at least 32 characters' }),
   ),
@@ -48,6 +51,8 @@ export const ConfigSchema = Type.Object({
 export type Config = Static<typeof ConfigSchema> & {
   /** DATA_DIR resolved against the working directory. */
   dataDir: string;
+  /** PUBLIC_URL without a trailing slash, or the local API. */
+  publicUrl: string;
 };
 
 export class ConfigError extends Error {}
@@ -76,7 +81,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const config = input as Static<typeof ConfigSchema>;
-  return { ...config, dataDir: path.resolve(config.DATA_DIR) };
+  return {
+    ...config,
+    dataDir: path.resolve(config.DATA_DIR),
+    publicUrl: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
+  };
 }
 
 /** The variables and their descriptions, for the README table and `--help`. */

@@ -17,6 +17,8 @@ export interface WorkerDependencies {
   zeebe: ZBClient;
   db: Knex;
   logger: Logger;
+  /** Where citizens reach the platform (configuration's publicUrl): payment callbacks, certificate links. */
+  publicUrl: string;
 }
 
 export interface RunningWorkers {

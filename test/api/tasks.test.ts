@@ -33,7 +33,7 @@ t.test('task list', async (t) => {
   const { app, db, zeebe } = api;
   await zeebe.deployResource({ name: 'task-approval.form', form: fs.readFileSync(new URL('../../processes/forms/task-approval.form', import.meta.url)) });
   await zeebe.deployResource({ name: 'task-list-test.bpmn', process: Buffer.from(diagram) });
-  const workers = userTaskWorkers({ zeebe, db, logger: pino({ level: 'silent' }) as Logger });
+  const workers = userTaskWorkers({ zeebe, db, logger: pino({ level: 'silent' }) as Logger, publicUrl: app.config.publicUrl });
   t.teardown(() => workers.close());
   const after: Array<Record<string, unknown>> = [];
   const afterWorker = zeebe.createWorker({ taskType: 'test.after-task', taskHandler: (job) => { after.push(job.variables); return job.complete(); } });

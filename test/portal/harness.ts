@@ -40,21 +40,21 @@ export async function startPortal(t: Teardown): Promise<Portal> {
   // Built before the app, so a cold build does not run into Fastify's plugin start-up timeout.
   await Promise.all([ensureModelerBundle(), ensurePortalBundle()]);
   const db = await createTestDatabase(t);
+  // The API and the payment worker send citizens to the sandbox gateway mounted
+  // on this API at the configuration's public URL, so the port is chosen first.
+  const port = await freePort();
+  const config = readConfig({ JWT_SECRET: 'portal-browser-test-secret-of-32-characters', DEMO_SEED: 'false', PUBLIC_URL: `http://127.0.0.1:${port}` });
   const logger = pino({ level: process.env.PORTAL_TEST_LOG ?? 'silent' }) as Logger;
-  const config = readConfig({ JWT_SECRET: 'portal-browser-test-secret-of-32-characters', DEMO_SEED: 'false' });
   const engine = await startEngine({ db, port: 0, logger });
   t.teardown(() => engine.stop());
   const zeebe = createZeebeClient(config, engine.address, logger);
   t.teardown(() => zeebe.close(1_000).catch(() => undefined));
   await deployResources(zeebe, logger);
-  // The API and the payment worker send citizens to the sandbox gateway mounted on this API, and the gateway
-  // back to it; both read PUBLIC_URL when they start, so the port is chosen before.
-  const port = await freePort();
-  process.env.PUBLIC_URL = `http://127.0.0.1:${port}`;
+
   const app = await buildApp({ config, db, zeebe, logger });
   t.teardown(() => app.close());
   const base = await app.listen({ host: '127.0.0.1', port });
-  const workers = startWorkers({ zeebe, db, logger });
+  const workers = startWorkers({ zeebe, db, logger, publicUrl: config.publicUrl });
   t.teardown(() => workers.stop());
   const browser = await chromium.launch({
     executablePath: chromiumPath,

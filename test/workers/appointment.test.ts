@@ -117,8 +117,8 @@ t.test('appointments through the engine', async (t) => {
       bpmnProcessId: raw!.bpmnProcessId, retries: raw!.retries, headers: raw!.customHeaders, variables: raw!.variables,
     });
     // The engine hands the job out again after its timeout; the real workers finish it.
-    closeAtEnd(t, appointmentWorkers({ zeebe: client, db, logger: silentLogger }));
-    closeAtEnd(t, notificationWorkers({ zeebe: client, db, logger: silentLogger }));
+    closeAtEnd(t, appointmentWorkers({ zeebe: client, db, logger: silentLogger, publicUrl: 'http://localhost:3000' }));
+    closeAtEnd(t, notificationWorkers({ zeebe: client, db, logger: silentLogger, publicUrl: 'http://localhost:3000' }));
     const appointment = await eventually(() => db('appointments').where({ request_id: request.id }).first());
     await eventually(() => db('appointments').where({ id: appointment.id }).whereNotNull('reminded_at').first(), 15_000);
     t.ok(await recordAttendance({ db, zeebe: client }, appointment.id, false));

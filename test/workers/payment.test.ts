@@ -55,7 +55,7 @@ async function citizenPresses(paymentUrl: string, action: 'pay' | 'cancel') {
 t.test('payment through the engine', async (t) => {
   const { db, client } = await startTestEngine(t);
   const { gateway, callbackUrl } = await startGateway(t, db, client);
-  closeAtEnd(t, paymentWorkers({ zeebe: client, db, logger: silentLogger }, { gateway, callbackUrl }));
+  closeAtEnd(t, paymentWorkers({ zeebe: client, db, logger: silentLogger, publicUrl: 'http://localhost:3000' }, { gateway, callbackUrl }));
   await deployFixture(client, 'payment.bpmn');
 
   const run = (variables: Record<string, unknown>) =>

@@ -34,7 +34,7 @@ async function diagramJobTypes(): Promise<Map<string, string[]>> {
 
 t.test('the registry', async (t) => {
   const { db, client } = await startTestEngine(t);
-  const running = startWorkers({ zeebe: client, db, logger: silentLogger });
+  const running = startWorkers({ zeebe: client, db, logger: silentLogger, publicUrl: 'http://localhost:3000' });
   t.teardown(() => running.stop());
 
   t.test('every job type used in processes/ has a worker', async (t) => {

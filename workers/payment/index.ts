@@ -5,23 +5,18 @@ import type { PaymentGateway } from './gateway.ts';
 import { createPaymentHandlers } from './handlers.ts';
 import { reconcilePendingPayments } from './settlement.ts';
 import { SandboxGateway } from './sandbox-gateway.ts';
-import { publicUrl } from '../settings.ts';
 
 export interface PaymentSettings {
   gateway: PaymentGateway;
   callbackUrl: string;
 }
 
-/**
- * Until config.ts carries the public URL, the sandbox mounted on the API
- * (PUBLIC_URL, default http://localhost:$PORT) is the gateway; see README.
- */
-export function defaultPaymentSettings(env: NodeJS.ProcessEnv = process.env): PaymentSettings {
-  const base = publicUrl(env);
+/** The sandbox gateway the API mounts at its public address; see README for a production gateway. */
+export function defaultPaymentSettings(base: string): PaymentSettings {
   return { gateway: new SandboxGateway(`${base}/sandbox-gateway`), callbackUrl: `${base}/api/payments/callback` };
 }
 
-export function paymentWorkers(deps: WorkerDependencies, settings: PaymentSettings = defaultPaymentSettings()) {
+export function paymentWorkers(deps: WorkerDependencies, settings: PaymentSettings = defaultPaymentSettings(deps.publicUrl)) {
   const handlers = createPaymentHandlers({ ...deps, ...settings });
   // Every five minutes, verify payments whose callback never came.
   let sweeping: Promise<unknown> = Promise.resolve();

@@ -30,7 +30,7 @@ export interface PaymentService {
 
 export default fp(async (app) => {
   const service: PaymentService = {
-    gateway: defaultPaymentSettings().gateway,
+    gateway: defaultPaymentSettings(app.config.publicUrl).gateway,
     list: (requestId) => app.db<PaymentRow>('payments').where({ request_id: requestId }).orderBy('created_at'),
     view: (row) => ({
       id: row.id, status: row.status, amount: Number(row.amount), paidAt: row.paid_at, reference: row.reference, createdAt: row.created_at,
