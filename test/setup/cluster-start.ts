@@ -5,7 +5,8 @@ import pino from 'pino';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../../platform/embedded-postgres.ts';
 import { createKnex, migrateToLatest } from '../../platform/database.ts';
 import { abandonedRuns, runDir, writeCluster } from '../helpers/cluster.ts';
-import { ensureBundle } from '../../modeler/build.ts';
+import { ensureBundle as ensureModelerBundle } from '../../modeler/build.ts';
+import { ensureBundle as ensurePortalBundle } from '../../portal/build.ts';
 
 const logger = pino({ level: 'warn' });
 
@@ -39,4 +40,5 @@ writeCluster({ dataDir, adminUrl, template });
 
 // Build the browser bundles once here rather than in every test file that
 // builds the app (each would otherwise race to rebuild them).
-await ensureBundle();
+await ensureModelerBundle();
+await ensurePortalBundle();
