@@ -11,7 +11,10 @@ export const CodeRequest = {
 export const CodeSent = {
   type: 'object',
   required: ['expiresInSeconds'],
-  properties: { expiresInSeconds: { type: 'integer' } },
+  properties: {
+    expiresInSeconds: { type: 'integer' },
+    developmentCode: { type: 'string', pattern: '^[0-9]{6}$', description: 'Only where the demo seed is on (never in production): the code the SMS carries' },
+  },
 } as const;
 
 export const CodeSignIn = {

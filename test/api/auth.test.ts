@@ -1,7 +1,7 @@
 // Signing in: SMS codes are hashed, expire, allow a few guesses and a few
 // sends per mobile; staff passwords are scrypt; tokens carry role and district.
 import t from 'tap';
-import { latestCode, signInCitizen, signInStaff, startTestApi } from './helpers.ts';
+import { latestCode, signInCitizen, signInStaff, startTestApi, type TestApi } from './helpers.ts';
 import { demoPassword, demoStaff, seedDemoStaff } from '../../api/plugins/app/demo-seed.ts';
 
 t.test('citizen sign-in by SMS code', async (t) => {
@@ -109,4 +109,32 @@ t.test('the demo seed makes one account per role in district 12, and only when a
 
   const production = await startTestApi(t, {}, { DATABASE_URL: 'postgres://elsewhere/db', DEMO_SEED: '' });
   t.equal((await production.db('staff').count('* as n'))[0]!.n, '0', 'with DATABASE_URL and no DEMO_SEED nobody is created');
+});
+
+t.test('the code comes back in the answer only where the demo seed is on', async (t) => {
+  const mobile = '09121110010';
+  const nationalCode = '0013542419';
+  const ask = (api: TestApi) =>
+    api.app.inject({ method: 'POST', url: '/api/auth/citizen/code', payload: { nationalCode: '۰۰۱۳۵۴۲۴۱۹', mobile: '۰۹۱۲۱۱۱۰۰۱۰' } });
+
+  const development = await startTestApi(t, {}, { DEMO_SEED: 'true' });
+  const first = await ask(development);
+  t.equal(first.statusCode, 202);
+  t.equal(first.json().developmentCode, await latestCode(development.db, mobile), 'the code of the SMS just queued');
+  const second = await ask(development);
+  t.equal(second.json().developmentCode, await latestCode(development.db, mobile), 'a second request shows the newer code');
+  const signedIn = await development.app.inject({
+    method: 'POST', url: '/api/auth/citizen/token', payload: { nationalCode, mobile, code: second.json().developmentCode },
+  });
+  t.equal(signedIn.statusCode, 200, 'the shown code signs in');
+
+  const off = await startTestApi(t);
+  const plain = await ask(off);
+  t.equal(plain.statusCode, 202);
+  t.same(Object.keys(plain.json()), ['expiresInSeconds'], 'DEMO_SEED=false: the code goes by SMS only');
+
+  const production = await startTestApi(t, {}, { DATABASE_URL: 'postgres://elsewhere/db', DEMO_SEED: '' });
+  const answer = await ask(production);
+  t.equal(answer.statusCode, 202);
+  t.notOk('developmentCode' in answer.json(), 'a production database (DATABASE_URL, DEMO_SEED unset) never shows it');
 });
