@@ -10,6 +10,10 @@ export const requestStatuses = [
   'under-review',
   'awaiting-payment',
   'awaiting-inspection',
+  /** Returned to the citizen for correction; the timeline event carries the clerk's note as `reason`. */
+  'awaiting-correction',
+  /** The citizen cancelled the office appointment and must book another (the API offers free slots). */
+  'awaiting-appointment',
   'approved',
   'rejected',
   'closed',
@@ -57,7 +61,7 @@ export const jobContracts: JobContract[] = [
   {
     type: 'request.status',
     description: 'Records a status milestone in the request timeline (with time and element).',
-    inputs: [...request, { name: 'reason', optional: true, description: 'why, for a rejection' }],
+    inputs: [...request, { name: 'reason', optional: true, description: 'why: a rejection\'s reason, or what to correct' }],
     headers: [{ key: 'status', value: 'received', label: requestStatuses.join(' | ') }],
   },
   {
@@ -160,7 +164,17 @@ export const messageContracts: MessageContract[] = [
   { name: 'request-cancelled', correlationKey: '=requestId', description: 'the citizen withdrew the request' },
   { name: 'appointment-attended', correlationKey: '=appointmentId', description: 'the citizen came to the appointment' },
   { name: 'appointment-missed', correlationKey: '=appointmentId', description: 'no-show recorded' },
+  { name: 'appointment-moved', correlationKey: '=appointmentId', description: 'the citizen moved the booking to another slot; same appointment id (variables: appointmentAt, reminderAt)' },
+  { name: 'appointment-cancelled', correlationKey: '=appointmentId', description: 'the citizen cancelled the booking; the process waits for a new one' },
+  { name: 'appointment-booked', correlationKey: '=requestId', description: 'the citizen booked a slot of their choice after cancelling (variables: appointmentId, appointmentAt, reminderAt)' },
 ];
+
+/**
+ * How long the appointment process waits for a new booking after a
+ * cancellation, and how long the API keeps appointment messages buffered
+ * (so one published while the process is between waits still arrives).
+ */
+export const appointmentRebookingDays = 14;
 
 export const messageNames: string[] = messageContracts.map((message) => message.name);
 

@@ -35,6 +35,8 @@ export interface NodeSpec {
   offset?: number;
   interrupting?: boolean;
   attributes?: Record<string, string>;
+  /** `right`: an event's label beside it, clear of a flow that leaves from its bottom. */
+  label?: 'right';
 }
 
 export interface FlowSpec {
@@ -43,8 +45,12 @@ export interface FlowSpec {
   to: string;
   name?: string;
   condition?: string;
-  /** `below`: a loop back that runs under the row of its source. */
-  route?: 'below';
+  /**
+   * `below`: a loop back that runs under the row of its source; `down`:
+   * leaves the source downwards before turning, like a gateway's branch, so
+   * it does not run back along the flow that entered the source.
+   */
+  route?: 'below' | 'down';
 }
 
 interface Bounds { x: number; y: number; width: number; height: number }
@@ -171,7 +177,8 @@ function route(flow: FlowSpec, source: NodeSpec, s: Bounds, t: Bounds): Point[] 
     return forward ? [[s.x + s.width, sc[1]], [t.x, tc[1]]] : [[s.x, sc[1]], [t.x + t.width, tc[1]]];
   }
   const down = tc[1] > sc[1];
-  const branching = source.type === 'boundaryEvent' || source.type.endsWith('Gateway');
+  if (Math.abs(sc[0] - tc[0]) < 1) return down ? [[sc[0], s.y + s.height], [tc[0], t.y]] : [[sc[0], s.y], [tc[0], t.y + t.height]];
+  const branching = source.type === 'boundaryEvent' || source.type.endsWith('Gateway') || flow.route === 'down';
   if (branching) {
     const start: Point = [sc[0], down ? s.y + s.height : s.y];
     return [start, [sc[0], tc[1]], [forward ? t.x : t.x + t.width, tc[1]]];
@@ -239,6 +246,7 @@ function containerXml(container: Container): string[] {
  */
 function labelBounds(node: NodeSpec, b: Bounds): Bounds {
   const width = Math.min(110, Math.max(40, node.name.length * 6));
+  if (node.label === 'right') return { x: Math.round(b.x + b.width + 4), y: Math.round(b.y + b.height / 2 - 13), width, height: 27 };
   if (node.type === 'boundaryEvent' && node.side === 'top') return { x: Math.round(b.x - width - 2), y: Math.round(b.y - 20), width, height: 27 };
   if (node.type.endsWith('Gateway')) return { x: Math.round(b.x + b.width / 2 - width / 2), y: Math.round(b.y - 33), width, height: 27 };
   return { x: Math.round(b.x + b.width / 2 - width / 2), y: Math.round(b.y + b.height + 6), width, height: 27 };

@@ -1,5 +1,6 @@
 // The shared called processes: the recurring parts of the 54 services, each
 // modelled once and reused through call activities.
+import { appointmentRebookingDays } from '../catalogue/contract.ts';
 import { errorCodes } from '../catalogue/errors.ts';
 import { Container, type RootElements } from './bpmn-writer.ts';
 import { called, districtGroup, job, passThrough, requestInputs, userTask, type Mapping } from './zeebe.ts';
@@ -19,6 +20,9 @@ export const messages = {
   paymentFailed: { id: 'Message_PaymentFailed', name: 'payment-failed', correlationKey: '=paymentId' },
   attended: { id: 'Message_AppointmentAttended', name: 'appointment-attended', correlationKey: '=appointmentId' },
   missed: { id: 'Message_AppointmentMissed', name: 'appointment-missed', correlationKey: '=appointmentId' },
+  moved: { id: 'Message_AppointmentMoved', name: 'appointment-moved', correlationKey: '=appointmentId' },
+  appointmentCancelled: { id: 'Message_AppointmentCancelled', name: 'appointment-cancelled', correlationKey: '=appointmentId' },
+  booked: { id: 'Message_AppointmentBooked', name: 'appointment-booked', correlationKey: '=requestId' },
 };
 
 export const errors = {
@@ -32,6 +36,8 @@ export const errors = {
 /** How long a citizen has to correct a returned request, and to pay. */
 export const correctionWindow = 'P14D';
 export const paymentWindow = 'P3D';
+/** How long a citizen who cancelled an appointment has to book another. */
+export const rebookingWindow = `P${appointmentRebookingDays}D`;
 export const paymentAttempts = 3;
 
 const request = ['requestId', 'serviceId', 'districtId'];
@@ -75,19 +81,24 @@ function correctionCall(process: Container, id: string, reason: string, col: num
 
 function correction(): ProcessDraft {
   const p = new Container('correction');
+  // The status goes first so the API shows the clerk's note (and takes a
+  // resubmission) from the moment the citizen is told; after the resubmission
+  // the request is back with staff.
   p.add({ id: 'Start_CorrectionRequested', type: 'startEvent', name: 'بازگشت برای اصلاح', col: 0, row: 0 })
-    .add({ id: 'Task_NotifyCorrection', type: 'serviceTask', name: 'اطلاع نقص به شهروند', col: 1, row: 0, extensions: notify('correction-requested', [['reason', '=correctionReason']]) })
-    .add({ id: 'Gateway_AwaitResubmission', type: 'eventBasedGateway', name: 'منتظر اصلاح', col: 2, row: 0 })
-    .add({ id: 'Event_Resubmitted', type: 'intermediateCatchEvent', name: 'شهروند اصلاح کرد', col: 3, row: 0, event: { kind: 'message', messageId: messages.resubmitted.id } })
-    .add({ id: 'End_Resubmitted', type: 'endEvent', name: 'اصلاح شد', col: 4, row: 0 })
-    .add({ id: 'Event_CorrectionWindowPassed', type: 'intermediateCatchEvent', name: 'مهلت اصلاح گذشت', col: 3, row: 1, event: { kind: 'timer', duration: correctionWindow } })
-    .add({ id: 'End_CorrectionLapsed', type: 'endEvent', name: 'درخواست منقضی شد', col: 4, row: 1, event: { kind: 'error', errorId: errors.lapsed.id } })
-    .chain('Start_CorrectionRequested', 'Task_NotifyCorrection', 'Gateway_AwaitResubmission', 'Event_Resubmitted', 'End_Resubmitted')
+    .add({ id: 'Task_RecordAwaitingCorrection', type: 'serviceTask', name: 'ثبت وضعیت: نیازمند اصلاح', col: 1, row: 0, extensions: status('awaiting-correction', [['reason', '=correctionReason']]) })
+    .add({ id: 'Task_NotifyCorrection', type: 'serviceTask', name: 'اطلاع نقص به شهروند', col: 2, row: 0, extensions: notify('correction-requested', [['reason', '=correctionReason']]) })
+    .add({ id: 'Gateway_AwaitResubmission', type: 'eventBasedGateway', name: 'منتظر اصلاح', col: 3, row: 0 })
+    .add({ id: 'Event_Resubmitted', type: 'intermediateCatchEvent', name: 'شهروند اصلاح کرد', col: 4, row: 0, event: { kind: 'message', messageId: messages.resubmitted.id } })
+    .add({ id: 'Task_RecordResubmitted', type: 'serviceTask', name: 'ثبت وضعیت: در حال بررسی', col: 5, row: 0, extensions: status('under-review') })
+    .add({ id: 'End_Resubmitted', type: 'endEvent', name: 'اصلاح شد', col: 6, row: 0 })
+    .add({ id: 'Event_CorrectionWindowPassed', type: 'intermediateCatchEvent', name: 'مهلت اصلاح گذشت', col: 4, row: 1, event: { kind: 'timer', duration: correctionWindow } })
+    .add({ id: 'End_CorrectionLapsed', type: 'endEvent', name: 'درخواست منقضی شد', col: 5, row: 1, event: { kind: 'error', errorId: errors.lapsed.id } })
+    .chain('Start_CorrectionRequested', 'Task_RecordAwaitingCorrection', 'Task_NotifyCorrection', 'Gateway_AwaitResubmission', 'Event_Resubmitted', 'Task_RecordResubmitted', 'End_Resubmitted')
     .chain('Gateway_AwaitResubmission', 'Event_CorrectionWindowPassed', 'End_CorrectionLapsed');
   return {
     id: 'correction',
     name: 'اصلاح درخواست توسط شهروند',
-    documentation: `The citizen is told what to correct and resubmits (message request-resubmitted with the corrected form) within ${correctionWindow}; otherwise ${errorCodes.REQUEST_LAPSED} ends the request.`,
+    documentation: `The request is marked awaiting-correction with the clerk's note (correctionReason) and the citizen is told what to correct; the citizen resubmits (message request-resubmitted with the corrected form) within ${correctionWindow} and the request is under review again; otherwise ${errorCodes.REQUEST_LAPSED} ends the request.`,
     process: p,
     roots: { messages: [messages.resubmitted], errors: [errors.lapsed] },
   };
@@ -224,30 +235,63 @@ function payment(): ProcessDraft {
 
 function appointment(): ProcessDraft {
   const p = new Container('appointment');
+  const bookedAt = passThrough('appointmentId', 'appointmentAt');
+  // Events whose flow leaves from the bottom carry their label beside them.
+  const message = (id: string, name: string, col: number, row: number, messageId: string, label?: 'right') =>
+    p.add({ id, type: 'intermediateCatchEvent', name, col, row, event: { kind: 'message', messageId }, ...(label ? { label } : {}) });
   p.add({ id: 'Start_Appointment', type: 'startEvent', name: 'حضور لازم است', col: 0, row: 0 })
     .add({ id: 'Gateway_JoinBooking', type: 'exclusiveGateway', name: 'نوبت‌دهی (دوباره)', col: 1, row: 0 })
     .add({
       id: 'Task_BookAppointment', type: 'serviceTask', name: 'رزرو نخستین نوبت آزاد', col: 2, row: 0,
       extensions: job('appointment.book', { inputs: passThrough(...request, 'citizen'), outputs: passThrough('appointmentId', 'appointmentAt', 'reminderAt') }),
     })
-    .add({ id: 'Task_NotifyAppointment', type: 'serviceTask', name: 'اطلاع زمان نوبت', col: 3, row: 0, extensions: notify('appointment-booked', passThrough('appointmentId', 'appointmentAt')) })
-    .add({ id: 'Event_ReminderDue', type: 'intermediateCatchEvent', name: 'یک روز پیش از نوبت', col: 4, row: 0, event: { kind: 'timer', date: '=reminderAt' } })
-    .add({ id: 'Task_RemindAppointment', type: 'serviceTask', name: 'یادآوری نوبت', col: 5, row: 0, extensions: job('appointment.remind', { inputs: passThrough(...request, 'appointmentId') }) })
-    .add({ id: 'Gateway_AwaitAttendance', type: 'eventBasedGateway', name: 'منتظر حضور', col: 6, row: 0 })
-    .add({ id: 'Event_Attended', type: 'intermediateCatchEvent', name: 'شهروند حاضر شد', col: 7, row: 0, event: { kind: 'message', messageId: messages.attended.id } })
-    .add({ id: 'End_Attended', type: 'endEvent', name: 'نوبت انجام شد', col: 8, row: 0 })
-    .add({ id: 'Event_Missed', type: 'intermediateCatchEvent', name: 'شهروند حاضر نشد', col: 7, row: 1, event: { kind: 'message', messageId: messages.missed.id } })
-    .add({ id: 'End_Missed', type: 'endEvent', name: 'درخواست منقضی شد', col: 8, row: 1, event: { kind: 'error', errorId: errors.lapsed.id } })
-    .add({ id: 'Catch_SlotTaken', type: 'boundaryEvent', name: 'نوبت گرفته شد', col: 0, row: 0, attachedTo: 'Task_BookAppointment', side: 'bottom', offset: 0.5, event: { kind: 'error', errorId: errors.slotTaken.id } })
-    .chain('Start_Appointment', 'Gateway_JoinBooking', 'Task_BookAppointment', 'Task_NotifyAppointment', 'Event_ReminderDue', 'Task_RemindAppointment', 'Gateway_AwaitAttendance', 'Event_Attended', 'End_Attended')
+    .add({ id: 'Gateway_JoinNotify', type: 'exclusiveGateway', name: 'زمان نوبت (تازه)', col: 3, row: 0 })
+    .add({ id: 'Task_NotifyAppointment', type: 'serviceTask', name: 'اطلاع زمان نوبت', col: 4, row: 0, extensions: notify('appointment-booked', bookedAt) })
+    .add({ id: 'Gateway_AwaitReminder', type: 'eventBasedGateway', name: 'منتظر روز پیش از نوبت', col: 5, row: 0 })
+    .add({ id: 'Event_ReminderDue', type: 'intermediateCatchEvent', name: 'یک روز پیش از نوبت', col: 6, row: 0, event: { kind: 'timer', date: '=reminderAt' } })
+    .add({ id: 'Task_RemindAppointment', type: 'serviceTask', name: 'یادآوری نوبت', col: 7, row: 0, extensions: job('appointment.remind', { inputs: passThrough(...request, 'appointmentId') }) })
+    .add({ id: 'Gateway_AwaitAttendance', type: 'eventBasedGateway', name: 'منتظر حضور', col: 8, row: 0 })
+    .add({ id: 'End_Attended', type: 'endEvent', name: 'نوبت انجام شد', col: 10, row: 0 })
+    .add({ id: 'End_Missed', type: 'endEvent', name: 'درخواست منقضی شد', col: 10, row: 1 })
+    .add({ id: 'Catch_SlotTaken', type: 'boundaryEvent', name: 'نوبت گرفته شد', col: 0, row: 0, attachedTo: 'Task_BookAppointment', side: 'bottom', offset: 0.5, event: { kind: 'error', errorId: errors.slotTaken.id } });
+  message('Event_Attended', 'شهروند حاضر شد', 9, 0, messages.attended.id);
+  message('Event_Missed', 'شهروند حاضر نشد', 9, 1, messages.missed.id);
+  // The citizen moves the booking (same appointment id, new time) or cancels
+  // it, before the reminder or after it; a move is told and reminded afresh.
+  message('Event_Moved', 'نوبت جابه‌جا شد', 6, 1, messages.moved.id, 'right');
+  message('Event_Cancelled', 'نوبت لغو شد', 6, 2, messages.appointmentCancelled.id, 'right');
+  message('Event_MovedAfterReminder', 'جابه‌جا پس از یادآوری', 9, 2, messages.moved.id, 'right');
+  message('Event_CancelledAfterReminder', 'لغو پس از یادآوری', 9, 3, messages.appointmentCancelled.id, 'right');
+  // A cancelled booking leaves the request waiting for the citizen to choose another slot.
+  p.add({ id: 'Gateway_JoinCancelled', type: 'exclusiveGateway', name: 'نوبت لغو شده', col: 4, row: 4 })
+    .add({ id: 'Task_RecordAwaitingAppointment', type: 'serviceTask', name: 'ثبت وضعیت: در انتظار نوبت', col: 4, row: 5, extensions: status('awaiting-appointment') })
+    .add({ id: 'Gateway_AwaitRebooking', type: 'eventBasedGateway', name: 'منتظر نوبت تازه', col: 5, row: 5 })
+    .add({ id: 'End_RebookingLapsed', type: 'endEvent', name: 'درخواست منقضی شد', col: 7, row: 6, event: { kind: 'error', errorId: errors.lapsed.id } });
+  message('Event_Rebooked', 'شهروند نوبت گرفت', 6, 5, messages.booked.id, 'right');
+  p.add({ id: 'Event_RebookingWindowPassed', type: 'intermediateCatchEvent', name: 'مهلت نوبت‌گیری گذشت', col: 6, row: 6, event: { kind: 'timer', duration: rebookingWindow } });
+  p.chain('Start_Appointment', 'Gateway_JoinBooking', 'Task_BookAppointment', 'Gateway_JoinNotify', 'Task_NotifyAppointment', 'Gateway_AwaitReminder', 'Event_ReminderDue', 'Task_RemindAppointment', 'Gateway_AwaitAttendance', 'Event_Attended', 'End_Attended')
     .chain('Gateway_AwaitAttendance', 'Event_Missed', 'End_Missed')
-    .connect('Catch_SlotTaken', 'Gateway_JoinBooking', { route: 'below' });
+    .connect('Catch_SlotTaken', 'Gateway_JoinBooking', { route: 'below' })
+    .connect('Gateway_AwaitReminder', 'Event_Moved')
+    .connect('Gateway_AwaitReminder', 'Event_Cancelled')
+    .connect('Gateway_AwaitAttendance', 'Event_MovedAfterReminder')
+    .connect('Gateway_AwaitAttendance', 'Event_CancelledAfterReminder')
+    .connect('Event_Moved', 'Gateway_JoinNotify', { route: 'below' })
+    .connect('Event_MovedAfterReminder', 'Gateway_JoinNotify', { route: 'below' })
+    .connect('Event_Cancelled', 'Gateway_JoinCancelled', { route: 'down' })
+    .connect('Event_CancelledAfterReminder', 'Gateway_JoinCancelled', { route: 'down' })
+    .chain('Gateway_JoinCancelled', 'Task_RecordAwaitingAppointment', 'Gateway_AwaitRebooking', 'Event_Rebooked')
+    .connect('Event_Rebooked', 'Gateway_JoinNotify', { route: 'below' })
+    .chain('Gateway_AwaitRebooking', 'Event_RebookingWindowPassed', 'End_RebookingLapsed');
   return {
     id: 'appointment',
     name: 'نوبت حضوری',
-    documentation: 'appointment.book takes the earliest free slot (booking again when it was taken meanwhile); a reminder goes out the day before; a no-show lapses the request.',
+    documentation: `appointment.book takes the earliest free slot (booking again when it was taken meanwhile); a reminder goes out the day before; a no-show lapses the request. Until the visit the citizen may move the booking (appointment-moved: told and reminded again) or cancel it (appointment-cancelled: status awaiting-appointment, then a slot of their choice within ${rebookingWindow} through appointment-booked, or ${errorCodes.REQUEST_LAPSED}).`,
     process: p,
-    roots: { messages: [messages.attended, messages.missed], errors: [errors.slotTaken, errors.lapsed] },
+    roots: {
+      messages: [messages.attended, messages.missed, messages.moved, messages.appointmentCancelled, messages.booked],
+      errors: [errors.slotTaken, errors.lapsed],
+    },
   };
 }
 
