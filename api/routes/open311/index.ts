@@ -1,13 +1,17 @@
-// Open311 GeoReport v2, read side, mapped onto the catalogue and requests so
-// civic-tech clients can list services and follow requests. Errors use
-// GeoReport's own shape (a list of {code, description}). Only non-personal
-// fields of requests are published: no names, national codes or addresses.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import type { FormComponent } from '../../../processes/forms/index.ts';
+// Open311 GeoReport v2, mapped onto the catalogue and requests so civic-tech
+// clients can list services, file requests (POST requests.json, with an
+// api_key) and follow them. Errors use GeoReport's own shape (a list of
+// {code, description}). Only non-personal fields of requests are published:
+// no names, national codes or addresses.
+import type { FastifyInstance } from 'fastify';
+import open311Clients from '../../plugins/app/open311-clients.ts';
+import { attributesOf } from './attributes.ts';
+import { Errors, fail, geoReportErrorHandler } from './georeport.ts';
+import postRequestRoute from './post-request.ts';
+import { parseForm } from './form-body.ts';
 
 const ServiceFile = { type: 'object', required: ['file'], properties: { file: { type: 'string', pattern: '^[a-z0-9-]+\\.json$' } } } as const;
 const RequestFile = { type: 'object', required: ['file'], properties: { file: { type: 'string', pattern: '^[0-9]{6,20}\\.json$' } } } as const;
-const Errors = { type: 'array', items: { type: 'object', required: ['code', 'description'], properties: { code: { type: 'integer' }, description: { type: 'string' } } } } as const;
 
 const ServiceItem = {
   type: 'object',
@@ -38,38 +42,13 @@ const RequestsQuery = {
   },
 } as const;
 
-const datatypes: Record<string, string> = {
-  textfield: 'string', textarea: 'text', number: 'number', datetime: 'datetime', select: 'singlevaluelist', radio: 'singlevaluelist', checklist: 'multivaluelist', checkbox: 'singlevaluelist',
-};
-
-function attributesOf(components: FormComponent[]): object[] {
-  const fields: FormComponent[] = [];
-  const walk = (list: FormComponent[]) => list.forEach((c) => (c.components ? walk(c.components) : c.key && datatypes[c.type] && fields.push(c)));
-  walk(components);
-  return fields.map((field, index) => ({
-    variable: true,
-    code: field.key!,
-    datatype: datatypes[field.type],
-    required: Boolean(field.validate?.required),
-    datatype_description: field.description ?? '',
-    order: index + 1,
-    description: field.label ?? field.key!,
-    ...(field.type === 'checkbox'
-      ? { values: [{ key: 'true', name: 'بله' }, { key: 'false', name: 'خیر' }] }
-      : field.values ? { values: field.values.map((v) => ({ key: v.value, name: v.label })) } : {}),
-  }));
-}
-
-function fail(reply: FastifyReply, status: number, description: string) {
-  return reply.code(status).send([{ code: status, description }]);
-}
-
 export default async function open311Routes(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'open311 request failed');
-    return fail(reply, status === 500 ? 500 : status === 404 ? 404 : status === 403 ? 403 : 400, status >= 500 ? 'internal error' : error.message);
-  });
+  app.setErrorHandler(geoReportErrorHandler);
+  // GeoReport clients POST form-encoded bodies; only this part of the API takes them.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
+  // The api_keys are this module's alone, so its plugin lives in this scope.
+  await app.register(open311Clients);
+  await app.register(postRequestRoute);
 
   const service = (id: string) => app.catalogue.find(id);
   const requestView = (row: Record<string, any>) => ({
@@ -89,16 +68,24 @@ export default async function open311Routes(app: FastifyInstance) {
   }, async (request) => ({
     changeset: '2026-11-29T00:00:00Z',
     contact: 'شهرداری مشهد، سامانه ۱۳۷',
-    key_service: 'Requests are filed through /api/requests with a citizen token.',
+    key_service: 'POST requests.json needs an api_key: the municipality issues one per client application (operators run `tsx bin/open311-client.ts issue <name>`).',
     endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: `${request.protocol}://${request.host}/open311/v2`, changeset: '2026-11-29T00:00:00Z', type: 'production', formats: ['application/json'] }],
   }));
 
-  app.get('/services.json', {
-    schema: { tags: ['open311'], summary: 'GeoReport v2 service list', response: { 200: { type: 'array', items: ServiceItem } } },
-  }, async () => app.catalogue.list({}).map((s) => ({
-    service_code: s.id, service_name: s.name.fa, description: s.description.fa, metadata: true, type: 'batched',
-    keywords: [s.name.en, ...s.channels].join(','), group: app.catalogue.headings.find((h) => h.id === s.heading)?.name.fa ?? s.heading,
-  })));
+  app.get<{ Querystring: { jurisdiction_id?: number } }>('/services.json', {
+    schema: {
+      tags: ['open311'], summary: 'GeoReport v2 service list; with jurisdiction_id (a district number), the services that district offers',
+      querystring: { type: 'object', properties: { jurisdiction_id: { type: 'integer', minimum: 1, maximum: 99 } } },
+      response: { 200: { type: 'array', items: ServiceItem }, 400: Errors },
+    },
+  }, async (request) => {
+    const district = request.query.jurisdiction_id;
+    const offered = district === undefined ? undefined : await app.catalogue.offeredIn(district);
+    return app.catalogue.list({ offered }).map((s) => ({
+      service_code: s.id, service_name: s.name.fa, description: s.description.fa, metadata: true, type: 'batched',
+      keywords: [s.name.en, ...s.channels].join(','), group: app.catalogue.headings.find((h) => h.id === s.heading)?.name.fa ?? s.heading,
+    }));
+  });
 
   app.get<{ Params: { file: string } }>('/services/:file', {
     schema: {
