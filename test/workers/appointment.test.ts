@@ -3,6 +3,7 @@ import t from 'tap';
 import { addWorkingDays } from '../../workers/sla/calendar.ts';
 import { createSlaHandlers } from '../../workers/sla/handlers.ts';
 import { cancelAppointment, createAppointmentHandlers, recordAttendance } from '../../workers/appointment/handlers.ts';
+import { bookChosenSlot, cancelBooking, freeSlots, moveBooking } from '../../workers/appointment/choices.ts';
 import { appointmentWorkers } from '../../workers/appointment/index.ts';
 import { notificationWorkers } from '../../workers/notification/index.ts';
 import { activate, eventually } from '../engine/helpers.ts';
@@ -130,5 +131,139 @@ t.test('appointments through the engine', async (t) => {
     t.equal((await db('appointments').where({ id: appointment.id }).first()).status, 'missed');
     const templates = (await db('notifications').where({ request_id: request.id })).map((row) => row.template).sort();
     t.same(templates, ['appointment-booked', 'appointment-reminder']);
+  });
+});
+
+t.test('a citizen\'s choices: free slots, move, cancel, book a chosen slot', async (t) => {
+  // A real engine takes the messages; a second publish with the same id answering ALREADY_EXISTS shows the first is buffered.
+  const { db, client } = await startTestEngine(t);
+  const now = new Date('2026-11-29T04:00:00Z'); // Sunday 07:30 Tehran
+  const deps = { db, zeebe: client, now: () => now, leadMinutes: 60 };
+  const book = createAppointmentHandlers({ db, logger: silentLogger, now: () => now, leadMinutes: 60 });
+  type Booked = { complete: { appointmentId: string; appointmentAt: string } };
+  const bookedBy = async (districtId: number) => {
+    const request = await seedRequest(db, { districtId });
+    const booked = await book.book(jobOf({ variables: { ...startVariables(request), districtId } })) as Booked;
+    return { request, appointmentId: booked.complete.appointmentId, appointmentAt: booked.complete.appointmentAt };
+  };
+  const buffered = (name: string, correlationKey: string, messageId: string) =>
+    client.publishMessage({ name, correlationKey, messageId, timeToLive: 1_000, variables: {} });
+  const starts = (slots: Array<{ startsAt: Date }>) => slots.map((slot) => slot.startsAt.toISOString());
+
+  t.test('free slots of a day: opening hours, lead time, counters, Fridays and holidays', async (t) => {
+    const today = await freeSlots(deps, 1, '2026-11-29');
+    t.equal(today!.office.name_fa, 'دفتر خدمات الکترونیک منطقه ۱');
+    t.equal(starts(today!.slots)[0], '2026-11-29T05:00:00.000Z', 'from 08:30 Tehran: an hour after now');
+    t.equal(today!.slots.length, 18, '08:30 to 14:10 in 20-minute slots');
+    t.same(today!.slots.map((slot) => slot.endsAt.getTime() - slot.startsAt.getTime()), today!.slots.map(() => 20 * 60_000));
+    t.equal((await freeSlots(deps, 1, '2026-11-30'))!.slots.length, 21, 'a whole Monday: 07:30 to 14:10');
+    t.equal((await freeSlots(deps, 1, '2026-12-03'))!.slots.at(-1)!.startsAt.toISOString(), '2026-12-03T08:00:00.000Z', 'Thursday closes at noon: last slot 11:30');
+    t.same((await freeSlots(deps, 1, '2026-12-04'))!.slots, [], 'Friday: closed');
+    t.same((await freeSlots(deps, 1, '2026-11-28'))!.slots, [], 'yesterday: nothing');
+    t.same((await freeSlots(deps, 1, '2026-12-30'))!.slots, [], 'past the 30-day horizon');
+    await db('holidays').insert({ day: '2026-12-01', jalali: '1405-09-10', name_fa: 'تعطیل آزمایشی' });
+    t.same((await freeSlots(deps, 1, '2026-12-01'))!.slots, [], 'a holiday');
+    await db('holidays').where({ day: '2026-12-01' }).delete();
+    // Both counters of 08:30 booked: the slot is no longer offered; one counter left still is.
+    await bookedBy(1);
+    t.equal(starts((await freeSlots(deps, 1, '2026-11-29'))!.slots)[0], '2026-11-29T05:00:00.000Z', 'one counter still free');
+    await bookedBy(1);
+    t.equal(starts((await freeSlots(deps, 1, '2026-11-29'))!.slots)[0], '2026-11-29T05:20:00.000Z', 'both taken: the slot is gone');
+    t.equal(await freeSlots(deps, 99, '2026-11-29'), undefined, 'no office in the district');
+  });
+
+  t.test('move: same appointment at the chosen time, reminder reset, one message per move, retries publish the same', async (t) => {
+    const { request, appointmentId } = await bookedBy(2);
+    await db('appointments').where({ id: appointmentId }).update({ reminded_at: db.fn.now() });
+    const target = new Date('2026-11-30T06:00:00Z'); // Monday 09:30 Tehran
+    const moved = await moveBooking(deps, request.id, target, 'citizen');
+    t.match(moved, { kind: 'moved', replayed: false });
+    const row = await db('appointments').where({ id: appointmentId }).first();
+    t.equal(row.starts_at.toISOString(), target.toISOString());
+    t.equal(row.ends_at.toISOString(), '2026-11-30T06:20:00.000Z');
+    t.equal(row.moves, 1);
+    t.equal(row.reminded_at, null, 'reminded again for the new time');
+    t.equal((await db('appointments').where({ request_id: request.id })).length, 1, 'no second row');
+    await t.rejects(buffered('appointment-moved', appointmentId, `appointment-moved:${appointmentId}:1`), /ALREADY_EXISTS|already/i, 'appointment-moved published');
+    const event = await db('request_events').where({ request_id: request.id, kind: 'appointment-moved' }).first();
+    t.match(event.data, { appointmentId, appointmentAt: target.toISOString(), by: 'citizen', titleFa: /جابه‌جا شد/ });
+
+    const again = await moveBooking(deps, request.id, target, 'citizen');
+    t.match(again, { kind: 'moved', replayed: true }, 'the same move again is success');
+    t.equal((await db('appointments').where({ id: appointmentId }).first()).moves, 1);
+    t.equal((await db('request_events').where({ request_id: request.id, kind: 'appointment-moved' })).length, 1);
+
+    const back = await moveBooking(deps, request.id, new Date('2026-11-29T06:00:00Z'), 'staff:agent-137-12');
+    t.match(back, { kind: 'moved', replayed: false });
+    await t.rejects(buffered('appointment-moved', appointmentId, `appointment-moved:${appointmentId}:2`), /ALREADY_EXISTS|already/i, 'a second move has its own message');
+  });
+
+  t.test('move refusals: taken, not a slot, no live booking, closed request', async (t) => {
+    const first = await bookedBy(4);
+    const second = await bookedBy(4);
+    const third = await bookedBy(4);
+    t.equal(third.appointmentAt, '2026-11-29T05:20:00.000Z');
+    t.match(await moveBooking(deps, third.request.id, new Date(first.appointmentAt), 'citizen'), { kind: 'slot-taken' }, 'both counters of 08:30 are held');
+    for (const [when, why] of [
+      ['2026-11-29T05:05:00Z', 'off the 20-minute grid'], ['2026-11-29T04:00:00Z', 'sooner than the lead time'], ['2026-12-04T06:00:00Z', 'a Friday'],
+      ['2026-11-29T11:00:00Z', 'after closing'], ['2027-01-10T06:00:00Z', 'past the horizon'],
+    ] as const) {
+      t.match(await moveBooking(deps, third.request.id, new Date(when), 'citizen'), { kind: 'slot-unavailable' }, why);
+    }
+    t.equal((await db('appointments').where({ id: third.appointmentId }).first()).starts_at.toISOString(), third.appointmentAt, 'refusals change nothing');
+    await cancelAppointment(db, second.appointmentId);
+    t.match(await moveBooking(deps, second.request.id, new Date('2026-11-30T06:00:00Z'), 'citizen'), { kind: 'no-live-booking' });
+    await db('requests').where({ id: first.request.id }).update({ status: 'closed', closed_at: db.fn.now() });
+    t.match(await moveBooking(deps, first.request.id, new Date('2026-11-30T06:00:00Z'), 'citizen'), { kind: 'request-closed' });
+  });
+
+  t.test('two moves racing for the last counter of a slot: one wins, the other hears slot-taken', async (t) => {
+    const holder = await bookedBy(8);
+    const a = await bookedBy(8);
+    const b = await bookedBy(8);
+    t.equal(holder.appointmentAt, a.appointmentAt, 'holder and a share 08:30 on two counters');
+    await moveBooking(deps, a.request.id, new Date('2026-11-30T06:00:00Z'), 'citizen');
+    const outcomes = await Promise.all([a, b].map(({ request }) => moveBooking(deps, request.id, new Date(holder.appointmentAt), 'citizen')));
+    t.same(outcomes.map((outcome) => outcome.kind).sort(), ['moved', 'slot-taken']);
+    t.equal(await db('appointments').where({ starts_at: new Date(holder.appointmentAt), status: 'booked', office_id: (await db('offices').where({ district_id: 8 }).first()).id }).count('* as n').first().then((row) => Number(row!.n)), 2);
+  });
+
+  t.test('cancel frees the counter and tells the process once; book a chosen slot only while the request waits for one', async (t) => {
+    const { request, appointmentId, appointmentAt } = await bookedBy(9);
+    t.match(await bookChosenSlot(deps, request.id, new Date('2026-11-30T06:00:00Z'), 'citizen'), { kind: 'already-booked' }, 'a live booking: move it instead');
+    const cancelled = await cancelBooking(deps, request.id, 'citizen');
+    t.match(cancelled, { kind: 'cancelled', replayed: false, appointment: { id: appointmentId, status: 'cancelled' } });
+    await t.rejects(buffered('appointment-cancelled', appointmentId, `appointment-cancelled:${appointmentId}`), /ALREADY_EXISTS|already/i, 'appointment-cancelled published');
+    t.match(await cancelBooking(deps, request.id, 'citizen'), { kind: 'cancelled', replayed: true }, 'cancelling again answers the same');
+    t.match(await moveBooking(deps, request.id, new Date('2026-11-30T06:00:00Z'), 'citizen'), { kind: 'no-live-booking' });
+
+    t.match(await bookChosenSlot(deps, request.id, new Date(appointmentAt), 'citizen'), { kind: 'not-awaiting' }, 'until the process records awaiting-appointment');
+    await db('requests').where({ id: request.id }).update({ status: 'awaiting-appointment' });
+    t.match(await bookChosenSlot(deps, request.id, new Date('2026-11-29T05:10:00Z'), 'citizen'), { kind: 'slot-unavailable' });
+    const booked = await bookChosenSlot(deps, request.id, new Date(appointmentAt), 'citizen');
+    t.match(booked, { kind: 'booked', replayed: false }, 'the cancelled slot is free again');
+    const newId = (booked as { appointment: { id: string } }).appointment.id;
+    t.not(newId, appointmentId, 'a new appointment');
+    const row = await db('appointments').where({ id: newId }).first();
+    t.equal(row.starts_at.toISOString(), appointmentAt);
+    t.match(row.business_key, /^choice:/);
+    await t.rejects(buffered('appointment-booked', request.id, `appointment-booked:${newId}`), /ALREADY_EXISTS|already/i, 'appointment-booked published');
+    t.match(await bookChosenSlot(deps, request.id, new Date(appointmentAt), 'citizen'), { kind: 'booked', replayed: true, appointment: { id: newId } }, 'the same booking again');
+    t.match(await bookChosenSlot(deps, request.id, new Date('2026-11-30T06:00:00Z'), 'citizen'), { kind: 'already-booked' }, 'another slot while booked');
+    t.equal((await db('appointments').where({ request_id: request.id, status: 'booked' })).length, 1);
+    t.same((await db('request_events').where({ request_id: request.id }).whereLike('kind', 'appointment-%').orderBy('id')).map((event) => event.kind),
+      ['appointment-cancelled', 'appointment-booked']);
+  });
+
+  t.test('a change the engine did not hear is kept; the same call again publishes it', async (t) => {
+    const { request, appointmentId } = await bookedBy(11);
+    // A real client whose engine is gone.
+    const { engine: gone, client: orphan } = await startTestEngine(t);
+    await gone.stop();
+    const target = new Date('2026-11-30T06:00:00Z');
+    await t.rejects(moveBooking({ ...deps, zeebe: orphan }, request.id, target, 'citizen'), { name: 'NotAnnounced', appointmentId });
+    t.equal((await db('appointments').where({ id: appointmentId }).first()).starts_at.toISOString(), target.toISOString(), 'the row is the truth');
+    t.match(await moveBooking(deps, request.id, target, 'citizen'), { kind: 'moved', replayed: true });
+    await t.rejects(buffered('appointment-moved', appointmentId, `appointment-moved:${appointmentId}:1`), /ALREADY_EXISTS|already/i, 'published by the retry');
   });
 });

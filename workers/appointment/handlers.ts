@@ -1,8 +1,9 @@
 // appointment.book takes the earliest free slot, first come first served
 // (bookings at one office are serialised by locking the office row; a unique
 // index on counter and start time is the backstop). appointment.remind
-// queues the day-before SMS. Attendance, no-shows and cancellations come
-// from the API through the functions at the end.
+// queues the day-before SMS. Attendance and no-shows come from the API
+// through the functions at the end; a citizen's own choices (slots, move,
+// cancel, book) are in choices.ts.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../../platform/logger.ts';
@@ -12,8 +13,8 @@ import { publishOnce } from '../messages.ts';
 import { queueNotification } from '../notification/outbox.ts';
 import { reminderText } from '../notification/templates.ts';
 import { findRequestOrFail } from '../request/queries.ts';
-import { loadHolidays } from '../sla/calendar.ts';
-import { earliestFreeSlot, reminderTime, type OfficeSchedule } from './slots.ts';
+import { isUniqueViolation, lockOffice, scheduleOf, takenSlots, type AppointmentRow } from './office.ts';
+import { earliestFreeSlot, reminderTime } from './slots.ts';
 
 export interface AppointmentDeps {
   db: Knex;
@@ -21,26 +22,6 @@ export interface AppointmentDeps {
   now?: () => Date;
   /** A slot starts at least this long after booking, so the citizen can get there. */
   leadMinutes?: number;
-}
-
-interface AppointmentRow {
-  id: string;
-  request_id: string;
-  office_id: number;
-  starts_at: Date;
-  ends_at: Date;
-  status: string;
-}
-
-/** Postgres unique violation. */
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
-
-async function scheduleOf(trx: Knex, officeId: number, slotMinutes: number, from: Date): Promise<OfficeSchedule> {
-  const counters = (await trx('office_counters').where({ office_id: officeId, active: true }).orderBy('number')).map((row) => row.number as number);
-  const hours = new Map<number, { opens: string; closes: string }>();
-  for (const row of await trx('office_hours').where({ office_id: officeId })) hours.set(row.weekday, { opens: row.opens_at, closes: row.closes_at });
-  const holidays = await loadHolidays(trx, from, new Date(from.getTime() + 32 * 86_400_000));
-  return { slotMinutes, counters, hours, holidays };
 }
 
 function bookedOutputs(appointment: AppointmentRow, now: Date) {
@@ -62,15 +43,10 @@ export function createAppointmentHandlers({ db, logger, now = () => new Date(), 
       const districtId = Number(job.variables.districtId ?? request.district_id);
       try {
         const booked = await db.transaction(async (trx) => {
-          const office = await trx('offices').where({ district_id: districtId }).forUpdate().first();
+          const office = await lockOffice(trx, districtId);
           if (!office) throw new PermanentFault(`district ${districtId} has no office for appointments`);
           const earliest = new Date(now().getTime() + leadMinutes * 60_000);
-          const taken = new Set<string>(
-            (await trx('appointments').where({ office_id: office.id }).whereIn('status', ['booked', 'attended']).where('starts_at', '>=', earliest)
-              .select('starts_at', 'counter_number'))
-              .map((row) => `${(row.starts_at as Date).toISOString()}|${row.counter_number}`),
-          );
-          const slot = earliestFreeSlot(await scheduleOf(trx, office.id, office.slot_minutes, earliest), earliest, taken);
+          const slot = earliestFreeSlot(await scheduleOf(trx, office, earliest), earliest, await takenSlots(trx, office.id, earliest));
           // Full for a month is a capacity problem for people, not a citizen's outcome: fail, retry later, then an incident.
           if (!slot) throw new Error(`no free slot at office ${office.id} in the next 30 days`);
           const [row] = await trx('appointments').insert({
@@ -122,7 +98,11 @@ export async function recordAttendance(
   return true;
 }
 
-/** Cancelling frees the slot at once (the unique index only covers live bookings). Rebooking is cancel plus a new appointment.book. */
+/**
+ * Cancelling frees the slot at once (the unique index only covers live
+ * bookings). Silent: the process is not told; `cancelBooking()` in
+ * choices.ts is the citizen's cancel, which tells it.
+ */
 export async function cancelAppointment(db: Knex, appointmentId: string): Promise<boolean> {
   return (await db('appointments').where({ id: appointmentId, status: 'booked' }).update({ status: 'cancelled' })) > 0;
 }

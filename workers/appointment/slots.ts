@@ -1,6 +1,7 @@
-// Finding the earliest free slot at a district office. Slots follow the
-// office's weekly hours in Tehran time; each active counter serves one
-// citizen per slot; holidays and Fridays have none.
+// Free slots at a district office: the earliest one (for appointment.book)
+// and all of one day (for a citizen choosing). Slots follow the office's
+// weekly hours in Tehran time; each active counter serves one citizen per
+// slot; holidays and Fridays have none.
 import { DateTime } from 'luxon';
 import { IRAN_TIME_ZONE } from '../../platform/persian.ts';
 
@@ -23,26 +24,46 @@ const timeOf = (text: string) => {
   return { hour: hour!, minute: minute! };
 };
 
+/** How far ahead citizens can book: the same horizon the worker searches. */
+export const bookingHorizonDays = 30;
+
+/**
+ * The free slots of one Tehran day (`YYYY-MM-DD`): each slot that starts at
+ * or after `earliest` and has a counter not in `taken` (keys
+ * `${startsAt ISO}|${counter}`), with the lowest such counter. None on a
+ * holiday or a weekday the office is closed.
+ */
+export function freeSlotsOn(schedule: OfficeSchedule, day: string, earliest: Date, taken: Set<string>): Slot[] {
+  if (schedule.holidays.has(day)) return [];
+  const date = DateTime.fromISO(day, { zone: IRAN_TIME_ZONE }).startOf('day');
+  const hours = schedule.hours.get(date.weekday % 7);
+  if (!hours) return [];
+  const first = DateTime.fromJSDate(earliest, { zone: IRAN_TIME_ZONE });
+  const closes = date.set(timeOf(hours.closes));
+  const slots: Slot[] = [];
+  for (let start = date.set(timeOf(hours.opens)); start.plus({ minutes: schedule.slotMinutes }) <= closes; start = start.plus({ minutes: schedule.slotMinutes })) {
+    if (start < first) continue;
+    const iso = start.toUTC().toISO()!;
+    const counter = schedule.counters.find((number) => !taken.has(`${iso}|${number}`));
+    if (counter !== undefined) slots.push({ startsAt: start.toJSDate(), endsAt: start.plus({ minutes: schedule.slotMinutes }).toJSDate(), counter });
+  }
+  return slots;
+}
+
+/** The Tehran day (`YYYY-MM-DD`) a moment falls on. */
+export function tehranDay(moment: Date): string {
+  return DateTime.fromJSDate(moment, { zone: IRAN_TIME_ZONE }).toISODate()!;
+}
+
 /**
  * The first slot starting at or after `earliest` with a counter not in
  * `taken` (keys `${startsAt ISO}|${counter}`), looking `days` days ahead.
  */
-export function earliestFreeSlot(schedule: OfficeSchedule, earliest: Date, taken: Set<string>, days = 30): Slot | undefined {
-  const first = DateTime.fromJSDate(earliest, { zone: IRAN_TIME_ZONE });
+export function earliestFreeSlot(schedule: OfficeSchedule, earliest: Date, taken: Set<string>, days = bookingHorizonDays): Slot | undefined {
+  const first = DateTime.fromJSDate(earliest, { zone: IRAN_TIME_ZONE }).startOf('day');
   for (let offset = 0; offset <= days; offset++) {
-    const day = first.startOf('day').plus({ days: offset });
-    if (schedule.holidays.has(day.toISODate()!)) continue;
-    const hours = schedule.hours.get(day.weekday % 7);
-    if (!hours) continue;
-    const closes = day.set(timeOf(hours.closes));
-    for (let start = day.set(timeOf(hours.opens)); start.plus({ minutes: schedule.slotMinutes }) <= closes; start = start.plus({ minutes: schedule.slotMinutes })) {
-      if (start < first) continue;
-      const iso = start.toUTC().toISO()!;
-      const counter = schedule.counters.find((number) => !taken.has(`${iso}|${number}`));
-      if (counter !== undefined) {
-        return { startsAt: start.toJSDate(), endsAt: start.plus({ minutes: schedule.slotMinutes }).toJSDate(), counter };
-      }
-    }
+    const [slot] = freeSlotsOn(schedule, first.plus({ days: offset }).toISODate()!, earliest, taken);
+    if (slot) return slot;
   }
   return undefined;
 }
