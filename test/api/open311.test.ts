@@ -1,7 +1,11 @@
 // Open311 GeoReport v2: the catalogue as services, start-form fields as
 // attributes, requests by tracking code without personal data, and filing
 // with an api_key.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { createKnex } from '../../platform/database.ts';
+import { createTestDatabaseUrl } from '../helpers/database.ts';
 import { signInCitizen, startTestApi } from './helpers.ts';
 import { deployStandIn, recordJobs, treePruningForm, waitFor } from './fixtures.ts';
 import { createOpen311ClientService, demoOpen311Key } from '../../api/plugins/app/open311-clients.ts';
@@ -183,4 +187,36 @@ t.test('the demo seed holds a known Open311 key', async (t) => {
     }).toString(),
   });
   t.equal(response.statusCode, 201, response.body);
+});
+
+t.test('operators issue, list and revoke api_keys with bin/open311-client.ts', async (t) => {
+  const url = await createTestDatabaseUrl(t);
+  const db = createKnex(url);
+  t.teardown(() => db.destroy());
+  const run = (...args: string[]) => new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../bin/open311-client.ts', import.meta.url)), ...args], {
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+
+  const issued = await run('issue', 'شهرم');
+  t.equal(issued.code, 0, issued.output);
+  const apiKey = /api_key: (\S+)/.exec(issued.output)![1]!;
+  const clients = createOpen311ClientService(db);
+  const client = await clients.verify(apiKey);
+  t.match(client, { name: 'شهرم', key_prefix: apiKey.slice(0, 12) });
+  t.notOk(await db('open311_clients').where({ key_hash: apiKey }).first(), 'the key itself is not stored');
+
+  const listed = await run('list');
+  t.match(listed.output, `${client!.id}  ${apiKey.slice(0, 12)}…  live`);
+  t.notMatch(listed.output, apiKey);
+  const revoked = await run('revoke', client!.id);
+  t.equal(revoked.code, 0, revoked.output);
+  t.notOk(await clients.verify(apiKey));
+  t.not((await run('revoke', client!.id)).code, 0, 'revoking twice says so');
+  t.not((await run('issue')).code, 0, 'a name is needed');
 });
