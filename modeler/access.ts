@@ -38,3 +38,8 @@ export async function editorOf(request: FastifyRequest): Promise<Editor | null> 
   const username = [claims.username, claims.sub, claims.name].find((value) => typeof value === 'string' && value.length > 0);
   return typeof username === 'string' ? { username } : null;
 }
+
+/** Whether the request carries a valid token at all (to tell 401 from 403). */
+export async function isSignedIn(request: FastifyRequest): Promise<boolean> {
+  return (await staffClaims(request)) !== undefined;
+}

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { BpmnModdle } from 'bpmn-moddle';
 import { createRequire } from 'node:module';
-import { editorOf } from './access.ts';
+import { editorOf, isSignedIn } from './access.ts';
 import { bundleDirectory, ensureBundle } from './build.ts';
 import { findDiagramFile, listProcesses } from './catalogue.ts';
 import { elementTemplate, loadElementTemplates, type JobContract } from './element-templates.ts';
@@ -21,7 +21,15 @@ const moddle = new BpmnModdle({ zeebe: zeebeSchema });
 
 const ProcessId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 100 } as const;
 const Params = { type: 'object', required: ['id'], properties: { id: ProcessId } } as const;
-const Problem = { type: 'object', required: ['message'], properties: { message: { type: 'string' } } } as const;
+// `message` for the modeler's own pages; the problem-details fields for other clients of the API.
+const Problem = {
+  type: 'object',
+  required: ['message'],
+  properties: {
+    message: { type: 'string' }, type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' },
+    detail: { type: 'string' }, detailFa: { type: 'string' },
+  },
+} as const;
 
 const LintIssue = {
   type: 'object',
@@ -62,8 +70,13 @@ const Diagram = {
   },
 } as const;
 
-function forbidden(reply: FastifyReply) {
-  return reply.code(403).send({ message: 'only process analysts may save or deploy diagrams' });
+/** 401 when the caller is not signed in (or the token is not valid), 403 when signed in but not an analyst. */
+function refuse(request: FastifyRequest, reply: FastifyReply, signedIn: boolean) {
+  const [status, slug, title, detail, detailFa] = signedIn
+    ? [403, 'forbidden', 'Forbidden', 'only process analysts may save or deploy diagrams', 'فقط تحلیلگر فرایند می‌تواند ذخیره یا مستقر کند.']
+    : [401, 'sign-in-required', 'Unauthorized', 'sign in as a process analyst to save or deploy diagrams', 'برای ذخیره یا استقرار، با حساب تحلیلگر فرایند وارد شوید.'];
+  return reply.code(status).type('application/problem+json')
+    .send({ type: `urn:shahrdari:problem:${slug}`, title, status, detail, detailFa, message: detail, instance: request.url });
 }
 
 /** The processes a document defines, or the parse error. */
@@ -240,12 +253,13 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       response: {
         201: { type: 'object', required: ['version', 'lint'], properties: { version: VersionSummary, lint: { type: 'array', items: LintIssue } } },
         400: Problem,
+        401: Problem,
         403: Problem,
       },
     },
   }, async (request, reply) => {
     const editor = await editorOf(request);
-    if (!editor) return forbidden(reply);
+    if (!editor) return refuse(request, reply, await isSignedIn(request));
     const { id } = request.params as { id: string };
     const { xml, comment } = request.body as { xml: string; comment?: string };
     const processes = await definedProcesses(xml);
@@ -271,6 +285,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
           required: ['version', 'lint', 'forms'],
           properties: { version: VersionSummary, lint: { type: 'array', items: LintIssue }, forms: { type: 'array', items: FormDeployed } },
         },
+        401: Problem,
         403: Problem,
         404: Problem,
         422: { type: 'object', required: ['message', 'lint'], properties: { message: { type: 'string' }, lint: { type: 'array', items: LintIssue } } },
@@ -278,7 +293,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     },
   }, async (request, reply) => {
     const editor = await editorOf(request);
-    if (!editor) return forbidden(reply);
+    if (!editor) return refuse(request, reply, await isSignedIn(request));
     const { id } = request.params as { id: string };
     const requested = (request.body as { version?: number } | null)?.version;
     const saved = await findVersion(app.db, id, requested);
@@ -354,12 +369,13 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       response: {
         201: { type: 'object', required: ['id', 'version', 'author'], properties: { id: { type: 'string' }, version: { type: 'integer' }, author: { type: 'string' } } },
         400: Problem,
+        401: Problem,
         403: Problem,
       },
     },
   }, async (request, reply) => {
     const editor = await editorOf(request);
-    if (!editor) return forbidden(reply);
+    if (!editor) return refuse(request, reply, await isSignedIn(request));
     const { formId } = request.params as { formId: string };
     const { schema } = request.body as { schema: string };
     let parsed: { id?: unknown; components?: unknown };

@@ -45,7 +45,8 @@ t.test('only analysts save; every version is kept with its author, newest first'
   const id = 'street-lighting-repair';
 
   const anonymous = await app.inject({ method: 'PUT', url: `/api/processes/${id}`, payload: { xml: reviewDiagram(id) } });
-  t.equal(anonymous.statusCode, 403, 'without a token');
+  t.equal(anonymous.statusCode, 401, 'without a token');
+  t.match(anonymous.json(), { status: 401, type: 'urn:shahrdari:problem:sign-in-required', detailFa: String }, 'as problem details');
   const byClerk = await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: clerk, payload: { xml: reviewDiagram(id) } });
   t.equal(byClerk.statusCode, 403, 'a clerk may not save');
 
