@@ -49,6 +49,7 @@ if (!fs.existsSync(chromiumPath)) {
     await page.getByLabel('شماره تلفن همراه').fill('۰۹۱۲۳۴۵۶۷۸۹');
     await page.getByRole('button', { name: 'دریافت کد ورود' }).click();
     await page.getByLabel('کد ورود').waitFor({ state: 'visible' });
+    t.ok(await page.locator('#development-code').isHidden(), 'without the demo seed the code goes by SMS only, never onto the page');
     await accessible('03-sign-in');
     await page.getByLabel('کد ورود').fill(await smsCode(portal.db, '09123456789'));
     await page.getByRole('button', { name: 'ورود' }).click();

@@ -74,9 +74,9 @@ if (!fs.existsSync(chromiumPath)) {
       }, 'document-check', check),
       ...await workTask(portal, 'inspector-walk', code, async (staffPage) => {
         await staffPage.getByLabel('تأیید', { exact: true }).check();
-        const date = staffPage.getByLabel('تاریخ بازدید');
-        await date.fill(new Date().toLocaleDateString('en-US', { month: '2-digit', day: '2-digit', year: 'numeric' }));
-        await date.press('Enter');
+        // Dates are typed on the Jalali calendar, here in Persian digits as a Persian keyboard gives them (۱۴۰۵/۰۹/۰۸)
+        const today = new Intl.DateTimeFormat('fa-IR-u-ca-persian', { timeZone: 'Asia/Tehran', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+        await staffPage.getByLabel('تاریخ بازدید').fill(today);
         await staffPage.getByLabel('یافته‌ها و توضیحات').fill('دو اصله چنار خشک در معرض سقوط؛ قطع لازم است.');
       }, 'inspection', check),
     ];

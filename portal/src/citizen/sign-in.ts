@@ -45,9 +45,10 @@ export async function signInPage(main: HTMLElement, next: string): Promise<void>
   code.wrapper.hidden = true;
   const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'دریافت کد ورود');
   const sentNotice = h('p', { class: 'notice notice-success', role: 'status', hidden: true });
+  const developmentNotice = h('div', { class: 'notice notice-development', id: 'development-code', hidden: true });
   let codeSent = false;
 
-  const form = h('form', { novalidate: true }, nationalCode.wrapper, mobile.wrapper, sentNotice, code.wrapper, submit);
+  const form = h('form', { novalidate: true }, nationalCode.wrapper, mobile.wrapper, sentNotice, developmentNotice, code.wrapper, submit);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const values = {
@@ -63,11 +64,18 @@ export async function signInPage(main: HTMLElement, next: string): Promise<void>
     submit.disabled = true;
     try {
       if (!codeSent) {
-        const sent = await api.post<{ expiresInSeconds: number }>(endpoints.citizenCode, { nationalCode: values.nationalCode, mobile: values.mobile });
+        const sent = await api.post<{ expiresInSeconds: number; developmentCode?: string }>(endpoints.citizenCode, { nationalCode: values.nationalCode, mobile: values.mobile });
         codeSent = true;
         showErrors(form, fields, new Map());
         sentNotice.textContent = `کد ورود به شماره ${persianDigits(values.mobile)} پیامک شد و تا ${persianDigits(Math.round(sent.expiresInSeconds / 60))} دقیقه معتبر است.`;
         sentNotice.hidden = false;
+        // The API answers with the code only on a development machine (the demo seed), where no SMS goes out.
+        if (sent.developmentCode) {
+          developmentNotice.replaceChildren(
+            h('strong', {}, 'کد آزمایشی — فقط در محیط توسعه'),
+            h('p', {}, 'برای آزمودن سامانه بدون گوشی، کد ورود این است: ', h('span', { dir: 'ltr', class: 'development-code' }, persianDigits(sent.developmentCode))));
+          developmentNotice.hidden = false;
+        }
         code.wrapper.hidden = false;
         submit.textContent = 'ورود';
         code.input.focus();

@@ -1,12 +1,65 @@
 // A form-js form in Persian: renders a service's or task's form definition,
-// accepts Persian and Arabic-Indic digits as typed, and shows every
-// validation message — the viewer's own and the API's — in Persian beside
-// its field.
-import { Form } from '@bpmn-io/form-js-viewer';
+// accepts Persian and Arabic-Indic digits as typed, takes dates on the
+// Jalali calendar, and shows every validation message — the viewer's own
+// and the API's — in Persian beside its field.
+import { Datetime, Form, Textfield } from '@bpmn-io/form-js-viewer';
 import { normaliseInput } from './display.ts';
+import { isIsoDate, jalaliLongDate, jalaliText, parseJalali } from './jalali.ts';
 
 type Errors = Record<string, string[]>;
-interface Component { id?: string; key?: string; type?: string; label?: string; components?: Component[]; values?: Array<{ label: string; value: unknown }>; validate?: { pattern?: string } }
+interface Component {
+  id?: string; key?: string; type?: string; subtype?: string; label?: string; dateLabel?: string; description?: string;
+  components?: Component[]; values?: Array<{ label: string; value: unknown }>; validate?: { pattern?: string };
+}
+interface FieldProps { field: Component; value?: unknown; domId: string; onChange(update: { value: unknown }): void; [prop: string]: unknown }
+
+const dateExample = '۱۴۰۵/۰۹/۰۸';
+const badDateMessage = `تاریخ را به شکل سال/ماه/روز خورشیدی بنویسید، مانند ${dateExample}`;
+
+const isDateField = (field: Component) => field.type === 'datetime' && field.subtype === 'date';
+
+/** What a date field keeps: the ISO date of a valid Jalali date, nothing for an empty box, else the text itself (refused at submit). */
+function storedDate(text: string): string | null {
+  if (!text.trim()) return null;
+  return parseJalali(text) ?? text;
+}
+
+/** The text of each date box as typed, by DOM id, so 1405/9/8 is not rewritten to 1405/09/08 under the typist's fingers. */
+const typedDates = new Map<string, string>();
+
+/**
+ * form-js's date picker follows the browser's locale and is Gregorian in a
+ * Persian browser; a date field here is a text box for a Jalali date whose
+ * hint turns into the date in words once it reads as one. It is form-js's
+ * own text field (so labels, errors and ARIA stay the viewer's), given the
+ * date's label and what to show. Times and date-times keep form-js's picker.
+ */
+function JalaliDatetime(props: FieldProps): unknown {
+  const { field, value, domId } = props;
+  if (!isDateField(field)) return Datetime(props);
+  const typed = typedDates.get(domId);
+  const shown = typed !== undefined && storedDate(typed) === (value ?? null) ? typed
+    : isIsoDate(value) ? jalaliText(value) : typeof value === 'string' ? value : '';
+  const hint = isIsoDate(value) ? jalaliLongDate(value) : `سال/ماه/روز خورشیدی، مانند ${dateExample}`;
+  return Textfield({
+    ...props,
+    field: { ...field, label: field.dateLabel ?? field.label, description: [field.description, hint].filter(Boolean).join(' — ') },
+    value: shown,
+    onChange: ({ value: text }: { value: unknown }) => {
+      typedDates.set(domId, String(text ?? ''));
+      props.onChange({ value: storedDate(String(text ?? '')) });
+    },
+  });
+}
+JalaliDatetime.config = Datetime.config;
+
+class JalaliDates {
+  static $inject = ['formFields'];
+  constructor(formFields: { register(type: string, component: unknown): void }) {
+    formFields.register('datetime', JalaliDatetime);
+  }
+}
+const jalaliDates = { __init__: ['jalaliDates'], jalaliDates: ['type', JalaliDates] };
 export interface FormSchema { id?: string; components: Component[]; [key: string]: unknown }
 
 /** The viewer's English messages (form-js 1.x) turned into Persian. */
@@ -56,7 +109,7 @@ export class FormView {
   private constructor(readonly schema: FormSchema) {
     this.element = document.createElement('div');
     this.element.className = 'form-view';
-    this.form = new Form({ container: this.element });
+    this.form = new Form({ container: this.element, additionalModules: [jalaliDates] });
     this.fields = flatten(schema.components);
     // Typed digits in any script become ASCII before the viewer reads them, so patterns like ^[0-9]{10}$ accept ۰۹۱۲….
     this.element.addEventListener('input', (event) => {
@@ -84,16 +137,34 @@ export class FormView {
     if (changed) this.form._setState({ errors });
   }
 
-  /** Validates; on success the data, else null with the messages shown inline and returned for a summary. */
+  /**
+   * Validates; the data, and the messages shown inline and returned for a
+   * summary. A box left empty is left out: form-js sends '' (or null), which
+   * the API's schema reads as an answer and holds to the field's pattern.
+   */
   submit(): { data: Record<string, unknown>; errors: Array<{ id: string; label: string; message: string }> } {
-    const { data, errors } = this.form.submit() as { data: Record<string, unknown>; errors: Errors };
+    const submitted = this.form.submit() as { data: Record<string, unknown>; errors: Errors };
+    const data = Object.fromEntries(Object.entries(submitted.data).filter(([, value]) => value !== '' && value !== null));
+    const errors = { ...submitted.errors, ...this.dateErrors(data) };
+    this.form._setState({ errors });
     this.translateErrors();
     const list = Object.entries(translated(errors).errors).map(([id, messages]) => ({
       id,
-      label: this.fields.find((field) => field.id === id)?.label ?? id,
+      label: this.labelOf(this.fields.find((field) => field.id === id)) ?? id,
       message: messages[0] ?? '',
     }));
     return { data, errors: list };
+  }
+
+  /** Date boxes holding text that is no Jalali date (form-js checks only that a required one is filled). */
+  private dateErrors(data: Record<string, unknown>): Errors {
+    const errors: Errors = {};
+    for (const field of this.fields) {
+      if (!isDateField(field) || !field.id || !field.key) continue;
+      const value = data[field.key];
+      if (typeof value === 'string' && value && !isIsoDate(value)) errors[field.id] = [badDateMessage];
+    }
+    return errors;
   }
 
   /** The API's field errors (by form key) shown on their fields; those that match no field come back apart. */
@@ -108,10 +179,14 @@ export class FormView {
         continue;
       }
       errors[field.id] = [message];
-      shown.push({ id: field.id, label: field.label ?? key, message });
+      shown.push({ id: field.id, label: this.labelOf(field) ?? key, message });
     }
     this.form._setState({ errors });
     return { shown, unmatched };
+  }
+
+  private labelOf(field: Component | undefined): string | undefined {
+    return field?.label ?? field?.dateLabel;
   }
 
   /** The DOM id of a field's input, for links from an error summary. */
@@ -123,14 +198,16 @@ export class FormView {
   answers(data: Record<string, unknown>): Array<[string, string]> {
     const rows: Array<[string, string]> = [];
     for (const field of this.fields) {
-      if (!field.key || !field.label || !(field.key in data)) continue;
+      const label = this.labelOf(field);
+      if (!field.key || !label || !(field.key in data)) continue;
       const value = data[field.key];
       if (value === undefined || value === null || value === '') continue;
       let shown: string;
       if (typeof value === 'boolean') shown = value ? 'بله' : 'خیر';
+      else if (isDateField(field) && isIsoDate(value)) shown = jalaliLongDate(value);
       else if (field.values) shown = field.values.find((option) => option.value === value)?.label ?? String(value);
       else shown = String(value);
-      rows.push([field.label, normaliseToPersian(shown)]);
+      rows.push([label, normaliseToPersian(shown)]);
     }
     return rows;
   }
