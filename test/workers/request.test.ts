@@ -1,7 +1,7 @@
-// Request bookkeeping handlers against real PostgreSQL.
+// Request bookkeeping handlers against real PostgreSQL. (Storing user tasks
+// is tested in user-tasks.test.ts.)
 import t from 'tap';
 import { createRequestHandlers } from '../../workers/request/handlers.ts';
-import { createUserTaskHandlers } from '../../workers/user-tasks/handlers.ts';
 import { PermanentFault } from '../../workers/job.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { jobOf, seedRequest, silentLogger, startVariables } from './helpers.ts';
@@ -61,27 +61,4 @@ t.test('request.close', async (t) => {
     const request = await seedRequest(db);
     await t.rejects(handlers.close(jobOf({ variables: { ...startVariables(request), outcome: 'maybe' } })), PermanentFault);
   });
-});
-
-t.test('user tasks are stored once per job key', async (t) => {
-  const db = await createTestDatabase(t);
-  const handlers = createUserTaskHandlers({ db, logger: silentLogger });
-  const request = await seedRequest(db);
-  const job = jobOf({
-    elementId: 'UserTask_CheckDocuments',
-    headers: {
-      'io.camunda.zeebe:candidateGroups': '["district-12:clerk"]',
-      'io.camunda.zeebe:formKey': '2251799813000123',
-      'io.camunda.zeebe:dueDate': '2026-12-01T10:00:00Z',
-    },
-    variables: startVariables(request),
-  });
-  t.same(await handlers.store(job), { jobKey: job.jobKey, created: true });
-  t.same(await handlers.store(job), { jobKey: job.jobKey, created: false });
-  const rows = await db('user_tasks').where({ request_id: request.id });
-  t.equal(rows.length, 1);
-  t.same(rows[0].candidate_groups, ['district-12:clerk']);
-  t.equal(rows[0].form_id, '2251799813000123');
-  t.equal(rows[0].due_at.toISOString(), '2026-12-01T10:00:00.000Z');
-  t.equal(rows[0].status, 'open');
 });

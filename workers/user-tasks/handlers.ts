@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../../platform/logger.ts';
 import type { JobInput } from '../job.ts';
+import { createTaskDefinitionResolver, type TaskDefinitionResolver } from './definitions.ts';
 
 export const userTaskHeaders = {
   assignee: 'io.camunda.zeebe:assignee',
@@ -33,6 +34,11 @@ function dateOf(header: string | undefined): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/** A user-task job: what every job carries plus the process definition its instance runs. */
+export interface UserTaskJob extends JobInput {
+  processDefinitionKey: string;
+}
+
 export interface StoredTask {
   jobKey: string;
   created: boolean;
@@ -41,26 +47,36 @@ export interface StoredTask {
 export interface UserTaskDeps {
   db: Knex;
   logger: Logger;
+  /** Shared by the worker so its cache serves every job; one is made when not given. */
+  definitions?: TaskDefinitionResolver;
 }
 
-export function createUserTaskHandlers({ db, logger }: UserTaskDeps) {
+export function createUserTaskHandlers({ db, logger, definitions = createTaskDefinitionResolver({ db }) }: UserTaskDeps) {
   return {
     /**
-     * Stores the task; the job key is the primary key, so a re-delivered job
-     * (timeout, worker restart) finds its row and adds nothing.
+     * Stores the task with the name and form its diagram version gives it; the
+     * job key is the primary key, so a re-delivered job (timeout, worker
+     * restart) finds its row and adds nothing.
      */
-    async store(job: JobInput): Promise<StoredTask> {
+    async store(job: UserTaskJob): Promise<StoredTask> {
       const requestId = typeof job.variables.requestId === 'string' && uuidPattern.test(job.variables.requestId)
         ? job.variables.requestId : null;
+      const formKey = job.headers[userTaskHeaders.formKey];
+      const task = await definitions.resolve({
+        processDefinitionKey: job.processDefinitionKey, bpmnProcessId: job.bpmnProcessId, elementId: job.elementId, formKey,
+      });
+      if (task.source === 'unknown') logger.warn({ jobKey: job.jobKey, bpmnProcessId: job.bpmnProcessId, elementId: job.elementId }, 'user task not found in a known diagram version; named by its element id');
       const inserted = await db('user_tasks')
         .insert({
           job_key: job.jobKey,
           request_id: requestId,
           process_instance_key: job.processInstanceKey,
+          process_definition_key: job.processDefinitionKey,
           element_id: job.elementId,
-          // Jobs do not carry the element's name; a `taskName` variable may give the Persian one.
-          name: typeof job.variables.taskName === 'string' ? job.variables.taskName : job.elementId,
-          form_id: job.headers[userTaskHeaders.formKey] ?? null,
+          name: task.name,
+          form_id: task.formId,
+          form_key: formKey ?? null,
+          job_retries: job.retries,
           candidate_groups: candidateGroupsOf(job.headers[userTaskHeaders.candidateGroups]),
           assignee: job.headers[userTaskHeaders.assignee] ?? null,
           due_at: dateOf(job.headers[userTaskHeaders.dueDate]),
@@ -70,10 +86,15 @@ export function createUserTaskHandlers({ db, logger }: UserTaskDeps) {
         .onConflict('job_key')
         .ignore()
         .returning('job_key');
-      logger.debug({ jobKey: job.jobKey, created: inserted.length > 0 }, 'user task stored');
+      logger.debug({ jobKey: job.jobKey, created: inserted.length > 0, source: task.source }, 'user task stored');
       return { jobKey: job.jobKey, created: inserted.length > 0 };
     },
   };
+}
+
+/** The gateway's answer for a job (or element) it no longer has: gRPC NOT_FOUND, from Zeebe and our engine alike. */
+export function isNotFound(error: unknown): boolean {
+  return (error as { code?: number }).code === 5 || /NOT_FOUND/.test((error as Error | undefined)?.message ?? '');
 }
 
 export class TaskNotOpen extends Error {
@@ -98,8 +119,8 @@ export async function completeUserTask(
     } catch (error) {
       // NOT_FOUND: the engine no longer has the job (the instance was cancelled or a boundary event
       // ended the task). The task is gone for good; record that instead of leaving it open.
-      if ((error as { code?: number }).code !== 5 && !/NOT_FOUND/.test((error as Error).message)) throw error;
-      await trx('user_tasks').where({ job_key: input.jobKey }).update({ status: 'cancelled' });
+      if (!isNotFound(error)) throw error;
+      await trx('user_tasks').where({ job_key: input.jobKey }).update({ status: 'cancelled', cancelled_at: trx.fn.now() });
       cancelled = true;
       return;
     }

@@ -1,15 +1,25 @@
 // Takes `io.camunda.zeebe:userTask` jobs with a long timeout and leaves them
-// open (forwarded): a person completes them later through the API.
+// open (forwarded): a person completes them later through the API. Beside the
+// worker runs the sweep that closes tasks their process has ended.
 import { userTaskJobType } from '../../processes/catalogue/contract.ts';
 import type { WorkerDependencies } from '../index.ts';
 import { familyOf, retryBackOff } from '../job.ts';
+import { createTaskDefinitionResolver } from './definitions.ts';
 import { createUserTaskHandlers } from './handlers.ts';
+import { backfillLegacyTasks } from './legacy.ts';
+import { startStaleTaskSweep, sweepDefaults, type SweepOptions } from './sweep.ts';
 
 /** How long the engine leaves a task with us before handing it out again: a month. */
 export const userTaskJobTimeout = 30 * 24 * 60 * 60 * 1000;
 
-export function userTaskWorkers({ zeebe, db, logger }: WorkerDependencies) {
-  const handlers = createUserTaskHandlers({ db, logger });
+export interface UserTaskWorkerOptions {
+  /** How often the stale-task sweep runs. */
+  sweepIntervalMs?: number;
+  sweep?: SweepOptions;
+}
+
+export function userTaskWorkers({ zeebe, db, logger }: WorkerDependencies, options: UserTaskWorkerOptions = {}) {
+  const handlers = createUserTaskHandlers({ db, logger, definitions: createTaskDefinitionResolver({ db }) });
   const worker = zeebe.createWorker({
     taskType: userTaskJobType,
     timeout: userTaskJobTimeout,
@@ -20,6 +30,8 @@ export function userTaskWorkers({ zeebe, db, logger }: WorkerDependencies) {
         await handlers.store({
           jobKey: job.key,
           processInstanceKey: job.processInstanceKey,
+          // zeebe-node 8.3 types the field as processKey but passes the gateway's processDefinitionKey through.
+          processDefinitionKey: String((job as unknown as { processDefinitionKey?: string }).processDefinitionKey ?? job.processKey),
           elementInstanceKey: job.elementInstanceKey,
           elementId: job.elementId,
           bpmnProcessId: job.bpmnProcessId,
@@ -36,5 +48,10 @@ export function userTaskWorkers({ zeebe, db, logger }: WorkerDependencies) {
       }
     },
   });
-  return familyOf([userTaskJobType], [worker]);
+  const backfill = backfillLegacyTasks({ db, logger }).catch((error: unknown) => logger.error({ err: error }, 'could not back-fill older user tasks'));
+  const sweep = startStaleTaskSweep({ zeebe, db, logger }, options.sweepIntervalMs ?? sweepDefaults.intervalMs, options.sweep);
+  return familyOf([userTaskJobType], [worker], async () => {
+    await sweep.stop();
+    await backfill;
+  });
 }
