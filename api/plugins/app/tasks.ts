@@ -7,14 +7,12 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
-import { listDiagrams, readDiagram } from '../../../processes/diagrams.ts';
 import { formToJsonSchema, listFormIds, readForm } from '../../../processes/forms/index.ts';
 import type { FormDefinition } from '../../../processes/forms/index.ts';
 import { completeUserTask, TaskNotOpen } from '../../../workers/user-tasks/handlers.ts';
 import { addIdentityFormats } from '../../schemas/formats.ts';
 import type { StaffClaims } from './auth.ts';
 import { ApiProblem, fieldErrors } from './problems.ts';
-import fs from 'node:fs';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -25,57 +23,74 @@ declare module 'fastify' {
 }
 
 export interface TaskRow {
-  job_key: string; request_id: string | null; process_instance_key: string; element_id: string; name: string; form_id: string | null;
+  job_key: string; request_id: string | null; process_instance_key: string; process_definition_key: string | null;
+  element_id: string; name: string; form_id: string | null; form_key: string | null;
   candidate_groups: string[]; assignee: string | null; due_at: Date | null; follow_up_at: Date | null; status: string;
   variables: Record<string, unknown>; created_at: Date; completed_at: Date | null; completed_by: string | null;
+  job_retries: number | null; checked_at: Date | null; cancelled_at: Date | null;
 }
+
+/** A listed task also carries its SLA state, worked out by the database clock. */
+export type ListedTask = TaskRow & { sla: SlaState };
+
+export const slaStates = ['breached', 'near', 'ok', 'none'] as const;
+export type SlaState = typeof slaStates[number];
+
+/**
+ * The one definition of a task's SLA colour: past its due date it is
+ * breached; near once its follow-up date has come (the diagram's
+ * zeebe:taskSchedule followUpDate), or within a day of the due date when the
+ * diagram sets none; no due date, none.
+ */
+const slaSql = `case
+  when due_at is null then 'none'
+  when due_at <= now() then 'breached'
+  when coalesce(follow_up_at, due_at - interval '1 day') <= now() then 'near'
+  else 'ok' end`;
 
 export const groupsOf = (staff: StaffClaims): string[] => staff.districtId === null ? [] : [`district-${staff.districtId}:${staff.role}`];
 
 interface TaskForm { id: string; form: FormDefinition; validate: ValidateFunction }
 
+export interface TaskFilter {
+  mine?: boolean; unassigned?: boolean; requestId?: string; serviceId?: string; sla?: SlaState[];
+  sort?: 'due' | 'created'; limit?: number; offset?: number;
+}
+
 /**
- * The form a task is completed with. `form_id` holds the job's formKey
- * header: a form id when the diagram names one directly, but the engine's
- * deployed-form key when it links a form by id. Then the diagrams tell which
- * form the task's element links; an element id used with different forms in
- * different diagrams is resolved by accepting any of them.
+ * The form a task is completed with, from the form id the worker stored.
+ * When the engine linked a form version an analyst deployed from the modeler
+ * (the job's form key is that version's), that version; otherwise the file
+ * in processes/forms/, which is what deploy on start sends; a form that only
+ * the modeler has, its newest deployed version.
  */
-function createFormResolver() {
+function createFormResolver(db: Knex) {
   const ajv = addIdentityFormats(addFormats(new Ajv({ allErrors: true, strict: false })));
-  const forms = new Map<string, TaskForm>();
-  const formById = (id: string): TaskForm | undefined => {
-    if (!forms.has(id)) {
-      if (!listFormIds().includes(id)) return undefined;
-      const form = readForm(id);
-      forms.set(id, { id, form, validate: ajv.compile(formToJsonSchema(form, { additionalProperties: true })) });
-    }
-    return forms.get(id);
+  const compiled = new Map<string, TaskForm>();
+  const compile = (cacheKey: string, id: string, form: FormDefinition): TaskForm => {
+    if (!compiled.has(cacheKey)) compiled.set(cacheKey, { id, form, validate: ajv.compile(formToJsonSchema(form, { additionalProperties: true })) });
+    return compiled.get(cacheKey)!;
   };
-  let byElement: Promise<Map<string, Set<string>>> | undefined;
-  const elementForms = () => byElement ??= (async () => {
-    const map = new Map<string, Set<string>>();
-    for (const diagram of listDiagrams()) {
-      const { userTasks } = await readDiagram(fs.readFileSync(diagram.file, 'utf8'));
-      for (const task of userTasks) {
-        if (!task.formId) continue;
-        map.set(task.elementId, (map.get(task.elementId) ?? new Set()).add(task.formId));
-      }
-    }
-    return map;
-  })();
-  return async (task: TaskRow): Promise<TaskForm[]> => {
-    const direct = task.form_id ? formById(task.form_id) : undefined;
-    if (direct) return [direct];
-    const ids = (await elementForms()).get(task.element_id) ?? new Set<string>();
-    return [...ids].map(formById).filter((form): form is TaskForm => form !== undefined);
+  const saved = async (formId: string, formKey: string | null) => {
+    const query = db('form_versions').where({ form_id: formId }).whereNotNull('form_key');
+    if (formKey) query.andWhere({ form_key: formKey });
+    return await query.orderBy('version', 'desc').first('form_key', 'schema') as { form_key: string; schema: string } | undefined;
+  };
+  return async (task: Pick<TaskRow, 'form_id' | 'form_key'>): Promise<TaskForm[]> => {
+    const id = task.form_id;
+    if (!id) return [];
+    const deployed = task.form_key ? await saved(id, task.form_key) : undefined;
+    if (deployed) return [compile(`saved:${deployed.form_key}`, id, JSON.parse(deployed.schema) as FormDefinition)];
+    if (listFormIds().includes(id)) return [compile(`file:${id}`, id, readForm(id))];
+    const newest = await saved(id, null);
+    return newest ? [compile(`saved:${newest.form_key}`, id, JSON.parse(newest.schema) as FormDefinition)] : [];
   };
 }
 
 const notFound = () => new ApiProblem(404, 'unknown-task', 'There is no such task in your groups.', 'چنین کاری در کارتابل شما نیست.');
 
 export function createTaskService(db: Knex, zeebe: ZBClient) {
-  const formsOf = createFormResolver();
+  const formsOf = createFormResolver(db);
 
   /** The task if the staff member may see it: one of their groups is a candidate, or it is theirs. */
   async function visible(jobKey: string, staff: StaffClaims): Promise<TaskRow> {
@@ -86,22 +101,35 @@ export function createTaskService(db: Knex, zeebe: ZBClient) {
     return task;
   }
 
+  /**
+   * Open tasks of my groups or assigned to me (so only my district's: a
+   * group is `district-<id>:<role>`), soonest due first (no due date last)
+   * or oldest first, with the number of all that match.
+   */
+  async function list(staff: StaffClaims, filter: TaskFilter): Promise<{ tasks: ListedTask[]; total: number }> {
+    const query = db<TaskRow>('user_tasks')
+      .select('*', db.raw(`${slaSql} as sla`), db.raw('count(*) over () as total'))
+      .where({ status: 'open' })
+      .andWhere((q) => q.whereRaw('candidate_groups && ?::text[]', [groupsOf(staff)]).orWhere({ assignee: staff.username }))
+      .orderByRaw(filter.sort === 'created' ? 'created_at asc, job_key' : 'due_at asc nulls last, created_at asc, job_key')
+      .limit(filter.limit ?? 200)
+      .offset(filter.offset ?? 0);
+    if (filter.mine) query.where({ assignee: staff.username });
+    if (filter.unassigned) query.whereNull('assignee');
+    if (filter.requestId) query.where({ request_id: filter.requestId });
+    if (filter.serviceId) query.whereRaw("variables->>'serviceId' = ?", [filter.serviceId]);
+    if (filter.sla?.length) query.whereRaw(`(${slaSql}) = any(?::text[])`, [filter.sla]);
+    const rows = await query as Array<ListedTask & { total: string }>;
+    // A page past the end has no row to carry the count: ask for the first page's.
+    const total = rows.length > 0 ? Number(rows[0]!.total) : filter.offset ? (await list(staff, { ...filter, offset: 0, limit: 1 })).total : 0;
+    return { tasks: rows.map(({ total: _total, ...task }) => task), total };
+  }
+
   return {
     formsOf,
     visible,
 
-    /** Open tasks of my groups or assigned to me, soonest due first (no due date last). */
-    async list(staff: StaffClaims, filter: { mine?: boolean; unassigned?: boolean; requestId?: string }): Promise<TaskRow[]> {
-      const query = db<TaskRow>('user_tasks')
-        .where({ status: 'open' })
-        .andWhere((q) => q.whereRaw('candidate_groups && ?::text[]', [groupsOf(staff)]).orWhere({ assignee: staff.username }))
-        .orderByRaw('due_at asc nulls last, created_at asc')
-        .limit(200);
-      if (filter.mine) query.where({ assignee: staff.username });
-      if (filter.unassigned) query.whereNull('assignee');
-      if (filter.requestId) query.where({ request_id: filter.requestId });
-      return query;
-    },
+    list,
 
     async claim(jobKey: string, staff: StaffClaims): Promise<TaskRow> {
       await visible(jobKey, staff);

@@ -3,17 +3,33 @@
 import type { FastifyInstance } from 'fastify';
 import { claimsOf, staffRoles, type StaffClaims } from '../../../plugins/app/auth.ts';
 import { documentView } from '../../../plugins/app/documents.ts';
-import type { TaskRow } from '../../../plugins/app/tasks.ts';
+import { slaStates, type ListedTask, type TaskFilter, type TaskRow } from '../../../plugins/app/tasks.ts';
 import { problems } from '../../../schemas/problem.ts';
 
 const Task = {
   type: 'object',
   required: ['jobKey', 'name', 'elementId', 'candidateGroups', 'status', 'createdAt'],
   properties: {
-    jobKey: { type: 'string' }, name: { type: 'string' }, elementId: { type: 'string' },
+    jobKey: { type: 'string' },
+    name: { type: 'string', description: 'The step\'s Persian name in the diagram version the case runs (the element id if that diagram gives none)' },
+    elementId: { type: 'string', description: 'BPMN element id of the user task' },
+    formId: { type: ['string', 'null'], description: 'Form the task is completed with' },
     requestId: { type: ['string', 'null'] }, trackingCode: { type: ['string', 'null'] }, serviceId: { type: ['string', 'null'] },
     candidateGroups: { type: 'array', items: { type: 'string' } }, assignee: { type: ['string', 'null'] },
-    dueAt: { type: ['string', 'null'], format: 'date-time' }, status: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' },
+    dueAt: { type: ['string', 'null'], format: 'date-time' }, followUpAt: { type: ['string', 'null'], format: 'date-time' },
+    status: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const ListedTask = {
+  ...Task,
+  required: [...Task.required, 'sla'],
+  properties: {
+    ...Task.properties,
+    sla: {
+      type: 'string', enum: slaStates,
+      description: 'SLA colour by the server\'s clock: breached past the due date; near from the follow-up date (else a day before the due date); ok; none without a due date',
+    },
   },
 } as const;
 
@@ -32,7 +48,16 @@ const JobParams = { type: 'object', required: ['jobKey'], properties: { jobKey: 
 const ListQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { mine: { type: 'boolean' }, unassigned: { type: 'boolean' }, requestId: { type: 'string', format: 'uuid' } },
+  properties: {
+    mine: { type: 'boolean', description: 'Only tasks I have claimed' },
+    unassigned: { type: 'boolean', description: 'Only tasks nobody has claimed' },
+    requestId: { type: 'string', format: 'uuid' },
+    serviceId: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' },
+    sla: { type: 'array', items: { type: 'string', enum: slaStates }, maxItems: 4, description: 'Only tasks in these SLA states (repeat the parameter)' },
+    sort: { type: 'string', enum: ['due', 'created'], default: 'due', description: 'due: soonest due first, no due date last; created: oldest first' },
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 200 },
+    offset: { type: 'integer', minimum: 0, maximum: 100000, default: 0 },
+  },
 } as const;
 const Completion = {
   type: 'object', required: ['variables'], additionalProperties: false,
@@ -40,23 +65,35 @@ const Completion = {
 } as const;
 
 const view = (task: TaskRow) => ({
-  jobKey: task.job_key, name: task.name, elementId: task.element_id, requestId: task.request_id,
+  jobKey: task.job_key, name: task.name, elementId: task.element_id, formId: task.form_id, requestId: task.request_id,
   trackingCode: typeof task.variables.trackingCode === 'string' ? task.variables.trackingCode : null,
   serviceId: typeof task.variables.serviceId === 'string' ? task.variables.serviceId : null,
-  candidateGroups: task.candidate_groups, assignee: task.assignee, dueAt: task.due_at, status: task.status, createdAt: task.created_at,
+  candidateGroups: task.candidate_groups, assignee: task.assignee, dueAt: task.due_at, followUpAt: task.follow_up_at,
+  status: task.status, createdAt: task.created_at,
 });
+
+const listedView = (task: ListedTask) => ({ ...view(task), sla: task.sla });
 
 export default async function taskRoutes(app: FastifyInstance) {
   const onlyStaff = app.allow(...staffRoles);
   const staffOf = (request: Parameters<typeof claimsOf>[0]) => claimsOf(request) as StaffClaims;
 
-  app.get<{ Querystring: { mine?: boolean; unassigned?: boolean; requestId?: string } }>('/', {
+  app.get<{ Querystring: TaskFilter }>('/', {
     preHandler: onlyStaff,
     schema: {
-      tags: ['tasks'], summary: 'Open tasks of my groups (district-<id>:<role>), soonest due first', security: [{ bearer: [] }],
-      querystring: ListQuery, response: { 200: { type: 'array', items: Task }, ...problems(401, 403) },
+      tags: ['tasks'], summary: 'Open tasks of my groups (district-<id>:<role>) and those I claimed, soonest due first', security: [{ bearer: [] }],
+      description: 'The X-Total-Count header gives how many open tasks match, beyond this page too.',
+      querystring: ListQuery,
+      response: {
+        200: { type: 'array', items: ListedTask, headers: { 'x-total-count': { type: 'integer' } } },
+        ...problems(400, 401, 403),
+      },
     },
-  }, async (request) => (await app.tasks.list(staffOf(request), request.query)).map(view));
+  }, async (request, reply) => {
+    const { tasks, total } = await app.tasks.list(staffOf(request), request.query);
+    reply.header('x-total-count', total);
+    return tasks.map(listedView);
+  });
 
   app.get<{ Params: { jobKey: string } }>('/:jobKey', {
     preHandler: onlyStaff,
