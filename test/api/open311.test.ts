@@ -170,6 +170,14 @@ t.test('open311 POST requests.json', async (t) => {
     t.equal(changed.statusCode, 400, 'the same key for a different request is refused');
   });
 
+  await t.test('OpenAPI describes the route with both body types and GeoReport errors', async (t) => {
+    const operation = (await app.inject({ url: '/docs/json' })).json().paths['/open311/v2/requests.json'].post;
+    t.same(operation.tags, ['open311']);
+    t.same(Object.keys(operation.requestBody.content).sort(), ['application/json', 'application/x-www-form-urlencoded']);
+    t.ok(operation.requestBody.content['application/x-www-form-urlencoded'].schema.properties.api_key);
+    t.same(Object.keys(operation.responses).sort(), ['201', '400', '403', '404']);
+  });
+
   await t.test('services.json lists what a jurisdiction offers', async (t) => {
     t.equal((await app.inject({ url: '/open311/v2/services.json?jurisdiction_id=12' })).json().length, services.length);
     t.same((await app.inject({ url: '/open311/v2/services.json?jurisdiction_id=5' })).json(), []);
