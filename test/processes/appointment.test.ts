@@ -1,0 +1,133 @@
+// The appointment journey on the embedded engine: the real shared diagram
+// (processes/shared/appointment.bpmn) deployed, the real appointment, request
+// and notification workers, and the citizen's moves and cancellations made
+// through the worker-side functions the API calls (or through the API). The
+// district office is open round the clock, so on the real clock the earliest
+// slot's reminder is due at once and the process reaches its attendance wait.
+import fs from 'node:fs';
+import t from 'tap';
+import type { Knex } from 'knex';
+import type { ZBClient } from 'zeebe-node';
+import { jalaliDateTime } from '../../platform/persian.ts';
+import { moveBooking, freeSlots } from '../../workers/appointment/choices.ts';
+import { recordAttendance } from '../../workers/appointment/handlers.ts';
+import { appointmentWorkers } from '../../workers/appointment/index.ts';
+import { notificationWorkers } from '../../workers/notification/index.ts';
+import { requestWorkers } from '../../workers/request/index.ts';
+import { eventually, startTestEngine } from '../engine/helpers.ts';
+import { openAroundTheClock } from '../helpers/offices.ts';
+import { seedRequest, silentLogger, startVariables } from '../workers/helpers.ts';
+import { signInCitizen, signInStaff, startTestApi } from '../api/helpers.ts';
+import { deployStandIn, treePruningForm } from '../api/fixtures.ts';
+
+t.setTimeout(240_000);
+
+const diagram = fs.readFileSync(new URL('../../processes/shared/appointment.bpmn', import.meta.url));
+
+interface Teardown { teardown(fn: () => unknown): void }
+
+/** The diagram and the workers its steps need, on one engine and database. */
+async function deployWithWorkers(t: Teardown, zeebe: ZBClient, db: Knex): Promise<void> {
+  await zeebe.deployResource({ name: 'appointment.bpmn', process: diagram });
+  const deps = { zeebe, db, logger: silentLogger, publicUrl: 'http://localhost:3000' };
+  for (const family of [appointmentWorkers(deps), requestWorkers(deps), notificationWorkers(deps)]) t.teardown(() => family.close());
+}
+
+/** Runs the appointment process to its end; resolves with its variables. */
+function runAppointment(zeebe: ZBClient, variables: Record<string, unknown>): Promise<{ variables: Record<string, unknown> }> {
+  return zeebe.createProcessInstanceWithResult({
+    bpmnProcessId: 'appointment', variables: { ...variables, dueDate: new Date(Date.now() + 7 * 86_400_000).toISOString() }, requestTimeout: 200_000,
+  } as never) as unknown as Promise<{ variables: Record<string, unknown> }>;
+}
+
+/** The appointment of the request once the process has reminded the citizen of it (then it waits for attendance). */
+const remindedOf = (db: Knex, requestId: string, appointmentId?: string) => eventually(
+  () => db('appointments').where({ request_id: requestId, status: 'booked', ...(appointmentId ? { id: appointmentId } : {}) }).whereNotNull('reminded_at').first(),
+  60_000,
+);
+
+const templatesOf = async (db: Knex, requestId: string) => (await db('notifications').where({ request_id: requestId }).orderBy('id')).map((row) => row.template as string);
+
+/** The first free slot at least `days` Tehran days from now at district 12. */
+async function slotFrom(deps: { db: Knex; zeebe: ZBClient }, days: number): Promise<Date> {
+  for (let offset = days; offset < days + 3; offset++) {
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(new Date(Date.now() + offset * 86_400_000));
+    const [slot] = (await freeSlots(deps, 12, day))!.slots;
+    if (slot) return slot.startsAt;
+  }
+  throw new Error('no free slot');
+}
+
+t.test('booked, moved while waiting for attendance, moved again while waiting for the reminder, attended', async (t) => {
+  const { db, client } = await startTestEngine(t);
+  await openAroundTheClock(db, 12);
+  await deployWithWorkers(t, client, db);
+  const request = await seedRequest(db, { districtId: 12 });
+  const finished = runAppointment(client, startVariables(request));
+
+  const booked = await remindedOf(db, request.id);
+  t.same(await templatesOf(db, request.id), ['appointment-booked', 'appointment-reminder'], 'told and reminded of the earliest slot');
+
+  // Five days ahead: the new reminder is days away, so the process waits for it.
+  const later = await slotFrom({ db, zeebe: client }, 5);
+  t.match(await moveBooking({ db, zeebe: client }, request.id, later, 'citizen'), { kind: 'moved' });
+  await eventually(async () => (await templatesOf(db, request.id)).filter((template) => template === 'appointment-booked').length === 2, 30_000);
+  const told = await db('notifications').where({ request_id: request.id, template: 'appointment-booked' }).orderBy('id', 'desc').first();
+  t.match(told.body, jalaliDateTime(later), 'the new time is told');
+
+  const soon = await slotFrom({ db, zeebe: client }, 0);
+  t.match(await moveBooking({ db, zeebe: client }, request.id, soon, 'citizen'), { kind: 'moved' });
+  const moved = await remindedOf(db, request.id, booked.id);
+  t.equal(moved.starts_at.toISOString(), soon.toISOString(), 'the same appointment at the new time, reminded');
+  t.equal(moved.moves, 2);
+
+  t.ok(await recordAttendance({ db, zeebe: client }, booked.id, true));
+  const outcome = await finished;
+  t.equal(outcome.variables.appointmentId, booked.id, 'attendance correlated by the same id');
+  t.equal(outcome.variables.appointmentAt, soon.toISOString(), 'the process ends on the row\'s time');
+  t.same(await templatesOf(db, request.id), ['appointment-booked', 'appointment-reminder', 'appointment-booked', 'appointment-booked', 'appointment-reminder'],
+    'each move told once; the days-away reminder never sent');
+  const reminder = await db('notifications').where({ request_id: request.id, template: 'appointment-reminder' }).orderBy('id', 'desc').first();
+  t.match(reminder.body, jalaliDateTime(soon), 'the last reminder names the last time');
+});
+
+t.test('booked, cancelled by the citizen, awaiting-appointment, booked again through the API, attended', async (t) => {
+  const api = await startTestApi(t);
+  const { app, db, zeebe } = api;
+  await openAroundTheClock(db, 12);
+  await deployStandIn(zeebe, 'tree-pruning');
+  await deployWithWorkers(t, zeebe, db);
+  const zahra = await signInCitizen(api, '0013542419', '09121234567');
+  const clerk = await signInStaff(api, 'clerk-12', 'clerk', 12);
+  const filed = (await app.inject({ method: 'POST', url: '/api/requests', headers: zahra, payload: { serviceId: 'tree-pruning', districtId: 12, form: treePruningForm } })).json();
+  const base = `/api/requests/${filed.trackingCode}/appointment`;
+  const finished = runAppointment(zeebe, {
+    requestId: filed.id, trackingCode: filed.trackingCode, serviceId: 'tree-pruning', districtId: 12,
+    citizen: { nationalCode: '0013542419', mobile: '09121234567', name: 'زهرا کریمی' },
+  });
+
+  const first = await remindedOf(db, filed.id);
+  const cancelled = await app.inject({ method: 'DELETE', url: base, headers: zahra });
+  t.equal(cancelled.statusCode, 200, cancelled.body);
+  t.equal(cancelled.json().status, 'cancelled');
+  await eventually(async () => (await db('requests').where({ id: filed.id }).first()).status === 'awaiting-appointment', 30_000);
+  t.equal((await app.inject({ url: `/api/requests/${filed.trackingCode}`, headers: zahra })).json().status, 'awaiting-appointment', 'the process recorded the wait');
+
+  const soon = await slotFrom({ db, zeebe }, 0);
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(soon);
+  const offered = (await app.inject({ url: `${base}/slots?day=${day}`, headers: zahra })).json() as Array<{ id: string }>;
+  t.equal(offered[0]!.id, soon.toISOString(), 'the API offers the same first slot');
+  const booked = await app.inject({ method: 'POST', url: base, headers: zahra, payload: { slotId: offered[0]!.id } });
+  t.equal(booked.statusCode, 201, booked.body);
+  const second = await remindedOf(db, filed.id, booked.json().id);
+  t.not(second.id, first.id, 'a new appointment');
+
+  const attended = await app.inject({ method: 'POST', url: `${base}/attendance`, headers: clerk, payload: { attended: true } });
+  t.equal(attended.statusCode, 200, attended.body);
+  const outcome = await finished;
+  t.equal(outcome.variables.appointmentId, second.id, 'the process took the new booking and its attendance');
+  t.same(await templatesOf(db, filed.id), ['appointment-booked', 'appointment-reminder', 'appointment-booked', 'appointment-reminder']);
+  const statuses = (await db('request_events').where({ request_id: filed.id }).orderBy('id')).map((event) => event.kind);
+  t.same(statuses.filter((kind) => kind.startsWith('appointment-') || kind === 'awaiting-appointment'),
+    ['appointment-cancelled', 'awaiting-appointment', 'appointment-booked'], 'the timeline: cancelled, waiting, booked');
+});
