@@ -19,6 +19,8 @@ type Scenario = 'happy' | 'reject' | 'lapse' | 'correct' | 'cancel' | 'overdue';
 interface Run {
   scenario: Scenario;
   statuses: string[];
+  /** The `reason` each status was recorded with, if any. */
+  reasons: Record<string, string>;
   outcome?: string;
   corrected?: boolean;
   reversed?: boolean;
@@ -49,6 +51,7 @@ function startWorkers(client: ZBClient): Array<{ close(): Promise<unknown> }> {
   const handlers: Record<string, (variables: Record<string, any>, headers: Record<string, string>, run: Run) => Record<string, unknown>> = {
     'request.status': (variables, headers, run) => {
       run.statuses.push(headers.status!);
+      if (typeof variables.reason === 'string') run.reasons[headers.status!] = variables.reason;
       if (run.scenario === 'cancel' && headers.status === 'awaiting-payment') publishLater(client, 'request-cancelled', variables.requestId);
       return {};
     },
@@ -97,7 +100,7 @@ function startWorkers(client: ZBClient): Array<{ close(): Promise<unknown> }> {
 
 async function start(client: ZBClient, serviceId: string, scenario: Scenario): Promise<Run> {
   const requestId = randomUUID();
-  const run: Run = { scenario, statuses: [], escalatedTo: [] };
+  const run: Run = { scenario, statuses: [], reasons: {}, escalatedTo: [] };
   runs.set(requestId, run);
   await client.createProcessInstance({
     bpmnProcessId: serviceId,
@@ -136,7 +139,12 @@ t.test('all diagrams and forms deploy, and each service runs to its outcome', as
     t.equal(expectation.run.outcome, expectation.outcome, `${expectation.service} (${expectation.scenario}): ${expectation.run.statuses.join(' → ')}`);
     t.equal(expectation.run.statuses[0], 'received', `${expectation.service} (${expectation.scenario}): received first`);
     if (expectation.scenario === 'reject') t.ok(expectation.run.statuses.includes('rejected'), `${expectation.service}: rejection recorded with its reason`);
-    if (expectation.scenario === 'correct') t.ok(expectation.run.corrected, `${expectation.service}: returned once for correction`);
+    if (expectation.scenario === 'correct') {
+      const { statuses, reasons } = expectation.run;
+      t.ok(expectation.run.corrected, `${expectation.service}: returned once for correction`);
+      t.equal(reasons['awaiting-correction'], 'تصویر سند خوانا نیست', `${expectation.service}: awaiting-correction with the clerk's note`);
+      t.ok(statuses.lastIndexOf('under-review') > statuses.indexOf('awaiting-correction'), `${expectation.service}: under review again after the resubmission`);
+    }
   }
 });
 
