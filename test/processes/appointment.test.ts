@@ -131,3 +131,33 @@ t.test('booked, cancelled by the citizen, awaiting-appointment, booked again thr
   t.same(statuses.filter((kind) => kind.startsWith('appointment-') || kind === 'awaiting-appointment'),
     ['appointment-cancelled', 'awaiting-appointment', 'appointment-booked'], 'the timeline: cancelled, waiting, booked');
 });
+
+t.test('two bookings race for the last counters of a slot: the loser hears SLOT_TAKEN and the process books the next slot', async (t) => {
+  const { db, client } = await startTestEngine(t);
+  await openAroundTheClock(db, 12);
+  await deployWithWorkers(t, client, db);
+  const request = await seedRequest(db, { districtId: 12 });
+  const rival = await seedRequest(db, { districtId: 12 });
+  const office = await db('offices').where({ district_id: 12 }).first();
+  const earliest = await slotFrom({ db, zeebe: client }, 0);
+
+  // Given another booking of both counters of that slot is under way, outside the office lock (not yet committed) …
+  const other = await db.transaction();
+  await other('appointments').insert([1, 2].map((counter) => ({
+    request_id: rival.id, district_id: 12, office_id: office.id, counter_number: counter, business_key: `rival:${counter}`,
+    starts_at: earliest, ends_at: new Date(earliest.getTime() + 20 * 60_000),
+  })));
+  // … when the process books, it sees the slot free and waits on the unique index;
+  const finished = runAppointment(client, startVariables(request));
+  await eventually(async () => {
+    const [{ waiting }] = (await db.raw(`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows;
+    return waiting > 0;
+  }, 30_000);
+  // then the rival commits first: the process's insert fails, SLOT_TAKEN loops back, and it books the next slot.
+  await other.commit();
+  const booked = await remindedOf(db, request.id);
+  t.equal(booked.starts_at.toISOString(), new Date(earliest.getTime() + 20 * 60_000).toISOString(), 'the next slot');
+  t.equal((await db('appointments').where({ request_id: request.id })).length, 1, 'one booking for the request');
+  t.ok(await recordAttendance({ db, zeebe: client }, booked.id, true));
+  t.equal((await finished).variables.appointmentId, booked.id);
+});
