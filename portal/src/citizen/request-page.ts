@@ -13,8 +13,8 @@ import { isClosed, loadRequest, type CitizenRequest } from './request-types.ts';
 import { entryNote, entryTitle } from '../shared/timeline.ts';
 import { documentsSection } from './request-documents.ts';
 import { paymentSection } from './request-payment.ts';
-import { appointmentSection } from './request-appointment.ts';
-import { correctionSection } from './request-correction.ts';
+import { appointmentNotices, appointmentSection } from './request-appointment.ts';
+import { correctionNotices, correctionSection } from './request-correction.ts';
 import { cancelSection, certificateSection, ratingSection } from './request-closing.ts';
 
 function statusTag(request: Pick<CitizenRequest, 'status' | 'closedAt' | 'outcome'>): HTMLElement {
@@ -42,7 +42,9 @@ export async function requestPage(main: HTMLElement, trackingCode: string, query
     request.certificate = { document: null, number: null, issuedAt: request.closedAt ?? null };
   }
   const name = request.service.name?.fa ?? service?.name.fa ?? request.service.id;
-  const reload = () => requestPage(main, trackingCode, new URLSearchParams());
+  // A change made on this page is confirmed on the page redrawn after it (the query is the page's own, not the URL's).
+  const reload = (appointment?: string) => requestPage(main, trackingCode, new URLSearchParams(appointment ? { appointment } : {}));
+  const resubmitted = () => requestPage(main, trackingCode, new URLSearchParams({ correction: 'sent' }));
   const timeline = [...(request.timeline ?? [])].sort((a, b) => a.at.localeCompare(b.at));
   const paymentOutcome = query.get('payment');
 
@@ -51,13 +53,15 @@ export async function requestPage(main: HTMLElement, trackingCode: string, query
     h('h1', {}, name),
     paymentOutcome === 'paid' || paymentOutcome === 'ok' ? h('div', { class: 'notice notice-success', role: 'status' }, 'پرداخت شما انجام شد. رسید در همین صفحه آمده است.') : null,
     paymentOutcome === 'failed' ? errorSummary([{ message: 'پرداخت انجام نشد. اگر مبلغی از حساب شما کم شده باشد، تا ۷۲ ساعت بازمی‌گردد.' }]) : null,
+    [appointmentNotices[query.get('appointment') ?? ''], correctionNotices[query.get('correction') ?? '']]
+      .filter(Boolean).map((text) => h('div', { class: 'notice notice-success', role: 'status' }, text)),
     summaryList([
       ['کد رهگیری', h('span', { dir: 'ltr' }, persianDigits(trackingCode))],
       ['وضعیت', statusTag(request)],
       ['تاریخ ثبت', date(request.createdAt)],
       ['منطقه', `منطقه ${persianDigits(request.districtId)}`],
     ]),
-    correctionSection(request, service, reload),
+    correctionSection(request, service, resubmitted),
     paymentSection(request),
     appointmentSection(request, reload),
     service ? documentsSection(request, service, reload) : null,

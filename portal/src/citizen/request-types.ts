@@ -10,7 +10,8 @@ import type { TimelineEntry } from '../shared/timeline.ts';
 export type { TimelineEntry };
 export interface UploadedDocument { id: string; kind: string; filename: string; contentType?: string; size?: number; createdAt?: string }
 export interface Payment { id: string; status: string; amount: number; paidAt?: string | null; reference?: string | null; /** The gateway page for this payment, once the worker has its token. */ paymentUrl?: string | null }
-export interface Appointment { id?: string; officeName?: string | null; startsAt: string; status?: string }
+/** GET /api/requests/{code}/appointment: the newest booking, live (booked) or not (cancelled, attended, missed). */
+export interface Appointment { id: string; startsAt: string; endsAt: string; status: 'booked' | 'cancelled' | 'attended' | 'missed' | string; officeName: string | null; counter?: number | null }
 
 /** GET /api/requests/{trackingCode} (api/schemas/requests.ts RequestView). */
 export interface RequestView {
@@ -26,8 +27,8 @@ export interface RequestView {
   closedAt?: string | null;
   rating?: { score: number; comment?: string | null } | null;
   timeline: TimelineEntry[];
-  /** What the clerk asked to be corrected, if the API says. */
-  correction?: { note?: string | null } | null;
+  /** While the status is awaiting-correction: what the clerk asked to be corrected, and when. */
+  correction?: { note: string | null; requestedAt: string } | null;
 }
 
 export interface CitizenRequest extends RequestView {
