@@ -89,7 +89,7 @@ t.test('task list', async (t) => {
 
   await t.test('the task comes with its form and its request', async (t) => {
     const detail = (await app.inject({ url: base, headers: clerk })).json();
-    t.match(detail, { name: 'بررسی و تصمیم', elementId: 'UserTask_Decide', formId: 'task-approval' });
+    t.match(detail, { name: 'بررسی و تصمیم', elementId: 'UserTask_Decide', formId: 'task-approval', sla: /^(ok|near|breached)$/ });
     t.equal(detail.forms[0].id, 'task-approval');
     t.equal(detail.forms[0].components[1].label, 'تصمیم', 'the repository\'s form, as no analyst has deployed another');
     t.match(detail.request, { trackingCode: filed.trackingCode, form: { treeCount: 3 }, documents: [], timeline: [{ kind: 'submitted' }] });
@@ -176,6 +176,7 @@ t.test('the workspace\'s list: filter by service and SLA, sort by due date or ag
   t.same(byDue.tasks.map((task: { sla: string }) => task.sla), ['breached', 'ok', 'near', 'none'], 'the SLA colour of each');
   t.match(byDue.tasks[3], { name: 'کار بی‌موعد', dueAt: null, followUpAt: null });
   t.equal(byDue.tasks[2].followUpAt, new Date(cases.near.followUpDate).toISOString());
+  t.equal((await app.inject({ url: `/api/tasks/${keys.breached}`, headers: clerk })).json().sla, 'breached', 'one task says its SLA state too');
   t.same((await list('sort=created')).labels, ['ok', 'near', 'breached', 'none'], 'oldest first');
   t.same((await list('sla=near&sla=breached')).labels, ['breached', 'near'], 'only the SLA states asked for');
   t.same((await list('sla=none')).labels, ['none']);

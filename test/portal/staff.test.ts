@@ -1,12 +1,15 @@
 // The workspace for the 137 desk and for managers: an agent finds a caller
 // by national code, files a tree felling request on their behalf (channel
 // call-centre) and reads its status; a manager reads the figures as charts.
+// And a clerk's task list: the steps' Persian names from the diagram, SLA
+// colours in words, filters kept in the address.
 import fs from 'node:fs';
 import t from 'tap';
+import { recordDeployment, saveVersion } from '../../modeler/versions.ts';
 import type { Page } from 'playwright-core';
 import {
   accessibilityViolations, asciiDigits, chromiumPath, createStaffAccount, desk, fillTreeFellingForm, openPage, routeExists, screenshot,
-  staffPassword, startPortal, type Portal,
+  staffPassword, startPortal, until, type Portal,
 } from './harness.ts';
 
 t.setTimeout(300_000);
@@ -77,5 +80,73 @@ if (!fs.existsSync(chromiumPath)) {
     await check('figures', manager.page);
     t.same(manager.errors, [], 'no script errors on the figures page');
     t.same([...agent.foreign, ...manager.foreign], [], 'nothing fetched from outside our server');
+  });
+}
+
+/** Two steps of one case in district 12's clerk group, due at `dueDate` each. */
+const clerkSteps = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_ClerkSteps" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="clerk-steps" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:userTask id="UserTask_CheckDeed" name="بررسی&#10;سند مالکیت">
+      <bpmn:extensionElements>
+        <zeebe:assignmentDefinition candidateGroups="district-12:clerk" />
+        <zeebe:taskSchedule dueDate="=dueDate" />
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="End" />
+    <bpmn:sequenceFlow id="Flow_0" sourceRef="Start" targetRef="UserTask_CheckDeed" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="UserTask_CheckDeed" targetRef="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+if (fs.existsSync(chromiumPath)) {
+  t.test('a clerk\'s task list: Persian step names, SLA colours, filters', async (t) => {
+    const portal = await startPortal(t);
+    const { zeebe } = portal.app;
+    await createStaffAccount(portal.db, 'clerk-desk', 'clerk', staffPassword);
+    // Deployed the way the modeler deploys: the saved version carries the engine's key.
+    const saved = await saveVersion(portal.db, { processId: 'clerk-steps', xml: clerkSteps, author: 'analyst-12' });
+    const deployed = (await zeebe.deployResource({ name: 'clerk-steps.bpmn', process: Buffer.from(clerkSteps) })).deployments[0] as unknown as { process: { processDefinitionKey: string; version: number } };
+    await recordDeployment(portal.db, { processId: 'clerk-steps', version: saved.version, deployedBy: 'analyst-12', processDefinitionKey: String(deployed.process.processDefinitionKey), engineVersion: deployed.process.version });
+    const day = 24 * 3_600_000;
+    for (const [code, due] of [['140509080001', Date.now() - day], ['140509080002', Date.now() + 5 * day]] as const) {
+      await zeebe.createProcessInstance({ bpmnProcessId: 'clerk-steps', variables: { trackingCode: code, serviceId: 'tree-felling-permit', dueDate: new Date(due).toISOString() } });
+    }
+    await until('both tasks stored', async () => (await portal.db('user_tasks').where({ element_id: 'UserTask_CheckDeed' })).length === 2);
+
+    const { page, errors } = await openPage(portal, desk);
+    await signIn(portal, page, 'clerk-desk');
+    await page.getByRole('heading', { level: 1, name: 'کارتابل' }).waitFor();
+    const rows = page.locator('#task-list tbody tr');
+    t.equal(await rows.count(), 2);
+    t.same(await rows.locator('td:first-child').allInnerTexts(), ['بررسی سند مالکیت', 'بررسی سند مالکیت'], 'the step\'s name from its diagram, not its element id');
+    t.match(await rows.nth(0).innerText(), /۱۴۰۵۰۹۰۸۰۰۰۱[\s\S]*گذشته از موعد/, 'the overdue one first, its colour said in words');
+    t.match(await rows.nth(1).innerText(), /در موعد/);
+    t.equal(await rows.nth(0).getAttribute('class'), 'sla-breached');
+    await screenshot(page, 'staff-task-list');
+    t.same(await accessibilityViolations(page), [], 'task list: no WCAG 2.1 AA violations');
+
+    // When the clerk shows only overdue tasks
+    await page.getByLabel('موعد').selectOption('breached');
+    await page.getByRole('button', { name: 'نمایش' }).click();
+    await page.waitForURL(/#\/tasks\?sla=breached$/);
+    await until('the filtered list', async () => (await rows.count()) === 1);
+    t.match(await rows.nth(0).innerText(), /۱۴۰۵۰۹۰۸۰۰۰۱/);
+    t.match(await page.locator('#task-count').innerText(), /۱ وظیفه با این پالایش/);
+
+    // And then what they have claimed: nothing yet, then the one they take
+    await page.getByLabel('وظایف', { exact: true }).selectOption('mine');
+    await page.getByLabel('موعد').selectOption('');
+    await page.getByRole('button', { name: 'نمایش' }).click();
+    await page.getByText('وظیفه‌ای با این پالایش نیست.').waitFor();
+    await page.goto(`${portal.base}/staff#/tasks`);
+    await rows.nth(1).getByRole('button', { name: 'برداشتن' }).click();
+    await page.locator('h1', { hasText: 'بررسی سند مالکیت' }).waitFor();
+    await page.goto(`${portal.base}/staff#/tasks?who=mine`);
+    await until('my claimed task', async () => (await rows.count()) === 1 && /۱۴۰۵۰۹۰۸۰۰۰۲/.test(await rows.nth(0).innerText()));
+    t.equal(await page.getByLabel('وظایف', { exact: true }).inputValue(), 'mine', 'the filter is read back from the address');
+    await screenshot(page, 'staff-task-list-mine');
+    t.same(errors, [], 'no script errors on the task list');
   });
 }

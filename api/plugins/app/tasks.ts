@@ -93,8 +93,8 @@ export function createTaskService(db: Knex, zeebe: ZBClient) {
   const formsOf = createFormResolver(db);
 
   /** The task if the staff member may see it: one of their groups is a candidate, or it is theirs. */
-  async function visible(jobKey: string, staff: StaffClaims): Promise<TaskRow> {
-    const task = await db<TaskRow>('user_tasks').where({ job_key: jobKey }).first();
+  async function visible(jobKey: string, staff: StaffClaims): Promise<ListedTask> {
+    const task = await db<TaskRow>('user_tasks').where({ job_key: jobKey }).first('*', db.raw(`${slaSql} as sla`)) as ListedTask | undefined;
     if (!task) throw notFound();
     const groups = groupsOf(staff);
     if (task.assignee !== staff.username && !task.candidate_groups.some((group) => groups.includes(group))) throw notFound();

@@ -45,7 +45,7 @@ async function route({ path, query }: Route): Promise<void> {
   if (!me || first === 'sign-in') return signInPage(main, query.get('next') ?? '');
   if (!first) return go(home(me.role));
   if (first === 'tasks' && id) return taskPage(main, id);
-  if (first === 'tasks') return tasksPage(main);
+  if (first === 'tasks') return tasksPage(main, query);
   if (first === 'call-centre') return callCentrePage(main, query);
   if (first === 'file') return fileForCitizenPage(main, query);
   if (first === 'requests' && id) return requestStatusPage(main, id, query);

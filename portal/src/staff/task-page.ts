@@ -8,25 +8,17 @@ import { FormView, type FormSchema } from '../shared/form-view.ts';
 import { go } from '../shared/router.ts';
 import { api, staff } from './session.ts';
 import { serviceNames } from './services.ts';
-import { serviceIdOf, slaNames, slaState, slaTags, taskTitle, trackingCodeOf, type Task, type TaskRequest } from './task-types.ts';
+import { serviceIdOf, slaNames, slaOf, slaTags, type Task, type TaskRequest } from './task-types.ts';
 import { entryTitle } from '../shared/timeline.ts';
 
-async function formOf(task: Task): Promise<FormSchema | null> {
-  if (task.forms?.[0]) return task.forms[0];
-  if (!task.formId) return null;
-  // The modeler's form route serves the saved version, else the file in processes/forms/.
-  const answer = await api.get<{ schema: string }>(`/api/processes/forms/${encodeURIComponent(task.formId)}`);
-  return JSON.parse(answer.schema) as FormSchema;
+/** The API resolves the form the task's diagram version links (the version an analyst deployed, else the repository's). */
+function formOf(task: Task): FormSchema | null {
+  return task.forms?.[0] ?? null;
 }
 
-async function contextOf(task: Task): Promise<TaskRequest | null> {
-  const code = trackingCodeOf(task);
-  if (task.request?.timeline || !code) return task.request ?? null;
-  const [view, documents] = await Promise.all([
-    api.get<TaskRequest>(endpoints.request(code)),
-    api.get<TaskRequest['documents']>(endpoints.documents(code)).catch(() => []),
-  ]);
-  return { ...task.request, ...view, documents: documents ?? [] };
+/** GET /api/tasks/{jobKey} brings the request's data, documents and timeline along; null when the task has no request. */
+function contextOf(task: Task): TaskRequest | null {
+  return task.request ?? null;
 }
 
 function requestContext(request: TaskRequest | null, fields: Array<[string, string]>): HTMLElement {
@@ -66,10 +58,12 @@ async function answerRows(serviceId: string | undefined, data: Record<string, un
 export async function taskPage(main: HTMLElement, key: string): Promise<void> {
   const me = staff()!;
   const task = await api.get<Task>(endpoints.task(key));
-  const [schema, request, names] = await Promise.all([formOf(task), contextOf(task), serviceNames()]);
+  const schema = formOf(task);
+  const request = contextOf(task);
+  const names = await serviceNames();
   const serviceId = serviceIdOf(task) ?? request?.serviceId ?? request?.service?.id;
   const answers = await answerRows(serviceId, request?.form);
-  const sla = slaState(task.dueAt);
+  const sla = slaOf(task);
   const mine = task.assignee === me.username;
   const problems = h('div', {});
   const formArea = h('div', {});
@@ -114,9 +108,9 @@ export async function taskPage(main: HTMLElement, key: string): Promise<void> {
     formArea.append(form);
   }
 
-  show(main, taskTitle(task),
+  show(main, task.name,
     h('p', {}, h('a', { href: '#/tasks' }, 'بازگشت به کارتابل')),
-    h('h1', {}, taskTitle(task)),
+    h('h1', {}, task.name),
     summaryList([
       ['خدمت', names.get(serviceId ?? '') ?? serviceId ?? '—'],
       ['موعد', h('span', {}, date(task.dueAt), ' ', h('span', { class: `tag tag-${slaTags[sla]}` }, slaNames[sla]))],

@@ -1,5 +1,6 @@
-// A task on the list as GET /api/tasks returns it (assumed from issue 6 and
-// the user_tasks table: job key, name, form, candidate groups, assignee, due date).
+// A task as GET /api/tasks and GET /api/tasks/{jobKey} return it: the step's
+// Persian name as its diagram version has it, and its SLA state by the
+// server's clock (so every screen colours a task alike).
 import type { FormSchema } from '../shared/form-view.ts';
 
 export interface TaskRequest {
@@ -15,20 +16,24 @@ export interface TaskRequest {
   documents?: Array<{ id: string; kind: string; filename: string; size?: number; createdAt?: string }>;
 }
 
+export type SlaState = 'breached' | 'near' | 'ok' | 'none';
+
 export interface Task {
-  key?: string;
-  jobKey?: string;
-  id?: string;
+  jobKey: string;
+  /** The step's Persian name. */
   name: string;
+  elementId: string;
   formId?: string | null;
   candidateGroups?: string[];
   assignee?: string | null;
   dueAt?: string | null;
+  followUpAt?: string | null;
+  sla?: SlaState;
   createdAt?: string;
   status?: string;
-  trackingCode?: string;
-  serviceId?: string;
-  requestId?: string;
+  trackingCode?: string | null;
+  serviceId?: string | null;
+  requestId?: string | null;
   request?: TaskRequest | null;
   variables?: Record<string, unknown>;
   /** The form-js form(s) to complete the task with (GET /api/tasks/{jobKey}). */
@@ -36,7 +41,7 @@ export interface Task {
 }
 
 export function taskKey(task: Task): string {
-  return String(task.key ?? task.jobKey ?? task.id ?? '');
+  return task.jobKey;
 }
 
 export function trackingCodeOf(task: Task): string | undefined {
@@ -47,30 +52,43 @@ export function serviceIdOf(task: Task): string | undefined {
   return task.serviceId ?? task.request?.serviceId ?? task.request?.service?.id;
 }
 
-/** SLA state: past due is breached; within a working day of due is near. */
-export function slaState(dueAt: string | null | undefined, now = Date.now()): 'breached' | 'near' | 'ok' | 'none' {
-  if (!dueAt) return 'none';
-  const left = new Date(dueAt).getTime() - now;
-  if (left < 0) return 'breached';
-  if (left < 24 * 3_600_000) return 'near';
-  return 'ok';
+export function slaOf(task: Task): SlaState {
+  return task.sla ?? 'none';
 }
 
 export const slaNames = { breached: 'گذشته از موعد', near: 'نزدیک موعد', ok: 'در موعد', none: 'بدون موعد' } as const;
 export const slaTags = { breached: 'red', near: 'yellow', ok: 'green', none: 'grey' } as const;
 
-/**
- * Persian titles of the shared diagrams' user tasks. The task list stores the
- * element id as the name (a job does not carry the element's name), so the
- * workspace names the step itself.
- */
-const taskTitles: Record<string, string> = {
-  UserTask_CheckDocuments: 'بررسی مدارک',
-  UserTask_RecordFindings: 'بازدید و ثبت یافته‌ها',
-  UserTask_Decide: 'بررسی و تصمیم',
-  UserTask_Perform: 'انجام کار و ثبت نتیجه',
-};
+/** What the list shows: everything of my groups, or what I claimed, or what nobody has; optionally one SLA state. */
+export interface TaskListFilter {
+  who: 'all' | 'mine' | 'unassigned';
+  sla: SlaState | '';
+}
 
-export function taskTitle(task: Pick<Task, 'name'>): string {
-  return taskTitles[task.name] ?? task.name;
+export function filterOf(query: URLSearchParams): TaskListFilter {
+  const who = query.get('who');
+  const sla = query.get('sla');
+  return {
+    who: who === 'mine' || who === 'unassigned' ? who : 'all',
+    sla: sla && sla in slaNames ? sla as SlaState : '',
+  };
+}
+
+/** The API's query string for a filter (the API sorts soonest due first). */
+export function apiQuery(filter: TaskListFilter): string {
+  const query = new URLSearchParams();
+  if (filter.who === 'mine') query.set('mine', 'true');
+  if (filter.who === 'unassigned') query.set('unassigned', 'true');
+  if (filter.sla) query.set('sla', filter.sla);
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The workspace's own route for a filter, so a filtered list can be reloaded and shared. */
+export function routeOf(filter: TaskListFilter): string {
+  const query = new URLSearchParams();
+  if (filter.who !== 'all') query.set('who', filter.who);
+  if (filter.sla) query.set('sla', filter.sla);
+  const text = query.toString();
+  return text ? `#/tasks?${text}` : '#/tasks';
 }

@@ -35,9 +35,9 @@ const ListedTask = {
 
 const TaskDetail = {
   type: 'object',
-  required: [...Task.required, 'variables', 'forms'],
+  required: [...ListedTask.required, 'variables', 'forms'],
   properties: {
-    ...Task.properties,
+    ...ListedTask.properties,
     variables: { type: 'object', additionalProperties: true },
     forms: { type: 'array', items: { type: 'object', additionalProperties: true }, description: 'The form-js form(s) to complete the task with' },
     request: { type: ['object', 'null'], additionalProperties: true, description: 'The request: data, documents, timeline' },
@@ -111,7 +111,7 @@ export default async function taskRoutes(app: FastifyInstance) {
       documents: (await app.documents.list(row.id)).map(documentView),
       timeline: await app.requests.timeline(row.id),
     } : null;
-    return { ...view(task), variables: task.variables, forms, request: context };
+    return { ...listedView(task), variables: task.variables, forms, request: context };
   });
 
   for (const action of ['claim', 'unclaim'] as const) {
