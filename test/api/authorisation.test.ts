@@ -32,7 +32,7 @@ type Expectation = Partial<Record<Caller | 'staff', Cell>>;
 
 interface Data {
   request: string; cancellable: string; documentId: string; paymentId: string; gatewayToken: string; verificationCode: string;
-  task12: string; task5: string; nationalCode: string; mobile: string;
+  task12: string; task5: string; nationalCode: string; mobile: string; day: string;
 }
 
 interface Row {
@@ -53,6 +53,8 @@ const complaint = {
   form: { citizenName: 'زهرا کریمی', ...citizenA, subject: 'چراغ معبر خاموش است', complaintAbout: 'service', details: 'دو هفته است که چراغ کوچه روشن نمی‌شود.', declaration: true },
 };
 const probeId = 'matrix-probe';
+/** A time no office offers (midnight, in the past). */
+const noSlot = '2026-01-01T00:00:00.000Z';
 const probeDiagram = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_MatrixProbe" targetNamespace="http://bpmn.io/schema/bpmn">
   <bpmn:process id="${probeId}" name="آزمون دسترسی" isExecutable="true">
@@ -109,7 +111,13 @@ const rows: Row[] = [
   { route: 'GET /api/payments/callback', url: (d) => `/api/payments/callback?token=${d.gatewayToken}`, expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
   { route: 'GET /api/payments/{paymentId}/receipt', url: (d) => `/api/payments/${d.paymentId}/receipt`, expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: ok, otherClerk: 404 } },
   { route: 'GET /api/requests/{trackingCode}/appointment/', url: (d) => `/api/requests/${d.request}/appointment/`, expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: ok, otherClerk: 404 } },
+  // Choosing a slot: the citizen, and a clerk of the district or a 137 agent acting for them. A time that is
+  // no slot is refused after the door (409), so the booking stays as it is until the cancel row.
+  { route: 'GET /api/requests/{trackingCode}/appointment/slots', url: (d) => `/api/requests/${d.request}/appointment/slots?day=${d.day}`, expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: 403, clerk: ok, 'agent-137': ok, otherClerk: 404 } },
+  { route: 'POST /api/requests/{trackingCode}/appointment/', url: (d) => `/api/requests/${d.request}/appointment/`, body: () => ({ slotId: noSlot }), expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: 403, clerk: ok, 'agent-137': ok, otherClerk: 404 } },
+  { route: 'PUT /api/requests/{trackingCode}/appointment/', url: (d) => `/api/requests/${d.request}/appointment/`, body: () => ({ slotId: noSlot }), expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: 403, clerk: ok, 'agent-137': ok, otherClerk: 404 } },
   { route: 'POST /api/requests/{trackingCode}/appointment/attendance', url: (d) => `/api/requests/${d.request}/appointment/attendance`, body: () => ({ attended: true }), expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, clerk: ok, manager: ok, otherClerk: 404 } },
+  { route: 'DELETE /api/requests/{trackingCode}/appointment/', url: (d) => `/api/requests/${d.request}/appointment/`, expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: 403, clerk: ok, 'agent-137': ok, otherClerk: 404 } },
   { route: 'GET /api/requests/{trackingCode}/certificate/', url: (d) => `/api/requests/${d.request}/certificate/`, expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: ok, otherClerk: 404 } },
 
   // 137 look-ups and figures
@@ -156,6 +164,25 @@ function expectedOf(row: Row, caller: Caller): Cell | undefined {
   const own = row.expect[caller];
   if (own !== undefined) return own;
   return staffRoles.includes(caller as Role) ? row.expect.staff : undefined;
+}
+
+const withoutTrailingSlash = (route: string) => route.replace(/(.)\/$/, '$1');
+
+/** `METHOD /path/{param}` for each route in Fastify's printRoutes tree (HEAD, which Fastify adds to every GET, left out). */
+function routerRoutes(tree: string): string[] {
+  const segments: string[] = [];
+  const routes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const branch = line.indexOf('── ');
+    if (branch < 0) continue;
+    const depth = (branch - 1) / 4;
+    const [, segment, methods] = /^(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line.slice(branch + 3))!;
+    segments.length = depth;
+    segments.push(segment!);
+    const path = segments.join('').replace(/:(\w+)/g, '{$1}');
+    for (const method of methods?.split(', ') ?? []) if (method !== 'HEAD') routes.push(`${method} ${path}`);
+  }
+  return routes;
 }
 
 function outcomeOf(status: number): Outcome | number {
@@ -222,6 +249,8 @@ t.test('authorisation matrix', async (t) => {
   const data: Data = {
     request: request.trackingCode, cancellable: cancellable.trackingCode, documentId: document.id, paymentId: payment.id, gatewayToken: 'matrix-token',
     verificationCode: 'ABCD-EFGH-JKLM', task12: task12.job_key, task5: task5.job_key, nationalCode: citizenA.nationalCode, mobile: citizenA.mobile,
+    // Tomorrow in Tehran, a day the slots route accepts.
+    day: new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(new Date(Date.now() + 86_400_000)),
   };
 
   await t.test('every route under /api has a row, and every row a route', async (t) => {
@@ -233,6 +262,10 @@ t.test('authorisation matrix', async (t) => {
     const covered = [...new Set(rows.map((row) => row.route))].sort();
     t.same(registered.filter((route) => !covered.includes(route)), [], 'routes without a row');
     t.same(covered.filter((route) => !registered.includes(route)), [], 'rows without a route');
+    // The router itself, so a route hidden from the document cannot slip past the table.
+    const documented = new Set(registered.map(withoutTrailingSlash));
+    const routed = routerRoutes(app.printRoutes({ commonPrefix: false })).filter((route) => route.split(' ')[1]!.startsWith('/api/'));
+    t.same(routed.filter((route) => !documented.has(withoutTrailingSlash(route))), [], 'routes the router has and the document does not');
   });
 
   await t.test('every row states every caller', async (t) => {
