@@ -69,7 +69,10 @@ t.test('the contract lists job types, messages and error codes once', async (t) 
   for (const type of ['request.status', 'request.close', 'payment.request', 'payment.reverse', 'inspection.assign', 'approval.route',
     'appointment.book', 'appointment.remind', 'notification.send', 'certificate.issue', 'sla.due-date']) t.ok(jobTypes.includes(type), type);
   t.ok(allJobTypes.includes(userTaskJobType));
-  t.same(messageNames.sort(), ['appointment-attended', 'appointment-missed', 'payment-confirmed', 'payment-failed', 'request-cancelled', 'request-resubmitted']);
+  t.same(messageNames.sort(), [
+    'appointment-attended', 'appointment-booked', 'appointment-cancelled', 'appointment-missed', 'appointment-moved',
+    'payment-confirmed', 'payment-failed', 'request-cancelled', 'request-resubmitted',
+  ]);
   for (const message of messageContracts) t.match(message.correlationKey, /^=(paymentId|requestId|appointmentId)$/);
   for (const [key, code] of Object.entries(errorCodes)) t.equal(key, code);
 });
