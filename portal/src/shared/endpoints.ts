@@ -31,7 +31,7 @@ export const endpoints = {
   complete: (key: string) => `/api/tasks/${encodeURIComponent(key)}/complete`,
 
   citizenRequests: (nationalCode: string) => `/api/citizens/${encodeURIComponent(nationalCode)}/requests`,
-  /** Assumed (issue 8 asks to find a caller by mobile too); the API has the national-code route only so far. */
+  /** The citizens registered with a mobile, as a list `[{ nationalCode, mobile, name }]` (a household may share a number). */
   citizenByMobile: (mobile: string) => `/api/citizens?mobile=${encodeURIComponent(mobile)}`,
 
   figures: '/api/figures',
