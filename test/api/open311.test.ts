@@ -9,6 +9,7 @@ import { createTestDatabaseUrl } from '../helpers/database.ts';
 import { signInCitizen, startTestApi } from './helpers.ts';
 import { deployStandIn, recordJobs, treePruningForm, waitFor } from './fixtures.ts';
 import { createOpen311ClientService, demoOpen311Key } from '../../api/plugins/app/open311-clients.ts';
+import { foldBody, parseForm } from '../../api/routes/open311/form-body.ts';
 import { services } from '../../processes/catalogue/index.ts';
 
 t.test('open311', async (t) => {
@@ -178,9 +179,18 @@ t.test('open311 POST requests.json', async (t) => {
     t.same(Object.keys(operation.responses).sort(), ['201', '400', '403', '404']);
   });
 
-  await t.test('services.json lists what a jurisdiction offers', async (t) => {
+  await t.test('services.json and requests.json by jurisdiction', async (t) => {
     t.equal((await app.inject({ url: '/open311/v2/services.json?jurisdiction_id=12' })).json().length, services.length);
     t.same((await app.inject({ url: '/open311/v2/services.json?jurisdiction_id=5' })).json(), []);
+    t.ok((await app.inject({ url: '/open311/v2/requests.json?jurisdiction_id=۱۲' })).json().length > 0, 'Persian digits too');
+    t.same((await app.inject({ url: '/open311/v2/requests.json?jurisdiction_id=5' })).json(), []);
+  });
+
+  await t.test('the form body: attribute lists, the first of a repeated name, no prototype keys', async (t) => {
+    t.same(parseForm('a=1&a=2&attribute[x]=p&attribute[x]=q&attribute[m][]=1&attribute[m][]=2&__proto__=z&attribute[__proto__]=z'),
+      { a: '1', attribute: { x: 'p', m: ['1', '2'] } });
+    t.same(foldBody({ api_key: 'k', 'attribute[x]': 'p', attribute: { y: 1 } }), { api_key: 'k', attribute: { y: 1, x: 'p' } });
+    t.same(foldBody('text'), {});
   });
 });
 

@@ -38,7 +38,7 @@ const RequestsQuery = {
     start_date: { type: 'string', format: 'date-time' },
     end_date: { type: 'string', format: 'date-time' },
     status: { type: 'string', enum: ['open', 'closed'] },
-    jurisdiction_id: { type: 'string' },
+    jurisdiction_id: { type: 'integer', minimum: 1, maximum: 99, description: 'A district number: its requests only' },
   },
 } as const;
 
@@ -99,7 +99,7 @@ export default async function open311Routes(app: FastifyInstance) {
     return { service_code: code, attributes: attributesOf(entry.form.components) };
   });
 
-  app.get<{ Querystring: { service_request_id?: string; service_code?: string; start_date?: string; end_date?: string; status?: 'open' | 'closed' } }>('/requests.json', {
+  app.get<{ Querystring: { service_request_id?: string; service_code?: string; start_date?: string; end_date?: string; status?: 'open' | 'closed'; jurisdiction_id?: number } }>('/requests.json', {
     schema: {
       tags: ['open311'], summary: 'GeoReport v2 requests (90 days at most; no personal data)',
       querystring: RequestsQuery, response: { 200: { type: 'array', items: RequestItem }, 400: Errors },
@@ -115,6 +115,7 @@ export default async function open311Routes(app: FastifyInstance) {
     if (q.service_code) query.where({ service_id: q.service_code });
     if (q.status === 'open') query.whereNull('closed_at');
     if (q.status === 'closed') query.whereNotNull('closed_at');
+    if (q.jurisdiction_id !== undefined) query.where({ district_id: q.jurisdiction_id });
     return (await query).map(requestView);
   });
 
