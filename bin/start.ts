@@ -30,14 +30,16 @@ runMain('start', async (runtime) => {
 /** How a newcomer tries each role against the demo accounts. */
 async function signInHelp(url: string): Promise<string> {
   const { demoPassword, demoStaff } = await import('../api/plugins/app/demo-seed.ts');
+  const { demoOpen311Key } = await import('../api/plugins/app/open311-clients.ts');
   const accounts = demoStaff.map((account) => `    ${account.username.padEnd(14)} ${account.role}`).join('\n');
   return [
     `Demo staff accounts (district 12), password "${demoPassword}":`,
     accounts,
     `  curl -s ${url}/api/auth/staff/token -H 'content-type: application/json' -d '{"username":"clerk-12","password":"${demoPassword}"}'`,
-    'Citizens: POST /api/auth/citizen/code {"nationalCode","mobile"}; the development SMS provider only records the',
-    "  code in the notifications table (select body from notifications where template = 'sign-in-code' order by id desc limit 1),",
-    '  then POST /api/auth/citizen/token {"nationalCode","mobile","code"}. Use the token as "Authorization: Bearer <token>".',
+    'Citizens: POST /api/auth/citizen/code {"nationalCode","mobile"}; with the demo seed the answer carries the code as',
+    '  developmentCode (the portal shows it), then POST /api/auth/citizen/token {"nationalCode","mobile","code"}.',
+    '  Use the token as "Authorization: Bearer <token>".',
+    `Open311 clients: api_key "${demoOpen311Key}" (POST ${url}/open311/v2/requests.json; see api/routes/open311/README.md).`,
     '',
     '',
   ].join('\n');

@@ -78,7 +78,6 @@ const taskDiagram = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
-const modelerWriteAnonymous = bug(401, 'modeler/server.ts answers an anonymous save or deploy with 403 (and a bare {message}), not 401 problem details');
 
 // Rows run top to bottom and callers left to right, so a row that changes
 // something (claim, then complete, then unclaim) sees the rows before it.
@@ -152,10 +151,10 @@ const rows: Row[] = [
   { route: 'GET /api/processes/{id}', url: () => '/api/processes/tree-pruning', expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
   { route: 'GET /api/processes/{id}/versions', url: () => `/api/processes/${probeId}/versions`, expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
   { route: 'GET /api/processes/{id}/versions/{version}', url: () => `/api/processes/${probeId}/versions/1`, expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
-  { route: 'PUT /api/processes/{id}', url: () => `/api/processes/${probeId}`, body: () => ({ xml: probeDiagram }), expect: { anonymous: modelerWriteAnonymous, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
-  { route: 'POST /api/processes/{id}/deploy', url: () => `/api/processes/${probeId}/deploy`, body: () => ({}), expect: { anonymous: modelerWriteAnonymous, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
+  { route: 'PUT /api/processes/{id}', url: () => `/api/processes/${probeId}`, body: () => ({ xml: probeDiagram }), expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
+  { route: 'POST /api/processes/{id}/deploy', url: () => `/api/processes/${probeId}/deploy`, body: () => ({}), expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
   { route: 'GET /api/processes/forms/{formId}', url: () => '/api/processes/forms/task-approval', expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
-  { route: 'PUT /api/processes/forms/{formId}', url: () => '/api/processes/forms/matrix-probe-form', body: () => ({ schema: JSON.stringify({ id: 'matrix-probe-form', components: [] }) }), expect: { anonymous: modelerWriteAnonymous, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
+  { route: 'PUT /api/processes/forms/{formId}', url: () => '/api/processes/forms/matrix-probe-form', body: () => ({ schema: JSON.stringify({ id: 'matrix-probe-form', components: [] }) }), expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
 ];
 
 const callers: Caller[] = ['anonymous', 'citizenA', 'citizenB', ...staffRoles, 'otherClerk'];
