@@ -14,6 +14,8 @@ export const requestStatuses = [
   'awaiting-correction',
   /** The citizen cancelled the office appointment and must book another (the API offers free slots). */
   'awaiting-appointment',
+  /** The request has an office booking (the first, or one the citizen chose after cancelling); a move keeps it. */
+  'appointment-booked',
   'approved',
   'rejected',
   'closed',

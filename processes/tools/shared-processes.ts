@@ -245,31 +245,35 @@ function appointment(): ProcessDraft {
       id: 'Task_BookAppointment', type: 'serviceTask', name: 'رزرو نخستین نوبت آزاد', col: 2, row: 0,
       extensions: job('appointment.book', { inputs: passThrough(...request, 'citizen'), outputs: passThrough('appointmentId', 'appointmentAt', 'reminderAt') }),
     })
-    .add({ id: 'Gateway_JoinNotify', type: 'exclusiveGateway', name: 'زمان نوبت (تازه)', col: 3, row: 0 })
-    .add({ id: 'Task_NotifyAppointment', type: 'serviceTask', name: 'اطلاع زمان نوبت', col: 4, row: 0, extensions: notify('appointment-booked', bookedAt) })
-    .add({ id: 'Gateway_AwaitReminder', type: 'eventBasedGateway', name: 'منتظر روز پیش از نوبت', col: 5, row: 0 })
-    .add({ id: 'Event_ReminderDue', type: 'intermediateCatchEvent', name: 'یک روز پیش از نوبت', col: 6, row: 0, event: { kind: 'timer', date: '=reminderAt' } })
-    .add({ id: 'Task_RemindAppointment', type: 'serviceTask', name: 'یادآوری نوبت', col: 7, row: 0, extensions: job('appointment.remind', { inputs: passThrough(...request, 'appointmentId') }) })
-    .add({ id: 'Gateway_AwaitAttendance', type: 'eventBasedGateway', name: 'منتظر حضور', col: 8, row: 0 })
-    .add({ id: 'End_Attended', type: 'endEvent', name: 'نوبت انجام شد', col: 10, row: 0 })
-    .add({ id: 'End_Missed', type: 'endEvent', name: 'درخواست منقضی شد', col: 10, row: 1 })
+    // The first booking and one the citizen chose after a cancellation both
+    // leave the request booked; a move keeps that status, so it joins later.
+    .add({ id: 'Gateway_JoinBooked', type: 'exclusiveGateway', name: 'نوبت رزرو شد', col: 3, row: 0 })
+    .add({ id: 'Task_RecordAppointmentBooked', type: 'serviceTask', name: 'ثبت وضعیت: نوبت رزرو شد', col: 4, row: 0, extensions: status('appointment-booked') })
+    .add({ id: 'Gateway_JoinNotify', type: 'exclusiveGateway', name: 'زمان نوبت (تازه)', col: 5, row: 0 })
+    .add({ id: 'Task_NotifyAppointment', type: 'serviceTask', name: 'اطلاع زمان نوبت', col: 6, row: 0, extensions: notify('appointment-booked', bookedAt) })
+    .add({ id: 'Gateway_AwaitReminder', type: 'eventBasedGateway', name: 'منتظر روز پیش از نوبت', col: 7, row: 0 })
+    .add({ id: 'Event_ReminderDue', type: 'intermediateCatchEvent', name: 'یک روز پیش از نوبت', col: 8, row: 0, event: { kind: 'timer', date: '=reminderAt' } })
+    .add({ id: 'Task_RemindAppointment', type: 'serviceTask', name: 'یادآوری نوبت', col: 9, row: 0, extensions: job('appointment.remind', { inputs: passThrough(...request, 'appointmentId') }) })
+    .add({ id: 'Gateway_AwaitAttendance', type: 'eventBasedGateway', name: 'منتظر حضور', col: 10, row: 0 })
+    .add({ id: 'End_Attended', type: 'endEvent', name: 'نوبت انجام شد', col: 12, row: 0 })
+    .add({ id: 'End_Missed', type: 'endEvent', name: 'درخواست منقضی شد', col: 12, row: 1 })
     .add({ id: 'Catch_SlotTaken', type: 'boundaryEvent', name: 'نوبت گرفته شد', col: 0, row: 0, attachedTo: 'Task_BookAppointment', side: 'bottom', offset: 0.5, event: { kind: 'error', errorId: errors.slotTaken.id } });
-  message('Event_Attended', 'شهروند حاضر شد', 9, 0, messages.attended.id);
-  message('Event_Missed', 'شهروند حاضر نشد', 9, 1, messages.missed.id);
+  message('Event_Attended', 'شهروند حاضر شد', 11, 0, messages.attended.id);
+  message('Event_Missed', 'شهروند حاضر نشد', 11, 1, messages.missed.id);
   // The citizen moves the booking (same appointment id, new time) or cancels
   // it, before the reminder or after it; a move is told and reminded afresh.
-  message('Event_Moved', 'نوبت جابه‌جا شد', 6, 1, messages.moved.id, 'right');
-  message('Event_Cancelled', 'نوبت لغو شد', 6, 2, messages.appointmentCancelled.id, 'right');
-  message('Event_MovedAfterReminder', 'جابه‌جا پس از یادآوری', 9, 2, messages.moved.id, 'right');
-  message('Event_CancelledAfterReminder', 'لغو پس از یادآوری', 9, 3, messages.appointmentCancelled.id, 'right');
+  message('Event_Moved', 'نوبت جابه‌جا شد', 8, 1, messages.moved.id, 'right');
+  message('Event_Cancelled', 'نوبت لغو شد', 8, 2, messages.appointmentCancelled.id, 'right');
+  message('Event_MovedAfterReminder', 'جابه‌جا پس از یادآوری', 11, 2, messages.moved.id, 'right');
+  message('Event_CancelledAfterReminder', 'لغو پس از یادآوری', 11, 3, messages.appointmentCancelled.id, 'right');
   // A cancelled booking leaves the request waiting for the citizen to choose another slot.
-  p.add({ id: 'Gateway_JoinCancelled', type: 'exclusiveGateway', name: 'نوبت لغو شده', col: 4, row: 4 })
-    .add({ id: 'Task_RecordAwaitingAppointment', type: 'serviceTask', name: 'ثبت وضعیت: در انتظار نوبت', col: 4, row: 5, extensions: status('awaiting-appointment') })
-    .add({ id: 'Gateway_AwaitRebooking', type: 'eventBasedGateway', name: 'منتظر نوبت تازه', col: 5, row: 5 })
-    .add({ id: 'End_RebookingLapsed', type: 'endEvent', name: 'درخواست منقضی شد', col: 7, row: 6, event: { kind: 'error', errorId: errors.lapsed.id } });
-  message('Event_Rebooked', 'شهروند نوبت گرفت', 6, 5, messages.booked.id, 'right');
-  p.add({ id: 'Event_RebookingWindowPassed', type: 'intermediateCatchEvent', name: 'مهلت نوبت‌گیری گذشت', col: 6, row: 6, event: { kind: 'timer', duration: rebookingWindow } });
-  p.chain('Start_Appointment', 'Gateway_JoinBooking', 'Task_BookAppointment', 'Gateway_JoinNotify', 'Task_NotifyAppointment', 'Gateway_AwaitReminder', 'Event_ReminderDue', 'Task_RemindAppointment', 'Gateway_AwaitAttendance', 'Event_Attended', 'End_Attended')
+  p.add({ id: 'Gateway_JoinCancelled', type: 'exclusiveGateway', name: 'نوبت لغو شده', col: 6, row: 4 })
+    .add({ id: 'Task_RecordAwaitingAppointment', type: 'serviceTask', name: 'ثبت وضعیت: در انتظار نوبت', col: 6, row: 5, extensions: status('awaiting-appointment') })
+    .add({ id: 'Gateway_AwaitRebooking', type: 'eventBasedGateway', name: 'منتظر نوبت تازه', col: 7, row: 5 })
+    .add({ id: 'End_RebookingLapsed', type: 'endEvent', name: 'درخواست منقضی شد', col: 9, row: 6, event: { kind: 'error', errorId: errors.lapsed.id } });
+  message('Event_Rebooked', 'شهروند نوبت گرفت', 8, 5, messages.booked.id, 'right');
+  p.add({ id: 'Event_RebookingWindowPassed', type: 'intermediateCatchEvent', name: 'مهلت نوبت‌گیری گذشت', col: 8, row: 6, event: { kind: 'timer', duration: rebookingWindow } });
+  p.chain('Start_Appointment', 'Gateway_JoinBooking', 'Task_BookAppointment', 'Gateway_JoinBooked', 'Task_RecordAppointmentBooked', 'Gateway_JoinNotify', 'Task_NotifyAppointment', 'Gateway_AwaitReminder', 'Event_ReminderDue', 'Task_RemindAppointment', 'Gateway_AwaitAttendance', 'Event_Attended', 'End_Attended')
     .chain('Gateway_AwaitAttendance', 'Event_Missed', 'End_Missed')
     .connect('Catch_SlotTaken', 'Gateway_JoinBooking', { route: 'below' })
     .connect('Gateway_AwaitReminder', 'Event_Moved')
@@ -281,12 +285,12 @@ function appointment(): ProcessDraft {
     .connect('Event_Cancelled', 'Gateway_JoinCancelled', { route: 'down' })
     .connect('Event_CancelledAfterReminder', 'Gateway_JoinCancelled', { route: 'down' })
     .chain('Gateway_JoinCancelled', 'Task_RecordAwaitingAppointment', 'Gateway_AwaitRebooking', 'Event_Rebooked')
-    .connect('Event_Rebooked', 'Gateway_JoinNotify', { route: 'below' })
+    .connect('Event_Rebooked', 'Gateway_JoinBooked', { route: 'below' })
     .chain('Gateway_AwaitRebooking', 'Event_RebookingWindowPassed', 'End_RebookingLapsed');
   return {
     id: 'appointment',
     name: 'نوبت حضوری',
-    documentation: `appointment.book takes the earliest free slot (booking again when it was taken meanwhile); a reminder goes out the day before; a no-show lapses the request. Until the visit the citizen may move the booking (appointment-moved: told and reminded again) or cancel it (appointment-cancelled: status awaiting-appointment, then a slot of their choice within ${rebookingWindow} through appointment-booked, or ${errorCodes.REQUEST_LAPSED}).`,
+    documentation: `appointment.book takes the earliest free slot (booking again when it was taken meanwhile); a reminder goes out the day before; a no-show lapses the request. Until the visit the citizen may move the booking (appointment-moved: told and reminded again) or cancel it (appointment-cancelled: status awaiting-appointment, then a slot of their choice within ${rebookingWindow} through appointment-booked, or ${errorCodes.REQUEST_LAPSED}). The first booking and a chosen one set status appointment-booked.`,
     process: p,
     roots: {
       messages: [messages.attended, messages.missed, messages.moved, messages.appointmentCancelled, messages.booked],
