@@ -5,25 +5,30 @@
 //
 // The row is the truth and the message follows it. A change is committed
 // first and published after: a publish cannot be rolled back, and an engine
-// outage must not lose a citizen's choice. The publish reads the row under a
-// row lock and sends what the row says at that moment, under a message id
-// made from the row (appointment-booked:<id>, appointment-moved:<id>:<moves>,
-// appointment-cancelled:<id>). So:
+// outage must not lose a citizen's choice. The change's transaction also
+// records it on the row as unannounced; the publish reads the row under a row
+// lock, sends what the row says at that moment under a message id made from
+// the row (appointment-booked:<id>, appointment-moved:<id>:<moves>,
+// appointment-cancelled:<id>), and empties the unannounced list once the
+// engine took every message in it. So:
 //  - a retried call (the same slot again, a second cancel) finds its change
 //    already made, answers success and publishes the same message again;
 //    Zeebe answers ALREADY_EXISTS while the first one is buffered, which
 //    publishOnce takes as done;
 //  - two changes in a row reach the engine in the order of the row, each
-//    carrying the row's state, so the process ends on the row's time.
-// Left open: a crash between commit and publish leaves the process behind
-// the row until the caller retries (the API answers the retry with success
-// and publishes). Nothing sweeps for it.
+//    carrying the row's state, so the process ends on the row's time;
+//  - a crash (or an engine outage) between commit and publish leaves the
+//    change unannounced, and the workers' sweep (announceUnannounced)
+//    publishes it a few seconds later. A booking still unannounced when the
+//    citizen moves it is published before the move, so the process, which
+//    waits for the booking first, hears both.
 //
 // Messages stay buffered for the rebooking window (14 days): the process may
 // be between its waits (notifying, reminding, or stopped at an incident) when
 // the citizen acts, and a message must still find it.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
+import type { Logger } from '../../platform/logger.ts';
 import { jalaliDateTime } from '../../platform/persian.ts';
 import { appointmentRebookingDays } from '../../processes/catalogue/contract.ts';
 import { publishOnce } from '../messages.ts';
@@ -104,13 +109,18 @@ async function liveBooking(trx: Knex.Transaction, requestId: string): Promise<Ap
   return trx('appointments').where({ request_id: requestId, status: 'booked' }).orderBy('created_at', 'desc').forUpdate().first();
 }
 
-async function recordChange(trx: Knex.Transaction, row: AppointmentRow, kind: string, dedupeKey: string, titleFa: string, actor: Actor): Promise<void> {
-  await trx('request_events')
-    .insert({ request_id: row.request_id, kind, dedupe_key: dedupeKey, data: { appointmentId: row.id, appointmentAt: row.starts_at.toISOString(), titleFa, by: actor } })
-    .onConflict(['request_id', 'dedupe_key']).ignore();
-}
-
 type Announcement = 'booked' | 'moved' | 'cancelled';
+
+/** Records the change on the timeline and as owed to the process, in the change's own transaction. */
+async function recordChange(trx: Knex.Transaction, row: AppointmentRow, announcement: Announcement, dedupeKey: string, titleFa: string, actor: Actor): Promise<void> {
+  await trx('request_events')
+    .insert({ request_id: row.request_id, kind: `appointment-${announcement}`, dedupe_key: dedupeKey, data: { appointmentId: row.id, appointmentAt: row.starts_at.toISOString(), titleFa, by: actor } })
+    .onConflict(['request_id', 'dedupe_key']).ignore();
+  await trx('appointments').where({ id: row.id }).update({
+    unannounced: trx.raw('case when ? = any(unannounced) then unannounced else array_append(unannounced, ?) end', [announcement, announcement]),
+    unannounced_since: trx.raw('coalesce(unannounced_since, now())'),
+  });
+}
 
 /** The message the row calls for now, or none (the row moved on: a later change has its own message). */
 function messageOf(announcement: Announcement, row: AppointmentRow, now: Date) {
@@ -140,20 +150,63 @@ export class NotAnnounced extends Error {
   }
 }
 
-/** Publishes what the row says now; the row lock orders publishes like the changes. */
-async function announce(deps: ChoiceDeps, appointmentId: string, announcement: Announcement): Promise<AppointmentRow> {
+/**
+ * Publishes what the row says now for each change it still owes the engine
+ * and for `requested` (a retried call publishes again), then marks the row
+ * announced. The row lock orders publishes like the changes. With
+ * `skipLocked` (the sweep) a row someone is changing or announcing right now
+ * is left to them; undefined then.
+ */
+async function announce(deps: ChoiceDeps, appointmentId: string, requested?: Announcement, skipLocked = false): Promise<AppointmentRow | undefined> {
   return deps.db.transaction(async (trx) => {
-    const row = (await trx('appointments').where({ id: appointmentId }).forUpdate().first()) as AppointmentRow;
-    const message = messageOf(announcement, row, defaults(deps).now());
-    if (message) {
+    const query = trx('appointments').where({ id: appointmentId }).forUpdate();
+    const row = (await (skipLocked ? query.skipLocked() : query).first()) as AppointmentRow | undefined;
+    if (!row) return undefined;
+    const owed = row.unannounced as Announcement[];
+    const now = defaults(deps).now();
+    for (const announcement of requested && !owed.includes(requested) ? [...owed, requested] : owed) {
+      const message = messageOf(announcement, row, now);
+      if (!message) continue;
       try {
         await publishOnce(deps.zeebe, message);
       } catch (error) {
         throw new NotAnnounced(appointmentId, error);
       }
     }
-    return row;
+    if (owed.length === 0) return row;
+    const [announced] = await trx('appointments').where({ id: appointmentId }).update({ unannounced: [], unannounced_since: null }).returning('*');
+    return announced as AppointmentRow;
   });
+}
+
+export interface SweepDeps extends ChoiceDeps {
+  logger: Pick<Logger, 'warn'>;
+}
+
+/**
+ * The sweep for changes committed but never announced (the API crashed
+ * between commit and publish, or the engine was unreachable): publishes every
+ * change older than `olderThanMs` (younger ones are most likely being
+ * announced by the call that made them). Stops at the first failure, since
+ * the engine is then most likely away; the next sweep tries again. Answers
+ * the ids it announced.
+ */
+export async function announceUnannounced(deps: SweepDeps, olderThanMs = 5_000, limit = 100): Promise<string[]> {
+  const due = await deps.db('appointments').whereNotNull('unannounced_since')
+    .where('unannounced_since', '<', deps.db.raw(`now() - make_interval(secs => ?)`, [olderThanMs / 1000]))
+    .orderBy('unannounced_since').limit(limit).pluck('id') as string[];
+  const announced: string[] = [];
+  for (const id of due) {
+    try {
+      const row = await announce(deps, id, undefined, true);
+      if (row) announced.push(id);
+    } catch (error) {
+      if (!(error instanceof NotAnnounced)) throw error;
+      deps.logger.warn({ err: error, appointmentId: id }, 'appointment change still not announced; the next sweep tries again');
+      break;
+    }
+  }
+  return announced;
 }
 
 async function openRequest(trx: Knex.Transaction, requestId: string) {
@@ -191,7 +244,7 @@ export async function bookChosenSlot(deps: ChoiceDeps, requestId: string, starts
         business_key: `choice:${requestId}:${Number(count) + 1}`, starts_at: slot.startsAt, ends_at: slot.endsAt,
       }).returning('*');
       const appointment = row as AppointmentRow;
-      await recordChange(trx, appointment, 'appointment-booked', `api:appointment-booked:${appointment.id}`, `نوبت ${jalaliDateTime(appointment.starts_at)} رزرو شد`, actor);
+      await recordChange(trx, appointment, 'booked', `api:appointment-booked:${appointment.id}`, `نوبت ${jalaliDateTime(appointment.starts_at)} رزرو شد`, actor);
       return { kind: 'booked', appointment, office, replayed: false };
     });
   } catch (error) {
@@ -203,7 +256,7 @@ export async function bookChosenSlot(deps: ChoiceDeps, requestId: string, starts
   // process gave up waiting; a fresh copy could only mislead a later wait.
   const fresh = defaults(deps).now().getTime() < outcome.appointment.created_at.getTime() + messageTimeToLive;
   if (outcome.replayed && !fresh) return outcome;
-  return { ...outcome, appointment: await announce(deps, outcome.appointment.id, 'booked') };
+  return { ...outcome, appointment: (await announce(deps, outcome.appointment.id, 'booked'))! };
 }
 
 /**
@@ -229,7 +282,7 @@ export async function moveBooking(deps: ChoiceDeps, requestId: string, startsAt:
         office_id: office.id, counter_number: slot.counter, starts_at: slot.startsAt, ends_at: slot.endsAt, reminded_at: null, moves: live.moves + 1,
       }).returning('*');
       const appointment = row as AppointmentRow;
-      await recordChange(trx, appointment, 'appointment-moved', `api:appointment-moved:${appointment.id}:${appointment.moves}`, `نوبت به ${jalaliDateTime(appointment.starts_at)} جابه‌جا شد`, actor);
+      await recordChange(trx, appointment, 'moved', `api:appointment-moved:${appointment.id}:${appointment.moves}`, `نوبت به ${jalaliDateTime(appointment.starts_at)} جابه‌جا شد`, actor);
       return { kind: 'moved', appointment, office, replayed: false };
     });
   } catch (error) {
@@ -237,7 +290,7 @@ export async function moveBooking(deps: ChoiceDeps, requestId: string, startsAt:
     throw error;
   }
   if (outcome.kind !== 'moved') return outcome;
-  return { ...outcome, appointment: await announce(deps, outcome.appointment.id, 'moved') };
+  return { ...outcome, appointment: (await announce(deps, outcome.appointment.id, 'moved'))! };
 }
 
 /**
@@ -258,9 +311,9 @@ export async function cancelBooking(deps: ChoiceDeps, requestId: string, actor: 
     }
     const [row] = await trx('appointments').where({ id: live.id, status: 'booked' }).update({ status: 'cancelled' }).returning('*');
     const appointment = row as AppointmentRow;
-    await recordChange(trx, appointment, 'appointment-cancelled', `api:appointment-cancelled:${appointment.id}`, `نوبت ${jalaliDateTime(appointment.starts_at)} لغو شد`, actor);
+    await recordChange(trx, appointment, 'cancelled', `api:appointment-cancelled:${appointment.id}`, `نوبت ${jalaliDateTime(appointment.starts_at)} لغو شد`, actor);
     return { kind: 'cancelled', appointment, office, replayed: false };
   });
   if (outcome.kind !== 'cancelled') return outcome;
-  return { ...outcome, appointment: await announce(deps, outcome.appointment.id, 'cancelled') };
+  return { ...outcome, appointment: (await announce(deps, outcome.appointment.id, 'cancelled'))! };
 }

@@ -1,12 +1,26 @@
-// Binds appointment.book and appointment.remind.
+// Binds appointment.book and appointment.remind, and sweeps for citizens'
+// appointment changes the engine has not been told of.
 import type { WorkerDependencies } from '../index.ts';
 import { bindJob, familyOf } from '../job.ts';
+import { announceUnannounced } from './choices.ts';
 import { createAppointmentHandlers } from './handlers.ts';
 
-export function appointmentWorkers({ zeebe, db, logger }: WorkerDependencies) {
+/** How often the sweep looks; a change waits at most about this long (plus its few seconds of grace) after a crash. */
+export const announceSweepMs = 15_000;
+
+export function appointmentWorkers({ zeebe, db, logger }: WorkerDependencies, sweepEveryMs = announceSweepMs) {
   const handlers = createAppointmentHandlers({ db, logger });
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = setInterval(() => {
+    sweeping = sweeping.then(() => announceUnannounced({ db, zeebe, logger }))
+      .then((announced) => { if (announced.length) logger.info({ appointmentIds: announced }, 'announced appointment changes left unannounced'); })
+      .catch((error) => logger.error({ err: error }, 'appointment announcement sweep failed'));
+  }, sweepEveryMs);
   return familyOf(['appointment.book', 'appointment.remind'], [
     bindJob(zeebe, logger, 'appointment.book', handlers.book),
     bindJob(zeebe, logger, 'appointment.remind', handlers.remind),
-  ]);
+  ], async () => {
+    clearInterval(sweep);
+    await sweeping;
+  });
 }

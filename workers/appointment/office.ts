@@ -25,6 +25,9 @@ export interface AppointmentRow {
   moves: number;
   reminded_at: Date | null;
   created_at: Date;
+  /** Changes whose message the engine has not taken yet, oldest first (see choices.ts). */
+  unannounced: string[];
+  unannounced_since: Date | null;
 }
 
 /** Statuses that hold a counter (the unique index appointments_counter_slot covers the same two). */
