@@ -105,6 +105,12 @@ t.test('task list', async (t) => {
     t.same((await app.inject({ url: '/api/tasks?unassigned=true', headers: colleague })).json().map((x: { jobKey: string }) => x.jobKey), [task.job_key]);
     await app.inject({ method: 'POST', url: `${base}/claim`, headers: clerk });
     t.same((await app.inject({ url: '/api/tasks?mine=true', headers: colleague })).json(), []);
+    const manager = await signInStaff(api, 'manager-12', 'manager', 12);
+    const manager5 = await signInStaff(api, 'manager-5', 'manager', 5);
+    t.equal((await app.inject({ method: 'POST', url: `${base}/unclaim`, headers: manager5 })).statusCode, 404, 'another district\'s manager');
+    t.equal((await app.inject({ url: base, headers: manager })).statusCode, 404, 'a manager does not work the clerks\' tasks');
+    t.equal((await app.inject({ method: 'POST', url: `${base}/unclaim`, headers: manager })).json().assignee, null, 'but frees one a clerk holds');
+    await app.inject({ method: 'POST', url: `${base}/claim`, headers: clerk });
 
     const invalid = await complete(clerk, { approvalDecision: 'return' });
     t.equal(invalid.statusCode, 400);

@@ -101,6 +101,14 @@ export function createTaskService(db: Knex, zeebe: ZBClient) {
     return task;
   }
 
+  /** A task of one of the manager's district's groups (`district-<id>:<any role>`), or one they may see anyway. */
+  async function ofManagersDistrict(jobKey: string, staff: StaffClaims): Promise<TaskRow> {
+    const task = await db<TaskRow>('user_tasks').where({ job_key: jobKey }).first();
+    const prefix = `district-${staff.districtId}:`;
+    if (task && staff.districtId !== null && task.candidate_groups.some((group) => group.startsWith(prefix))) return task;
+    return visible(jobKey, staff);
+  }
+
   /**
    * Open tasks of my groups or assigned to me (so only my district's: a
    * group is `district-<id>:<role>`), soonest due first (no due date last)
@@ -142,9 +150,13 @@ export function createTaskService(db: Knex, zeebe: ZBClient) {
       return claimed;
     },
 
-    /** Only the assignee, or the district's manager, hands a task back. */
+    /**
+     * Only the assignee, or the district's manager, hands a task back. A
+     * manager does not work the district's other groups' tasks (nor list them),
+     * but frees one a colleague holds, say while they are away.
+     */
     async unclaim(jobKey: string, staff: StaffClaims): Promise<TaskRow> {
-      const task = await visible(jobKey, staff);
+      const task = staff.role === 'manager' ? await ofManagersDistrict(jobKey, staff) : await visible(jobKey, staff);
       if (task.assignee !== staff.username && staff.role !== 'manager') {
         throw new ApiProblem(403, 'not-yours', 'Only the person who claimed the task may hand it back.', 'فقط کسی که این کار را برداشته می‌تواند آن را پس بدهد.');
       }
