@@ -1,15 +1,24 @@
 // Request bookkeeping: status milestones into the timeline and the closing
 // outcome. A milestone is recorded once per element instance, so a
 // re-delivered job changes nothing.
+//
+// One instance per request: every service diagram begins with a
+// `request.status` task, so its handler is where an instance learns whether
+// it is the request's instance. The first key recorded wins (here or in the
+// API's start, api/plugins/app/requests.ts); a second instance, which a crash
+// between creating an instance and recording its key can leave, cancels
+// itself before its first effect.
 import type { Knex } from 'knex';
+import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../../platform/logger.ts';
 import { requestOutcomes, requestStatuses, type RequestOutcome, type RequestStatus } from '../../processes/catalogue/contract.ts';
 import { businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
-import { findRequestOrFail } from './queries.ts';
+import { findRequestOrFail, type RequestRow } from './queries.ts';
 
 export interface RequestHandlerDeps {
   db: Knex;
   logger: Logger;
+  zeebe: Pick<ZBClient, 'cancelProcessInstance'>;
 }
 
 /**
@@ -28,7 +37,23 @@ export async function recordEvent(
   return inserted.length > 0;
 }
 
-export function createRequestHandlers({ db, logger }: RequestHandlerDeps) {
+/**
+ * Whether the job's instance is the request's instance, recording it as such
+ * when none is recorded yet. A closed request takes no instance: one that
+ * arrives after the citizen withdrew the unstarted request is not its own.
+ */
+async function isTheInstance(db: Knex, request: RequestRow, instanceKey: string): Promise<boolean> {
+  if (request.process_instance_key === instanceKey) return true;
+  if (request.process_instance_key !== null) return false;
+  const claimed = await db('requests').where({ id: request.id }).whereNull('process_instance_key').whereNull('closed_at')
+    .update({ process_instance_key: instanceKey, start_leased_until: null }).returning('id');
+  if (claimed.length > 0) return true;
+  // Someone recorded a key between our read and our write (the API's start may record this very key).
+  const now = await db('requests').where({ id: request.id }).first('process_instance_key');
+  return now?.process_instance_key === instanceKey;
+}
+
+export function createRequestHandlers({ db, logger, zeebe }: RequestHandlerDeps) {
   return {
     /** `request.status`: header `status` is the milestone. */
     async status(job: JobInput): Promise<JobOutcome> {
@@ -37,6 +62,13 @@ export function createRequestHandlers({ db, logger }: RequestHandlerDeps) {
         throw new PermanentFault(`header "status" must be one of ${requestStatuses.join(', ')}; got ${JSON.stringify(status)}`);
       }
       const request = await findRequestOrFail(db, required(job, 'requestId'));
+      // Only the service's own diagram (process id = service id) is the request's instance; called processes run under it.
+      if (job.bpmnProcessId === request.service_id && !(await isTheInstance(db, request, job.processInstanceKey))) {
+        logger.warn({ requestId: request.id, instance: job.processInstanceKey }, 'a second instance of this request: cancelling it before it does anything');
+        await zeebe.cancelProcessInstance(job.processInstanceKey);
+        // Completing a job of a cancelled instance is refused by the engine; the binding only logs that.
+        return complete();
+      }
       const reason = job.variables.reason;
       await db.transaction(async (trx) => {
         const recorded = await recordEvent(trx, {

@@ -12,6 +12,7 @@ export interface RequestRow {
   form: Record<string, unknown>;
   citizen_id: string;
   outcome: string | null;
+  process_instance_key: string | null;
   closed_at: Date | null;
 }
 
