@@ -3,7 +3,7 @@ import t from 'tap';
 import { addWorkingDays } from '../../workers/sla/calendar.ts';
 import { createSlaHandlers } from '../../workers/sla/handlers.ts';
 import { cancelAppointment, createAppointmentHandlers, recordAttendance } from '../../workers/appointment/handlers.ts';
-import { bookChosenSlot, cancelBooking, freeSlots, moveBooking } from '../../workers/appointment/choices.ts';
+import { announceUnannounced, bookChosenSlot, cancelBooking, freeSlots, moveBooking } from '../../workers/appointment/choices.ts';
 import { appointmentWorkers } from '../../workers/appointment/index.ts';
 import { notificationWorkers } from '../../workers/notification/index.ts';
 import { activate, eventually } from '../engine/helpers.ts';
@@ -183,6 +183,7 @@ t.test('a citizen\'s choices: free slots, move, cancel, book a chosen slot', asy
     t.equal(row.ends_at.toISOString(), '2026-11-30T06:20:00.000Z');
     t.equal(row.moves, 1);
     t.equal(row.reminded_at, null, 'reminded again for the new time');
+    t.same([row.unannounced, row.unannounced_since], [[], null], 'published, so nothing is owed to the engine');
     t.equal((await db('appointments').where({ request_id: request.id })).length, 1, 'no second row');
     await t.rejects(buffered('appointment-moved', appointmentId, `appointment-moved:${appointmentId}:1`), /ALREADY_EXISTS|already/i, 'appointment-moved published');
     const event = await db('request_events').where({ request_id: request.id, kind: 'appointment-moved' }).first();
@@ -262,8 +263,42 @@ t.test('a citizen\'s choices: free slots, move, cancel, book a chosen slot', asy
     await gone.stop();
     const target = new Date('2026-11-30T06:00:00Z');
     await t.rejects(moveBooking({ ...deps, zeebe: orphan }, request.id, target, 'citizen'), { name: 'NotAnnounced', appointmentId });
-    t.equal((await db('appointments').where({ id: appointmentId }).first()).starts_at.toISOString(), target.toISOString(), 'the row is the truth');
+    const kept = await db('appointments').where({ id: appointmentId }).first();
+    t.equal(kept.starts_at.toISOString(), target.toISOString(), 'the row is the truth');
+    t.same(kept.unannounced, ['moved'], 'and owes the engine its move');
+    t.ok(kept.unannounced_since, 'since the commit');
     t.match(await moveBooking(deps, request.id, target, 'citizen'), { kind: 'moved', replayed: true });
     await t.rejects(buffered('appointment-moved', appointmentId, `appointment-moved:${appointmentId}:1`), /ALREADY_EXISTS|already/i, 'published by the retry');
+    t.same((await db('appointments').where({ id: appointmentId }).first()).unannounced, [], 'the retry cleared the debt');
+  });
+
+  t.test('the sweep publishes what no call announced, the booking before the move, once the engine is back', async (t) => {
+    const { request, appointmentId } = await bookedBy(13);
+    await cancelBooking(deps, request.id, 'citizen');
+    await db('requests').where({ id: request.id }).update({ status: 'awaiting-appointment' });
+    const { engine: gone, client: orphan } = await startTestEngine(t);
+    await gone.stop();
+    const away = { ...deps, zeebe: orphan };
+    const first = new Date('2026-11-30T06:00:00Z');
+    await t.rejects(bookChosenSlot(away, request.id, first, 'citizen'), { name: 'NotAnnounced' });
+    const chosen = await db('appointments').where({ request_id: request.id, status: 'booked' }).first();
+    t.not(chosen.id, appointmentId);
+    const later = new Date('2026-11-30T06:40:00Z');
+    await t.rejects(moveBooking(away, request.id, later, 'citizen'), { name: 'NotAnnounced' });
+    t.same((await db('appointments').where({ id: chosen.id }).first()).unannounced, ['booked', 'moved'], 'both changes owed, in order');
+
+    const warnings: unknown[] = [];
+    const logger = { warn: (...args: unknown[]) => { warnings.push(args); } };
+    t.same(await announceUnannounced({ ...away, logger }, 0), [], 'the engine still away: nothing announced');
+    t.equal(warnings.length, 1, 'one warning: the sweep stops at the first failure');
+    t.same(await announceUnannounced({ ...deps, logger }, 60_000), [], 'changes younger than the grace are left to their call');
+    t.same((await db('appointments').where({ id: chosen.id }).first()).unannounced, ['booked', 'moved']);
+
+    t.same(await announceUnannounced({ ...deps, logger }, 0), [chosen.id]);
+    const swept = await db('appointments').where({ id: chosen.id }).first();
+    t.same([swept.unannounced, swept.unannounced_since], [[], null], 'announced');
+    await t.rejects(buffered('appointment-booked', request.id, `appointment-booked:${chosen.id}`), /ALREADY_EXISTS|already/i, 'appointment-booked published');
+    await t.rejects(buffered('appointment-moved', chosen.id, `appointment-moved:${chosen.id}:1`), /ALREADY_EXISTS|already/i, 'appointment-moved published');
+    t.same(await announceUnannounced({ ...deps, logger }, 0), [], 'nothing left for the next sweep');
   });
 });
