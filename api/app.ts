@@ -18,6 +18,7 @@ import auth from './plugins/app/auth.ts';
 import demoSeed from './plugins/app/demo-seed.ts';
 import catalogue, { type CatalogueSource } from './plugins/app/catalogue.ts';
 import requests from './plugins/app/requests.ts';
+import startQueue from './plugins/app/start-queue.ts';
 import startSweeper from './plugins/app/start-sweeper.ts';
 import documents from './plugins/app/documents.ts';
 import tasks from './plugins/app/tasks.ts';
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(demoSeed);
   await app.register(catalogue, { source: deps.catalogue });
   await app.register(requests);
+  await app.register(startQueue);
   await app.register(startSweeper);
   await app.register(documents);
   await app.register(tasks);

@@ -50,39 +50,54 @@ export const Accepted = {
     id: { type: 'string' },
     trackingCode: TrackingCode,
     status: { type: 'string' },
-    started: { type: 'boolean', description: 'Whether the process instance is running yet; if not, it starts shortly' },
+    started: { type: 'boolean', description: 'Whether the process instance is running yet; a new request answers false and starts moments later' },
     replayed: { type: 'boolean', description: 'True when an earlier submit with the same Idempotency-Key is returned' },
   },
 } as const;
 
 const Event = {
   type: 'object',
-  required: ['kind', 'at'],
+  required: ['kind', 'elementId', 'data', 'at'],
   properties: {
-    kind: { type: 'string' },
-    elementId: { type: ['string', 'null'] },
-    data: { type: 'object', additionalProperties: true },
+    kind: { type: 'string', description: 'The milestone (a status name such as awaiting-correction) or step' },
+    elementId: { type: ['string', 'null'], description: 'The diagram element that recorded it; null for the API\'s own events' },
+    data: { type: 'object', additionalProperties: true, description: 'Details, e.g. reason' },
     at: { type: 'string', format: 'date-time' },
   },
 } as const;
 
 export const RequestView = {
   type: 'object',
-  required: ['id', 'trackingCode', 'service', 'districtId', 'channel', 'status', 'createdAt', 'started', 'timeline'],
+  required: ['id', 'trackingCode', 'service', 'districtId', 'channel', 'status', 'outcome', 'form', 'started', 'createdAt', 'updatedAt', 'closedAt', 'rating', 'correction', 'timeline'],
   properties: {
-    id: { type: 'string' },
+    id: { type: 'string', format: 'uuid' },
     trackingCode: TrackingCode,
-    service: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, name: { type: 'object', properties: { fa: { type: 'string' }, en: { type: 'string' } } } } },
+    service: {
+      type: 'object', required: ['id'],
+      properties: { id: { type: 'string' }, name: { type: 'object', required: ['fa', 'en'], properties: { fa: { type: 'string' }, en: { type: 'string' } } } },
+    },
     districtId: { type: 'integer' },
-    channel: { type: 'string' },
+    channel: { type: 'string', enum: ['portal', 'call-centre', 'in-person'] },
     status: { type: 'string' },
     outcome: { type: ['string', 'null'] },
     form: Form,
-    started: { type: 'boolean' },
+    started: { type: 'boolean', description: 'Whether the process instance is running yet' },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
     closedAt: { type: ['string', 'null'], format: 'date-time' },
-    rating: { type: ['object', 'null'], properties: { score: { type: 'integer' }, comment: { type: ['string', 'null'] } } },
+    rating: {
+      type: ['object', 'null'], required: ['score', 'comment'],
+      properties: { score: { type: 'integer' }, comment: { type: ['string', 'null'] } },
+    },
+    correction: {
+      type: ['object', 'null'],
+      description: 'What to correct, only while the request waits for the citizen (status awaiting-correction); then resubmit',
+      required: ['note', 'requestedAt'],
+      properties: {
+        note: { type: ['string', 'null'], description: 'The clerk\'s note on what to correct' },
+        requestedAt: { type: 'string', format: 'date-time' },
+      },
+    },
     timeline: { type: 'array', items: Event },
   },
 } as const;

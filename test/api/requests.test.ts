@@ -1,10 +1,12 @@
 // Filing and following requests against PostgreSQL and the engine: the start
 // form is enforced, an Idempotency-Key makes a retried submit return the same
 // request, the instance starts once (also after a crash, by the sweeper),
-// and each caller sees only what is theirs.
+// a correction is taken only while one is asked for, and each caller sees
+// only what is theirs.
 import t from 'tap';
+import { createRequestHandlers } from '../../workers/request/handlers.ts';
 import { signInCitizen, signInStaff, startTestApi } from './helpers.ts';
-import { deployStandIn, recordJobs, treePruningForm, waitFor } from './fixtures.ts';
+import { deployStandIn, recordJobs, treePruningForm, until, waitFor } from './fixtures.ts';
 
 t.test('requests', async (t) => {
   const api = await startTestApi(t);
@@ -19,11 +21,11 @@ t.test('requests', async (t) => {
   let trackingCode = '';
   let requestId = '';
 
-  await t.test('a valid submit returns a tracking code and starts the process with the contract variables', async (t) => {
+  await t.test('a valid submit returns a tracking code once committed and starts the process with the contract variables right after', async (t) => {
     const response = await submit(zahra, { ...pruning, form: { ...treePruningForm, nationalCode: '۰۰۱۳۵۴۲۴۱۹', citizenName: 'زهرا كريمي' } });
     t.equal(response.statusCode, 201, response.body);
     const accepted = response.json();
-    t.match(accepted, { trackingCode: /^[0-9]{10}$/, status: 'received', started: true, replayed: false });
+    t.match(accepted, { trackingCode: /^[0-9]{10}$/, status: 'received', started: Boolean, replayed: false });
     trackingCode = accepted.trackingCode;
     requestId = accepted.id;
     const started = await waitFor(() => jobs.find((job) => job.type === 'test.started' && job.variables.requestId === requestId), 'the started job');
@@ -32,8 +34,9 @@ t.test('requests', async (t) => {
       citizen: { nationalCode: '0013542419', mobile: '09121234567', name: 'زهرا کریمی' },
       form: { nationalCode: '0013542419', citizenName: 'زهرا کریمی', treeCount: 3 },
     });
-    const row = await db('requests').where({ id: requestId }).first();
-    t.equal(row.process_instance_key, started.processInstanceKey, 'the instance key is recorded');
+    const key = await until(async () => (await db('requests').where({ id: requestId }).first()).process_instance_key ?? undefined, 'the recorded key');
+    t.equal(key, started.processInstanceKey, 'the instance key is recorded');
+    t.equal((await db('citizens').where({ id: zahra.id }).first()).name, 'زهرا کریمی', 'the citizen\'s name is kept');
   });
 
   await t.test('the same Idempotency-Key returns the same request; a different request under it is refused', async (t) => {
@@ -90,16 +93,45 @@ t.test('requests', async (t) => {
     t.notOk(rezas.some((r: { trackingCode: string }) => r.trackingCode === trackingCode), 'lists hold only one\'s own');
   });
 
-  await t.test('a resubmission reaches the waiting process with the corrected form', async (t) => {
+  await t.test('a correction is taken only while the request waits for one, and reaches the waiting process', async (t) => {
     const url = `/api/requests/${trackingCode}/resubmit`;
+    const get = async () => (await app.inject({ url: `/api/requests/${trackingCode}`, headers: zahra })).json();
+    t.equal((await get()).correction, null, 'no correction asked for');
+    const early = await app.inject({ method: 'POST', url, headers: zahra, payload: { form: { ...treePruningForm, treeCount: 4 } } });
+    t.equal(early.statusCode, 409);
+    t.match(early.json(), { type: 'urn:shahrdari:problem:not-awaiting-correction', detailFa: /منتظر اصلاح نیست/ });
+
+    // The clerk returns it: the correction process's request.status job, as the worker records it.
+    const handlers = createRequestHandlers({ db, logger: app.log as never, zeebe });
+    const row = await db('requests').where({ id: requestId }).first();
+    await handlers.status({
+      jobKey: '1', processInstanceKey: row.process_instance_key, elementInstanceKey: '2', elementId: 'Task_RecordAwaitingCorrection',
+      bpmnProcessId: 'correction', retries: 3, headers: { status: 'awaiting-correction' }, variables: { requestId, reason: 'تصویر سند خوانا نیست' },
+    });
+    const waiting = await get();
+    t.equal(waiting.status, 'awaiting-correction');
+    t.match(waiting.correction, { note: 'تصویر سند خوانا نیست', requestedAt: waiting.timeline.at(-1).at });
+    t.match(waiting.timeline.at(-1), { kind: 'awaiting-correction', data: { reason: 'تصویر سند خوانا نیست' } });
+
     t.equal((await app.inject({ method: 'POST', url, headers: reza, payload: { form: treePruningForm } })).statusCode, 404);
     t.equal((await app.inject({ method: 'POST', url, headers: await signInStaff(api, 'clerk-12b', 'clerk', 12), payload: { form: treePruningForm } })).statusCode, 403);
-    t.equal((await app.inject({ method: 'POST', url, headers: zahra, payload: { form: { ...treePruningForm, treeCount: 'many' } } })).statusCode, 400);
-    const response = await app.inject({ method: 'POST', url, headers: zahra, payload: { form: { ...treePruningForm, treeCount: 4 } } });
-    t.equal(response.statusCode, 202);
+    const invalid = await app.inject({ method: 'POST', url, headers: zahra, payload: { form: { ...treePruningForm, treeCount: 'many' } } });
+    t.equal(invalid.statusCode, 400);
+    t.equal(invalid.json().errors[0].path, '/body/form/treeCount');
+    t.equal((await get()).status, 'awaiting-correction', 'an invalid form changes nothing');
+    const [response, twice] = await Promise.all([
+      app.inject({ method: 'POST', url, headers: zahra, payload: { form: { ...treePruningForm, treeCount: 4 } } }),
+      app.inject({ method: 'POST', url, headers: zahra, payload: { form: { ...treePruningForm, treeCount: 5 } } }),
+    ]);
+    t.same([response.statusCode, twice.statusCode].sort(), [202, 409], 'two resubmits at once: one is taken');
     const job = await waitFor(() => jobs.find((j) => j.type === 'test.resubmitted' && j.variables.requestId === requestId), 'the resubmitted job');
-    t.match(job.variables.form, { treeCount: 4 });
-    t.match((await db('requests').where({ id: requestId }).first()).form, { treeCount: 4 });
+    const taken = response.statusCode === 202 ? 4 : 5;
+    t.match(job.variables.form, { treeCount: taken });
+    const after = await get();
+    t.equal(after.status, 'under-review');
+    t.equal(after.correction, null, 'nothing to correct any more');
+    t.match((await db('requests').where({ id: requestId }).first()).form, { treeCount: taken });
+    t.equal((await db('request_events').where({ request_id: requestId, kind: 'resubmitted' })).length, 1);
   });
 
   await t.test('cancelling: a started request hears request-cancelled; an unstarted one closes at once', async (t) => {
@@ -162,7 +194,8 @@ t.test('crash-safe start: the sweeper starts what was left unstarted, once', asy
   t.equal(accepted.statusCode, 201);
   t.equal(accepted.json().started, false);
   const { id } = accepted.json();
-  t.match(await db('requests').where({ id }).first(), { process_instance_key: null, start_leased_until: null });
+  await app.startQueue.drain();
+  t.match(await db('requests').where({ id }).first(), { process_instance_key: null, start_leased_until: null }, 'the failed start freed its lease');
 
   await deployStandIn(zeebe, 'tree-pruning');
   t.equal(await app.requests.sweep({ graceSeconds: 60 }), 0, 'fresh requests are left to the submit path');

@@ -171,19 +171,47 @@ export type AuthService = ReturnType<typeof createAuthService>;
 const unauthenticated = () => new ApiProblem(401, 'sign-in-required', 'Sign in first.', 'ابتدا وارد سامانه شوید.');
 const forbidden = () => new ApiProblem(403, 'forbidden', 'You may not do this.', 'اجازه این کار را ندارید.');
 
-async function verifiedClaims(request: FastifyRequest): Promise<Claims> {
-  if (!request.headers.authorization) throw unauthenticated();
-  try {
-    return await request.jwtVerify<Claims>();
-  } catch {
-    throw new ApiProblem(401, 'invalid-token', 'The token is missing, expired or not ours.', 'نشست شما معتبر نیست یا پایان یافته است؛ دوباره وارد شوید.');
-  }
+/**
+ * Verified tokens by their text, so a client's repeated calls skip the
+ * signature check and the JSON parse (a token is immutable: the same text
+ * always verifies to the same claims). An entry lives until its token's
+ * `exp`; the oldest entry goes when the cache is full.
+ */
+export function createTokenVerifier(verify: (token: string) => Claims & { exp?: number }, capacity = 10_000) {
+  const verified = new Map<string, { claims: Claims; expiresAt: number }>();
+  return (token: string): Claims => {
+    const hit = verified.get(token);
+    if (hit && hit.expiresAt > Date.now()) return hit.claims;
+    if (hit) verified.delete(token);
+    const claims = verify(token);
+    if (typeof claims.exp === 'number') {
+      if (verified.size >= capacity) verified.delete(verified.keys().next().value!);
+      verified.set(token, { claims, expiresAt: claims.exp * 1000 });
+    }
+    return claims;
+  };
 }
+
+const invalidToken = () => new ApiProblem(401, 'invalid-token', 'The token is missing, expired or not ours.', 'نشست شما معتبر نیست یا پایان یافته است؛ دوباره وارد شوید.');
 
 export default fp(async (app) => {
   app.decorate('auth', createAuthService(app.db, (claims, expiresIn) => app.jwt.sign(claims, { expiresIn })));
+  // The plugin's own verifier with its configured algorithms; request.jwtVerify would decode twice and merge options on every call.
+  const verify = createTokenVerifier((token) => app.jwt.verify<Claims & { exp?: number }>(token));
+  const claimsFrom = (request: FastifyRequest): Claims => {
+    const header = request.headers.authorization;
+    if (!header) throw unauthenticated();
+    const [scheme, token, extra] = header.split(' ');
+    if (!token || extra !== undefined || scheme!.toLowerCase() !== 'bearer') throw invalidToken();
+    try {
+      return verify(token);
+    } catch {
+      throw invalidToken();
+    }
+  };
   app.decorate('allow', (...who: Array<'citizen' | 'staff' | Role>) => async (request: FastifyRequest) => {
-    const claims = await verifiedClaims(request);
+    const claims = claimsFrom(request);
+    request.user = claims;
     const allowed = claims.kind === 'citizen'
       ? who.includes('citizen')
       : who.includes('staff') || who.includes(claims.role);

@@ -1,23 +1,28 @@
 // Requests: filing (with an idempotency key), starting the process instance
 // crash-safely, reading status and timeline, and what a citizen may do to an
-// open or closed request (resubmit, cancel, rate).
+// open or closed request (resubmit a correction, cancel, rate).
 //
 // Starting an instance: the request row is committed first with
-// process_instance_key null, which makes the table its own start outbox. Then
-// `start()` takes a short lease on the row (so the submit path and the
-// sweeper of any API process never start it at the same time), creates the
-// instance and records its key. A crash before the instance is created leaves
-// the row unstarted and the sweeper starts it. The remaining window: the
-// engine creates the instance but the process dies (or the database write
-// fails) before the key is recorded; once the lease lapses the sweeper starts
-// a second instance. Zeebe 8 offers no business-key uniqueness to close it;
-// every instance carries `requestId`, so a duplicate is recognisable (its key
-// differs from the recorded one) and workers can cancel it.
+// process_instance_key null, which makes the table its own start outbox, and
+// the citizen has the answer then. The API's start queue calls `start()` at
+// once; it takes a short lease on the row (so the queue and the sweeper of
+// any API process never start it at the same time), creates the instance and
+// records its key. A crash before the instance is created leaves the row
+// unstarted and a sweeper starts it.
+//
+// One instance per request: Zeebe has no unique business key, so a crash
+// after the engine created an instance but before its key was recorded lets
+// the sweeper create a second one. The first key recorded wins, whoever
+// records it: `start()` records its key only where none is, and so does the
+// instance's own first job (every service diagram begins with
+// `request.status`, see workers/request/handlers.ts). An instance that finds
+// another key recorded cancels itself before any effect: `start()` cancels
+// the instance it created, the worker cancels the instance its job belongs to.
 import { randomInt } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import fp from 'fastify-plugin';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
-import { claimsOf } from './auth.ts';
+import { claimsOf, type Claims } from './auth.ts';
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import type { Channel } from '../../../processes/catalogue/index.ts';
@@ -60,10 +65,9 @@ declare module 'fastify' {
   interface FastifyInstance {
     requests: RequestService;
     /**
-     * The request a caller may see: a citizen their own; staff their
-     * district's (city-wide staff and 137 agents any). Anything else is a
-     * 404, so tracking codes cannot be probed. With 'owner', only the citizen
-     * it belongs to may act (staff get 403).
+     * The request a caller may see (`assertVisible`); anything else is a
+     * 404. With 'owner', only the citizen it belongs to may act (staff who
+     * see it get 403).
      */
     requestFor(request: FastifyRequest, trackingCode: string, who?: 'viewer' | 'owner'): Promise<RequestRow>;
   }
@@ -91,6 +95,65 @@ function canonicalForm(form: Record<string, unknown>): Record<string, unknown> {
 // jsonb keeps its own key order, so compare structurally.
 const sameJson = (a: unknown, b: unknown) => isDeepStrictEqual(a, b);
 
+/** A timestamp as JSON would have it (Date#toISOString: UTC, milliseconds), formatted by PostgreSQL so no Date is built per row. */
+const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * A request with everything its status page shows, in one round trip: the
+ * timeline in order, the rating, and the open correction (only while the
+ * request waits for one: the latest awaiting-correction milestone's reason).
+ */
+const requestViewSql = `
+select r.id, r.tracking_code, r.service_id, r.district_id, r.channel, r.status, r.outcome, r.form, r.citizen_id,
+       r.process_instance_key is not null as started,
+       ${iso('r.created_at')} as created_at, ${iso('r.updated_at')} as updated_at, ${iso('r.closed_at')} as closed_at,
+       (select json_build_object('score', g.score, 'comment', g.comment) from ratings g where g.request_id = r.id) as rating,
+       case when r.status = 'awaiting-correction' then coalesce(
+         (select json_build_object('note', e.data->>'reason', 'requestedAt', ${iso('e.at')})
+            from request_events e where e.request_id = r.id and e.kind = 'awaiting-correction' order by e.id desc limit 1),
+         json_build_object('note', null, 'requestedAt', ${iso('r.updated_at')})) end as correction,
+       coalesce((select json_agg(json_build_object('kind', e.kind, 'elementId', e.element_id, 'data', e.data, 'at', ${iso('e.at')}) order by e.id)
+                   from request_events e where e.request_id = r.id), '[]'::json) as timeline
+  from requests r
+ where r.tracking_code = ?`;
+
+export interface RequestView {
+  id: string; tracking_code: string; service_id: string; district_id: number; channel: Channel; status: string; outcome: string | null;
+  form: Record<string, unknown>; citizen_id: string; started: boolean; created_at: string; updated_at: string; closed_at: string | null;
+  rating: { score: number; comment: string | null } | null;
+  correction: { note: string | null; requestedAt: string } | null;
+  timeline: Array<{ kind: string; elementId: string | null; data: Record<string, unknown>; at: string }>;
+}
+
+/**
+ * Files a request in one statement (so one transaction): the row, its
+ * `submitted` milestone and the citizen's name if none was known, only if the
+ * district offers the service. No row back means the idempotency key was
+ * used already or the service is not offered; the caller finds out which.
+ */
+const fileRequestSql = `
+with inserted as (
+  insert into requests (tracking_code, service_id, district_id, channel, citizen_id, filed_by_staff_id, form, idempotency_key)
+  select ?::text, ?::text, ?::int, ?::text, ?::uuid, ?::uuid, ?::jsonb, ?::text
+   where exists (select 1 from district_services o where o.district_id = ? and o.service_id = ? and o.enabled)
+  on conflict (citizen_id, idempotency_key) do nothing
+  returning *
+), milestone as (
+  insert into request_events (request_id, kind, dedupe_key, data)
+  select id, 'submitted', 'api:submitted', ?::jsonb from inserted
+), named as (
+  update citizens set name = ?::text where id = ?::uuid and name is null and ?::text is not null and exists (select 1 from inserted)
+)
+select * from inserted`;
+
+/** The lease and the start variables in one statement: a row comes back only to the one caller that may start it now. */
+const leaseSql = `
+update requests r set start_leased_until = now() + make_interval(secs => ?)
+  from citizens c
+ where r.id = ? and c.id = r.citizen_id and r.process_instance_key is null and r.closed_at is null
+   and (r.start_leased_until is null or r.start_leased_until < now())
+returning r.*, c.national_code as citizen_national_code, c.mobile as citizen_mobile, c.name as citizen_name`;
+
 export function createRequestService(deps: { db: Knex; zeebe: ZBClient; catalogue: CatalogueService; log: FastifyBaseLogger }) {
   const { db, zeebe, catalogue, log } = deps;
 
@@ -104,98 +167,101 @@ export function createRequestService(deps: { db: Knex; zeebe: ZBClient; catalogu
     return canonicalForm(form);
   }
 
-  async function variablesOf(row: RequestRow) {
-    const citizen = await db('citizens').where({ id: row.citizen_id }).first();
-    return {
-      requestId: row.id,
-      trackingCode: row.tracking_code,
-      serviceId: row.service_id,
-      districtId: row.district_id,
-      channel: row.channel,
-      citizen: { nationalCode: citizen.national_code, mobile: citizen.mobile, name: citizen.name ?? null },
-      form: row.form,
-    };
+  /**
+   * Records `key` as the request's instance unless one is recorded already.
+   * Returns the key that stands: `key`, or the one recorded before it.
+   */
+  async function recordInstance(requestId: string, key: string): Promise<string | null> {
+    const recorded = await db('requests').where({ id: requestId }).whereNull('process_instance_key')
+      .update({ process_instance_key: key, start_leased_until: null, updated_at: db.fn.now() }).returning('process_instance_key');
+    if (recorded.length > 0) return key;
+    const row = await db('requests').where({ id: requestId }).first('process_instance_key');
+    return row?.process_instance_key ?? null;
   }
 
   const service = {
     checkForm,
 
     /**
-     * Records the request (and the citizen's name) in one transaction.
-     * A repeated idempotency key returns the first request; the same key
-     * with a different request is refused.
+     * Records the request (and the citizen's name) in one statement. A
+     * repeated idempotency key returns the first request; the same key with
+     * a different request is refused; a service the district does not offer
+     * is refused with the district's words.
      */
     async submit(submission: Submission): Promise<{ request: RequestRow; replayed: boolean }> {
       const { citizen, serviceId, districtId, channel, idempotencyKey } = submission;
       const form = checkForm(serviceId, submission.form);
+      const name = typeof form.citizenName === 'string' ? form.citizenName : null;
       for (let attempt = 0; ; attempt++) {
+        let inserted: RequestRow | undefined;
         try {
-          return await db.transaction(async (trx) => {
-            const [inserted] = await trx<RequestRow>('requests')
-              .insert({
-                tracking_code: newTrackingCode(),
-                service_id: serviceId,
-                district_id: districtId,
-                channel,
-                citizen_id: citizen.id,
-                filed_by_staff_id: submission.filedByStaffId ?? null,
-                form: JSON.stringify(form) as never,
-                idempotency_key: idempotencyKey ?? null,
-              })
-              .onConflict(trx.raw('(citizen_id, idempotency_key)'))
-              .ignore()
-              .returning('*');
-            if (!inserted) {
-              const existing = await trx<RequestRow>('requests').where({ citizen_id: citizen.id, idempotency_key: idempotencyKey! }).first();
-              if (!existing || existing.service_id !== serviceId || existing.district_id !== districtId || !sameJson(existing.form, form)) {
-                throw new ApiProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was used for a different request.',
-                  'این شناسه تکرار پیش‌تر برای درخواست دیگری به کار رفته است.');
-              }
-              return { request: existing, replayed: true };
-            }
-            await trx('request_events').insert({
-              request_id: inserted.id,
-              kind: 'submitted',
-              dedupe_key: 'api:submitted',
-              data: { channel, channelFa: channelFa[channel] },
-            });
-            const name = typeof form.citizenName === 'string' ? form.citizenName : null;
-            if (name) await trx('citizens').where({ id: citizen.id }).whereNull('name').update({ name });
-            return { request: inserted, replayed: false };
-          });
+          const result = await db.raw<{ rows: RequestRow[] }>(fileRequestSql, [
+            newTrackingCode(), serviceId, districtId, channel, citizen.id, submission.filedByStaffId ?? null, JSON.stringify(form), idempotencyKey ?? null,
+            districtId, serviceId,
+            JSON.stringify({ channel, channelFa: channelFa[channel] }),
+            name, citizen.id, name,
+          ]);
+          inserted = result.rows[0];
         } catch (error) {
           // Two random tracking codes met: try another.
           if ((error as { constraint?: string }).constraint === 'requests_tracking_code_unique' && attempt < 3) continue;
           throw error;
         }
+        if (inserted) return { request: inserted, replayed: false };
+        await catalogue.assertOffered(serviceId, districtId);
+        if (!idempotencyKey) {
+          // Offered after all: an admin switched it on in between. File again.
+          if (attempt < 3) continue;
+          throw new Error(`request for ${serviceId} in district ${districtId} was not recorded`);
+        }
+        const existing = await db<RequestRow>('requests').where({ citizen_id: citizen.id, idempotency_key: idempotencyKey }).first();
+        if (!existing || existing.service_id !== serviceId || existing.district_id !== districtId || !sameJson(existing.form, form)) {
+          throw new ApiProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was used for a different request.',
+            'این شناسه تکرار پیش‌تر برای درخواست دیگری به کار رفته است.');
+        }
+        return { request: existing, replayed: true };
       }
     },
 
     /**
      * Starts the request's process instance unless it is started, closed, or
      * another process holds the lease. Returns the instance key, or null
-     * when this call did not start it.
+     * when this call did not start it (and then it leaves no instance behind).
      */
     async start(requestId: string): Promise<string | null> {
-      const [leased] = await db<RequestRow>('requests')
-        .where({ id: requestId })
-        .whereNull('process_instance_key')
-        .whereNull('closed_at')
-        .andWhere((q) => q.whereNull('start_leased_until').orWhere('start_leased_until', '<', db.fn.now()))
-        .update({ start_leased_until: db.raw(`now() + interval '${START_LEASE_SECONDS} seconds'`) })
-        .returning('*');
+      const leased = (await db.raw<{ rows: Array<RequestRow & { citizen_national_code: string; citizen_mobile: string; citizen_name: string | null }> }>(
+        leaseSql, [START_LEASE_SECONDS, requestId])).rows[0];
       if (!leased) return null;
+      let key: string;
       try {
-        const instance = await zeebe.createProcessInstance({ bpmnProcessId: leased.service_id, variables: (await variablesOf(leased)) as never });
-        const key = String(instance.processInstanceKey);
-        await db('requests').where({ id: requestId }).update({ process_instance_key: key, start_leased_until: null, updated_at: db.fn.now() });
-        return key;
+        const instance = await zeebe.createProcessInstance({
+          bpmnProcessId: leased.service_id,
+          variables: {
+            requestId: leased.id,
+            trackingCode: leased.tracking_code,
+            serviceId: leased.service_id,
+            districtId: leased.district_id,
+            channel: leased.channel,
+            citizen: { nationalCode: leased.citizen_national_code, mobile: leased.citizen_mobile, name: leased.citizen_name ?? null },
+            form: leased.form,
+          } as never,
+        });
+        key = String(instance.processInstanceKey);
       } catch (error) {
         log.warn({ err: error, requestId, serviceId: leased.service_id }, 'could not start the process instance; the sweeper retries');
         // The engine refused (not deployed, unreachable): free the lease for the next sweep.
         await db('requests').where({ id: requestId }).update({ start_leased_until: null }).catch(() => undefined);
         return null;
       }
+      // Past this point an instance exists. If its key cannot be recorded the
+      // lease is left to lapse: the instance's first job records it meanwhile.
+      const standing = await recordInstance(requestId, key);
+      if (standing === key) return key;
+      log.warn({ requestId, instance: key, recorded: standing }, 'another instance of this request was recorded first; cancelling this one');
+      await zeebe.cancelProcessInstance(key).catch((error: unknown) => {
+        log.error({ err: error, requestId, instance: key }, 'could not cancel a second instance; its first job cancels it');
+      });
+      return null;
     },
 
     /** Starts requests left unstarted (a crash, an engine outage). Returns how many it started. */
@@ -218,24 +284,40 @@ export function createRequestService(deps: { db: Knex; zeebe: ZBClient; catalogu
       return db<RequestRow>('requests').where({ tracking_code: trackingCode }).first();
     },
 
+    /** The request as its status page shows it, or undefined; the caller checks who may see it. */
+    async view(trackingCode: string): Promise<RequestView | undefined> {
+      return (await db.raw<{ rows: RequestView[] }>(requestViewSql, [trackingCode])).rows[0];
+    },
+
     async timeline(requestId: string) {
       return db('request_events').where({ request_id: requestId }).orderBy('id').select('kind', 'element_id', 'data', 'at');
     },
 
-    /** Sends corrected data to the process waiting for it (message request-resubmitted, by requestId). */
+    /**
+     * Sends corrected data to the process waiting for it (message
+     * request-resubmitted, by requestId), only while the request waits for a
+     * correction. The status moves on in the same transaction, so a second
+     * resubmit finds nothing to correct; the message is published before the
+     * commit, so an engine that cannot take it leaves the request waiting for
+     * the citizen to try again.
+     */
     async resubmit(row: RequestRow, submitted: Record<string, unknown>): Promise<void> {
       const form = checkForm(row.service_id, submitted);
-      const count = await db.transaction(async (trx) => {
-        await trx('requests').where({ id: row.id }).update({ form: JSON.stringify(form), updated_at: trx.fn.now() });
+      await db.transaction(async (trx) => {
+        const moved = await trx('requests').where({ id: row.id, status: 'awaiting-correction' }).whereNull('closed_at')
+          .update({ status: 'under-review', form: JSON.stringify(form), updated_at: trx.fn.now() });
+        if (moved === 0) {
+          throw new ApiProblem(409, 'not-awaiting-correction', 'The request is not waiting for a correction.',
+            'این درخواست منتظر اصلاح نیست؛ اکنون نمی‌توانید اصلاحیه بفرستید.');
+        }
         const [{ n }] = await trx('request_events').where({ request_id: row.id, kind: 'resubmitted' }).count<{ n: string }[]>('* as n');
-        const next = Number(n) + 1;
-        await trx('request_events').insert({ request_id: row.id, kind: 'resubmitted', dedupe_key: `api:resubmitted:${next}`, data: {} });
-        return next;
-      });
-      await zeebe.publishMessage({
-        name: 'request-resubmitted', correlationKey: row.id, messageId: `request-resubmitted:${row.id}:${count}`,
-        // Buffered briefly: a correction sent as the process reaches its wait still arrives.
-        timeToLive: 600_000, variables: { form },
+        const count = Number(n) + 1;
+        await trx('request_events').insert({ request_id: row.id, kind: 'resubmitted', dedupe_key: `api:resubmitted:${count}`, data: {} });
+        await zeebe.publishMessage({
+          name: 'request-resubmitted', correlationKey: row.id, messageId: `request-resubmitted:${row.id}:${count}`,
+          // Buffered briefly: a correction sent as the process reaches its wait still arrives.
+          timeToLive: 600_000, variables: { form },
+        });
       });
     },
 
@@ -272,7 +354,20 @@ export function createRequestService(deps: { db: Knex; zeebe: ZBClient; catalogu
 
 export type RequestService = ReturnType<typeof createRequestService>;
 
-const notFound = () => new ApiProblem(404, 'unknown-request', 'There is no such request.', 'درخواستی با این کد رهگیری پیدا نشد.');
+export const unknownRequest = () => new ApiProblem(404, 'unknown-request', 'There is no such request.', 'درخواستی با این کد رهگیری پیدا نشد.');
+
+/**
+ * Who sees a request: a citizen their own; staff their district's
+ * (city-wide staff and 137 agents any). Everyone else gets the same 404 as
+ * for a code that does not exist, so tracking codes cannot be probed.
+ */
+export function assertVisible(claims: Claims, row: { citizen_id: string; district_id: number }): void {
+  if (claims.kind === 'citizen') {
+    if (row.citizen_id !== claims.sub) throw unknownRequest();
+    return;
+  }
+  if (claims.districtId !== null && claims.districtId !== row.district_id && claims.role !== 'agent-137') throw unknownRequest();
+}
 
 export default fp(async (app) => {
   const requests = createRequestService({ db: app.db, zeebe: app.zeebe, catalogue: app.catalogue, log: app.log });
@@ -280,14 +375,9 @@ export default fp(async (app) => {
   app.decorate('requestFor', async (request: FastifyRequest, trackingCode: string, who: 'viewer' | 'owner' = 'viewer') => {
     const claims = claimsOf(request);
     const row = await requests.byTrackingCode(trackingCode);
-    if (!row) throw notFound();
-    if (claims.kind === 'citizen') {
-      if (row.citizen_id !== claims.sub) throw notFound();
-      return row;
-    }
-    const sees = claims.districtId === null || claims.districtId === row.district_id || claims.role === 'agent-137';
-    if (!sees) throw notFound();
-    if (who === 'owner') {
+    if (!row) throw unknownRequest();
+    assertVisible(claims, row);
+    if (who === 'owner' && claims.kind !== 'citizen') {
       throw new ApiProblem(403, 'citizen-only', 'Only the citizen the request belongs to may do this.', 'این کار را فقط خود شهروند می‌تواند انجام دهد.');
     }
     return row;

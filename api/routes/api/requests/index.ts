@@ -6,7 +6,7 @@ import type { Channel } from '../../../../processes/catalogue/index.ts';
 import { parseMobile, parseNationalCode } from '../../../../platform/identity.ts';
 import { claimsOf, type Claims } from '../../../plugins/app/auth.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
-import type { CitizenIdentity, RequestRow } from '../../../plugins/app/requests.ts';
+import { assertVisible, unknownRequest, type CitizenIdentity, type RequestRow } from '../../../plugins/app/requests.ts';
 import {
   Accepted, Done, IdempotencyHeaders, Rating, RequestListQuery, RequestSummary, RequestView, Resubmission, Submission, TrackingParams,
 } from '../../../schemas/requests.ts';
@@ -30,10 +30,8 @@ export default async function requestRoutes(app: FastifyInstance) {
   /** The citizen a request is for: the signed-in citizen, or the one staff name (found or recorded). */
   async function citizenFor(request: FastifyRequest<{ Body: SubmitBody }>): Promise<CitizenIdentity> {
     const claims = claimsOf(request);
-    if (claims.kind === 'citizen') {
-      const row = await app.db('citizens').where({ id: claims.sub }).first();
-      return { id: row.id, nationalCode: row.national_code, mobile: row.mobile, name: row.name };
-    }
+    // A citizen's token names them; the start reads their stored identity again.
+    if (claims.kind === 'citizen') return { id: claims.sub, nationalCode: claims.nationalCode, mobile: claims.mobile, name: null };
     const given = request.body.citizen;
     if (!given) {
       throw new ApiProblem(400, 'invalid-input', 'Staff filing a request name the citizen.', 'مشخصات شهروند را وارد کنید.',
@@ -65,15 +63,15 @@ export default async function requestRoutes(app: FastifyInstance) {
     if (claims.kind === 'staff' && claims.role === 'clerk' && claims.districtId !== null && claims.districtId !== districtId) {
       throw new ApiProblem(403, 'other-district', 'Clerks file requests for their own district.', 'فقط برای منطقه خودتان می‌توانید درخواست ثبت کنید.');
     }
-    await app.catalogue.assertOffered(serviceId, districtId);
     const citizen = await citizenFor(request);
     const { request: row, replayed } = await app.requests.submit({
       citizen, serviceId, districtId, channel, form,
       idempotencyKey: request.headers['idempotency-key'],
       filedByStaffId: claims.kind === 'staff' ? claims.sub : undefined,
     });
-    const key = row.process_instance_key ?? await app.requests.start(row.id);
-    return reply.code(201).send({ id: row.id, trackingCode: row.tracking_code, status: row.status, started: key !== null, replayed });
+    // Committed is accepted: the instance starts right after the answer (or, after a crash, by the sweeper).
+    if (!row.process_instance_key) app.startQueue.enqueue(row.id);
+    return reply.code(201).send({ id: row.id, trackingCode: row.tracking_code, status: row.status, started: row.process_instance_key !== null, replayed });
   });
 
   app.get<{ Querystring: { status?: string; serviceId?: string; limit: number } }>('/', {
@@ -99,34 +97,27 @@ export default async function requestRoutes(app: FastifyInstance) {
       params: TrackingParams, response: { 200: RequestView, ...problems(401, 404) },
     },
   }, async (request) => {
-    const row = await app.requestFor(request, request.params.trackingCode);
-    const [timeline, rating] = await Promise.all([
-      app.requests.timeline(row.id),
-      app.db('ratings').where({ request_id: row.id }).first('score', 'comment'),
-    ]);
+    const view = await app.requests.view(request.params.trackingCode);
+    if (!view) throw unknownRequest();
+    assertVisible(claimsOf(request), view);
     return {
-      id: row.id, trackingCode: row.tracking_code,
-      service: { id: row.service_id, name: app.catalogue.find(row.service_id)?.service.name },
-      districtId: row.district_id, channel: row.channel, status: row.status, outcome: row.outcome, form: row.form,
-      started: row.process_instance_key !== null,
-      createdAt: row.created_at, updatedAt: row.updated_at, closedAt: row.closed_at,
-      rating: rating ?? null,
-      timeline: timeline.map((event) => ({ kind: event.kind, elementId: event.element_id, data: event.data, at: event.at })),
+      id: view.id, trackingCode: view.tracking_code,
+      service: { id: view.service_id, name: app.catalogue.find(view.service_id)?.service.name },
+      districtId: view.district_id, channel: view.channel, status: view.status, outcome: view.outcome, form: view.form,
+      started: view.started, createdAt: view.created_at, updatedAt: view.updated_at, closedAt: view.closed_at,
+      rating: view.rating, correction: view.correction, timeline: view.timeline,
     };
   });
 
   app.post<{ Params: { trackingCode: string }; Body: { form: Record<string, unknown> } }>('/:trackingCode/resubmit', {
     preHandler: app.allow('citizen', 'staff'),
     schema: {
-      tags: ['requests'], summary: 'Send corrected data after the request was returned for correction', security: [{ bearer: [] }],
+      tags: ['requests'], summary: 'Send corrected data while the request waits for a correction (status awaiting-correction)', security: [{ bearer: [] }],
       params: TrackingParams, body: Resubmission, response: { 202: Done, ...problems(401, 403, 404, 409) },
     },
   }, async (request, reply) => {
     const row = await app.requestFor(request, request.params.trackingCode, 'owner');
     if (row.closed_at) throw closed();
-    if (!row.process_instance_key) {
-      throw new ApiProblem(409, 'not-started', 'The request is not being processed yet.', 'درخواست هنوز در جریان بررسی قرار نگرفته است؛ کمی بعد دوباره تلاش کنید.');
-    }
     await app.requests.resubmit(row, request.body.form);
     return reply.code(202).send({ status: 'resubmitted' });
   });
