@@ -9,9 +9,9 @@ import t from 'tap';
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import { jalaliDateTime } from '../../platform/persian.ts';
-import { moveBooking, freeSlots } from '../../workers/appointment/choices.ts';
+import { moveBooking, freeSlots, type ChoiceDeps } from '../../workers/appointment/choices.ts';
 import { recordAttendance } from '../../workers/appointment/handlers.ts';
-import { appointmentWorkers } from '../../workers/appointment/index.ts';
+import { appointmentWorkers, type AppointmentWorkerOptions } from '../../workers/appointment/index.ts';
 import { notificationWorkers } from '../../workers/notification/index.ts';
 import { requestWorkers } from '../../workers/request/index.ts';
 import { eventually, startTestEngine } from '../engine/helpers.ts';
@@ -27,10 +27,10 @@ const diagram = fs.readFileSync(new URL('../../processes/shared/appointment.bpmn
 interface Teardown { teardown(fn: () => unknown): void }
 
 /** The diagram and the workers its steps need, on one engine and database. */
-async function deployWithWorkers(t: Teardown, zeebe: ZBClient, db: Knex): Promise<void> {
+async function deployWithWorkers(t: Teardown, zeebe: ZBClient, db: Knex, options: AppointmentWorkerOptions = {}): Promise<void> {
   await zeebe.deployResource({ name: 'appointment.bpmn', process: diagram });
   const deps = { zeebe, db, logger: silentLogger, publicUrl: 'http://localhost:3000' };
-  for (const family of [appointmentWorkers(deps), requestWorkers(deps), notificationWorkers(deps)]) t.teardown(() => family.close());
+  for (const family of [appointmentWorkers(deps, options), requestWorkers(deps), notificationWorkers(deps)]) t.teardown(() => family.close());
 }
 
 /** Runs the appointment process to its end; resolves with its variables. */
@@ -46,12 +46,17 @@ const remindedOf = (db: Knex, requestId: string, appointmentId?: string) => even
   60_000,
 );
 
+/** The statuses the process recorded (API change events carry no element id). */
+const statusesOf = async (db: Knex, requestId: string) =>
+  (await db('request_events').where({ request_id: requestId }).whereNotNull('element_id').orderBy('id')).map((row) => row.kind as string);
+
 const templatesOf = async (db: Knex, requestId: string) => (await db('notifications').where({ request_id: requestId }).orderBy('id')).map((row) => row.template as string);
 
-/** The first free slot at least `days` Tehran days from now at district 12. */
-async function slotFrom(deps: { db: Knex; zeebe: ZBClient }, days: number): Promise<Date> {
+/** The first free slot at least `days` Tehran days from now (the deps' clock) at district 12. */
+async function slotFrom(deps: ChoiceDeps, days: number): Promise<Date> {
+  const now = deps.now?.() ?? new Date();
   for (let offset = days; offset < days + 3; offset++) {
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(new Date(Date.now() + offset * 86_400_000));
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(new Date(now.getTime() + offset * 86_400_000));
     const [slot] = (await freeSlots(deps, 12, day))!.slots;
     if (slot) return slot.startsAt;
   }
@@ -67,6 +72,7 @@ t.test('booked, moved while waiting for attendance, moved again while waiting fo
 
   const booked = await remindedOf(db, request.id);
   t.same(await templatesOf(db, request.id), ['appointment-booked', 'appointment-reminder'], 'told and reminded of the earliest slot');
+  t.equal((await db('requests').where({ id: request.id }).first()).status, 'appointment-booked', 'the request says it is booked');
 
   // Five days ahead: the new reminder is days away, so the process waits for it.
   const later = await slotFrom({ db, zeebe: client }, 5);
@@ -89,6 +95,7 @@ t.test('booked, moved while waiting for attendance, moved again while waiting fo
     'each move told once; the days-away reminder never sent');
   const reminder = await db('notifications').where({ request_id: request.id, template: 'appointment-reminder' }).orderBy('id', 'desc').first();
   t.match(reminder.body, jalaliDateTime(soon), 'the last reminder names the last time');
+  t.same(await statusesOf(db, request.id), ['appointment-booked'], 'booked once; the moves keep the status');
 });
 
 t.test('booked, cancelled by the citizen, awaiting-appointment, booked again through the API, attended', async (t) => {
@@ -107,6 +114,7 @@ t.test('booked, cancelled by the citizen, awaiting-appointment, booked again thr
   });
 
   const first = await remindedOf(db, filed.id);
+  t.equal((await app.inject({ url: `/api/requests/${filed.trackingCode}`, headers: zahra })).json().status, 'appointment-booked', 'the citizen sees the booking');
   const cancelled = await app.inject({ method: 'DELETE', url: base, headers: zahra });
   t.equal(cancelled.statusCode, 200, cancelled.body);
   t.equal(cancelled.json().status, 'cancelled');
@@ -121,25 +129,32 @@ t.test('booked, cancelled by the citizen, awaiting-appointment, booked again thr
   t.equal(booked.statusCode, 201, booked.body);
   const second = await remindedOf(db, filed.id, booked.json().id);
   t.not(second.id, first.id, 'a new appointment');
+  t.equal((await app.inject({ url: `/api/requests/${filed.trackingCode}`, headers: zahra })).json().status, 'appointment-booked', 'booked again');
 
   const attended = await app.inject({ method: 'POST', url: `${base}/attendance`, headers: clerk, payload: { attended: true } });
   t.equal(attended.statusCode, 200, attended.body);
   const outcome = await finished;
   t.equal(outcome.variables.appointmentId, second.id, 'the process took the new booking and its attendance');
   t.same(await templatesOf(db, filed.id), ['appointment-booked', 'appointment-reminder', 'appointment-booked', 'appointment-reminder']);
-  const statuses = (await db('request_events').where({ request_id: filed.id }).orderBy('id')).map((event) => event.kind);
-  t.same(statuses.filter((kind) => kind.startsWith('appointment-') || kind === 'awaiting-appointment'),
-    ['appointment-cancelled', 'awaiting-appointment', 'appointment-booked'], 'the timeline: cancelled, waiting, booked');
+  const timeline = (await db('request_events').where({ request_id: filed.id }).orderBy('id')).map((event) => `${event.element_id ? 'status' : 'change'} ${event.kind}`);
+  t.same(timeline.filter((entry) => / (appointment-|awaiting-appointment)/.test(entry)),
+    ['status appointment-booked', 'change appointment-cancelled', 'status awaiting-appointment', 'change appointment-booked', 'status appointment-booked'],
+    'the timeline: booked, cancelled, waiting, booked by the citizen, booked');
 });
 
 t.test('two bookings race for the last counters of a slot: the loser hears SLOT_TAKEN and the process books the next slot', async (t) => {
   const { db, client } = await startTestEngine(t);
   await openAroundTheClock(db, 12);
-  await deployWithWorkers(t, client, db);
+  // One clock for the test and the booking worker: on the real clock a
+  // 20-minute boundary passing between here and the booking would move the
+  // earliest slot away from the one the rival holds.
+  const frozen = new Date();
+  const now = () => frozen;
+  await deployWithWorkers(t, client, db, { now });
   const request = await seedRequest(db, { districtId: 12 });
   const rival = await seedRequest(db, { districtId: 12 });
   const office = await db('offices').where({ district_id: 12 }).first();
-  const earliest = await slotFrom({ db, zeebe: client }, 0);
+  const earliest = await slotFrom({ db, zeebe: client, now }, 0);
 
   // Given another booking of both counters of that slot is under way, outside the office lock (not yet committed) …
   const other = await db.transaction();
@@ -160,4 +175,37 @@ t.test('two bookings race for the last counters of a slot: the loser hears SLOT_
   t.equal((await db('appointments').where({ request_id: request.id })).length, 1, 'one booking for the request');
   t.ok(await recordAttendance({ db, zeebe: client }, booked.id, true));
   t.equal((await finished).variables.appointmentId, booked.id);
+});
+
+t.test('a move committed while the engine was unreachable is announced by the workers\' sweep, and the process follows it', async (t) => {
+  const { db, client } = await startTestEngine(t);
+  await openAroundTheClock(db, 12);
+  await deployWithWorkers(t, client, db, { sweepEveryMs: 1_000 });
+  const request = await seedRequest(db, { districtId: 12 });
+  const finished = runAppointment(client, startVariables(request));
+  const booked = await remindedOf(db, request.id);
+
+  // The API's publish fails as if the process had died after the commit: a real client whose engine is gone.
+  const { engine: gone, client: orphan } = await startTestEngine(t);
+  await gone.stop();
+  // The next slot after the booked one (today, or tomorrow late at night): its reminder is due at once, so the process goes on to wait for attendance.
+  let later: Date | undefined;
+  for (let offset = 0; !later && offset < 2; offset++) {
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(new Date(booked.starts_at.getTime() + offset * 86_400_000));
+    later = (await freeSlots({ db, zeebe: client }, 12, day))!.slots.find((slot) => slot.startsAt > booked.starts_at)?.startsAt;
+  }
+  if (!later) throw new Error('no slot after the booked one');
+  await t.rejects(moveBooking({ db, zeebe: orphan }, request.id, later, 'citizen'), { name: 'NotAnnounced', appointmentId: booked.id });
+  t.same((await db('appointments').where({ id: booked.id }).first()).unannounced, ['moved'], 'the row owes the process its move');
+
+  // No call retries; the sweep of the running workers publishes it once it is a few seconds old.
+  await eventually(async () => (await templatesOf(db, request.id)).filter((template) => template === 'appointment-booked').length === 2, 30_000);
+  const told = await db('notifications').where({ request_id: request.id, template: 'appointment-booked' }).orderBy('id', 'desc').first();
+  t.match(told.body, jalaliDateTime(later), 'the process told the citizen the new time');
+  t.same((await db('appointments').where({ id: booked.id }).first()).unannounced, [], 'announced');
+  t.equal((await remindedOf(db, request.id, booked.id)).starts_at.toISOString(), later.toISOString(), 'reminded of the new time');
+
+  t.ok(await recordAttendance({ db, zeebe: client }, booked.id, true));
+  const outcome = await finished;
+  t.equal(outcome.variables.appointmentAt, later.toISOString(), 'the process ends on the row\'s time');
 });

@@ -8,11 +8,17 @@ import { createAppointmentHandlers } from './handlers.ts';
 /** How often the sweep looks; a change waits at most about this long (plus its few seconds of grace) after a crash. */
 export const announceSweepMs = 15_000;
 
-export function appointmentWorkers({ zeebe, db, logger }: WorkerDependencies, sweepEveryMs = announceSweepMs) {
-  const handlers = createAppointmentHandlers({ db, logger });
+export interface AppointmentWorkerOptions {
+  sweepEveryMs?: number;
+  /** The clock slots are booked by; tests fix it so the earliest slot does not move under them. */
+  now?: () => Date;
+}
+
+export function appointmentWorkers({ zeebe, db, logger }: WorkerDependencies, { sweepEveryMs = announceSweepMs, now }: AppointmentWorkerOptions = {}) {
+  const handlers = createAppointmentHandlers({ db, logger, ...(now ? { now } : {}) });
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweep = setInterval(() => {
-    sweeping = sweeping.then(() => announceUnannounced({ db, zeebe, logger }))
+    sweeping = sweeping.then(() => announceUnannounced({ db, zeebe, logger, ...(now ? { now } : {}) }))
       .then((announced) => { if (announced.length) logger.info({ appointmentIds: announced }, 'announced appointment changes left unannounced'); })
       .catch((error) => logger.error({ err: error }, 'appointment announcement sweep failed'));
   }, sweepEveryMs);
