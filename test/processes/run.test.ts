@@ -139,6 +139,9 @@ t.test('all diagrams and forms deploy, and each service runs to its outcome', as
     t.equal(expectation.run.outcome, expectation.outcome, `${expectation.service} (${expectation.scenario}): ${expectation.run.statuses.join(' → ')}`);
     t.equal(expectation.run.statuses[0], 'received', `${expectation.service} (${expectation.scenario}): received first`);
     if (expectation.scenario === 'reject') t.ok(expectation.run.statuses.includes('rejected'), `${expectation.service}: rejection recorded with its reason`);
+    if (expectation.scenario === 'happy' && services.find((service) => service.id === expectation.service)!.steps.includes('appointment')) {
+      t.ok(expectation.run.statuses.includes('appointment-booked'), `${expectation.service}: the booking recorded as status appointment-booked`);
+    }
     if (expectation.scenario === 'correct') {
       const { statuses, reasons } = expectation.run;
       t.ok(expectation.run.corrected, `${expectation.service}: returned once for correction`);
