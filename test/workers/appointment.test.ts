@@ -301,4 +301,16 @@ t.test('a citizen\'s choices: free slots, move, cancel, book a chosen slot', asy
     await t.rejects(buffered('appointment-moved', chosen.id, `appointment-moved:${chosen.id}:1`), /ALREADY_EXISTS|already/i, 'appointment-moved published');
     t.same(await announceUnannounced({ ...deps, logger }, 0), [], 'nothing left for the next sweep');
   });
+
+  t.test('attendance recorded while the engine was away is owed too, and swept', async (t) => {
+    const { appointmentId } = await bookedBy(14);
+    const { engine: gone, client: orphan } = await startTestEngine(t);
+    await gone.stop();
+    await t.rejects(recordAttendance({ db, zeebe: orphan }, appointmentId, true), { name: 'NotAnnounced', appointmentId });
+    t.match(await db('appointments').where({ id: appointmentId }).first(), { status: 'attended', unannounced: ['attended'] });
+    t.same(await announceUnannounced({ ...deps, logger: silentLogger }, 0), [appointmentId]);
+    t.same((await db('appointments').where({ id: appointmentId }).first()).unannounced, []);
+    await t.rejects(buffered('appointment-attended', appointmentId, `appointment-attended:${appointmentId}`), /ALREADY_EXISTS|already/i, 'appointment-attended published');
+    t.notOk(await recordAttendance(deps, appointmentId, false), 'a no-show after attendance is refused');
+  });
 });

@@ -18,7 +18,7 @@
 //  - two changes in a row reach the engine in the order of the row, each
 //    carrying the row's state, so the process ends on the row's time;
 //  - a crash (or an engine outage) between commit and publish leaves the
-//    change unannounced, and the workers' sweep (announceUnannounced)
+//    change unannounced (staff's attendance records in handlers.ts too), and the workers' sweep (announceUnannounced)
 //    publishes it a few seconds later. A booking still unannounced when the
 //    citizen moves it is published before the move, so the process, which
 //    waits for the booking first, hears both.
@@ -109,17 +109,23 @@ async function liveBooking(trx: Knex.Transaction, requestId: string): Promise<Ap
   return trx('appointments').where({ request_id: requestId, status: 'booked' }).orderBy('created_at', 'desc').forUpdate().first();
 }
 
-type Announcement = 'booked' | 'moved' | 'cancelled';
+/** Changes of an appointment the process hears of; attendance is recorded by staff (handlers.ts). */
+export type Announcement = 'booked' | 'moved' | 'cancelled' | 'attended' | 'missed';
+
+/** Marks the change as owed to the process, in the change's own transaction. */
+export async function oweAnnouncement(trx: Knex.Transaction, appointmentId: string, announcement: Announcement): Promise<void> {
+  await trx('appointments').where({ id: appointmentId }).update({
+    unannounced: trx.raw('case when ? = any(unannounced) then unannounced else array_append(unannounced, ?) end', [announcement, announcement]),
+    unannounced_since: trx.raw('coalesce(unannounced_since, now())'),
+  });
+}
 
 /** Records the change on the timeline and as owed to the process, in the change's own transaction. */
 async function recordChange(trx: Knex.Transaction, row: AppointmentRow, announcement: Announcement, dedupeKey: string, titleFa: string, actor: Actor): Promise<void> {
   await trx('request_events')
     .insert({ request_id: row.request_id, kind: `appointment-${announcement}`, dedupe_key: dedupeKey, data: { appointmentId: row.id, appointmentAt: row.starts_at.toISOString(), titleFa, by: actor } })
     .onConflict(['request_id', 'dedupe_key']).ignore();
-  await trx('appointments').where({ id: row.id }).update({
-    unannounced: trx.raw('case when ? = any(unannounced) then unannounced else array_append(unannounced, ?) end', [announcement, announcement]),
-    unannounced_since: trx.raw('coalesce(unannounced_since, now())'),
-  });
+  await oweAnnouncement(trx, row.id, announcement);
 }
 
 /** The message the row calls for now, or none (the row moved on: a later change has its own message). */
@@ -139,10 +145,16 @@ function messageOf(announcement: Announcement, row: AppointmentRow, now: Date) {
       return row.status === 'cancelled'
         ? { ...common, name: 'appointment-cancelled', correlationKey: row.id, messageId: `appointment-cancelled:${row.id}`, variables: {} }
         : undefined;
+    case 'attended':
+    case 'missed':
+      // The process waits for attendance only after the visit: an hour's buffer is plenty.
+      return row.status === announcement
+        ? { name: `appointment-${announcement}`, correlationKey: row.id, messageId: `appointment-${announcement}:${row.id}`, timeToLive: 60 * 60 * 1000, variables: {} }
+        : undefined;
   }
 }
 
-/** The change is committed but the engine did not take its message; the same call again publishes it. */
+/** The change is committed but the engine did not take its message; the same call again, or the workers' sweep, publishes it. */
 export class NotAnnounced extends Error {
   constructor(readonly appointmentId: string, cause: unknown) {
     super(`appointment ${appointmentId} changed, but its message was not published: ${(cause as Error).message}`, { cause });
@@ -157,7 +169,7 @@ export class NotAnnounced extends Error {
  * `skipLocked` (the sweep) a row someone is changing or announcing right now
  * is left to them; undefined then.
  */
-async function announce(deps: ChoiceDeps, appointmentId: string, requested?: Announcement, skipLocked = false): Promise<AppointmentRow | undefined> {
+export async function announce(deps: ChoiceDeps, appointmentId: string, requested?: Announcement, skipLocked = false): Promise<AppointmentRow | undefined> {
   return deps.db.transaction(async (trx) => {
     const query = trx('appointments').where({ id: appointmentId }).forUpdate();
     const row = (await (skipLocked ? query.skipLocked() : query).first()) as AppointmentRow | undefined;

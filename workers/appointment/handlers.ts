@@ -9,10 +9,10 @@ import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../../platform/logger.ts';
 import { errorCodes } from '../../processes/catalogue/errors.ts';
 import { bpmnError, businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
-import { publishOnce } from '../messages.ts';
 import { queueNotification } from '../notification/outbox.ts';
 import { reminderText } from '../notification/templates.ts';
 import { findRequestOrFail } from '../request/queries.ts';
+import { announce, oweAnnouncement } from './choices.ts';
 import { isUniqueViolation, lockOffice, scheduleOf, takenSlots, type AppointmentRow } from './office.ts';
 import { earliestFreeSlot, reminderTime } from './slots.ts';
 
@@ -84,18 +84,24 @@ export function createAppointmentHandlers({ db, logger, now = () => new Date(), 
   };
 }
 
-/** Staff record that the citizen came or did not; the process hears it as a message. Idempotent. */
+/**
+ * Staff record that the citizen came or did not; the process hears it as a
+ * message. Idempotent. Like the citizen's changes it is owed on the row until
+ * published: NotAnnounced means the workers' sweep will publish it.
+ */
 export async function recordAttendance(
   deps: { db: Knex; zeebe: Pick<ZBClient, 'publishMessage'> },
   appointmentId: string,
   attended: boolean,
 ): Promise<boolean> {
-  const updated = await deps.db('appointments').where({ id: appointmentId }).whereIn('status', ['booked', attended ? 'attended' : 'missed'])
-    .update({ status: attended ? 'attended' : 'missed' });
-  if (updated === 0) return false;
-  const name = attended ? 'appointment-attended' : 'appointment-missed';
-  await publishOnce(deps.zeebe, { name, correlationKey: appointmentId, messageId: `${name}:${appointmentId}`, timeToLive: 60 * 60 * 1000, variables: {} });
-  return true;
+  const outcome = attended ? 'attended' : 'missed';
+  const recorded = await deps.db.transaction(async (trx) => {
+    const updated = await trx('appointments').where({ id: appointmentId }).whereIn('status', ['booked', outcome]).update({ status: outcome });
+    if (updated > 0) await oweAnnouncement(trx, appointmentId, outcome);
+    return updated > 0;
+  });
+  if (recorded) await announce(deps, appointmentId, outcome);
+  return recorded;
 }
 
 /**
