@@ -111,11 +111,9 @@ t.test('cancelled after paying: payment.reverse in the diagram refunds once alth
 });
 
 // A re-delivery that overlaps the first (the first worker still waiting on
-// the bank when the job times out) must not ask the bank twice either. Today
-// both deliveries read the row as paid before either marks it reversed.
-t.test('two deliveries of payment.reverse at once ask the bank once', {
-  todo: 'workers/payment/handlers.ts: reverse should claim the paid row (or lock it) before calling the gateway',
-}, async (t) => {
+// the bank when the job times out) must not ask the bank twice either: the
+// handler locks the paid row while it asks.
+t.test('two deliveries of payment.reverse at once ask the bank once', async (t) => {
   const { db, client } = await startTestEngine(t);
   const { gateway, callbackUrl, reversals } = await startGateway(t, db, client);
   const handlers = createPaymentHandlers({ db, logger: silentLogger, gateway, callbackUrl });

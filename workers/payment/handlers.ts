@@ -67,13 +67,25 @@ export function createPaymentHandlers({ db, logger, gateway, callbackUrl }: Paym
 
     async reverse(job: JobInput): Promise<JobOutcome> {
       const request = await findRequestOrFail(db, required(job, 'requestId'));
-      const paid: PaymentRow[] = await db('payments').where({ request_id: request.id, status: 'paid' });
-      for (const payment of paid) {
-        await gateway.reverse(payment.gateway_token!);
-        await db('payments').where({ id: payment.id, status: 'paid' }).update({ status: 'reversed', reversed_at: db.fn.now() });
-        logger.info({ paymentId: payment.id }, 'payment reversed');
+      const ids: string[] = await db('payments').where({ request_id: request.id, status: 'paid' }).pluck('id');
+      let reversed = 0;
+      for (const id of ids) {
+        // The row stays locked while the bank is asked, so an overlapping
+        // delivery waits here and then finds it reversed instead of asking
+        // again. A crash mid-call rolls back to 'paid' and the retry asks anew.
+        const done = await db.transaction(async (trx) => {
+          const payment = await trx<PaymentRow>('payments').where({ id, status: 'paid' }).forUpdate().first();
+          if (!payment) return false;
+          await gateway.reverse(payment.gateway_token!);
+          await trx('payments').where({ id }).update({ status: 'reversed', reversed_at: trx.fn.now() });
+          return true;
+        });
+        if (done) {
+          reversed += 1;
+          logger.info({ paymentId: id }, 'payment reversed');
+        }
       }
-      return complete({ reversedPayments: paid.length });
+      return complete({ reversedPayments: reversed });
     },
   };
 }
