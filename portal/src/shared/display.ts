@@ -44,6 +44,7 @@ export const statusNames: Record<string, string> = {
   'awaiting-correction': 'نیازمند اصلاح',
   returned: 'نیازمند اصلاح',
   'awaiting-appointment': 'در انتظار نوبت',
+  'appointment-booked': 'نوبت رزرو شده',
   'awaiting-citizen': 'در انتظار اقدام شما',
   approved: 'تأیید شده',
   rejected: 'رد شده',
