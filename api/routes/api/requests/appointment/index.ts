@@ -113,18 +113,19 @@ export default async function appointmentRoutes(app: FastifyInstance) {
     return claims.kind === 'citizen' ? 'citizen' : `staff:${claims.username}`;
   };
 
-  /** The outcome of a change, or the problem that explains why there was none. */
-  async function changed<K extends string>(run: () => Promise<Changed<K> | Refusal>): Promise<Changed<K>> {
+  /**
+   * The outcome of a change, or the problem that explains why there was none.
+   * A change the engine did not take yet is still a success: it is committed
+   * with the message it owes, and the workers' sweep publishes it shortly.
+   */
+  async function changed<K extends string>(run: () => Promise<Changed<K> | Refusal>): Promise<Pick<Changed<K>, 'appointment' | 'replayed'>> {
     let outcome: Changed<K> | Refusal;
     try {
       outcome = await run();
     } catch (error) {
-      if (error instanceof NotAnnounced) {
-        app.log.warn({ err: error }, 'appointment changed, message not published');
-        throw new ApiProblem(503, 'not-announced', 'The change is saved but the process has not heard of it yet; send the same request again.',
-          'تغییر نوبت ثبت شد اما هنوز به سامانه رسیدگی نرسیده است؛ چند لحظه بعد همین کار را دوباره انجام دهید.');
-      }
-      throw error;
+      if (!(error instanceof NotAnnounced)) throw error;
+      app.log.warn({ err: error }, 'appointment changed; its message waits for the sweep');
+      return { appointment: await app.db('appointments').where({ id: error.appointmentId }).first(), replayed: false };
     }
     if ('appointment' in outcome && 'replayed' in outcome) return outcome;
     throw refused(outcome as Refusal);
@@ -159,7 +160,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
       tags: ['appointments'],
       summary: 'Book a slot of the citizen\'s choice while the request waits for one (status awaiting-appointment); the same slot again answers the same booking',
       security: [{ bearer: [] }], params: TrackingParams, body: SlotChoice,
-      response: { 200: AppointmentView, 201: AppointmentView, ...problems(401, 403, 404, 409, 503) },
+      response: { 200: AppointmentView, 201: AppointmentView, ...problems(401, 403, 404, 409) },
     },
   }, async (request, reply) => {
     const row = await app.requestFor(request, request.params.trackingCode);
@@ -171,7 +172,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
     preHandler: app.allow(...choosers),
     schema: {
       tags: ['appointments'], summary: 'Move the live booking to another free slot (same appointment, new time)', security: [{ bearer: [] }],
-      params: TrackingParams, body: SlotChoice, response: { 200: AppointmentView, ...problems(401, 403, 404, 409, 503) },
+      params: TrackingParams, body: SlotChoice, response: { 200: AppointmentView, ...problems(401, 403, 404, 409) },
     },
   }, async (request) => {
     const row = await app.requestFor(request, request.params.trackingCode);
@@ -182,7 +183,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
     preHandler: app.allow(...choosers),
     schema: {
       tags: ['appointments'], summary: 'Cancel the live booking; the request then waits for a new one (status awaiting-appointment)', security: [{ bearer: [] }],
-      params: TrackingParams, response: { 200: AppointmentView, ...problems(401, 403, 404, 409, 503) },
+      params: TrackingParams, response: { 200: AppointmentView, ...problems(401, 403, 404, 409) },
     },
   }, async (request) => {
     const row = await app.requestFor(request, request.params.trackingCode);
@@ -200,7 +201,12 @@ export default async function appointmentRoutes(app: FastifyInstance) {
   }, async (request) => {
     const row = await app.requestFor(request, request.params.trackingCode);
     const appointment = await current(row.id);
-    if (!await recordAttendance({ db: app.db, zeebe: app.zeebe }, appointment.id, request.body.attended)) {
+    const recorded = await recordAttendance({ db: app.db, zeebe: app.zeebe }, appointment.id, request.body.attended).catch((error) => {
+      // Committed with the message it owes; the workers' sweep publishes it.
+      if (error instanceof NotAnnounced) return true;
+      throw error;
+    });
+    if (!recorded) {
       throw new ApiProblem(409, 'appointment-settled', `The appointment is ${appointment.status}.`, 'وضعیت این نوبت پیش‌تر ثبت شده است.');
     }
     return current(row.id);
