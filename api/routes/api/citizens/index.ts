@@ -1,5 +1,7 @@
 // The 137 channel's look-up: an agent on the phone finds a citizen by national
-// code and their requests (clerks at the counter see their district's).
+// code or mobile, and their requests. Clerks and managers find who a citizen
+// is too (a district counter serves walk-ins from anywhere, and files for
+// them), but see only their own district's requests.
 import type { FastifyInstance } from 'fastify';
 import { parseMobile, parseNationalCode } from '../../../../platform/identity.ts';
 import { claimsOf, type StaffClaims } from '../../../plugins/app/auth.ts';
