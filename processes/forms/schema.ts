@@ -22,6 +22,7 @@ export interface JsonSchema {
   not?: JsonSchema;
   if?: JsonSchema;
   then?: JsonSchema;
+  else?: JsonSchema;
   allOf?: JsonSchema[];
   uniqueItems?: boolean;
 }
@@ -29,6 +30,12 @@ export interface JsonSchema {
 export interface SchemaOptions {
   /** Reject keys the form does not define; on by default, the API passes submitted data on to the process. */
   additionalProperties?: boolean;
+  /**
+   * A format (registered with ajv by the caller) that replaces the form's
+   * pattern for a top-level key, e.g. `{ postalCode: 'postal-code' }`; it
+   * lands where the pattern would, so an optional field still takes ''.
+   */
+  formats?: Record<string, string>;
 }
 
 /**
@@ -44,7 +51,7 @@ function valueSchema(component: FormComponent): JsonSchema | undefined {
     case 'textfield':
     case 'textarea': {
       const schema: JsonSchema = { type: 'string' };
-      if (validate.minLength !== undefined) schema.minLength = validate.minLength;
+      if (validate.minLength !== undefined) schema.minLength = validate.required ? Math.max(1, validate.minLength) : validate.minLength;
       else if (validate.required) schema.minLength = 1;
       if (validate.maxLength !== undefined) schema.maxLength = validate.maxLength;
       if (validate.pattern) schema.pattern = validate.pattern;
@@ -81,6 +88,17 @@ interface ObjectSchema extends JsonSchema {
   allOf: JsonSchema[];
 }
 
+/**
+ * form-js submits '' for a text box left empty, and other API clients do the
+ * same: for a field that need not be answered, '' means "no answer", so the
+ * pattern, format and minimum length judge only a non-empty value. No `type`
+ * at the top, so a caller that rewrites string properties leaves it whole.
+ */
+function emptyMeansUnanswered(schema: JsonSchema): JsonSchema {
+  if (schema.type !== 'string' || (schema.pattern === undefined && schema.format === undefined && !schema.minLength)) return schema;
+  return { if: { const: '' }, else: schema };
+}
+
 function emptyObject(additionalProperties: boolean): ObjectSchema {
   return { type: 'object', properties: {}, required: [], allOf: [], additionalProperties };
 }
@@ -100,33 +118,42 @@ function objectAt(root: ObjectSchema, path: string[], additionalProperties: bool
   return current;
 }
 
-function addComponents(root: ObjectSchema, components: FormComponent[], prefix: string[], additionalProperties: boolean): void {
+function addComponents(root: ObjectSchema, components: FormComponent[], prefix: string[], options: Required<SchemaOptions>): void {
+  const { additionalProperties } = options;
   for (const component of components) {
     if (component.type === 'group' && component.components) {
       const nested = component.path ? [...prefix, ...component.path.split('.')] : prefix;
-      addComponents(root, component.components, nested, additionalProperties);
+      addComponents(root, component.components, nested, options);
       continue;
     }
     if (!component.key) continue;
-    const schema = valueSchema(component);
-    if (!schema) continue;
+    const value = valueSchema(component);
+    if (!value) continue;
     const segments = [...prefix, ...component.key.split('.')];
     const name = segments.pop()!;
-    const owner = objectAt(root, segments, additionalProperties);
-    owner.properties[name] = { ...schema, ...(component.label ? { title: component.label } : {}) };
-    if (!component.validate?.required) continue;
+    const format = segments.length === 0 ? options.formats[name] : undefined;
+    let schema = value;
+    if (format && value.type === 'string') {
+      const { pattern: _pattern, ...rest } = value;
+      schema = { ...rest, format };
+    }
+    const title = component.label ? { title: component.label } : {};
     const hide = component.conditional?.hide;
+    const alwaysRequired = Boolean(component.validate?.required) && !hide;
+    const owner = objectAt(root, segments, additionalProperties);
+    owner.properties[name] = { ...title, ...(alwaysRequired ? schema : emptyMeansUnanswered(schema)) };
+    if (!component.validate?.required) continue;
     if (!hide) {
       owner.required.push(name);
       continue;
     }
     const simple = simpleHide.exec(hide);
     if (simple) {
-      const [, field, value] = simple;
+      const [, field, hiddenWhen] = simple;
       owner.allOf.push({
-        if: { not: { properties: { [field!]: { const: value } }, required: [field!] } },
-        // Repeats the property so strict ajv sees what `required` names.
-        then: { properties: { [name]: owner.properties[name]! }, required: [name] },
+        if: { not: { properties: { [field!]: { const: hiddenWhen } }, required: [field!] } },
+        // Repeats the property so strict ajv sees what `required` names; shown, '' is no answer to a required field.
+        then: { properties: { [name]: { ...title, ...schema } }, required: [name] },
       });
     }
   }
@@ -141,7 +168,7 @@ function tidy(schema: JsonSchema): JsonSchema {
 export function formToJsonSchema(form: FormDefinition, options: SchemaOptions = {}): JsonSchema {
   const additionalProperties = options.additionalProperties ?? false;
   const root = emptyObject(additionalProperties);
-  addComponents(root, form.components, [], additionalProperties);
+  addComponents(root, form.components, [], { additionalProperties, formats: options.formats ?? {} });
   return tidy({ $schema: 'http://json-schema.org/draft-07/schema#', $id: `form:${form.id}`, ...root });
 }
 

@@ -84,3 +84,62 @@ t.test('a real start form validates a realistic building-permit submission', asy
   t.ok(validate(submission), JSON.stringify(validate.errors));
   t.notOk(validate({ ...submission, mobile: '0912' }));
 });
+
+t.test('given \'\' for an empty text box, it is no answer to an optional field and refused for a required one', async (t) => {
+  const form: FormDefinition = {
+    id: 'empty-answers',
+    type: 'default',
+    schemaVersion: 16,
+    components: [
+      { id: 'Field_Code', type: 'textfield', key: 'nationalCode', validate: { required: true, pattern: '^[0-9]{10}$' } },
+      { id: 'Field_Name', type: 'textfield', key: 'citizenName', validate: { required: true } },
+      { id: 'Field_Postal', type: 'textfield', key: 'postalCode', validate: { pattern: '^[1-9][0-9]{4}-?[0-9]{5}$' } },
+      { id: 'Field_Email', type: 'textfield', key: 'email', validate: { validationType: 'email' } },
+      { id: 'Field_Note', type: 'textarea', key: 'note', validate: { minLength: 5, maxLength: 20 } },
+      { id: 'Field_Visit', type: 'datetime', key: 'visitDate', subtype: 'date' },
+      { id: 'Field_Decision', type: 'radio', key: 'decision', values: [{ label: 'تأیید', value: 'approve' }, { label: 'رد', value: 'reject' }], validate: { required: true } },
+      { id: 'Field_Reason', type: 'textfield', key: 'reason', validate: { required: true, minLength: 3 }, conditional: { hide: '=decision = "approve"' } },
+      { id: 'Group_Owner', type: 'group', path: 'owner', components: [{ id: 'Field_OwnerPhone', type: 'textfield', key: 'phone', validate: { pattern: '^09[0-9]{9}$' } }] },
+    ],
+  };
+  const validate = validator(form);
+  const filled = { nationalCode: '0013542419', citizenName: 'مریم رضایی', decision: 'approve', owner: {} };
+  const empties = { postalCode: '', email: '', note: '', visitDate: '', owner: { phone: '' } };
+
+  t.ok(validate({ ...filled, ...empties }), `optional fields left empty: ${JSON.stringify(validate.errors)}`);
+  t.ok(validate({ ...filled, postalCode: '91775-12345', email: 'a@b.ir', note: 'درخت کهن', visitDate: '2026-03-05', owner: { phone: '09151234567' } }), 'and answered');
+
+  // The fields named, as the API's problem details name them; a conditional's own 'if' error at the root names none.
+  const refusedAt = (data: Record<string, unknown>) => (validate(data) ? [] : [...new Set(validate.errors!
+    .map((error) => (error.keyword === 'required' ? `${error.instancePath}/${String(error.params.missingProperty)}` : error.instancePath))
+    .filter(Boolean))]);
+  t.same(refusedAt({ ...filled, nationalCode: '' }), ['/nationalCode'], 'a required field with a pattern refuses \'\'');
+  t.same(refusedAt({ ...filled, citizenName: '' }), ['/citizenName'], 'a required field without one refuses \'\' too');
+  t.same(refusedAt({ ...filled, decision: 'reject', reason: '' }), ['/reason'], 'a required field refuses \'\' once its condition shows it');
+  t.same(refusedAt({ ...filled, decision: 'reject', reason: 'کهنه' }), [], 'and takes an answer');
+  t.same(refusedAt({ ...filled, postalCode: '12345' }), ['/postalCode'], 'a wrong postal code is still refused, at its path');
+  t.same(refusedAt({ ...filled, email: 'not-mail' }), ['/email'], 'a wrong e-mail address too');
+  t.same(refusedAt({ ...filled, note: 'کم' }), ['/note'], 'a too-short note too');
+  t.same(refusedAt({ ...filled, note: 'x'.repeat(21) }), ['/note'], 'and a too-long one');
+  t.same(refusedAt({ ...filled, visitDate: 'tomorrow' }), ['/visitDate'], 'a date that is not one');
+  t.same(refusedAt({ ...filled, owner: { phone: '0915' } }), ['/owner/phone'], 'a nested field keeps its nested path');
+  t.same(refusedAt({ ...filled, postalCode: 5 }), ['/postalCode'], 'a number is not a postal code');
+  t.ok(validate.errors!.some((error) => error.keyword === 'type'), 'refused for its type');
+  t.notOk(validate({ ...filled, postalCode: '12345' }));
+  t.ok(validate.errors!.some((error) => error.keyword === 'pattern' && error.instancePath === '/postalCode'), 'the pattern is named, so the API says what is wrong');
+});
+
+t.test('a format given for a key replaces its pattern and still lets an optional field be empty', async (t) => {
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  ajv.addFormat('postal-code', /^[1-9][0-9]{9}$/);
+  const form: FormDefinition = {
+    id: 'formats', type: 'default', schemaVersion: 16,
+    components: [{ id: 'Field_Postal', type: 'textfield', key: 'postalCode', validate: { pattern: '^[0-9-]+$' } }],
+  };
+  const validate = ajv.compile(formToJsonSchema(form, { formats: { postalCode: 'postal-code' } }));
+  t.ok(validate({ postalCode: '' }), 'empty: no answer');
+  t.ok(validate({ postalCode: '9177948974' }));
+  t.notOk(validate({ postalCode: '0177948974' }), 'the format judges, not the looser pattern');
+  t.ok(validate.errors!.some((error) => error.keyword === 'format' && error.instancePath === '/postalCode'));
+});
