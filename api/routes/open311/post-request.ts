@@ -175,8 +175,8 @@ export default async function postRequestRoute(app: FastifyInstance) {
         media_url: body.media_url ?? null, device_id: body.device_id ?? null, account_id: body.account_id ?? null, email: body.email ?? null,
       }).onConflict('request_id').ignore();
     }
-    // As POST /api/requests: start now; if the engine is away, the start sweeper does it later.
-    if (!row.process_instance_key) await app.requests.start(row.id);
+    // As POST /api/requests: answer on commit and start at once in the background; the start sweeper covers a crash.
+    if (!row.process_instance_key) app.startQueue.enqueue(row.id);
     return reply.code(201).send([{
       service_request_id: row.tracking_code,
       service_notice: `درخواست «${service.name.fa}» با کد رهگیری ${persianDigits(row.tracking_code)} ثبت شد و ظرف ${persianDigits(service.slaWorkingDays)} روز کاری رسیدگی می‌شود؛ `
