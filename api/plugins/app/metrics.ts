@@ -11,15 +11,16 @@ declare module 'fastify' {
 
 const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-interface Series { count: number; sum: number; buckets: number[] }
+interface Series { method: string; route: string; status: number; count: number; sum: number; buckets: number[] }
 
 export class HttpMetrics {
   private readonly series = new Map<string, Series>();
 
   observe(method: string, route: string, status: number, seconds: number): void {
-    const key = JSON.stringify([method, route, String(status)]);
+    // A plain string key: this runs on every response, so no JSON round trip.
+    const key = `${method} ${status} ${route}`;
     let series = this.series.get(key);
-    if (!series) this.series.set(key, series = { count: 0, sum: 0, buckets: buckets.map(() => 0) });
+    if (!series) this.series.set(key, series = { method, route, status, count: 0, sum: 0, buckets: buckets.map(() => 0) });
     series.count++;
     series.sum += seconds;
     buckets.forEach((bound, index) => { if (seconds <= bound) series.buckets[index]!++; });
@@ -31,9 +32,8 @@ export class HttpMetrics {
       '# TYPE http_request_duration_seconds histogram',
     ];
     const escape = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-    for (const [key, series] of this.series) {
-      const [method, route, status] = JSON.parse(key) as string[];
-      const labels = `method="${escape(method!)}",route="${escape(route!)}",status="${status}"`;
+    for (const series of this.series.values()) {
+      const labels = `method="${escape(series.method)}",route="${escape(series.route)}",status="${series.status}"`;
       buckets.forEach((bound, index) => lines.push(`http_request_duration_seconds_bucket{${labels},le="${bound}"} ${series.buckets[index]}`));
       lines.push(`http_request_duration_seconds_bucket{${labels},le="+Inf"} ${series.count}`);
       lines.push(`http_request_duration_seconds_sum{${labels}} ${series.sum}`);
