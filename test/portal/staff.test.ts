@@ -1,18 +1,22 @@
 // The workspace for the 137 desk and for managers: an agent finds a caller
 // by national code, files a tree felling request on their behalf (channel
-// call-centre) and reads its status; a manager reads the figures as charts.
+// call-centre) and reads its status, then finds the caller again by a mobile
+// the household shares; a manager reads the figures as charts.
 // And a clerk's task list: the steps' Persian names from the diagram, SLA
 // colours in words, filters kept in the address.
 import fs from 'node:fs';
 import t from 'tap';
 import { recordDeployment, saveVersion } from '../../modeler/versions.ts';
 import type { Page } from 'playwright-core';
+import { statusName } from '../../portal/src/shared/display.ts';
 import {
   accessibilityViolations, asciiDigits, chromiumPath, createStaffAccount, desk, fillTreeFellingForm, openPage, routeExists, screenshot,
   staffPassword, startPortal, until, type Portal,
 } from './harness.ts';
 
 t.setTimeout(300_000);
+
+const persian = (text: string) => text.replace(/[0-9]/g, (digit) => '۰۱۲۳۴۵۶۷۸۹'[Number(digit)]!);
 
 async function signIn(portal: Portal, page: Page, username: string) {
   await page.goto(`${portal.base}/staff`);
@@ -65,6 +69,46 @@ if (!fs.existsSync(chromiumPath)) {
     await agent.page.getByLabel('کد ملی یا شماره همراه تماس‌گیرنده').fill('4721016352');
     await agent.page.getByRole('button', { name: 'جست‌وجو' }).click();
     await agent.page.locator('#citizen-requests').getByText(code.replace(/[0-9]/g, (digit) => '۰۱۲۳۴۵۶۷۸۹'[Number(digit)]!)).waitFor();
+
+    // Given a second member of the household registered with the same mobile
+    await portal.db('citizens').insert({ national_code: '0013542419', mobile: '09151234567', name: 'علی رضایی' });
+    const search = async (typed: string) => {
+      await agent.page.getByLabel('کد ملی یا شماره همراه تماس‌گیرنده').fill(typed);
+      await agent.page.getByLabel('کد ملی یا شماره همراه تماس‌گیرنده').press('Enter');
+    };
+    // When a caller gives only their mobile, typed in Persian digits
+    await search('۰۹۱۵ ۱۲۳ ۴۵۶۷');
+    // Then both are listed, told apart by name and how their national code ends
+    const found = agent.page.locator('#citizens-found');
+    await found.waitFor();
+    t.same(await found.getByRole('button').allInnerTexts(), ['مریم رضایی — کد ملی به ۶۳۵۲ ختم می‌شود', 'علی رضایی — کد ملی به ۲۴۱۹ ختم می‌شود'], 'in the order they registered');
+    t.notMatch(await found.innerText(), /۴۷۲۱۰۱|۰۰۱۳۵۴/, 'the list does not show whole national codes');
+    t.match(await agent.page.locator('#citizen-search-status').innerText(), /۲ شهروند با این شماره همراه پیدا شد/, 'the live region says how many');
+    await check('call-centre-by-mobile', agent.page);
+
+    // When the agent picks the caller with the keyboard
+    await found.getByRole('button', { name: /مریم رضایی/ }).focus();
+    await agent.page.keyboard.press('Enter');
+    // Then their requests and each one's status are there to read out, and focus is on them
+    await agent.page.locator('#citizen-heading:focus').waitFor();
+    t.equal(await found.getByRole('button', { name: /مریم رضایی/ }).getAttribute('aria-pressed'), 'true', 'the choice is announced as pressed');
+    const row = agent.page.locator('#citizen-requests tbody tr', { hasText: persian(code) });
+    await row.waitFor();
+    const stored = await portal.db('requests').where({ tracking_code: code }).first();
+    t.match(await row.innerText(), new RegExp(statusName(stored.status)), 'the status in words');
+    t.match(await agent.page.locator('#citizen-chosen').innerText(), /۴۷۲۱۰۱۶۳۵۲/, 'the chosen caller\'s whole national code, to file with');
+    t.match(await agent.page.locator('#citizen-search-status').innerText(), /مریم رضایی: ۱ درخواست/);
+    await check('call-centre-caller-chosen', agent.page);
+
+    // And the other member of the household has filed nothing
+    await found.getByRole('button', { name: /علی رضایی/ }).click();
+    await agent.page.locator('#citizen-chosen').getByText('درخواستی ثبت نشده است.').waitFor();
+    t.equal(await found.getByRole('button', { name: /مریم رضایی/ }).getAttribute('aria-pressed'), 'false');
+
+    // And a mobile nobody registered is said so
+    await search('09350000000');
+    await agent.page.locator('#citizen-results').getByText('شهروندی با این مشخصات پیدا نشد', { exact: false }).waitFor();
+    t.equal(await agent.page.locator('#citizens-found').count(), 0, 'the earlier list is gone');
     t.same(agent.errors, [], 'no script errors at the 137 desk');
 
     if (!(await routeExists(portal, 'GET', '/api/figures'))) return t.test('figures', { skip: 'waits for GET /api/figures' }, async () => undefined);

@@ -12,7 +12,13 @@ import { serviceNames, services } from './services.ts';
 import { entryTitle } from '../shared/timeline.ts';
 
 interface RequestRow { trackingCode: string; serviceId: string; status: string; outcome?: string | null; createdAt: string; closedAt?: string | null }
-interface Found { citizen?: { nationalCode: string; mobile: string; name?: string | null } | null; requests?: RequestRow[] }
+interface Citizen { nationalCode: string; mobile: string; name?: string | null }
+interface CitizenRequests { citizen: Citizen; requests: RequestRow[] }
+
+const mobilePattern = /^(?:\+98|0098|0)?9\d{9}$/;
+const notFound = 'شهروندی با این مشخصات پیدا نشد.';
+/** What the live region says instead, so the page does not show one sentence twice. */
+const notFoundSaid = 'جست‌وجو نتیجه‌ای نداشت.';
 
 function requestTable(rows: RequestRow[], names: Map<string, string>): HTMLElement {
   if (rows.length === 0) return h('p', {}, 'درخواستی ثبت نشده است.');
@@ -26,29 +32,100 @@ function requestTable(rows: RequestRow[], names: Map<string, string>): HTMLEleme
       h('td', {}, date(row.createdAt)))))));
 }
 
+/**
+ * Household members share a number, so the agent tells them apart by name and
+ * asks the caller how their national code ends: the list shows the last four
+ * digits only, and the whole code once the agent has picked the caller.
+ */
+function codeEnding(nationalCode: string): string {
+  return `کد ملی به ${persianDigits(nationalCode.slice(-4))} ختم می‌شود`;
+}
+
+function requestCount(count: number): string {
+  return count === 0 ? 'درخواستی ثبت نشده است' : `${persianDigits(String(count))} درخواست`;
+}
+
 export async function callCentrePage(main: HTMLElement, query: URLSearchParams): Promise<void> {
   const names = await serviceNames();
-  const input = h('input', { id: 'citizen-query', name: 'q', type: 'text', dir: 'ltr', inputmode: 'numeric', value: query.get('q') ?? '', 'aria-describedby': 'citizen-query-hint' });
-  const results = h('div', { 'aria-live': 'polite', id: 'citizen-results' });
+  const input = h('input', { id: 'citizen-query', name: 'q', type: 'text', dir: 'ltr', inputmode: 'numeric', autocomplete: 'off', value: query.get('q') ?? '', 'aria-describedby': 'citizen-query-hint' });
+  // Short sentences for screen readers; the lists and tables themselves are not read out whole.
+  const status = h('p', { role: 'status', id: 'citizen-search-status', class: 'visually-hidden' });
+  const results = h('div', { id: 'citizen-results' });
+  const chosen = h('div', { id: 'citizen-chosen' });
+  // A later search or choice wins over an answer still on its way.
+  let latest = 0;
+
+  const problem = (error: unknown): HTMLElement => {
+    if (!(error instanceof ApiError)) throw error;
+    // Other problems come in an error summary, which is an alert of its own.
+    status.textContent = error.status === 404 ? notFoundSaid : '';
+    return error.status === 404 ? notice(notFound) : errorSummary([{ message: error.messageFa }]);
+  };
+
+  /** Shows the citizen and their requests; false when there is no such citizen. */
+  const showCitizen = async (nationalCode: string, turn: number, focus: boolean): Promise<boolean> => {
+    try {
+      const found = await api.get<CitizenRequests>(endpoints.citizenRequests(nationalCode));
+      if (turn !== latest) return true;
+      const heading = h('h2', { tabindex: '-1', id: 'citizen-heading' }, `درخواست‌های ${found.citizen.name ?? 'شهروند'}`);
+      chosen.replaceChildren(
+        heading,
+        summaryList([
+          ['نام', found.citizen.name ?? '—'],
+          ['کد ملی', h('span', { dir: 'ltr' }, persianDigits(found.citizen.nationalCode))],
+          ['همراه', h('span', { dir: 'ltr' }, persianDigits(found.citizen.mobile))],
+        ]),
+        requestTable(found.requests, names),
+        h('a', { class: 'button button-primary', href: `#/file?${new URLSearchParams({ nationalCode: found.citizen.nationalCode, mobile: found.citizen.mobile })}` }, 'ثبت درخواست تازه برای این شهروند'));
+      status.textContent = `${found.citizen.name ?? 'شهروند'}: ${requestCount(found.requests.length)}.`;
+      if (focus) heading.focus();
+      return true;
+    } catch (error) {
+      if (turn === latest) chosen.replaceChildren(problem(error));
+      return false;
+    }
+  };
+
+  const citizenChoice = (citizens: Citizen[]): HTMLElement => {
+    const buttons = citizens.map((citizen) => h('button', {
+      type: 'button', class: 'button button-secondary', 'aria-pressed': 'false',
+      onclick: (event: Event) => {
+        for (const other of buttons) other.setAttribute('aria-pressed', String(other === event.currentTarget));
+        showCitizen(citizen.nationalCode, ++latest, true).catch(() => undefined);
+      },
+    }, `${citizen.name ?? 'بی‌نام'} — ${codeEnding(citizen.nationalCode)}`));
+    return h('section', { 'aria-labelledby': 'citizens-found-heading' },
+      h('h2', { id: 'citizens-found-heading' }, `${persianDigits(String(citizens.length))} شهروند با این شماره همراه`),
+      h('p', {}, 'نام و پایان کد ملی تماس‌گیرنده را بپرسید و او را انتخاب کنید.'),
+      h('ul', { id: 'citizens-found', }, buttons.map((choice) => h('li', {}, choice))));
+  };
+
   const search = async () => {
     const value = normaliseInput(input.value).replace(/[\s-]/g, '');
     if (!value) return;
-    const byMobile = /^(?:\+98|0098|0)?9\d{9}$/.test(value);
-    const by: Record<string, string> = byMobile ? { mobile: value } : { nationalCode: value };
+    const turn = ++latest;
+    results.replaceChildren();
+    chosen.replaceChildren();
+    if (!mobilePattern.test(value)) {
+      if (!(await showCitizen(value, turn, false)) && turn === latest) {
+        chosen.append(h('p', {}, h('a', { href: `#/file?${new URLSearchParams({ nationalCode: value })}` }, 'ثبت درخواست برای این کد ملی')));
+      }
+      return;
+    }
     try {
-      const found = await api.get<Found>(byMobile ? endpoints.citizenByMobile(value) : endpoints.citizenRequests(value));
-      results.replaceChildren(
-        found.citizen ? summaryList([
-          ['نام', found.citizen.name ?? '—'],
-          ['کد ملی', persianDigits(found.citizen.nationalCode)],
-          ['همراه', persianDigits(found.citizen.mobile)],
-        ]) : notice('شهروندی با این مشخصات پیدا نشد.'),
-        h('h2', {}, 'درخواست‌ها'),
-        requestTable(found.requests ?? [], names),
-        h('a', { class: 'button button-primary', href: `#/file?${new URLSearchParams({ ...by })}` }, 'ثبت درخواست تازه برای این شهروند'));
+      const citizens = await api.get<Citizen[]>(endpoints.citizenByMobile(value));
+      if (turn !== latest) return;
+      if (citizens.length === 0) {
+        results.replaceChildren(notice(notFound), h('p', {}, h('a', { href: `#/file?${new URLSearchParams({ mobile: value })}` }, 'ثبت درخواست برای این شماره همراه')));
+        status.textContent = notFoundSaid;
+      } else if (citizens.length === 1) {
+        await showCitizen(citizens[0]!.nationalCode, turn, false);
+      } else {
+        results.replaceChildren(citizenChoice(citizens));
+        status.textContent = `${persianDigits(String(citizens.length))} شهروند با این شماره همراه پیدا شد؛ یکی را انتخاب کنید.`;
+      }
     } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      results.replaceChildren(error.status === 404 ? notice('شهروندی با این مشخصات پیدا نشد.') : errorSummary([{ message: error.messageFa }]));
+      if (turn === latest) results.replaceChildren(problem(error));
     }
   };
   show(main, 'سامانه ۱۳۷',
@@ -57,7 +134,9 @@ export async function callCentrePage(main: HTMLElement, query: URLSearchParams):
       h('div', {}, h('label', { for: 'citizen-query' }, 'کد ملی یا شماره همراه تماس‌گیرنده'),
         h('span', { class: 'hint', id: 'citizen-query-hint' }, 'ده رقم کد ملی یا یازده رقم همراه؛ ارقام فارسی یا انگلیسی'), input),
       h('button', { type: 'submit', class: 'button button-primary' }, 'جست‌وجو')),
+    status,
     results,
+    chosen,
     h('p', {}, h('a', { href: '#/file' }, 'ثبت درخواست برای شهروند تازه')));
   if (input.value) await search();
 }
