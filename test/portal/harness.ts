@@ -187,7 +187,9 @@ export const staffPassword = 'correct horse battery';
 
 /** A staff member signs in to the workspace, claims the case's task and completes its form. */
 export async function workTask(portal: Portal, username: string, code: string, fill: (page: Page) => Promise<void>, shot: string, check: (name: string, page: Page) => Promise<void>) {
-  // en-US: form-js derives its date input format from the browser's locale.
+  // An en-US browser on purpose: the form's date boxes are ours and take Jalali
+  // text whatever the locale (portal/src/shared/form-view.ts, jalali.ts), and
+  // the staff pages must read the same in a browser not set to Persian.
   const { page, context, errors } = await openPage(portal, desk, 'en-US');
   await page.goto(`${portal.base}/staff#/tasks`);
   await page.getByLabel('نام کاربری').fill(username);
