@@ -100,6 +100,16 @@ if (!fs.existsSync(chromiumPath)) {
     t.match(await agent.page.locator('#citizen-search-status').innerText(), /مریم رضایی: ۱ درخواست/);
     await check('call-centre-caller-chosen', agent.page);
 
+    // When the agent opens the request to read its steps, and comes back
+    await row.getByRole('link', { name: persian(code) }).click();
+    await agent.page.locator('#tracking-code').waitFor();
+    t.match(await agent.page.locator('main').innerText(), new RegExp(`وضعیت\\s*${statusName(stored.status)}`), 'the request\'s page says its status');
+    await agent.page.goBack();
+    // Then the same caller is still chosen among the household
+    await agent.page.locator('#citizen-heading', { hasText: 'مریم رضایی' }).waitFor();
+    t.equal(await found.getByRole('button', { name: /مریم رضایی/ }).getAttribute('aria-pressed'), 'true', 'the choice survives the way back');
+    t.equal(asciiDigits(await agent.page.getByLabel('کد ملی یا شماره همراه تماس‌گیرنده').inputValue()), '09151234567', 'and so does the search');
+
     // And the other member of the household has filed nothing
     await found.getByRole('button', { name: /علی رضایی/ }).click();
     await agent.page.locator('#citizen-chosen').getByText('درخواستی ثبت نشده است.').waitFor();

@@ -54,6 +54,9 @@ export async function callCentrePage(main: HTMLElement, query: URLSearchParams):
   const chosen = h('div', { id: 'citizen-chosen' });
   // A later search or choice wins over an answer still on its way.
   let latest = 0;
+  // The search and the chosen caller stay in the address, so coming back from
+  // a request's page (the browser's back) finds the same caller again.
+  const remember = (entries: Record<string, string>) => history.replaceState(history.state, '', `#/call-centre?${new URLSearchParams(entries)}`);
 
   const problem = (error: unknown): HTMLElement => {
     if (!(error instanceof ApiError)) throw error;
@@ -89,8 +92,10 @@ export async function callCentrePage(main: HTMLElement, query: URLSearchParams):
   const citizenChoice = (citizens: Citizen[]): HTMLElement => {
     const buttons = citizens.map((citizen) => h('button', {
       type: 'button', class: 'button button-secondary', 'aria-pressed': 'false',
+      'data-national-code': citizen.nationalCode,
       onclick: (event: Event) => {
         for (const other of buttons) other.setAttribute('aria-pressed', String(other === event.currentTarget));
+        remember({ q: citizen.mobile, citizen: citizen.nationalCode });
         showCitizen(citizen.nationalCode, ++latest, true).catch(() => undefined);
       },
     }, `${citizen.name ?? 'بی‌نام'} — ${codeEnding(citizen.nationalCode)}`));
@@ -104,6 +109,7 @@ export async function callCentrePage(main: HTMLElement, query: URLSearchParams):
     const value = normaliseInput(input.value).replace(/[\s-]/g, '');
     if (!value) return;
     const turn = ++latest;
+    remember({ q: value });
     results.replaceChildren();
     chosen.replaceChildren();
     if (!mobilePattern.test(value)) {
@@ -138,7 +144,10 @@ export async function callCentrePage(main: HTMLElement, query: URLSearchParams):
     results,
     chosen,
     h('p', {}, h('a', { href: '#/file' }, 'ثبت درخواست برای شهروند تازه')));
-  if (input.value) await search();
+  if (!input.value) return;
+  await search();
+  const caller = query.get('citizen');
+  results.querySelector<HTMLButtonElement>(`#citizens-found button[data-national-code="${CSS.escape(caller ?? '')}"]`)?.click();
 }
 
 export async function fileForCitizenPage(main: HTMLElement, query: URLSearchParams): Promise<void> {
