@@ -25,11 +25,14 @@ t.test('empty answers to a start form', async (t) => {
     t.equal(response.statusCode, 400, response.body);
     t.same(refusedAt(response.json()), ['/body/form/postalCode']);
     t.ok(response.json().errors.every((error: { messageFa?: string }) => error.messageFa), 'each error says what is wrong in Persian');
+    t.same(response.json().errors.map((error: { messageFa: string }) => error.messageFa), ['کد پستی باید ده رقم باشد و با صفر شروع نشود.'],
+      'one error, in the postal code\'s own terms');
   });
 
   await t.test('given \'\' for a required field, then 400 names it', async (t) => {
     const response = await submit({ ...treePruningForm, citizenName: '' });
     t.equal(response.statusCode, 400, response.body);
     t.same(refusedAt(response.json()), ['/body/form/citizenName']);
+    t.ok(response.json().errors.some((error: { messageFa: string }) => error.messageFa === 'این مورد را باید پر کنید.'), 'read as missing');
   });
 });

@@ -40,23 +40,13 @@ declare module 'fastify' {
  */
 const identityKeys: Record<string, string> = { nationalCode: 'national-code', mobile: 'mobile', postalCode: 'postal-code' };
 
-function withIdentityFormats(schema: JsonSchema): JsonSchema {
-  const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, property]) => {
-    const format = identityKeys[key];
-    if (!format || property.type !== 'string') return [key, property];
-    const { pattern: _pattern, ...rest } = property;
-    return [key, { ...rest, format }];
-  }));
-  return { ...schema, properties };
-}
-
 export function createCatalogueService(db: import('knex').Knex, source: CatalogueSource) {
   // strict: false — form schemas carry `title` and `$schema`; coercion off: the citizen's form is taken as typed.
   const ajv = addIdentityFormats(addFormats(new Ajv({ allErrors: true, strict: false })));
   const entries = new Map<string, ServiceEntry>();
   for (const service of source.services) {
     const form = source.readForm(service.forms.start);
-    const schema = withIdentityFormats(formToJsonSchema(form));
+    const schema = formToJsonSchema(form, { formats: identityKeys });
     entries.set(service.id, { service, form, schema, validate: ajv.compile(schema) });
   }
 

@@ -62,7 +62,8 @@ function messageFa(error: AjvError): string {
     case 'required': return 'این مورد را باید پر کنید.';
     case 'format': return formatFa[String(error.params.format)] ?? 'قالب این مورد درست نیست.';
     case 'type': return 'نوع این مقدار درست نیست.';
-    case 'minLength': return 'کوتاه‌تر از حد مجاز است.';
+    // An empty answer to a required text field reads as what it is: missing.
+    case 'minLength': return error.params.limit === 1 ? 'این مورد را باید پر کنید.' : 'کوتاه‌تر از حد مجاز است.';
     case 'maxLength': return 'بلندتر از حد مجاز است.';
     case 'minimum': case 'exclusiveMinimum': return 'کمتر از حد مجاز است.';
     case 'maximum': case 'exclusiveMaximum': return 'بیشتر از حد مجاز است.';
@@ -78,7 +79,9 @@ const locations: Record<string, string> = { querystring: 'query', body: 'body', 
 
 /** ajv errors as field errors whose path names the field, starting at `root` (e.g. /body or /body/form). */
 export function fieldErrors(errors: AjvError[], root: string): FieldError[] {
-  return errors.map((error) => {
+  // ajv adds a generic "must match then/else schema" beside the real reason; a field gets the real one.
+  const specific = new Set(errors.filter((error) => error.keyword !== 'if').map((error) => error.instancePath));
+  return errors.filter((error) => error.keyword !== 'if' || !specific.has(error.instancePath)).map((error) => {
     let path = `${root}${error.instancePath}`;
     if (error.keyword === 'required') path += `/${String(error.params.missingProperty)}`;
     if (error.keyword === 'additionalProperties') path += `/${String(error.params.additionalProperty)}`;
