@@ -14,7 +14,8 @@ export const urbanServices: Service[] = [
     fee: { kind: 'per-unit', rate: 30_000_000, field: 'treeCount' },
     steps: ['document-check', 'inspection', 'approval', 'payment', 'certificate'],
     slaWorkingDays: 15,
-    approver: 'services-deputy',
+    // The district manager (the district mayor) signs the Article 7 commission's decision.
+    approver: 'manager',
     description: 'صدور مجوز قطع درخت در ملک یا معبر پس از بازدید کارشناس فضای سبز و رأی کمیسیون ماده ۷ حفظ و گسترش فضای سبز؛ عوارض به ازای هر اصله درخت محاسبه می‌شود.',
   }),
   define({

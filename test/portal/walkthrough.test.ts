@@ -84,6 +84,7 @@ if (!fs.existsSync(chromiumPath)) {
 
     // The approval goes to the catalogue's approver for the service, in the request's district
     const approver = findService('tree-felling-permit')!.approver!;
+    t.equal(approver, 'manager', 'the district manager decides a tree felling permit');
     const approvalTask = await until('the approval task', async () => (await portal.db('user_tasks').where({ request_id: requestId, status: 'open' }))
       .find((task: { candidate_groups: string[] }) => !task.candidate_groups.some((group) => /:(clerk|inspector)$/.test(group))));
     t.same(approvalTask.candidate_groups, [`district-12:${approver}`], `the approval waits for the ${approver} of district 12`);
