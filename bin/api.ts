@@ -5,7 +5,8 @@ runMain('api', async (runtime) => {
   const { buildApp } = await import('../api/app.ts');
   const { config, logger } = runtime;
   const db = await openKnex(runtime, { migrate: false });
-  const zeebe = openZeebe(runtime, gatewayAddress(config));
+  const { whileSomeoneWaits } = await import('../platform/zeebe.ts');
+  const zeebe = openZeebe(runtime, gatewayAddress(config), whileSomeoneWaits);
   const app = await buildApp({ config, db, zeebe, logger });
   runtime.onShutdown(() => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -11,14 +11,17 @@ runMain('start', async (runtime) => {
   const { demoSeedEnabled } = await import('../api/plugins/app/demo-seed.ts');
   const started = Date.now();
   const db = await openKnex(runtime, { migrate: true });
-  const zeebe = openZeebe(runtime, await engineAddress(runtime, db));
+  const address = await engineAddress(runtime, db);
+  const zeebe = openZeebe(runtime, address);
   if (config.DEPLOY_ON_START) {
     const { analystDeployedProcesses } = await import('../modeler/versions.ts');
     await deployResources(zeebe, logger, { skipProcesses: await analystDeployedProcesses(db) });
   }
   const workers = startWorkers({ zeebe, db, logger, publicUrl: config.publicUrl });
   runtime.onShutdown(workers.stop);
-  const app = await buildApp({ config, db, zeebe, logger });
+  // The API's own client gives up quickly, so a person is answered during an engine outage.
+  const { whileSomeoneWaits } = await import('../platform/zeebe.ts');
+  const app = await buildApp({ config, db, zeebe: openZeebe(runtime, address, whileSomeoneWaits), logger });
   runtime.onShutdown(() => app.close());
   const url = await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url, ms: Date.now() - started }, 'shahrdari is ready');

@@ -9,7 +9,7 @@ import type { ZBClient } from 'zeebe-node';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createKnex, migrateToLatest, openDatabase } from './database.ts';
-import { createZeebeClient } from './zeebe.ts';
+import { createZeebeClient, type RetryPolicy } from './zeebe.ts';
 
 export interface Runtime {
   config: Config;
@@ -101,8 +101,8 @@ export function gatewayAddress(config: Config): string {
   return config.ZEEBE_ADDRESS ?? `127.0.0.1:${config.ZEEBE_PORT}`;
 }
 
-export function openZeebe(runtime: Runtime, address: string): ZBClient {
-  const zeebe = createZeebeClient(runtime.config, address, runtime.logger);
+export function openZeebe(runtime: Runtime, address: string, retry?: RetryPolicy): ZBClient {
+  const zeebe = createZeebeClient(runtime.config, address, runtime.logger, retry);
   runtime.onShutdown(() => zeebe.close(2000).then(() => undefined));
   return zeebe;
 }

@@ -18,16 +18,27 @@ function zeebeLogger(logger: Logger): NonNullable<ZBClientOptions['stdout']> {
   return { debug: forward('debug'), info: forward('info'), error: forward('error') };
 }
 
+/** How hard a client tries again when the gateway is unreachable or pushes back. */
+export interface RetryPolicy { maxRetries: number; maxRetryTimeoutMs: number }
+
+/**
+ * For calls a person waits on (the API): a few quick tries, then the error.
+ * zeebe-node's default retries for ever, which during an engine outage holds
+ * an HTTP request open until the client gives up, with no answer.
+ */
+export const whileSomeoneWaits: RetryPolicy = { maxRetries: 3, maxRetryTimeoutMs: 1000 };
+
 /**
  * Creates a client for `address` (host:port). With ZEEBE_ADDRESS set, the
  * TLS and OAuth / Camunda SaaS settings of the configuration apply; the
  * embedded engine is plaintext on loopback.
  */
-export function createZeebeClient(config: Config, address: string, logger: Logger): ZBClient {
+export function createZeebeClient(config: Config, address: string, logger: Logger, retry?: RetryPolicy): ZBClient {
   const options: ZBClientOptions = {
     stdout: zeebeLogger(logger.child({ component: 'zeebe-client' })),
     loglevel: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'INFO',
     useTLS: false,
+    ...(retry ? { maxRetries: retry.maxRetries, maxRetryTimeout: retry.maxRetryTimeoutMs } : {}),
   };
   if (config.ZEEBE_ADDRESS) {
     options.useTLS = config.ZEEBE_SECURE_CONNECTION;

@@ -90,6 +90,16 @@ export function fieldErrors(errors: AjvError[], root: string): FieldError[] {
   });
 }
 
+/**
+ * gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from the Zeebe client, after
+ * its few retries: the engine is away. Routes that hold a change durably
+ * (submit, appointment changes) answer success without waiting for it; the
+ * others are safe to repeat, which is what the answer asks for.
+ */
+function engineUnreachable(error: { code?: unknown; message?: string }): boolean {
+  return error.code === 14 || error.code === 4 || /^(14 UNAVAILABLE|4 DEADLINE_EXCEEDED)/.test(error.message ?? '');
+}
+
 function send(reply: FastifyReply, status: number, body: Record<string, unknown>) {
   return reply
     .code(status)
@@ -108,6 +118,14 @@ export default fp(async (app) => {
         detail: 'Some fields are not valid.',
         detailFa: 'برخی از موردها درست پر نشده‌اند.',
         errors: fieldErrors(error.validation as unknown as AjvError[], `/${location}`),
+      });
+    }
+    if (engineUnreachable(error)) {
+      request.log.error({ err: error }, 'the engine did not answer');
+      return send(reply, 503, {
+        type: 'urn:shahrdari:problem:engine-unavailable',
+        detail: 'The process engine is not reachable right now. Try again shortly; repeating the request is safe.',
+        detailFa: 'سامانه رسیدگی هم‌اکنون در دسترس نیست؛ چند لحظه بعد دوباره تلاش کنید.',
       });
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
