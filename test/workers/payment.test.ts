@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import { computeFee } from '../../workers/payment/fee.ts';
 import { createPaymentHandlers } from '../../workers/payment/handlers.ts';
 import { SandboxGateway, sandboxGatewayPlugin } from '../../workers/payment/sandbox-gateway.ts';
-import { reconcilePendingPayments, settlePayment } from '../../workers/payment/settlement.ts';
+import { announceUnheardPayments, reconcilePendingPayments, settlePayment } from '../../workers/payment/settlement.ts';
 import { paymentWorkers } from '../../workers/payment/index.ts';
 import type { PaymentGateway } from '../../workers/payment/gateway.ts';
 import { PermanentFault } from '../../workers/job.ts';
@@ -79,6 +79,24 @@ t.test('payment through the engine', async (t) => {
     const row = await db('payments').where({ id: payment.id }).first();
     t.equal(row.status, 'paid');
     t.ok(row.paid_at);
+  });
+
+  t.test('a payment settled while the engine was away is announced by the sweep, once the request still waits', async (t) => {
+    const request = await seedRequest(db, { serviceId: 'building-permit' });
+    const finished = run(startVariables(request, { floorArea: 10 }));
+    const payment = await eventually(() => db('payments').where({ request_id: request.id, status: 'pending' }).first());
+    // The callback settled the row, then publishing payment-confirmed failed; the request still says it waits.
+    await db('requests').where({ id: request.id }).update({ status: 'awaiting-payment' });
+    await db('payments').where({ id: payment.id }).update({ status: 'paid', reference: '123456789', paid_at: db.raw(`now() - interval '1 minute'`) });
+    const deps = { db, zeebe: client, logger: silentLogger };
+    t.equal(await announceUnheardPayments(deps, 2), 0, 'a payment settled a minute ago may still be on its way');
+    await db('payments').where({ id: payment.id }).update({ paid_at: db.raw(`now() - interval '3 minutes'`) });
+    t.equal(await announceUnheardPayments(deps, 2), 1);
+    const outcome = await finished;
+    t.equal(outcome.variables.result, 'paid', 'the process heard payment-confirmed');
+    t.equal(outcome.variables.paymentReference, '123456789');
+    await db('requests').where({ id: request.id }).update({ status: 'approved' });
+    t.equal(await announceUnheardPayments(deps, 2), 0, 'once the request moved on, nothing is announced');
   });
 
   t.test('the citizen cancels at the gateway: verify fails and the process hears payment-failed', async (t) => {

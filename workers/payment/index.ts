@@ -3,7 +3,7 @@ import type { WorkerDependencies } from '../index.ts';
 import { bindJob, familyOf } from '../job.ts';
 import type { PaymentGateway } from './gateway.ts';
 import { createPaymentHandlers } from './handlers.ts';
-import { reconcilePendingPayments } from './settlement.ts';
+import { announceUnheardPayments, reconcilePendingPayments } from './settlement.ts';
 import { SandboxGateway } from './sandbox-gateway.ts';
 
 export interface PaymentSettings {
@@ -18,10 +18,12 @@ export function defaultPaymentSettings(base: string): PaymentSettings {
 
 export function paymentWorkers(deps: WorkerDependencies, settings: PaymentSettings = defaultPaymentSettings(deps.publicUrl)) {
   const handlers = createPaymentHandlers({ ...deps, ...settings });
-  // Every five minutes, verify payments whose callback never came.
+  // Every five minutes, verify payments whose callback never came, and tell
+  // processes of settled payments they did not hear of.
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweep = setInterval(() => {
     sweeping = sweeping.then(() => reconcilePendingPayments({ ...deps, gateway: settings.gateway }))
+      .then(() => announceUnheardPayments(deps))
       .catch((error) => deps.logger.error({ err: error }, 'payment reconcile sweep failed'));
   }, 5 * 60 * 1000);
   return familyOf(['payment.request', 'payment.reverse'], [

@@ -23,7 +23,7 @@ export type SettlementResult =
 /** Messages live an hour, so a callback that beats the process to its wait still arrives. */
 const messageTimeToLive = 60 * 60 * 1000;
 
-async function publish(deps: SettlementDeps, name: 'payment-confirmed' | 'payment-failed', paymentId: string, variables: Record<string, unknown>) {
+async function publish(deps: Pick<SettlementDeps, 'zeebe'>, name: 'payment-confirmed' | 'payment-failed', paymentId: string, variables: Record<string, unknown>) {
   // messageId makes a repeated callback publish once; the engine drops duplicates within the TTL.
   await publishOnce(deps.zeebe, { name, correlationKey: paymentId, messageId: `${name}:${paymentId}`, timeToLive: messageTimeToLive, variables });
 }
@@ -89,4 +89,35 @@ export async function reconcilePendingPayments(deps: SettlementDeps, olderThanMi
     }
   }
   return results;
+}
+
+/**
+ * A settled payment whose process never heard of it: the row says paid but
+ * publishing payment-confirmed failed (the engine was away at the callback),
+ * and no callback comes again. Its request still waits at the payment (status
+ * awaiting-payment) minutes after the money arrived, so the confirmation is
+ * published again; the message id makes a copy the engine already has a no-op.
+ * Returns how many were announced.
+ */
+export async function announceUnheardPayments(deps: Omit<SettlementDeps, 'gateway'>, olderThanMinutes = 2): Promise<number> {
+  const unheard: Array<{ id: string; reference: string | null }> = await deps.db('payments as p')
+    .join('requests as r', 'r.id', 'p.request_id')
+    .where({ 'p.status': 'paid', 'r.status': 'awaiting-payment' })
+    .whereNull('r.closed_at')
+    .where('p.paid_at', '<', deps.db.raw(`now() - make_interval(mins => ?)`, [olderThanMinutes]))
+    // The payment window is three days; older waits have lapsed.
+    .where('p.paid_at', '>', deps.db.raw(`now() - interval '3 days'`))
+    .select('p.id', 'p.reference')
+    .limit(100);
+  let announced = 0;
+  for (const payment of unheard) {
+    try {
+      await publish(deps, 'payment-confirmed', payment.id, { paymentReference: payment.reference });
+      announced += 1;
+    } catch (error) {
+      deps.logger.warn({ err: error, paymentId: payment.id }, 'announcing a settled payment failed; next sweep tries again');
+      break;
+    }
+  }
+  return announced;
 }
