@@ -92,26 +92,44 @@ export function bindJob(zeebe: ZBClient, logger: Logger, taskType: string, handl
         const outcome = await handler(input);
         if ('bpmnError' in outcome) {
           log.info({ errorCode: outcome.bpmnError.code }, outcome.bpmnError.message);
-          return job.error({
+          return await acknowledged(log, () => job.error({
             errorCode: outcome.bpmnError.code,
             errorMessage: outcome.bpmnError.message,
             variables: (outcome.bpmnError.variables ?? {}) as Record<string, never>,
-          });
+          }));
         }
         log.info({ outputs: Object.keys(outcome.complete) }, 'job completed');
-        return job.complete(outcome.complete);
+        return await acknowledged(log, () => job.complete(outcome.complete));
       } catch (error) {
         const permanent = error instanceof PermanentFault;
         const retries = permanent ? 0 : Math.max(0, job.retries - 1);
         log.error({ err: error, retries }, permanent ? 'job failed permanently' : 'job failed; will retry');
-        return job.fail({
+        return acknowledged(log, () => job.fail({
           errorMessage: (error as Error).message,
           retries,
           retryBackOff: permanent ? 0 : retryBackOff(retries),
-        });
+        }));
       }
     },
   });
+}
+
+/**
+ * Tells the engine how the job ended. The engine may have ended the job
+ * itself meanwhile (its instance was cancelled, a boundary event fired):
+ * NOT_FOUND then means there is nothing left to do. Any other refusal is
+ * logged; the job times out and comes again. Never a rejected promise, which
+ * zeebe-node leaves unhandled and which would end the worker process.
+ */
+async function acknowledged<T>(log: Logger, tell: () => Promise<T>): Promise<T> {
+  try {
+    return await tell();
+  } catch (error) {
+    if ((error as { code?: number }).code === 5) log.info('the engine had already ended this job');
+    else log.error({ err: error }, 'the engine did not take the job\'s outcome; the job will come again');
+    // zeebe-node's acknowledgement token: the handler answered, whatever the engine made of it.
+    return 'JOB_ACTION_ACKNOWLEDGEMENT' as T;
+  }
 }
 
 /** What a family returns to the registry. */
