@@ -7,11 +7,11 @@
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { freePort } from './free-port.ts';
 
 export interface EmbeddedPostgresOptions {
   /** The cluster's data folder; created and initialised when empty. */
@@ -66,17 +66,6 @@ function assertReachable(user: { uid: number; gid: number } | undefined, file: s
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function run(command: string, args: string[], options: SpawnOptions): Promise<string> {
   return new Promise((resolve, reject) => {

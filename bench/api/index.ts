@@ -15,7 +15,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,7 @@ import autocannon, { type Result } from 'autocannon';
 import pino from 'pino';
 import { createKnex, migrateToLatest } from '../../platform/database.ts';
 import { startEmbeddedPostgres } from '../../platform/embedded-postgres.ts';
+import { freePort } from '../../platform/free-port.ts';
 
 const seconds = Number(process.argv[2] ?? 10);
 const logger = pino({ level: 'warn' });
@@ -68,16 +68,6 @@ function listeningLine(started: ChildProcess): Promise<string> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function untilHealthy(base: string, api: ChildProcess): Promise<void> {
   const deadline = Date.now() + 120_000;

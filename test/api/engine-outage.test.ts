@@ -1,27 +1,18 @@
 // The engine away: the API still takes what it can hold durably, and answers
 // the rest at once with a 503 a person can act on, instead of holding the
 // HTTP request open while the Zeebe client retries for ever.
-import net from 'node:net';
 import pino from 'pino';
 import t from 'tap';
 import { readConfig } from '../../platform/config.ts';
 import { createZeebeClient, whileSomeoneWaits } from '../../platform/zeebe.ts';
 import { signInCitizen, startTestApi, testSecret } from './helpers.ts';
 import { treePruningForm } from './fixtures.ts';
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../../platform/free-port.ts';
 
 t.test('given an unreachable engine, filing is still taken and a correction is refused quickly with a 503', async (t) => {
   const config = readConfig({ JWT_SECRET: testSecret, DEMO_SEED: 'false' });
   const logger = pino({ level: 'silent' });
-  const away = createZeebeClient(config, `127.0.0.1:${await closedPort()}`, logger, whileSomeoneWaits);
+  const away = createZeebeClient(config, `127.0.0.1:${await freePort()}`, logger, whileSomeoneWaits);
   t.teardown(() => away.close(1_000).catch(() => undefined));
   const api = await startTestApi(t, { zeebe: away });
   const { app, db } = api;

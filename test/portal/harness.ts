@@ -3,7 +3,6 @@
 // portal) on a free port, and headless Chromium. Helpers read the SMS outbox,
 // check a page with axe-core and keep screenshots.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +21,7 @@ import { startWorkers } from '../../workers/index.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { ensureBundle as ensureModelerBundle } from '../../modeler/build.ts';
 import { ensureBundle as ensurePortalBundle } from '../../portal/build.ts';
+import { freePort } from '../../platform/free-port.ts';
 
 const require = createRequire(import.meta.url);
 export const chromiumPath = '/usr/bin/chromium';
@@ -64,16 +64,6 @@ export async function startPortal(t: Teardown): Promise<Portal> {
   return { app, db, base, browser, jobTypes: workers.jobTypes };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface OpenPage { context: BrowserContext; page: Page; errors: string[]; foreign: string[] }
 
