@@ -4,11 +4,40 @@ import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Knex } from 'knex';
 import { gatewayHandlers } from './grpc/gateway.ts';
 import { listen } from './grpc/server.ts';
+import { listenClockControl } from './rest/clock.ts';
 import { Engine } from './runtime/engine.ts';
 import { acquireEngineLock } from './store/lock.ts';
 
-export interface EngineOptions { db: Knex; host?: string; port: number /* 0 = pick a free port */; logger: import('pino').Logger }
-export interface RunningEngine { host: string; port: number; address: string /* "host:port" */; stop(): Promise<void> }
+export interface EngineOptions {
+  db: Knex;
+  host?: string;
+  port: number /* 0 = pick a free port */;
+  logger: import('pino').Logger;
+  /** Serve the clock control over HTTP on 127.0.0.1 at this port (0 = pick one); unset = no HTTP control. */
+  clockPort?: number;
+}
+
+/** The engine's clock, as Camunda's `PUT /v2/clock` and `POST /v2/clock/reset` drive Zeebe's. */
+export interface EngineClockControl {
+  /** The engine's current time, epoch milliseconds. */
+  now(): number;
+  /** The pinned instant, or null while the clock follows system time. */
+  pinned(): number | null;
+  /** Pins the clock; resolves once what fell due by then has fired and committed. */
+  pin(timestamp: number): Promise<void>;
+  /** Back to system time; resolves once what is due by it has fired and committed. */
+  reset(): Promise<void>;
+}
+
+export interface RunningEngine {
+  host: string;
+  port: number;
+  address: string /* "host:port" */;
+  clock: EngineClockControl;
+  /** "http://127.0.0.1:port" of the clock control, when `clockPort` was given. */
+  clockUrl?: string;
+  stop(): Promise<void>;
+}
 
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
   // "localhost" binds both 127.0.0.1 and ::1. Clients resolving localhost try
@@ -28,14 +57,28 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const { server, port } = await listen(gatewayHandlers(engine, () => bound) as UntypedServiceImplementation, host, options.port);
   bound = { host, port };
   logger.info({ host, port }, 'engine gateway listening');
+  const clock: EngineClockControl = {
+    now: () => engine.clock.now(),
+    pinned: () => engine.clock.pinned,
+    pin: (timestamp) => engine.pinClock(timestamp),
+    reset: () => engine.resetClock(),
+  };
+  const clockServer = options.clockPort === undefined ? null : await listenClockControl(clock, options.clockPort, logger);
+  if (clockServer) logger.warn({ port: clockServer.port }, 'engine clock control listening on 127.0.0.1 (tests and simulation only)');
   if (process.env.ENGINE_DEBUG_WORKERS) setInterval(() => logger.warn({ workers: engine.jobs.waitingWorkers() }, 'waiting workers'), 2_000).unref();
   let stopped: Promise<void> | null = null;
   return {
     host,
     port,
     address: `${host}:${port}`,
+    clock,
+    ...(clockServer ? { clockUrl: `http://127.0.0.1:${clockServer.port}` } : {}),
     stop() {
       stopped ??= (async () => {
+        if (clockServer) {
+          clockServer.server.closeAllConnections();
+          await new Promise((resolve) => clockServer.server.close(resolve));
+        }
         await new Promise<void>((resolve) => {
           // Long polls would keep a graceful shutdown waiting for up to their timeout.
           const force = setTimeout(() => { server.forceShutdown(); resolve(); }, 1_000);

@@ -26,6 +26,9 @@ export const ConfigSchema = Type.Object({
     Type.String({ pattern: '^[^\\s:]+:[0-9]+$', description: 'Zeebe gateway to use; unset starts the embedded engine', expected: 'host:port, such as zeebe.example.org:26500' }),
   ),
   ZEEBE_PORT: Port('gRPC port of the embedded engine (0 picks a free one)', 26500),
+  ENGINE_CLOCK_PORT: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 65535, description: "HTTP port of the embedded engine's clock control (PUT /v2/clock, POST /v2/clock/reset as in Camunda's REST API) on 127.0.0.1, for tests and the simulation; unset means no clock control", expected: 'a port number from 0 to 65535' }),
+  ),
   ZEEBE_SECURE_CONNECTION: Flag('use TLS to reach ZEEBE_ADDRESS', false),
   ZEEBE_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: 'OAuth client id for the Zeebe gateway', expected: 'a non-empty string' })),
   ZEEBE_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'OAuth client secret for the Zeebe gateway', expected: 'a non-empty string' })),

@@ -90,6 +90,7 @@ export async function engineAddress(runtime: Runtime, db: Knex): Promise<string>
     db,
     port: runtime.config.ZEEBE_PORT,
     logger: runtime.logger.child({ component: 'engine' }),
+    ...(runtime.config.ENGINE_CLOCK_PORT === undefined ? {} : { clockPort: runtime.config.ENGINE_CLOCK_PORT }),
   });
   runtime.onShutdown(engine.stop);
   runtime.logger.info({ address: engine.address }, 'embedded engine listening (Zeebe gateway protocol)');

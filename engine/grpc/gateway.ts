@@ -354,7 +354,7 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
         if (job.retries > 0) {
           if (backoff > 0) {
             jobs.setState(job, 'backoff');
-            job.retryAt = Date.now() + backoff;
+            job.retryAt = engine.clock.now() + backoff;
             delete job.deadline;
             engine.scheduler.add(job.retryAt, 'jobBackoff', job.key);
           } else jobs.makeActivatable(job);

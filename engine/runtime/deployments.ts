@@ -254,7 +254,7 @@ export class Deployments {
     for (const id of model.nodes.get(model.id)!.startEvents) {
       const trigger = model.nodes.get(id)!.trigger!;
       if (trigger.kind !== 'timer') continue;
-      const schedule = timerSchedule(trigger.timer!.type, trigger.timer!.value);
+      const schedule = timerSchedule(trigger.timer!.type, trigger.timer!.value, this.engine.clock.now());
       if (typeof schedule === 'string') continue; // expressions on start timers have no variables to read
       this.engine.addTimer({
         key: state.nextKey(), dueAt: schedule.dueAt, elementId: id, processDefinitionKey: next.key,

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { nextCycle } from '../model/timers.ts';
 import { Committer } from '../store/committer.ts';
+import { EngineClock } from './clock.ts';
 import type { ProcessInstance, Timer } from '../store/entities.ts';
 import { State } from '../store/state.ts';
 import { Deployments } from './deployments.ts';
@@ -19,6 +20,7 @@ type EndListener = (outcome: 'completed' | 'terminated', variables: Record<strin
 
 export class Engine {
   readonly state = new State();
+  readonly clock = new EngineClock();
   readonly committer: Committer;
   readonly scheduler: Scheduler;
   readonly deployments = new Deployments(this);
@@ -29,7 +31,7 @@ export class Engine {
 
   constructor(readonly db: Knex, readonly logger: Logger) {
     this.committer = new Committer(db, this.state, logger);
-    this.scheduler = new Scheduler((due) => this.fireDue(due));
+    this.scheduler = new Scheduler(this.clock, (due) => this.fireDue(due));
   }
 
   async load(): Promise<void> {
@@ -54,8 +56,11 @@ export class Engine {
   command<T>(apply: () => T): Promise<T> {
     let result: T;
     try {
-      result = apply();
-      this.jobs.dispatch();
+      result = this.clock.around(() => {
+        const applied = apply();
+        this.jobs.dispatch();
+        return applied;
+      });
     } catch (error) {
       if (error instanceof GatewayError) return Promise.reject(error);
       this.logger.error({ err: error }, 'engine command failed');
@@ -108,7 +113,7 @@ export class Engine {
 
   private fireTimer(key: number): void {
     const timer = this.state.timers.get(key);
-    if (!timer || timer.dueAt > Date.now()) return;
+    if (!timer || timer.dueAt > this.clock.now()) return;
     const repeats = timer.interval !== undefined && timer.repetitions !== undefined && timer.repetitions !== 0;
     if (repeats) {
       timer.dueAt = nextCycle(timer.dueAt, timer.interval!);
@@ -131,6 +136,23 @@ export class Engine {
       this.executor.touch(instance);
     }
     this.executor.run(() => this.executor.trigger(instance, owner, timer.elementId, {}));
+  }
+
+  /**
+   * Pins the clock (epoch milliseconds) and fires what fell due; resolves once
+   * that work is committed. Time then stands still until pinned again or reset.
+   */
+  async pinClock(timestamp: number): Promise<void> {
+    this.clock.pin(timestamp);
+    this.scheduler.clockChanged();
+    await this.committer.flush();
+  }
+
+  /** Back to system time; fires what is due by it and resolves once committed. */
+  async resetClock(): Promise<void> {
+    this.clock.reset();
+    this.scheduler.clockChanged();
+    await this.committer.flush();
   }
 
   async stop(): Promise<void> {

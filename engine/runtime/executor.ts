@@ -364,7 +364,7 @@ export class Executor {
       const raw = trigger.timer!.value;
       const value = isExpression(raw) ? valueOf(raw, context) : raw;
       if (typeof value !== 'string') throw new IncidentError('EXTRACT_VALUE_ERROR', `Expected result of the timer expression '${raw}' to be a string, but was '${JSON.stringify(value)}'.`);
-      const schedule = timerSchedule(trigger.timer!.type, value);
+      const schedule = timerSchedule(trigger.timer!.type, value, this.engine.clock.now());
       if (typeof schedule === 'string') throw new IncidentError('EXTRACT_VALUE_ERROR', `Invalid timer of '${node.id}': ${schedule}`);
       return () => {
         const timer: Timer = {

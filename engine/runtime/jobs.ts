@@ -84,7 +84,7 @@ export class Jobs {
     const queue = this.activatable.get(request.type);
     if (!queue || queue.size === 0 || !tenantMatches(request.tenantIds)) return [];
     const activated: ActivatedJob[] = [];
-    const deadline = Date.now() + request.timeout;
+    const deadline = this.engine.clock.now() + request.timeout;
     for (const key of queue) {
       if (activated.length >= max) break;
       queue.delete(key);
@@ -180,12 +180,12 @@ export class Jobs {
 
   deadlinePassed(key: number): void {
     const job = this.engine.state.jobs.get(key);
-    if (job && job.state === 'activated' && job.deadline! <= Date.now()) this.makeActivatable(job);
+    if (job && job.state === 'activated' && job.deadline! <= this.engine.clock.now()) this.makeActivatable(job);
   }
 
   backoffOver(key: number): void {
     const job = this.engine.state.jobs.get(key);
-    if (job && job.state === 'backoff' && job.retryAt! <= Date.now()) this.makeActivatable(job);
+    if (job && job.state === 'backoff' && job.retryAt! <= this.engine.clock.now()) this.makeActivatable(job);
   }
 }
 

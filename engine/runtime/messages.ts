@@ -80,7 +80,7 @@ export class Messages {
     if (!subscription) return;
     const keys = this.buffered.get(messageIndexKey(subscription.name, subscription.correlationKey!));
     if (!keys) return;
-    const now = Date.now();
+    const now = this.engine.clock.now();
     for (const key of keys) {
       const message = this.engine.state.messages.get(key);
       if (!message || message.expiresAt <= now || message.correlatedInstances.includes(subscription.processInstanceKey)) continue;
@@ -112,13 +112,13 @@ export class Messages {
     if (request.messageId) {
       const existing = this.byMessageId.get(`${indexKey}\u0000${request.messageId}`);
       const live = existing !== undefined ? state.messages.get(existing) : undefined;
-      if (live && live.expiresAt > Date.now()) {
+      if (live && live.expiresAt > this.engine.clock.now()) {
         throw alreadyExists(`Expected to publish a new message with id '${request.messageId}', but a message with that id was already published`);
       }
     }
     const key = state.nextKey();
     const message: Message = {
-      key, name: request.name, correlationKey: request.correlationKey, expiresAt: Date.now() + Math.max(0, request.timeToLive),
+      key, name: request.name, correlationKey: request.correlationKey, expiresAt: this.engine.clock.now() + Math.max(0, request.timeToLive),
       variables: request.variables, startedProcesses: [], correlatedInstances: [], tenantId: request.tenantId,
     };
     if (request.messageId) message.messageId = request.messageId;
@@ -149,7 +149,7 @@ export class Messages {
 
   expire(key: number): void {
     const message = this.engine.state.messages.get(key);
-    if (!message || message.expiresAt > Date.now()) return;
+    if (!message || message.expiresAt > this.engine.clock.now()) return;
     const indexKey = messageIndexKey(message.name, message.correlationKey);
     this.buffered.get(indexKey)?.delete(key);
     if (message.messageId) this.byMessageId.delete(`${indexKey}\u0000${message.messageId}`);

@@ -1,6 +1,10 @@
 // Due times of timers, job deadlines, retry back-offs and message expiry in one
 // min-heap with a single Node timer. Entries are hints: the handler checks the
 // entity still exists and is still due, so cancelled work needs no removal.
+// Due times are on the engine's clock: while it is pinned no Node timer is
+// armed (time stands still), and pinning it again fires what fell due.
+import type { EngineClock } from './clock.ts';
+
 export type DueKind = 'timer' | 'jobDeadline' | 'jobBackoff' | 'messageExpiry';
 interface Entry { at: number; kind: DueKind; key: number }
 
@@ -10,7 +14,7 @@ export class Scheduler {
   private armedAt = Infinity;
   private stopped = false;
 
-  constructor(private readonly fire: (due: Entry[]) => void) {}
+  constructor(private readonly clock: EngineClock, private readonly fire: (due: Entry[]) => void) {}
 
   add(at: number, kind: DueKind, key: number): void {
     const heap = this.heap;
@@ -52,9 +56,11 @@ export class Scheduler {
     this.armedAt = Infinity;
     if (this.heap.length === 0) return;
     const at = this.heap[0]!.at;
+    const now = this.clock.now();
+    if (this.clock.pinned !== null && at > now) return; // a pinned clock does not move by itself
     this.armedAt = at;
     // setTimeout cannot wait longer than ~24.8 days; re-arm on the way.
-    const delay = Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1);
+    const delay = Math.min(Math.max(0, at - now), 2 ** 31 - 1);
     this.handle = setTimeout(() => this.run(), delay);
     this.handle.unref?.();
   }
@@ -62,10 +68,30 @@ export class Scheduler {
   private run(): void {
     this.handle = null;
     this.armedAt = Infinity;
-    const now = Date.now();
-    const due: Entry[] = [];
-    while (this.heap.length > 0 && this.heap[0]!.at <= now) due.push(this.pop());
-    if (due.length > 0) this.fire(due);
+    this.fireDue();
+    this.arm();
+  }
+
+  /**
+   * Fires everything due on the clock now, including what the firing itself
+   * makes due (a cycle timer that fell behind), before returning.
+   */
+  fireDue(): void {
+    for (;;) {
+      const now = this.clock.now();
+      const due: Entry[] = [];
+      while (this.heap.length > 0 && this.heap[0]!.at <= now) due.push(this.pop());
+      if (due.length === 0) return;
+      this.fire(due);
+    }
+  }
+
+  /** The clock moved: fire what is due and re-arm for the rest. */
+  clockChanged(): void {
+    if (this.handle) clearTimeout(this.handle);
+    this.handle = null;
+    this.armedAt = Infinity;
+    this.fireDue();
     this.arm();
   }
 

@@ -3,7 +3,7 @@
 import pino from 'pino';
 import { ZBClient } from 'zeebe-node';
 import type { Knex } from 'knex';
-import { startEngine, type RunningEngine } from '../../engine/index.ts';
+import { startEngine, type EngineOptions, type RunningEngine } from '../../engine/index.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 
 interface Teardown { teardown(fn: () => unknown): void }
@@ -16,9 +16,9 @@ export function newClient(t: Teardown, port: number): ZBClient {
   return client;
 }
 
-export async function startTestEngine(t: Teardown): Promise<TestEngine> {
+export async function startTestEngine(t: Teardown, options: Pick<EngineOptions, 'clockPort'> = {}): Promise<TestEngine> {
   const db = await createTestDatabase(t);
-  const engine = await startEngine({ db, port: 0, logger: pino({ level: process.env.ENGINE_LOG ?? 'silent' }) });
+  const engine = await startEngine({ db, port: 0, logger: pino({ level: process.env.ENGINE_LOG ?? 'silent' }), ...options });
   t.teardown(() => engine.stop());
   const client = newClient(t, engine.port);
   return { db, engine, client };
