@@ -1,6 +1,6 @@
 // Working-day due dates and appointment booking against real PostgreSQL.
 import t from 'tap';
-import { addWorkingDays } from '../../workers/sla/calendar.ts';
+import { addWorkingDays } from '../../platform/working-calendar.ts';
 import { createSlaHandlers } from '../../workers/sla/handlers.ts';
 import { cancelAppointment, createAppointmentHandlers, recordAttendance } from '../../workers/appointment/handlers.ts';
 import { announceUnannounced, bookChosenSlot, cancelBooking, freeSlots, moveBooking } from '../../workers/appointment/choices.ts';

@@ -2,7 +2,7 @@
 // holidays, and which counter-slots live bookings hold. Booking, moving and
 // choosing read the office through these, so they agree on what is free.
 import type { Knex } from 'knex';
-import { loadHolidays } from '../sla/calendar.ts';
+import { loadHolidays } from '../../platform/working-calendar.ts';
 import { bookingHorizonDays, type OfficeSchedule } from './slots.ts';
 
 export interface OfficeRow {

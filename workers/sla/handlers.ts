@@ -6,7 +6,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { findService } from '../../processes/catalogue/index.ts';
 import { complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
 import { findRequestOrFail } from '../request/queries.ts';
-import { addWorkingDays, loadHolidays } from './calendar.ts';
+import { slaDueDate } from '../../platform/working-calendar.ts';
 
 export interface SlaDeps {
   db: Knex;
@@ -21,10 +21,7 @@ export function createSlaHandlers({ db }: SlaDeps) {
       const service = findService(serviceId);
       if (!service) throw new PermanentFault(`service "${serviceId}" is not in the catalogue`);
       const row = await db('requests').where({ id: request.id }).select('created_at').first();
-      const filed: Date = row.created_at;
-      // Generous window for the holiday lookup: twice the SLA in calendar weeks plus a month.
-      const horizon = new Date(filed.getTime() + (service.slaWorkingDays * 2 + 30) * 86_400_000);
-      const due = addWorkingDays(filed, service.slaWorkingDays, await loadHolidays(db, filed, horizon));
+      const due = await slaDueDate(db, row.created_at, service.slaWorkingDays);
       return complete({ dueDate: due.toISOString() });
     },
   };

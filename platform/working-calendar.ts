@@ -1,10 +1,12 @@
 // Working time of a Mashhad district office, in Tehran time: Saturday to
 // Wednesday full days, Thursday a half day, Friday closed, and the holidays
 // an administrator keeps in the `holidays` table (lunar holidays move every
-// year, so FEEL durations cannot know them).
+// year, so FEEL durations cannot know them). The SLA worker's due dates, the
+// appointment slots and Open311's expected_datetime all count with this one
+// calendar, so they agree.
 import { DateTime } from 'luxon';
 import type { Knex } from 'knex';
-import { IRAN_TIME_ZONE } from '../../platform/persian.ts';
+import { IRAN_TIME_ZONE } from './persian.ts';
 
 /** Half-days of work per ISO weekday (luxon: 1 Monday ... 7 Sunday). */
 const halfDays: Record<number, number> = { 6: 2, 7: 2, 1: 2, 2: 2, 3: 2, 4: 1, 5: 0 };
@@ -44,4 +46,17 @@ export function addWorkingDays(start: Date, workingDays: number, holidays: Set<s
     }
   }
   throw new Error(`no working days found within ten years of ${start.toISOString()}`);
+}
+
+/**
+ * The last day whose holidays can matter to an SLA of `workingDays` counted
+ * from `start`: twice the SLA in calendar weeks plus a month, generous.
+ */
+export function slaHorizon(start: Date, workingDays: number): Date {
+  return new Date(start.getTime() + (workingDays * 2 + 30) * 86_400_000);
+}
+
+/** A request's due date: its SLA in working days counted from when it was filed. */
+export async function slaDueDate(db: Knex, filed: Date, workingDays: number): Promise<Date> {
+  return addWorkingDays(filed, workingDays, await loadHolidays(db, filed, slaHorizon(filed, workingDays)));
 }
