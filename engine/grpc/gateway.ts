@@ -13,7 +13,8 @@ type Req = Record<string, any>;
 type Unary = (call: ServerUnaryCall<Req, Req>, callback: sendUnaryData<Req>) => void;
 type Streaming = (call: ServerWritableStream<Req, Req>) => void;
 
-const gatewayVersion = '8.3.0';
+/** The newest protocol served (engine/grpc/protocol.ts): 8.3 clients and 8.8 clients both work. */
+const gatewayVersion = '8.8.0';
 /** Default long-polling time when a worker sends requestTimeout 0, as Zeebe's gateway. */
 const defaultLongPollMs = 10_000;
 
@@ -22,6 +23,21 @@ const key = (value: unknown): number => Number(value ?? 0);
 function checkTenant(tenantId: unknown): string {
   if (tenantId === undefined || tenantId === null || tenantId === '' || tenantId === '<default>') return '<default>';
   throw invalid(`Expected to handle gRPC request with tenant identifier '${String(tenantId)}', but multi-tenancy is disabled`);
+}
+
+/** A job or request timeout in milliseconds: positive, and small enough that a deadline stays a date. */
+function durationMs(value: unknown, what: string): number {
+  const ms = key(value);
+  if (!Number.isSafeInteger(ms) || ms < 1) throw invalid(`Expected ${what} to be a positive number of milliseconds, but was ${String(value)}`);
+  if (ms > maxDurationMs) throw invalid(`Expected ${what} to be at most ${maxDurationMs} milliseconds (about 100 years), but was ${String(value)}`);
+  return ms;
+}
+const maxDurationMs = 100 * 365 * 24 * 3_600_000;
+
+function checkTenants(tenantIds: unknown): string[] {
+  const ids = (tenantIds ?? []) as string[];
+  for (const id of ids) checkTenant(id);
+  return ids;
 }
 
 function toStatus(error: unknown): { code: status; details: string } {
@@ -87,11 +103,10 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
 
   const jobRequest = (request: Req): JobRequest => {
     if (!request.type) throw invalid('Expected to activate jobs of a type, but the type is blank');
-    const timeout = key(request.timeout);
-    if (timeout < 1) throw invalid(`Expected to activate jobs with timeout at least 1, but was ${timeout}`);
+    const timeout = durationMs(request.timeout, 'the job timeout');
     return {
       type: request.type, worker: request.worker || 'default', timeout,
-      fetchVariable: request.fetchVariable ?? [], tenantIds: request.tenantIds ?? [],
+      fetchVariable: request.fetchVariable ?? [], tenantIds: checkTenants(request.tenantIds),
     };
   };
 
@@ -237,6 +252,7 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
           return meta;
         };
         return {
+          decisionInstanceKey: state.nextKey(),
           decisionKey: resource.key, decisionId: resource.resourceId, decisionName: resource.name ?? resource.resourceId,
           decisionVersion: resource.version, decisionRequirementsId: drgResource.resourceId, decisionRequirementsKey: drgResource.key,
           decisionOutput: JSON.stringify(result.output ?? null), failedDecisionId: result.failedDecisionId ?? '', failureMessage: result.failure ?? '',
@@ -391,6 +407,19 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
       return {};
     }),
 
+    UpdateJobTimeout: unary(async (request) => {
+      const jobKey = key(request.jobKey);
+      const timeout = durationMs(request.timeout, 'the job timeout');
+      await engine.command(() => {
+        const { job } = findJob(jobKey, 'UPDATE_TIMEOUT');
+        if (job.state !== 'activated') {
+          throw failedPrecondition(`Command 'UPDATE_TIMEOUT' rejected with code 'INVALID_STATE': Expected to update the timeout of job with key '${jobKey}', but it is not active`);
+        }
+        jobs.updateTimeout(job, timeout);
+      });
+      return {};
+    }),
+
     UpdateJobRetries: unary(async (request) => {
       const jobKey = key(request.jobKey);
       const retries = Number(request.retries ?? 0);
@@ -452,10 +481,11 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
     }),
 
     BroadcastSignal: unary(async (request) => {
+      const tenantId = checkTenant(request.tenantId);
       if (!request.signalName) throw invalid('Expected to broadcast a signal with a name, but the name is blank');
       const variables = variablesOf(request.variables);
       const signalKey = await engine.command(() => engine.messages.broadcastSignal(request.signalName, variables));
-      return { key: signalKey };
+      return { key: signalKey, tenantId };
     }),
   };
 }

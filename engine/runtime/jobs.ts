@@ -178,6 +178,13 @@ export class Jobs {
     }
   }
 
+  /** UpdateJobTimeout: an activated job's deadline becomes now + timeout (longer or shorter). */
+  updateTimeout(job: Job, timeout: number): void {
+    job.deadline = this.engine.clock.now() + timeout;
+    this.engine.state.touch('jobs', job);
+    this.engine.scheduler.add(job.deadline, 'jobDeadline', job.key);
+  }
+
   deadlinePassed(key: number): void {
     const job = this.engine.state.jobs.get(key);
     if (job && job.state === 'activated' && job.deadline! <= this.engine.clock.now()) this.makeActivatable(job);

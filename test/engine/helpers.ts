@@ -81,3 +81,16 @@ export async function activate(client: ZBClient, type: string, max = 10, request
     }, reject);
   });
 }
+
+/** A Camunda 8.8 client (@camunda8/sdk's Zeebe gRPC client) for the same engine. */
+export async function newSdkClient(t: Teardown, port: number) {
+  const { Zeebe } = await import('@camunda8/sdk');
+  const client = new Zeebe.ZeebeGrpcClient({
+    config: {
+      ZEEBE_GRPC_ADDRESS: `localhost:${port}`, CAMUNDA_AUTH_STRATEGY: 'NONE', CAMUNDA_SECURE_CONNECTION: false,
+      zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_RETRY: false, ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS: 2 },
+    } as never,
+  });
+  t.teardown(() => client.close(1_000).catch(() => undefined));
+  return client;
+}
