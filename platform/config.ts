@@ -40,7 +40,7 @@ export const ConfigSchema = Type.Object({
   CAMUNDA_CLUSTER_REGION: Type.Optional(Type.String({ minLength: 1, description: 'Camunda SaaS region, e.g. bru-2', expected: 'a non-empty string' })),
   DEPLOY_ON_START: Flag('deploy every diagram in processes/ when the system starts', true),
   PUBLIC_URL: Type.Optional(
-    Type.String({ pattern: '^https?://[^\\s]+$', description: 'address citizens reach the platform at (payment callbacks, certificate QR codes); unset means http://localhost:PORT', expected: 'an http(s):// URL such as https://e.mashhad.ir' }),
+    Type.String({ pattern: '^https?://[^\\s]+$', description: 'address citizens reach the platform at (payment callbacks, certificate QR codes); unset means the address npm start prints, http://HOST:PORT (set it when PORT is 0)', expected: 'an http(s):// URL such as https://e.mashhad.ir' }),
   ),
   JWT_SECRET: Type.Optional(
     Type.String({ minLength: 32, description: 'secret that signs API tokens; unset generates one kept in DATA_DIR/jwt-secret (one machine only)', expected: 'at least 32 characters' }),
@@ -87,8 +87,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...config,
     dataDir: path.resolve(config.DATA_DIR),
-    publicUrl: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
+    publicUrl: (config.PUBLIC_URL ?? localUrl(config.HOST, config.PORT)).replace(/\/+$/, ''),
   };
+}
+
+/**
+ * The address `npm start` prints (fastify's own for the interface), so a
+ * bank's redirect or a scanned QR code comes back to the origin the citizen
+ * signed in at: a browser keeps the session per origin, and localhost is
+ * another origin than 127.0.0.1.
+ */
+function localUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /** The variables and their descriptions, for the README table and `--help`. */

@@ -41,4 +41,33 @@ t.test('certificate download and public verification', async (t) => {
   t.equal(unknown.statusCode, 404);
   t.match(unknown.json().detailFa, 'یافت نشد');
   t.equal((await app.inject({ url: '/api/certificates/verify/not a code' })).statusCode, 404, 'a malformed code is simply unknown');
+  t.match(verified.json(), { holderNameMasked: 'زهرا ک.', districtId: 12, serviceName: 'هرس درختان' }, 'the name masked');
+
+  const page = await app.inject({ url: '/verify/abcd-efgh-jklm' });
+  t.equal(page.statusCode, 200, 'the Persian page the QR code opens');
+  t.match(page.headers['content-type'], 'text/html');
+  t.match(page.body, '<html lang="fa" dir="rtl">');
+  t.match(page.body, 'این مجوز معتبر است');
+  t.match(page.body, 'زهرا ک.');
+  t.match(page.body, '*******419');
+  t.match(page.body, '12-1405-000001');
+  t.notMatch(page.body, '0013542419');
+  t.notMatch(page.body, 'کریمی', 'nor the family name');
+
+  const notValid = await app.inject({ url: '/verify/ZZZZ-ZZZZ-ZZZZ' });
+  t.equal(notValid.statusCode, 404);
+  t.match(notValid.body, 'مجوزی با این کد یافت نشد');
+  const hostile = await app.inject({ url: `/verify/${encodeURIComponent('<script>alert(1)</script>')}` });
+  t.equal(hostile.statusCode, 404);
+  t.notMatch(hostile.body, '<script>', 'what was typed is shown escaped');
+
+  const typed = await app.inject({ url: '/verify?code=%20abcd-efgh-jklm%20' });
+  t.equal(typed.statusCode, 303, 'a code typed into the page');
+  t.equal(typed.headers.location, '/verify/ABCD-EFGH-JKLM');
+  t.match((await app.inject({ url: '/verify' })).body, 'کد بررسی');
+
+  await app.db('certificates').where({ verification_code: 'ABCD-EFGH-JKLM' }).update({ revoked_at: app.db.fn.now() });
+  const revoked = await app.inject({ url: '/verify/ABCD-EFGH-JKLM' });
+  t.match(revoked.body, 'باطل شده', 'a revoked one says so');
+  t.match((await app.inject({ url: '/api/certificates/verify/ABCD-EFGH-JKLM' })).json(), { valid: false, revoked: true });
 });

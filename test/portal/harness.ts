@@ -42,8 +42,9 @@ export async function startPortal(t: Teardown): Promise<Portal> {
   const db = await createTestDatabase(t);
   // The API and the payment worker send citizens to the sandbox gateway mounted
   // on this API at the configuration's public URL, so the port is chosen first.
+  // PUBLIC_URL is left to its default (what npm start prints), as a newcomer runs it.
   const port = await freePort();
-  const config = readConfig({ JWT_SECRET: 'portal-browser-test-secret-of-32-characters', DEMO_SEED: 'false', PUBLIC_URL: `http://127.0.0.1:${port}` });
+  const config = readConfig({ JWT_SECRET: 'portal-browser-test-secret-of-32-characters', DEMO_SEED: 'false', PORT: String(port) });
   const logger = pino({ level: process.env.PORTAL_TEST_LOG ?? 'silent' }) as Logger;
   const engine = await startEngine({ db, port: 0, logger });
   t.teardown(() => engine.stop());
@@ -53,7 +54,7 @@ export async function startPortal(t: Teardown): Promise<Portal> {
 
   const app = await buildApp({ config, db, zeebe, logger });
   t.teardown(() => app.close());
-  const base = await app.listen({ host: '127.0.0.1', port });
+  const base = await app.listen({ host: config.HOST, port });
   const workers = startWorkers({ zeebe, db, logger, publicUrl: config.publicUrl });
   t.teardown(() => workers.stop());
   const browser = await chromium.launch({

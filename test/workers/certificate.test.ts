@@ -1,30 +1,44 @@
 // Certificates: numbering per district and year, one per element instance,
 // a Persian PDF with the embedded font and QR code, public verification.
-import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import t from 'tap';
-import { forReversingLayout } from '../../workers/certificate/bidi.ts';
-import { certificatePdf, createCertificateHandlers, verifyCertificate } from '../../workers/certificate/handlers.ts';
+import { verifyCertificate } from '../../domain/certificates.ts';
+import { rightToLeftParagraph, visualRuns, wrapLines } from '../../workers/certificate/bidi.ts';
+import { certificatePdf, createCertificateHandlers } from '../../workers/certificate/handlers.ts';
 import { PermanentFault } from '../../workers/job.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { jobOf, seedRequest, silentLogger, startVariables } from './helpers.ts';
 
+/** The PDF's text layer as poppler's pdftotext reads it (what a screen reader or a copy gets). */
+async function pdfText(pdf: Buffer): Promise<string> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'certificate-'));
+  try {
+    fs.writeFileSync(path.join(folder, 'c.pdf'), pdf);
+    const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', path.join(folder, 'c.pdf'), '-']);
+    return stdout;
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 type Issued = { complete: { certificateId: string; certificateNumber: string; verificationCode: string } };
 
-t.test('numbers and codes keep left-to-right order inside a reversed Persian line', async (t) => {
-  t.equal(forReversingLayout('شماره: ۱۲-۱۴۰۵-۰۰۰۰۰۷ صادر شد'), 'شماره: ۷۰۰۰۰۰-۵۰۴۱-۲۱ صادر شد');
-  t.equal(forReversingLayout('کد AB12'), 'کد 21BA');
-  const twice = [...forReversingLayout('کد ملی 0013542419')].reverse().join('');
-  t.match(twice, /0013542419/);
-});
+t.test('UAX #9 line by line: runs in visual order, each in logical order for the shaper', async (t) => {
+  const runs = (text: string) => visualRuns(rightToLeftParagraph(text)).map((run) => [run.text, run.rightToLeft ? 'rtl' : 'ltr']);
+  t.same(runs('پلاک 21، واحد 3'), [['3', 'ltr'], ['، واحد ', 'rtl'], ['21', 'ltr'], ['پلاک ', 'rtl']], 'numbers keep their digits left to right');
+  t.same(runs('نزدیک Hyperstar Mall، طبقه 2'), [['2', 'ltr'], ['، طبقه ', 'rtl'], ['Hyperstar Mall', 'ltr'], ['نزدیک ', 'rtl']], 'a Latin phrase stays one run');
+  t.same(runs('واحد (طبقه دوم)'), [['واحد )طبقه دوم(', 'rtl']], 'brackets are mirrored inside right-to-left text');
+  t.same(runs('ABCD-EF23-4567'), [['ABCD-EF23-4567', 'ltr']]);
 
-t.test('laid out by fontkit (what pdfkit draws with), the glyphs read right to left with numbers and codes left to right', async (t) => {
-  // fontkit comes with pdfkit; loaded untyped because it is not a direct dependency.
-  const require = createRequire(import.meta.url);
-  const fontkit = require('fontkit') as { openSync(path: string): { layout(text: string): { glyphs: Array<{ codePoints: number[] }> } } };
-  const font = fontkit.openSync(require.resolve('vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf'));
-  const drawn = (text: string) => font.layout(forReversingLayout(text)).glyphs.map((glyph) => String.fromCodePoint(...glyph.codePoints)).join('');
-  t.equal(drawn('شماره ۱۲۳'), '۱۲۳ هرامش', 'left to right on the page: the number, then the word ending at the right');
-  t.equal(drawn('کد AB12 تمام'), 'مامت AB12 دک');
+  const text = 'بدین‌وسیله گواهی می‌شود که مریم احمدی به کد ملی 1234567891 مشمول است';
+  const lines = wrapLines(text, (start, end) => end - start <= 30);
+  t.ok(lines.length > 1, 'wrapped');
+  t.equal(lines.map(([start, end]) => text.slice(start, end)).join(' '), text, 'lines break at spaces and lose nothing');
+  t.ok(lines.every(([start, end]) => end - start <= 30));
 });
 
 t.test('certificate.issue', async (t) => {
@@ -65,7 +79,7 @@ t.test('certificate.issue', async (t) => {
     const verified = await verifyCertificate(db, issued.complete.verificationCode.toLowerCase());
     t.match(verified, {
       valid: true, number: issued.complete.certificateNumber, serviceId: 'building-permit',
-      holderName: 'مریم احمدی', holderNationalCodeMasked: '*******419', revoked: false,
+      holderNameMasked: 'مریم ا.', holderNationalCodeMasked: '*******419', revoked: false,
     });
     t.match(verified!.issuedOn, /آذر ۱۴۰۵/);
     t.equal(await verifyCertificate(db, 'AAAA-BBBB-CCCC'), null);
@@ -73,6 +87,40 @@ t.test('certificate.issue', async (t) => {
 
     await db('certificates').where({ id: issued.complete.certificateId }).update({ revoked_at: db.fn.now() });
     t.match(await verifyCertificate(db, issued.complete.verificationCode), { valid: false, revoked: true });
+  });
+
+  t.test('the PDF reads in logical order: Persian labels, the answers as entered, Jalali date, district, verify link', async (t) => {
+    const form = {
+      citizenName: 'مریم احمدی', nationalCode: '1234567891', mobile: '09151234567', postalCode: '9184713456', renewalCode: '12-34-567-8-0-0',
+      address: 'بلوار وکیل‌آباد، پلاک 21، واحد 3', treeCount: 3, fellingReason: 'hazard',
+    };
+    const request = await seedRequest(db, { serviceId: 'tree-felling-permit', districtId: 12, form });
+    const issued = await handlers.issue(jobOf({ variables: startVariables(request, form) })) as Issued;
+    const text = await pdfText((await certificatePdf(db, issued.complete.certificateId))!);
+    // pdftotext marks right-to-left and left-to-right stretches with embedding controls; a reader skips them.
+    const plain = text.replace(/[\u202A-\u202E]/g, '');
+    const lines = plain.split('\n').map((line) => line.trim()).filter(Boolean);
+
+    t.ok(lines.includes('مجوز قطع درخت'), 'the service name, its words in order');
+    t.ok(lines.includes('شهرداری مشهد'));
+    t.ok(lines.some((line) => line.startsWith('منطقه')), "the district's name");
+    for (const label of ['کد ملی', 'شماره تلفن همراه', 'کد پستی ملک', 'نشانی ملک', 'تعداد درختان', 'علت درخواست قطع', 'شماره مجوز', 'تاریخ صدور', 'کد بررسی']) {
+      t.ok(lines.includes(label), `label «${label}»`);
+    }
+    t.notMatch(plain, /nationalCode|mobile|fellingReason|edoC|elibom/, 'no field keys, nothing reversed');
+    t.ok(lines.includes('1234567891'), 'the national code exactly as entered');
+    t.ok(lines.includes('09151234567'), 'the mobile exactly as entered');
+    t.ok(lines.includes('12-34-567-8-0-0'), 'the renewal code as entered');
+    t.ok(lines.includes('خطر سقوط'), "a choice by its option's label, not its value");
+    t.ok(lines.includes(issued.complete.certificateNumber), 'the certificate number');
+    // Logical order is the order of words and numbers; pdftotext places a space
+    // beside a number in a Persian line by its own rule, and drops ZWNJ.
+    const words = (text: string) => (text.replace(/\u200C/g, '').match(/\p{L}+|\p{N}+/gu) ?? []).join(' ');
+    t.match(words(plain), `مریم احمدی به کد ملی ${request.citizen.nationalCode} مشمول این مجوز`, 'the statement reads in order around the number');
+    t.match(words(plain), 'تاریخ صدور 8 آذر 1405', 'the Jalali date, day month year');
+    t.ok(lines.some((line) => words(line) === 'بلوار وکیلآباد پلاک 21 واحد 3'), 'the mixed address: its words and numbers in the order typed');
+    t.ok(lines.includes(`http://127.0.0.1:3000/verify/${issued.complete.verificationCode}`.replace('http://127.0.0.1:3000', 'https://e.mashhad.ir')), 'the verify page link');
+    t.ok(lines.includes(issued.complete.verificationCode), 'the verification code');
   });
 
   t.test('bad inputs fail permanently', async (t) => {

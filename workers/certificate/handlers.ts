@@ -5,16 +5,19 @@
 import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from '../../platform/logger.ts';
-import { jalaliDate, jalaliParts, persianDigits } from '../../platform/persian.ts';
-import { findService } from '../../processes/catalogue/index.ts';
+import { verificationUrl } from '../../domain/certificates.ts';
+import { formAnswers } from '../../domain/form-answers.ts';
+import { jalaliDate, jalaliParts } from '../../platform/persian.ts';
+import { findService, startFormId } from '../../processes/catalogue/index.ts';
+import { readForm, type FormDefinition } from '../../processes/forms/index.ts';
 import { businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
 import { findRequestOrFail } from '../request/queries.ts';
-import { renderCertificatePdf } from './pdf.ts';
+import { renderCertificatePdf, type CertificateParticular } from './pdf.ts';
 
 export interface CertificateDeps {
   db: Knex;
   logger: Logger;
-  /** Public base of the verify page, e.g. https://e.mashhad.ir; the QR carries `${base}/api/certificates/verify/<code>`. */
+  /** Public base of the verify page, e.g. https://e.mashhad.ir; the QR carries `${base}/verify/<code>`. */
   publicUrl: string;
   now?: () => Date;
 }
@@ -33,16 +36,15 @@ export function certificateNumber(districtId: number, year: number, serial: numb
   return `${districtId}-${year}-${String(serial).padStart(6, '0')}`;
 }
 
-export function verificationUrl(base: string, code: string): string {
-  return `${base}/api/certificates/verify/${code}`;
-}
-
-/** Form fields worth printing: scalar values with their keys, as «key: value» lines. */
-function particularsOf(form: Record<string, unknown>): string[] {
-  return Object.entries(form)
-    .filter(([, value]) => ['string', 'number'].includes(typeof value) && String(value).length <= 120)
-    .slice(0, 12)
-    .map(([key, value]) => `${key}: ${typeof value === 'number' ? persianDigits(value) : value}`);
+/** The filed answers under the start form's Persian labels; a form the catalogue no longer has prints none. */
+function particularsOf(serviceId: string, form: Record<string, unknown>): CertificateParticular[] {
+  let definition: FormDefinition;
+  try {
+    definition = readForm(startFormId(serviceId));
+  } catch {
+    return [];
+  }
+  return formAnswers(definition, form).map(({ label, value }) => ({ label, value }));
 }
 
 export function createCertificateHandlers({ db, logger, publicUrl, now = () => new Date() }: CertificateDeps) {
@@ -83,7 +85,7 @@ export function createCertificateHandlers({ db, logger, publicUrl, now = () => n
           holderName,
           holderNationalCode,
           trackingCode: request.tracking_code,
-          particulars: particularsOf(form),
+          particulars: particularsOf(service.id, form),
           verificationCode,
           verificationUrl: verificationUrl(publicUrl, verificationCode),
         });
@@ -96,43 +98,6 @@ export function createCertificateHandlers({ db, logger, publicUrl, now = () => n
       logger.info({ certificateId: certificate.id, number: certificate.number }, 'certificate issued');
       return complete({ certificateId: certificate.id, certificateNumber: certificate.number, verificationCode: certificate.verification_code });
     },
-  };
-}
-
-export interface VerifiedCertificate {
-  valid: boolean;
-  number: string;
-  serviceId: string;
-  serviceName: string;
-  districtName: string;
-  holderName: string | null;
-  /** Only the last three digits: enough to match a card in hand, not to harvest codes. */
-  holderNationalCodeMasked: string | null;
-  issuedAt: string;
-  issuedOn: string;
-  revoked: boolean;
-}
-
-/** For the API's public verify endpoint: what anyone holding the code may see, or null. */
-export async function verifyCertificate(db: Knex, code: string): Promise<VerifiedCertificate | null> {
-  const normalised = code.trim().toUpperCase();
-  if (!/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(normalised)) return null;
-  const row = await db('certificates as c').join('districts as d', 'd.id', 'c.district_id')
-    .where('c.verification_code', normalised)
-    .select('c.number', 'c.service_id', 'c.holder_name', 'c.holder_national_code', 'c.issued_at', 'c.revoked_at', 'd.name_fa as district_name')
-    .first();
-  if (!row) return null;
-  return {
-    valid: !row.revoked_at,
-    number: row.number,
-    serviceId: row.service_id,
-    serviceName: findService(row.service_id)?.name.fa ?? row.service_id,
-    districtName: row.district_name,
-    holderName: row.holder_name,
-    holderNationalCodeMasked: row.holder_national_code ? `*******${row.holder_national_code.slice(-3)}` : null,
-    issuedAt: (row.issued_at as Date).toISOString(),
-    issuedOn: jalaliDate(row.issued_at),
-    revoked: Boolean(row.revoked_at),
   };
 }
 

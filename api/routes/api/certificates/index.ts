@@ -1,17 +1,19 @@
 // Anyone holding a certificate (a bank, a notary, a neighbour) can check it by
-// the code printed beside its QR code: no sign-in, and only what the paper
-// already shows (the national code masked).
+// the code printed beside its QR code: no sign-in, and less than the paper
+// shows (the name and national code masked). People scanning the QR code get
+// the same facts as a Persian page at /verify/<code> (portal/verify-page.ts).
 import type { FastifyInstance } from 'fastify';
-import { verifyCertificate } from '../../../../workers/certificate/handlers.ts';
+import { verifyCertificate } from '../../../../domain/certificates.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
 import { problems } from '../../../schemas/problem.ts';
 
 const Verified = {
   type: 'object',
-  required: ['valid', 'number', 'serviceId', 'serviceName', 'districtName', 'issuedAt', 'issuedOn', 'revoked'],
+  required: ['valid', 'number', 'serviceId', 'serviceName', 'districtId', 'districtName', 'holderNameMasked', 'holderNationalCodeMasked', 'issuedAt', 'issuedOn', 'revoked'],
   properties: {
     valid: { type: 'boolean' }, number: { type: 'string' }, serviceId: { type: 'string' }, serviceName: { type: 'string' },
-    districtName: { type: 'string' }, holderName: { type: ['string', 'null'] }, holderNationalCodeMasked: { type: ['string', 'null'] },
+    districtId: { type: 'integer' }, districtName: { type: 'string' },
+    holderNameMasked: { type: ['string', 'null'] }, holderNationalCodeMasked: { type: ['string', 'null'] },
     issuedAt: { type: 'string', format: 'date-time' }, issuedOn: { type: 'string' }, revoked: { type: 'boolean' },
   },
 } as const;
@@ -26,7 +28,7 @@ export default async function certificateVerificationRoutes(app: FastifyInstance
   }, async (request) => {
     const found = await verifyCertificate(app.db, request.params.code);
     if (!found) {
-      throw new ApiProblem(404, 'unknown-certificate', 'No certificate has this verification code.', 'گواهی‌ای با این کد تأیید یافت نشد؛ کد را دوباره بررسی کنید.');
+      throw new ApiProblem(404, 'unknown-certificate', 'No certificate has this verification code.', 'مجوز یا گواهی‌ای با این کد بررسی یافت نشد؛ این برگه را معتبر ندانید و کد را دوباره بررسی کنید.');
     }
     return found;
   });
