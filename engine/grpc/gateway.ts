@@ -4,9 +4,11 @@
 import { status, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
 import { evaluateDecision } from '../model/dmn.ts';
 import type { Engine } from '../runtime/engine.ts';
-import { failedPrecondition, GatewayError, invalid, notFound, variablesOf } from '../runtime/errors.ts';
+import { GatewayError, invalid, notFound, variablesOf } from '../runtime/errors.ts';
+import { resolveIncident } from '../runtime/incidents.ts';
+import { cancelInstance, modifyInstance, setVariables, startInstance, type Modification, type StartRequest } from '../runtime/instances.ts';
 import type { ActivatedJob, JobRequest } from '../runtime/jobs.ts';
-import { pick, setLocal, propagate } from '../runtime/variables.ts';
+import { pick } from '../runtime/variables.ts';
 import type { Resource } from '../store/entities.ts';
 
 type Req = Record<string, any>;
@@ -61,44 +63,15 @@ function processResponse(definition: Resource, instanceKey: number): Req {
 }
 
 export function gatewayHandlers(engine: Engine, address: () => { host: string; port: number }): Record<string, Unary | Streaming> {
-  const { state, executor, jobs } = engine;
+  const { state, jobs } = engine;
 
-  const resolveDefinition = (request: Req): Resource => {
-    const definitionKey = key(request.processDefinitionKey);
-    if (definitionKey > 0) {
-      const definition = engine.deployments.processByKey(definitionKey);
-      if (!definition) throw notFound(`Expected to find process definition with key '${definitionKey}', but none found`);
-      return definition;
-    }
-    const id = request.bpmnProcessId as string;
-    if (!id) throw invalid('Expected either a process definition key or a bpmnProcessId, but none given');
-    const version = Number(request.version ?? -1);
-    const definition = version > 0 ? engine.deployments.processVersion(id, version) : engine.deployments.latestProcess(id);
-    if (!definition) {
-      throw notFound(version > 0
-        ? `Expected to find process definition with process ID '${id}' and version '${version}', but none found`
-        : `Expected to find process definition with process ID '${id}', but none found`);
-    }
-    return definition;
-  };
-
-  const startPlan = (request: Req) => {
+  const startRequest = (request: Req): StartRequest => {
     checkTenant(request.tenantId);
-    const definition = resolveDefinition(request);
-    const variables = variablesOf(request.variables);
-    const model = engine.deployments.model(definition.key);
-    const startAt = ((request.startInstructions ?? []) as Req[]).map((instruction) => instruction.elementId as string);
-    for (const elementId of startAt) {
-      const node = model.nodes.get(elementId);
-      if (!node || node.type === 'process') throw invalid(`Expected to create instance of process with start instructions but no element found with id '${elementId}'.`);
-      if (node.type === 'boundaryEvent' || node.type === 'eventSubProcess' || model.nodes.get(node.scopeId)?.type === 'eventSubProcess') {
-        throw invalid(`Expected to create instance of process with start instructions but the element with id '${elementId}' cannot be used as a start instruction.`);
-      }
-    }
-    if (startAt.length === 0 && !model.nodes.get(model.id)!.noneStart) {
-      throw failedPrecondition(`Expected to create instance of process with none start event, but there is no such event`);
-    }
-    return { definition, variables, startAt };
+    return {
+      processDefinitionKey: key(request.processDefinitionKey), bpmnProcessId: request.bpmnProcessId ?? '', version: Number(request.version ?? -1),
+      variables: variablesOf(request.variables),
+      startAt: ((request.startInstructions ?? []) as Req[]).map((instruction) => instruction.elementId as string),
+    };
   };
 
   const jobRequest = (request: Req): JobRequest => {
@@ -108,15 +81,6 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
       type: request.type, worker: request.worker || 'default', timeout,
       fetchVariable: request.fetchVariable ?? [], tenantIds: checkTenants(request.tenantIds),
     };
-  };
-
-  const findJob = (jobKey: number, verb: string) => {
-    const job = state.jobs.get(jobKey);
-    if (!job) throw notFound(`Command '${verb}' rejected with code 'NOT_FOUND': Expected to ${verb.toLowerCase()} job with key '${jobKey}', but no such job was found`);
-    const instance = state.instances.get(job.processInstanceKey);
-    const element = instance?.elements[job.elementInstanceKey];
-    if (!instance || !element) throw notFound(`Expected to ${verb.toLowerCase()} job with key '${jobKey}', but its element is gone`);
-    return { job, instance, element };
   };
 
   return {
@@ -148,12 +112,11 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
     }),
 
     CreateProcessInstance: unary(async (request) => {
-      const response = await engine.command(() => {
-        const { definition, variables, startAt } = startPlan(request);
-        const instance = executor.createInstance(definition, variables, { startAt });
+      const start = startRequest(request);
+      return engine.command(() => {
+        const { definition, instance } = startInstance(engine, start);
         return processResponse(definition, instance.key);
       });
-      return response;
     }),
 
     CreateProcessInstanceWithResult: unary(async (outer) => {
@@ -163,15 +126,12 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
       let settle: (result: { outcome: string; variables: Record<string, unknown> }) => void = () => {};
       const ended = new Promise<{ outcome: string; variables: Record<string, unknown> }>((resolve) => { settle = resolve; });
       let unsubscribe = () => {};
+      const start = startRequest(request);
       const created = await engine.command(() => {
-        const { definition, variables, startAt } = startPlan(request);
-        let instanceKey = 0;
-        executor.run(() => {
-          const instance = executor.createInstance(definition, variables, { startAt });
-          instanceKey = instance.key;
-          unsubscribe = engine.onInstanceEnd(instance.key, (outcome, result) => settle({ outcome, variables: result }));
+        const { definition, instance } = startInstance(engine, start, (created) => {
+          unsubscribe = engine.onInstanceEnd(created.key, (outcome, result) => settle({ outcome, variables: result }));
         });
-        return processResponse(definition, instanceKey);
+        return processResponse(definition, instance.key);
       });
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
@@ -187,47 +147,21 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
 
     CancelProcessInstance: unary(async (request) => {
       const instanceKey = key(request.processInstanceKey);
-      await engine.command(() => {
-        const instance = state.instances.get(instanceKey);
-        if (!instance) throw notFound(`Command 'CANCEL' rejected with code 'NOT_FOUND': Expected to cancel a process instance with key '${instanceKey}', but no such process was found`);
-        if (instance.parent) throw failedPrecondition(`Expected to cancel a process instance with key '${instanceKey}', but it is created by a parent process instance. Cancel the root process instance '${instance.parent.instanceKey}' instead.`);
-        executor.run(() => executor.cancelInstance(instance));
-      });
+      await engine.command(() => cancelInstance(engine, instanceKey));
       return {};
     }),
 
     ModifyProcessInstance: unary(async (request) => {
       const instanceKey = key(request.processInstanceKey);
-      await engine.command(() => {
-        const instance = state.instances.get(instanceKey);
-        if (!instance) throw notFound(`Expected to modify process instance but no process instance found with key '${instanceKey}'`);
-        const model = executor.model(instance);
-        const activations = ((request.activateInstructions ?? []) as Req[]).map((instruction) => {
-          const node = model.nodes.get(instruction.elementId);
-          if (!node || node.type === 'process') throw invalid(`Expected to modify instance of process '${instance.bpmnProcessId}' but it contains one or more activate instructions with an element that could not be found: '${instruction.elementId}'`);
-          if (node.type === 'startEvent' || node.type === 'boundaryEvent') throw invalid(`Expected to modify instance of process '${instance.bpmnProcessId}' but it contains one or more activate instructions for an unsupported element: '${instruction.elementId}'`);
-          const scopes: Record<string, Record<string, unknown>> = {};
-          for (const variable of (instruction.variableInstructions ?? []) as Req[]) {
-            scopes[variable.scopeId ?? ''] = { ...(scopes[variable.scopeId ?? ''] ?? {}), ...variablesOf(variable.variables) };
-          }
-          return { elementId: node.id, ancestor: key(instruction.ancestorElementInstanceKey), scopes };
-        });
-        const terminations = ((request.terminateInstructions ?? []) as Req[]).map((instruction) => {
-          const elementKey = key(instruction.elementInstanceKey);
-          const element = instance.elements[elementKey];
-          if (!element || elementKey === instance.key) throw invalid(`Expected to modify instance of process '${instance.bpmnProcessId}' but it contains one or more terminate instructions with an element instance that could not be found: '${elementKey}'`);
-          return element;
-        });
-        executor.run(() => {
-          for (const activation of activations) executor.activateInScopeChain(instance, activation.elementId, activation.ancestor, activation.scopes);
-          for (const element of terminations) {
-            if (!instance.elements[element.key]) continue;
-            const scopeKey = element.scopeKey;
-            executor.terminate(instance, element);
-            executor.settle(instance, scopeKey);
-          }
-        });
-      });
+      const modification: Modification = {
+        activate: ((request.activateInstructions ?? []) as Req[]).map((instruction) => ({
+          elementId: instruction.elementId ?? '',
+          ancestorKey: key(instruction.ancestorElementInstanceKey),
+          variables: ((instruction.variableInstructions ?? []) as Req[]).map((variable) => ({ scopeId: variable.scopeId ?? '', variables: variablesOf(variable.variables) })),
+        })),
+        terminate: ((request.terminateInstructions ?? []) as Req[]).map((instruction) => key(instruction.elementInstanceKey)),
+      };
+      await engine.command(() => modifyInstance(engine, instanceKey, modification));
       return {};
     }),
 
@@ -342,81 +276,30 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
     CompleteJob: unary(async (request) => {
       const jobKey = key(request.jobKey);
       const variables = variablesOf(request.variables);
-      await engine.command(() => {
-        const { job, instance, element } = findJob(jobKey, 'COMPLETE');
-        if (job.state === 'incident' || job.state === 'backoff') {
-          throw failedPrecondition(`Expected to complete job with key '${jobKey}', but it is in state '${job.state === 'incident' ? 'FAILED' : 'FAILED'}'`);
-        }
-        jobs.remove(job.key);
-        delete element.jobKey;
-        executor.run(() => executor.completeWithVariables(instance, element, variables));
-      });
+      await engine.command(() => jobs.complete(jobKey, variables));
       return {};
     }),
 
     FailJob: unary(async (request) => {
-      const jobKey = key(request.jobKey);
-      const variables = variablesOf(request.variables);
-      await engine.command(() => {
-        const { job, instance, element } = findJob(jobKey, 'FAIL');
-        if (job.state !== 'activated') throw failedPrecondition(`Expected to fail job with key '${jobKey}', but it is not activated`);
-        if (Object.keys(variables).length > 0) {
-          setLocal(instance, element.key, variables);
-          executor.touch(instance);
-        }
-        job.retries = Number(request.retries ?? 0);
-        job.errorMessage = request.errorMessage ?? '';
-        const backoff = key(request.retryBackOff);
-        if (job.retries > 0) {
-          if (backoff > 0) {
-            jobs.setState(job, 'backoff');
-            job.retryAt = engine.clock.now() + backoff;
-            delete job.deadline;
-            engine.scheduler.add(job.retryAt, 'jobBackoff', job.key);
-          } else jobs.makeActivatable(job);
-        } else {
-          jobs.setState(job, 'incident');
-          executor.raiseIncident(instance, element, 'JOB_NO_RETRIES', job.errorMessage || 'No more retries left.', 'job', job.key);
-        }
-      });
+      const failure = {
+        jobKey: key(request.jobKey), retries: Number(request.retries ?? 0), errorMessage: request.errorMessage ?? '',
+        retryBackOff: key(request.retryBackOff), variables: variablesOf(request.variables),
+      };
+      await engine.command(() => jobs.fail(failure));
       return {};
     }),
 
     ThrowError: unary(async (request) => {
-      const jobKey = key(request.jobKey);
-      const variables = variablesOf(request.variables);
-      if (!request.errorCode) throw invalid('Expected to throw an error with an error code, but the error code is blank');
-      await engine.command(() => {
-        const { job, instance, element } = findJob(jobKey, 'THROW_ERROR');
-        if (job.state !== 'activated' && job.state !== 'activatable') throw failedPrecondition(`Expected to throw an error for job with key '${jobKey}', but it is in an incident`);
-        executor.run(() => {
-          jobs.remove(job.key);
-          delete element.jobKey;
-          const caught = executor.throwError(instance, element, request.errorCode, request.errorMessage ?? '', variables);
-          if (!caught) {
-            job.state = 'incident';
-            job.errorMessage = request.errorMessage ?? '';
-            jobs.add(job);
-            element.jobKey = job.key;
-            executor.raiseIncident(instance, element, 'UNHANDLED_ERROR_EVENT',
-              `Expected to throw an error event with the code '${request.errorCode}' with message '${request.errorMessage ?? ''}', but it was not caught. No error events are available in the scope.`,
-              'job', job.key);
-          }
-        });
-      });
+      const thrown = { jobKey: key(request.jobKey), errorCode: request.errorCode ?? '', errorMessage: request.errorMessage ?? '', variables: variablesOf(request.variables) };
+      if (!thrown.errorCode) throw invalid('Expected to throw an error with an error code, but the error code is blank');
+      await engine.command(() => jobs.throwError(thrown));
       return {};
     }),
 
     UpdateJobTimeout: unary(async (request) => {
       const jobKey = key(request.jobKey);
       const timeout = durationMs(request.timeout, 'the job timeout');
-      await engine.command(() => {
-        const { job } = findJob(jobKey, 'UPDATE_TIMEOUT');
-        if (job.state !== 'activated') {
-          throw failedPrecondition(`Command 'UPDATE_TIMEOUT' rejected with code 'INVALID_STATE': Expected to update the timeout of job with key '${jobKey}', but it is not active`);
-        }
-        jobs.updateTimeout(job, timeout);
-      });
+      await engine.command(() => jobs.updateTimeout(jobKey, timeout));
       return {};
     }),
 
@@ -424,34 +307,13 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
       const jobKey = key(request.jobKey);
       const retries = Number(request.retries ?? 0);
       if (retries < 1) throw invalid(`Expected retries to be greater than zero, but was ${retries}`);
-      await engine.command(() => {
-        const { job } = findJob(jobKey, 'UPDATE_RETRIES');
-        job.retries = retries;
-        state.touch('jobs', job);
-      });
+      await engine.command(() => jobs.updateRetries(jobKey, retries));
       return {};
     }),
 
     ResolveIncident: unary(async (request) => {
       const incidentKey = key(request.incidentKey);
-      await engine.command(() => {
-        const incident = state.incidents.get(incidentKey);
-        if (!incident) throw notFound(`Command 'RESOLVE' rejected with code 'NOT_FOUND': Expected to resolve incident with key '${incidentKey}', but no such incident was found`);
-        const instance = state.instances.get(incident.processInstanceKey);
-        const element = instance?.elements[incident.elementInstanceKey];
-        state.remove('incidents', incidentKey);
-        if (!instance || !element) return;
-        if (incident.step === 'job') {
-          delete element.incidentKey;
-          executor.touch(instance);
-          const job = incident.jobKey !== undefined ? state.jobs.get(incident.jobKey) : undefined;
-          if (!job) return;
-          if (job.retries > 0) jobs.makeActivatable(job);
-          else executor.raiseIncident(instance, element, incident.errorType, incident.errorMessage, 'job', job.key);
-          return;
-        }
-        executor.resolveIncident(instance, element, incident.step);
-      });
+      await engine.command(() => resolveIncident(engine, incidentKey));
       return {};
     }),
 
@@ -469,14 +331,7 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
     SetVariables: unary(async (request) => {
       const elementKey = key(request.elementInstanceKey);
       const variables = variablesOf(request.variables);
-      const updateKey = await engine.command(() => {
-        const instance = executor.instanceOf(elementKey);
-        if (!instance || !instance.elements[elementKey]) throw notFound(`Command 'UPDATE' rejected with code 'NOT_FOUND': Expected to update variables for element with key '${elementKey}', but no such element was found`);
-        if (request.local) setLocal(instance, elementKey, variables);
-        else propagate(instance, elementKey, variables);
-        executor.touch(instance);
-        return state.nextKey();
-      });
+      const updateKey = await engine.command(() => setVariables(engine, elementKey, variables, Boolean(request.local)));
       return { key: updateKey };
     }),
 

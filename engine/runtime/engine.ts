@@ -11,6 +11,7 @@ import type { ProcessInstance, Timer } from '../store/entities.ts';
 import { State } from '../store/state.ts';
 import { Deployments } from './deployments.ts';
 import { GatewayError } from './errors.ts';
+import { trigger } from './events.ts';
 import { Executor } from './executor.ts';
 import { Jobs } from './jobs.ts';
 import { Messages } from './messages.ts';
@@ -135,7 +136,7 @@ export class Engine {
       owner.timerKeys = owner.timerKeys?.filter((k) => k !== key);
       this.executor.touch(instance);
     }
-    this.executor.run(() => this.executor.trigger(instance, owner, timer.elementId, {}));
+    this.executor.run(() => trigger(this.executor, instance, owner, timer.elementId, {}));
   }
 
   /**

@@ -1,9 +1,14 @@
-// Jobs: the activatable queue per type, activation with deadlines, and the
+// Jobs: the activatable queue per type, activation with deadlines, the
 // workers waiting for work — long-polling ActivateJobs calls (answered as soon
-// as a job exists, then ended) and StreamActivatedJobs streams.
-import type { Job } from '../store/entities.ts';
+// as a job exists, then ended) and StreamActivatedJobs streams — and what a
+// worker reports back: complete, fail (retries, back-off, incident), throw a
+// BPMN error, new retries.
+import type { ElementInstance, Job, ProcessInstance } from '../store/entities.ts';
 import type { Engine } from './engine.ts';
-import { pick, visibleVariables } from './variables.ts';
+import { failedPrecondition, notFound } from './errors.ts';
+import { throwError } from './events.ts';
+import { raiseIncident } from './incidents.ts';
+import { pick, setLocal, visibleVariables } from './variables.ts';
 
 export interface ActivatedJob {
   key: number; type: string; processInstanceKey: number; bpmnProcessId: string; processDefinitionVersion: number;
@@ -179,7 +184,11 @@ export class Jobs {
   }
 
   /** UpdateJobTimeout: an activated job's deadline becomes now + timeout (longer or shorter). */
-  updateTimeout(job: Job, timeout: number): void {
+  updateTimeout(jobKey: number, timeout: number): void {
+    const { job } = this.find(jobKey, 'UPDATE_TIMEOUT');
+    if (job.state !== 'activated') {
+      throw failedPrecondition(`Command 'UPDATE_TIMEOUT' rejected with code 'INVALID_STATE': Expected to update the timeout of job with key '${jobKey}', but it is not active`);
+    }
     job.deadline = this.engine.clock.now() + timeout;
     this.engine.state.touch('jobs', job);
     this.engine.scheduler.add(job.deadline, 'jobDeadline', job.key);
@@ -193,6 +202,81 @@ export class Jobs {
   backoffOver(key: number): void {
     const job = this.engine.state.jobs.get(key);
     if (job && job.state === 'backoff' && job.retryAt! <= this.engine.clock.now()) this.makeActivatable(job);
+  }
+
+  // ---------------------------------------------------------------- what workers report (each runs inside a command)
+
+  private find(jobKey: number, verb: string): { job: Job; instance: ProcessInstance; element: ElementInstance } {
+    const job = this.engine.state.jobs.get(jobKey);
+    if (!job) throw notFound(`Command '${verb}' rejected with code 'NOT_FOUND': Expected to ${verb.toLowerCase()} job with key '${jobKey}', but no such job was found`);
+    const instance = this.engine.state.instances.get(job.processInstanceKey);
+    const element = instance?.elements[job.elementInstanceKey];
+    if (!instance || !element) throw notFound(`Expected to ${verb.toLowerCase()} job with key '${jobKey}', but its element is gone`);
+    return { job, instance, element };
+  }
+
+  /** CompleteJob: the job's element completes with the variables. */
+  complete(jobKey: number, variables: Record<string, unknown>): void {
+    const { job, instance, element } = this.find(jobKey, 'COMPLETE');
+    if (job.state === 'incident' || job.state === 'backoff') {
+      throw failedPrecondition(`Expected to complete job with key '${jobKey}', but it is in state 'FAILED'`);
+    }
+    const { executor } = this.engine;
+    this.remove(job.key);
+    delete element.jobKey;
+    executor.run(() => executor.completeWithVariables(instance, element, variables));
+  }
+
+  /** FailJob: with retries left the job comes back (after the back-off), without an incident is raised. */
+  fail(request: { jobKey: number; retries: number; errorMessage: string; retryBackOff: number; variables: Record<string, unknown> }): void {
+    const { job, instance, element } = this.find(request.jobKey, 'FAIL');
+    if (job.state !== 'activated') throw failedPrecondition(`Expected to fail job with key '${request.jobKey}', but it is not activated`);
+    const { executor } = this.engine;
+    if (Object.keys(request.variables).length > 0) {
+      setLocal(instance, element.key, request.variables);
+      executor.touch(instance);
+    }
+    job.retries = request.retries;
+    job.errorMessage = request.errorMessage;
+    if (job.retries > 0) {
+      if (request.retryBackOff > 0) {
+        this.setState(job, 'backoff');
+        job.retryAt = this.engine.clock.now() + request.retryBackOff;
+        delete job.deadline;
+        this.engine.scheduler.add(job.retryAt, 'jobBackoff', job.key);
+      } else this.makeActivatable(job);
+    } else {
+      this.setState(job, 'incident');
+      raiseIncident(executor, instance, element, 'JOB_NO_RETRIES', job.errorMessage || 'No more retries left.', 'job', job.key);
+    }
+  }
+
+  /** ThrowError: the job ends and a BPMN error is thrown from its element; uncaught, the job waits in an incident. */
+  throwError(request: { jobKey: number; errorCode: string; errorMessage: string; variables: Record<string, unknown> }): void {
+    const { job, instance, element } = this.find(request.jobKey, 'THROW_ERROR');
+    if (job.state !== 'activated' && job.state !== 'activatable') throw failedPrecondition(`Expected to throw an error for job with key '${request.jobKey}', but it is in an incident`);
+    const { executor } = this.engine;
+    executor.run(() => {
+      this.remove(job.key);
+      delete element.jobKey;
+      const caught = throwError(executor, instance, element, request.errorCode, request.errorMessage, request.variables);
+      if (!caught) {
+        job.state = 'incident';
+        job.errorMessage = request.errorMessage;
+        this.add(job);
+        element.jobKey = job.key;
+        raiseIncident(executor, instance, element, 'UNHANDLED_ERROR_EVENT',
+          `Expected to throw an error event with the code '${request.errorCode}' with message '${request.errorMessage}', but it was not caught. No error events are available in the scope.`,
+          'job', job.key);
+      }
+    });
+  }
+
+  /** UpdateJobRetries. */
+  updateRetries(jobKey: number, retries: number): void {
+    const { job } = this.find(jobKey, 'UPDATE_RETRIES');
+    job.retries = retries;
+    this.engine.state.touch('jobs', job);
   }
 }
 

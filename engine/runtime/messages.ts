@@ -4,6 +4,7 @@
 import type { Message, ProcessInstance, Subscription } from '../store/entities.ts';
 import type { Engine } from './engine.ts';
 import { alreadyExists } from './errors.ts';
+import { trigger } from './events.ts';
 
 const messageIndexKey = (name: string, correlationKey: string) => `${name}\u0000${correlationKey}`;
 
@@ -102,7 +103,7 @@ export class Messages {
       this.removeSubscription(subscription.key);
       owner.subscriptionKeys = owner.subscriptionKeys?.filter((key) => key !== subscription.key);
     }
-    this.engine.executor.run(() => this.engine.executor.trigger(instance, owner, subscription.elementId, variables));
+    this.engine.executor.run(() => trigger(this.engine.executor, instance, owner, subscription.elementId, variables));
   }
 
   /** PublishMessage: runs inside a command; returns the message key. */

@@ -1,0 +1,164 @@
+// Catching events: the subscriptions and timers an element waits on (catch
+// events, event-based gateways, boundary events, event subprocess starts),
+// what happens when one is triggered, and how a thrown BPMN error finds its
+// catcher up the scopes and call activities.
+import { correlationKeyOf, isExpression, stringOf, valueOf } from '../feel.ts';
+import type { FlowNode } from '../model/bpmn.ts';
+import { timerSchedule } from '../model/timers.ts';
+import type { ElementInstance, ProcessInstance, Subscription, Timer } from '../store/entities.ts';
+import type { Executor } from './executor.ts';
+import { IncidentError } from './incidents.ts';
+import { visibleVariables } from './variables.ts';
+
+type Catch = { owner: ElementInstance; node: FlowNode };
+
+/** Opens the boundary events of an activity; an inner multi-instance iteration leaves that to its body. */
+export function openBoundariesUnlessInner(executor: Executor, instance: ProcessInstance, element: ElementInstance, node: FlowNode): void {
+  if (element.mi === 'inner') return;
+  openWaits(executor, instance, element, [], node.boundaries);
+}
+
+export function openBoundaries(executor: Executor, instance: ProcessInstance, element: ElementInstance, node: FlowNode): void {
+  openWaits(executor, instance, element, [], node.boundaries);
+}
+
+/** Event subprocess start events of a scope wait on the scope's element instance. */
+export function openScopeEvents(executor: Executor, instance: ProcessInstance, scope: ElementInstance, scopeNode: FlowNode): void {
+  const catches = scopeNode.eventSubprocesses.map((id) => {
+    const start = executor.node(instance, executor.node(instance, id).startEvents[0]!);
+    return { owner: scope, node: start };
+  });
+  if (catches.length > 0) openWaits(executor, instance, scope, catches, []);
+}
+
+/** Opens subscriptions and timers: catch events owned by `owner`, plus the element's boundary events. Evaluates everything before creating anything. */
+export function openWaits(executor: Executor, instance: ProcessInstance, element: ElementInstance, catches: Catch[], boundaryIds: string[]): void {
+  const all = [...catches, ...boundaryIds.map((id) => ({ owner: element, node: executor.node(instance, id) }))];
+  const context = visibleVariables(instance, element.key);
+  const plans: Array<() => void> = [];
+  for (const { owner, node } of all) {
+    const trigger = node.trigger;
+    if (!trigger || trigger.kind === 'error' || trigger.kind === 'none') continue;
+    plans.push(planWait(executor, instance, owner, node, context));
+  }
+  for (const plan of plans) plan();
+}
+
+function planWait(executor: Executor, instance: ProcessInstance, owner: ElementInstance, node: FlowNode, context: Record<string, unknown>): () => void {
+  const trigger = node.trigger!;
+  const { engine } = executor;
+  if (trigger.kind === 'timer') {
+    const raw = trigger.timer!.value;
+    const value = isExpression(raw) ? valueOf(raw, context) : raw;
+    if (typeof value !== 'string') throw new IncidentError('EXTRACT_VALUE_ERROR', `Expected result of the timer expression '${raw}' to be a string, but was '${JSON.stringify(value)}'.`);
+    const schedule = timerSchedule(trigger.timer!.type, value, engine.clock.now());
+    if (typeof schedule === 'string') throw new IncidentError('EXTRACT_VALUE_ERROR', `Invalid timer of '${node.id}': ${schedule}`);
+    return () => {
+      const timer: Timer = {
+        key: engine.state.nextKey(), dueAt: schedule.dueAt, elementId: node.id, processDefinitionKey: instance.processDefinitionKey,
+        processInstanceKey: instance.key, elementInstanceKey: owner.key,
+      };
+      if (schedule.interval && !node.interrupting) {
+        timer.repetitions = schedule.repetitions;
+        timer.interval = schedule.interval;
+      }
+      engine.addTimer(timer);
+      (owner.timerKeys ??= []).push(timer.key);
+      executor.touch(instance);
+    };
+  }
+  const kind = trigger.kind === 'message' ? 'message' : 'signal';
+  const name = kind === 'message' ? stringOf(trigger.messageName!, context) : trigger.signalName!;
+  const correlationKey = kind === 'message' ? correlationKeyOf(trigger.correlationKey!, context) : undefined;
+  return () => {
+    const subscription: Subscription = {
+      key: engine.state.nextKey(), kind, name, processInstanceKey: instance.key, elementInstanceKey: owner.key, elementId: node.id,
+      interrupting: node.interrupting,
+    };
+    if (correlationKey !== undefined) subscription.correlationKey = correlationKey;
+    engine.messages.addSubscription(subscription);
+    (owner.subscriptionKeys ??= []).push(subscription.key);
+    executor.touch(instance);
+  };
+}
+
+/** A message, timer or signal arrived for `owner` at the catch event `catchId`. */
+export function trigger(executor: Executor, instance: ProcessInstance, owner: ElementInstance, catchId: string, variables: Record<string, unknown>): void {
+  const catchNode = executor.node(instance, catchId);
+  if (catchNode.type === 'boundaryEvent') {
+    const scopeKey = owner.scopeKey;
+    if (catchNode.interrupting) executor.terminate(instance, owner);
+    activateTriggered(executor, instance, catchId, scopeKey, variables);
+    executor.settle(instance, scopeKey);
+    return;
+  }
+  if (catchNode.type === 'startEvent') {
+    const subprocessId = catchNode.scopeId;
+    if (catchNode.interrupting) {
+      executor.closeWaits(instance, owner, (elementId) => executor.node(instance, elementId).type === 'startEvent');
+      for (const child of executor.children(instance, owner.key)) executor.terminate(instance, child);
+    }
+    const subprocess = executor.newElement(instance, subprocessId, owner.key);
+    openScopeEvents(executor, instance, subprocess, executor.node(instance, subprocessId));
+    activateTriggered(executor, instance, catchId, subprocess.key, variables);
+    return;
+  }
+  if (owner.elementId !== catchId) {
+    // event-based gateway: the first event wins and closes the others
+    const scopeKey = owner.scopeKey;
+    executor.dropElement(instance, owner);
+    activateTriggered(executor, instance, catchId, scopeKey, variables);
+    return;
+  }
+  executor.completeWithVariables(instance, owner, variables);
+}
+
+function activateTriggered(executor: Executor, instance: ProcessInstance, elementId: string, scopeKey: number, variables: Record<string, unknown>): void {
+  const element = executor.newElement(instance, elementId, scopeKey);
+  executor.run(() => executor.completeWithVariables(instance, element, variables));
+}
+
+/** Throws a BPMN error from `from`; true when an error event subprocess or boundary event caught it. */
+export function throwError(executor: Executor, instance: ProcessInstance, from: ElementInstance, code: string, message: string, variables: Record<string, unknown>): boolean {
+  void message; // Zeebe hands the message to the catch event only through errorMessageVariable, which the model does not read yet
+  let current: ElementInstance | undefined = from;
+  let currentInstance = instance;
+  let cameFrom: ElementInstance | undefined;
+  while (current) {
+    const node = executor.node(currentInstance, current.elementId);
+    const eventSubprocesses = node.eventSubprocesses.filter((id) => id !== cameFrom?.elementId);
+    const starts = eventSubprocesses.map((id) => executor.node(currentInstance, executor.node(currentInstance, id).startEvents[0]!))
+      .filter((start) => start.trigger!.kind === 'error');
+    const start = starts.find((s) => s.trigger!.errorCode === code) ?? starts.find((s) => !s.trigger!.errorCode);
+    if (start) {
+      const scope: ElementInstance = current;
+      const target = currentInstance;
+      executor.closeWaits(target, scope, (elementId) => executor.node(target, elementId).type === 'startEvent');
+      for (const child of executor.children(target, scope.key)) executor.terminate(target, child);
+      const subprocess = executor.newElement(target, start.scopeId, scope.key);
+      openScopeEvents(executor, target, subprocess, executor.node(target, start.scopeId));
+      activateTriggered(executor, target, start.id, subprocess.key, variables);
+      return true;
+    }
+    if (current.mi !== 'inner') {
+      const boundaries = node.boundaries.map((id) => executor.node(currentInstance, id)).filter((b) => b.trigger!.kind === 'error');
+      const boundary = boundaries.find((b) => b.trigger!.errorCode === code) ?? boundaries.find((b) => !b.trigger!.errorCode);
+      if (boundary) {
+        const scopeKey = current.scopeKey;
+        executor.terminate(currentInstance, current);
+        activateTriggered(executor, currentInstance, boundary.id, scopeKey, variables);
+        return true;
+      }
+    }
+    cameFrom = current;
+    if (current.key === currentInstance.key) {
+      const parentRef = currentInstance.parent;
+      const parent = parentRef && executor.engine.state.instances.get(parentRef.instanceKey);
+      if (!parent) return false;
+      currentInstance = parent;
+      current = parent.elements[parentRef!.elementInstanceKey];
+      cameFrom = undefined;
+    } else current = currentInstance.elements[current.scopeKey];
+  }
+  return false;
+}
