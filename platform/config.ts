@@ -48,6 +48,11 @@ export const ConfigSchema = Type.Object({
   DEMO_SEED: Type.Optional(
     Type.Boolean({ description: 'create one staff account per role for district 12 with a known password; unset means only with embedded PostgreSQL', expected: 'true or false' }),
   ),
+  CLOCK: Type.Union([Type.Literal('system'), Type.Literal('shared')], {
+    default: 'system',
+    description: 'business clock (due dates, payment windows, appointment days): the machine\'s, or shared = the offset a simulation keeps in PostgreSQL (npm run simulate starts its processes so)',
+    expected: 'system or shared',
+  }),
   START_SWEEP_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 15, description: 'how often the API starts process instances of requests left unstarted', expected: 'seconds from 1 to 3600' }),
 });
 

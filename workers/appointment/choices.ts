@@ -28,6 +28,7 @@
 // the citizen acts, and a message must still find it.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
+import { clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { jalaliDateTime } from '../../platform/persian.ts';
 import { appointmentRebookingDays } from '../../processes/catalogue/contract.ts';
@@ -68,7 +69,7 @@ export const messageTimeToLive = appointmentRebookingDays * 86_400_000;
 /** The backstop index said two live bookings would share a counter and time. */
 const isCounterTaken = (error: unknown) => isUniqueViolation(error) && (error as { constraint?: string }).constraint === 'appointments_counter_slot';
 
-const defaults = (deps: ChoiceDeps) => ({ now: deps.now ?? (() => new Date()), leadMinutes: deps.leadMinutes ?? 60 });
+const defaults = (deps: ChoiceDeps) => ({ now: deps.now ?? clock.now, leadMinutes: deps.leadMinutes ?? 60 });
 
 function earliestStart(deps: ChoiceDeps): Date {
   const { now, leadMinutes } = defaults(deps);
@@ -116,7 +117,7 @@ export type Announcement = 'booked' | 'moved' | 'cancelled' | 'attended' | 'miss
 export async function oweAnnouncement(trx: Knex.Transaction, appointmentId: string, announcement: Announcement): Promise<void> {
   await trx('appointments').where({ id: appointmentId }).update({
     unannounced: trx.raw('case when ? = any(unannounced) then unannounced else array_append(unannounced, ?) end', [announcement, announcement]),
-    unannounced_since: trx.raw('coalesce(unannounced_since, now())'),
+    unannounced_since: trx.raw('coalesce(unannounced_since, clock_now())'),
   });
 }
 
@@ -205,7 +206,7 @@ export interface SweepDeps extends ChoiceDeps {
  */
 export async function announceUnannounced(deps: SweepDeps, olderThanMs = 5_000, limit = 100): Promise<string[]> {
   const due = await deps.db('appointments').whereNotNull('unannounced_since')
-    .where('unannounced_since', '<', deps.db.raw(`now() - make_interval(secs => ?)`, [olderThanMs / 1000]))
+    .where('unannounced_since', '<', deps.db.raw(`clock_now() - make_interval(secs => ?)`, [olderThanMs / 1000]))
     .orderBy('unannounced_since').limit(limit).pluck('id') as string[];
   const announced: string[] = [];
   for (const id of due) {

@@ -6,6 +6,7 @@
 // cancel, book) are in choices.ts.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
+import { clock, clockNow } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { errorCodes } from '../../processes/catalogue/errors.ts';
 import { bpmnError, businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
@@ -32,7 +33,7 @@ function bookedOutputs(appointment: AppointmentRow, now: Date) {
   };
 }
 
-export function createAppointmentHandlers({ db, logger, now = () => new Date(), leadMinutes = 60 }: AppointmentDeps) {
+export function createAppointmentHandlers({ db, logger, now = clock.now, leadMinutes = 60 }: AppointmentDeps) {
   return {
     async book(job: JobInput): Promise<JobOutcome> {
       const request = await findRequestOrFail(db, required(job, 'requestId'));
@@ -77,7 +78,7 @@ export function createAppointmentHandlers({ db, logger, now = () => new Date(), 
           body: reminderText({ trackingCode: request.tracking_code, serviceName: request.service_id, now: now(), appointmentAt: appointment.starts_at, ...(office ? { officeName: office.name_fa } : {}) }),
           dedupeKey: businessKey(job, 'sms'),
         });
-        await trx('appointments').where({ id: appointment.id }).whereNull('reminded_at').update({ reminded_at: trx.fn.now() });
+        await trx('appointments').where({ id: appointment.id }).whereNull('reminded_at').update({ reminded_at: clockNow(trx) });
       });
       return complete({ reminded: true });
     },

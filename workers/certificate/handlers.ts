@@ -4,6 +4,7 @@
 // instance, so a re-delivered job returns the same one.
 import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
+import { clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { verificationUrl } from '../../domain/certificates.ts';
 import { formAnswers } from '../../domain/form-answers.ts';
@@ -47,7 +48,7 @@ function particularsOf(serviceId: string, form: Record<string, unknown>): Certif
   return formAnswers(definition, form).map(({ label, value }) => ({ label, value }));
 }
 
-export function createCertificateHandlers({ db, logger, publicUrl, now = () => new Date() }: CertificateDeps) {
+export function createCertificateHandlers({ db, logger, publicUrl, now = clock.now }: CertificateDeps) {
   return {
     async issue(job: JobInput): Promise<JobOutcome> {
       const request = await findRequestOrFail(db, required(job, 'requestId'));

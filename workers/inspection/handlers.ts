@@ -4,6 +4,7 @@
 // serialised with an advisory lock so two jobs never both pick the same
 // "least busy" inspector on stale counts.
 import type { Knex } from 'knex';
+import { clockNow } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { businessKey, complete, required, type JobInput, type JobOutcome } from '../job.ts';
 import { findRequestOrFail } from '../request/queries.ts';
@@ -36,7 +37,8 @@ export function createInspectionHandlers({ db, logger }: InspectionDeps) {
         // Nobody to send is a staffing gap an operator must fix: retry with back-off, then an incident.
         if (!inspector) throw new Error(`district ${districtId} has no active inspector`);
         const [row] = await trx('inspection_visits')
-          .insert({ request_id: request.id, district_id: districtId, inspector_id: inspector.id, business_key: key, assigned_at: trx.raw('clock_timestamp()') })
+          // The moment of assignment, not the transaction's start (it may have waited for the lock), on the business clock.
+          .insert({ request_id: request.id, district_id: districtId, inspector_id: inspector.id, business_key: key, assigned_at: trx.raw('clock_timestamp() + (clock_now() - now())') })
           .returning('*');
         return row;
       });
@@ -50,5 +52,5 @@ export function createInspectionHandlers({ db, logger }: InspectionDeps) {
 /** Called when the inspector's findings task is completed: the visit no longer counts as open. */
 export async function finishInspectionVisit(db: Knex, visitId: string, findings: { result: 'pass' | 'fail'; notes?: string }): Promise<boolean> {
   return (await db('inspection_visits').where({ id: visitId, status: 'open' })
-    .update({ status: 'done', result: findings.result, notes: findings.notes ?? null, done_at: db.fn.now() })) > 0;
+    .update({ status: 'done', result: findings.result, notes: findings.notes ?? null, done_at: clockNow(db) })) > 0;
 }

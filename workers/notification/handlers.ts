@@ -2,6 +2,7 @@
 // the sender delivers it. Writing is idempotent per element instance and
 // channel, so a re-delivered job queues nothing new.
 import type { Knex } from 'knex';
+import { clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { findService } from '../../processes/catalogue/index.ts';
 import { businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
@@ -29,7 +30,7 @@ function optionalDate(value: unknown): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-export function createNotificationHandlers({ db, logger, now = () => new Date() }: NotificationDeps) {
+export function createNotificationHandlers({ db, logger, now = clock.now }: NotificationDeps) {
   return {
     async send(job: JobInput): Promise<JobOutcome> {
       const template = job.headers.template;

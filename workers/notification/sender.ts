@@ -3,6 +3,7 @@
 // deliver the same message and a crash before the update only re-sends with
 // the same id.
 import type { Knex } from 'knex';
+import { clockNow } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { NotificationProvider } from './provider.ts';
 
@@ -29,7 +30,7 @@ export function createNotificationSender({ db, provider, logger, maxAttempts = 5
         if (!row) return false;
         try {
           await provider.send({ id: row.dedupe_key, channel: row.channel, recipient: row.recipient, body: row.body });
-          await trx('notifications').where({ id: row.id }).update({ status: 'sent', sent_at: trx.fn.now(), attempts: row.attempts + 1 });
+          await trx('notifications').where({ id: row.id }).update({ status: 'sent', sent_at: clockNow(trx), attempts: row.attempts + 1 });
           report.sent++;
         } catch (error) {
           const attempts = row.attempts + 1;

@@ -2,6 +2,7 @@
 // instance (business key), a gateway token, and the link the citizen pays at.
 // payment.reverse: refunds what a cancelled request had paid.
 import type { Knex } from 'knex';
+import { clockNow } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { findService } from '../../processes/catalogue/index.ts';
 import { errorCodes } from '../../processes/catalogue/errors.ts';
@@ -77,7 +78,7 @@ export function createPaymentHandlers({ db, logger, gateway, callbackUrl }: Paym
           const payment = await trx<PaymentRow>('payments').where({ id, status: 'paid' }).forUpdate().first();
           if (!payment) return false;
           await gateway.reverse(payment.gateway_token!);
-          await trx('payments').where({ id }).update({ status: 'reversed', reversed_at: trx.fn.now() });
+          await trx('payments').where({ id }).update({ status: 'reversed', reversed_at: clockNow(trx) });
           return true;
         });
         if (done) {

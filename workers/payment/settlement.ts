@@ -4,6 +4,7 @@
 // correlated by payment id). The API's callback route calls `settlePayment`.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
+import { clockNow } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { publishOnce } from '../messages.ts';
 import type { PaymentGateway } from './gateway.ts';
@@ -61,7 +62,7 @@ export async function settlePayment(deps: SettlementDeps, token: string): Promis
   const { reference } = verified as { reference: string };
   await deps.gateway.settle?.(token);
   await deps.db('payments').where({ id: payment.id }).whereIn('status', ['created', 'pending'])
-    .update({ status: 'paid', reference, paid_at: deps.db.fn.now() });
+    .update({ status: 'paid', reference, paid_at: clockNow(deps.db) });
   log.info({ reference }, 'payment verified and settled');
   await publish(deps, 'payment-confirmed', payment.id, { paymentReference: reference });
   return { status: 'paid', paymentId: payment.id, requestId: payment.request_id, reference };
@@ -77,7 +78,7 @@ export async function reconcilePendingPayments(deps: SettlementDeps, olderThanMi
   const stale: Array<{ gateway_token: string }> = await deps.db('payments')
     .where({ status: 'pending', gateway: deps.gateway.name })
     .whereNotNull('gateway_token')
-    .where('created_at', '<', deps.db.raw(`now() - make_interval(mins => ?)`, [olderThanMinutes]))
+    .where('created_at', '<', deps.db.raw(`clock_now() - make_interval(mins => ?)`, [olderThanMinutes]))
     .select('gateway_token')
     .limit(100);
   const results: SettlementResult[] = [];
@@ -104,9 +105,9 @@ export async function announceUnheardPayments(deps: Omit<SettlementDeps, 'gatewa
     .join('requests as r', 'r.id', 'p.request_id')
     .where({ 'p.status': 'paid', 'r.status': 'awaiting-payment' })
     .whereNull('r.closed_at')
-    .where('p.paid_at', '<', deps.db.raw(`now() - make_interval(mins => ?)`, [olderThanMinutes]))
+    .where('p.paid_at', '<', deps.db.raw(`clock_now() - make_interval(mins => ?)`, [olderThanMinutes]))
     // The payment window is three days; older waits have lapsed.
-    .where('p.paid_at', '>', deps.db.raw(`now() - interval '3 days'`))
+    .where('p.paid_at', '>', deps.db.raw(`clock_now() - interval '3 days'`))
     .select('p.id', 'p.reference')
     .limit(100);
   let announced = 0;

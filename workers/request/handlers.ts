@@ -10,6 +10,7 @@
 // itself before its first effect.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
+import { clockNow } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { requestOutcomes, requestStatuses, type RequestOutcome, type RequestStatus } from '../../processes/catalogue/contract.ts';
 import { businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
@@ -79,7 +80,7 @@ export function createRequestHandlers({ db, logger, zeebe }: RequestHandlerDeps)
           data: typeof reason === 'string' && reason ? { reason } : {},
         });
         // A closed request keeps its final status even if a late milestone arrives.
-        if (recorded) await trx('requests').where({ id: request.id }).whereNull('closed_at').update({ status, updated_at: trx.fn.now() });
+        if (recorded) await trx('requests').where({ id: request.id }).whereNull('closed_at').update({ status, updated_at: clockNow(trx) });
       });
       logger.debug({ requestId: request.id, status }, 'status recorded');
       return complete();
@@ -96,7 +97,7 @@ export function createRequestHandlers({ db, logger, zeebe }: RequestHandlerDeps)
         await recordEvent(trx, { requestId: request.id, kind: 'closed', elementId: job.elementId, dedupeKey: businessKey(job), data: { outcome } });
         // Only the first close counts: closing twice never moves closed_at.
         await trx('requests').where({ id: request.id }).whereNull('closed_at')
-          .update({ status: 'closed', outcome, closed_at: trx.fn.now(), updated_at: trx.fn.now() });
+          .update({ status: 'closed', outcome, closed_at: clockNow(trx), updated_at: clockNow(trx) });
       });
       return complete();
     },

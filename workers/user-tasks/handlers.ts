@@ -3,6 +3,7 @@
 // and complete the job when a person completes the task.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
+import { clockNow } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { JobInput } from '../job.ts';
 import { createTaskDefinitionResolver, type TaskDefinitionResolver } from './definitions.ts';
@@ -120,12 +121,12 @@ export async function completeUserTask(
       // NOT_FOUND: the engine no longer has the job (the instance was cancelled or a boundary event
       // ended the task). The task is gone for good; record that instead of leaving it open.
       if (!isNotFound(error)) throw error;
-      await trx('user_tasks').where({ job_key: input.jobKey }).update({ status: 'cancelled', cancelled_at: trx.fn.now() });
+      await trx('user_tasks').where({ job_key: input.jobKey }).update({ status: 'cancelled', cancelled_at: clockNow(trx) });
       cancelled = true;
       return;
     }
     await trx('user_tasks').where({ job_key: input.jobKey }).update({
-      status: 'completed', completed_at: trx.fn.now(), completed_by: input.completedBy,
+      status: 'completed', completed_at: clockNow(trx), completed_by: input.completedBy,
       variables: { ...(task.variables as Record<string, unknown>), ...input.variables },
     });
     await closeInspectionVisit(trx, task, input.variables);
@@ -145,7 +146,7 @@ async function closeInspectionVisit(trx: Knex, task: { request_id: string | null
     .where({ request_id: task.request_id, status: 'open' })
     .whereIn('inspector_id', trx('staff').select('id').where({ username: task.assignee }))
     .update({
-      status: 'done', result, done_at: trx.fn.now(),
+      status: 'done', result, done_at: clockNow(trx),
       notes: typeof variables.inspectionNotes === 'string' ? variables.inspectionNotes : null,
     });
 }

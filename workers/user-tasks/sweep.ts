@@ -18,6 +18,7 @@
 // update of an open row, so a repeated or concurrent sweep changes nothing.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
+import { clockNow } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { isNotFound } from './handlers.ts';
 
@@ -51,13 +52,13 @@ async function pick(db: Knex, batch: number, recheckAfterMs: number): Promise<Pi
       from user_tasks u left join requests r on r.id = u.request_id
       where u.status = 'open'
         and (r.closed_at > coalesce(u.checked_at, '-infinity'::timestamptz)
-             or coalesce(u.checked_at, u.created_at) <= now() - ? * interval '1 millisecond')
+             or coalesce(u.checked_at, u.created_at) <= clock_now() - ? * interval '1 millisecond')
       order by coalesce(r.closed_at > coalesce(u.checked_at, '-infinity'::timestamptz), false) desc,
                u.checked_at nulls first, u.created_at
       limit ?
       for update of u skip locked
     )
-    update user_tasks t set checked_at = now()
+    update user_tasks t set checked_at = clock_now()
     from picked where t.job_key = picked.job_key
     returning t.job_key, t.job_retries, picked.previous`, [recheckAfterMs, batch]);
   return rows;
@@ -70,7 +71,7 @@ async function pick(db: Knex, batch: number, recheckAfterMs: number): Promise<Pi
 async function close(db: Knex, jobKey: string): Promise<boolean> {
   return db.transaction(async (trx) => {
     const [ended] = await trx('user_tasks').where({ job_key: jobKey, status: 'open' })
-      .update({ status: 'cancelled', cancelled_at: trx.fn.now() })
+      .update({ status: 'cancelled', cancelled_at: clockNow(trx) })
       .returning(['request_id', 'assignee']) as Array<{ request_id: string | null; assignee: string | null }>;
     if (!ended) return false;
     if (ended.request_id && ended.assignee) {

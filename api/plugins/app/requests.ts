@@ -26,6 +26,7 @@ import { claimsOf, type Claims } from './auth.ts';
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import type { Channel } from '../../../processes/catalogue/index.ts';
+import { clockNow } from '../../../platform/clock.ts';
 import { parseMobile, parseNationalCode, parsePostalCode } from '../../../platform/identity.ts';
 import type { CatalogueService } from './catalogue.ts';
 import { ApiProblem, fieldErrors } from './problems.ts';
@@ -173,12 +174,16 @@ with inserted as (
 select * from inserted`;
 const fileRequestStatement = numbered(fileRequestSql);
 
-/** The lease and the start variables in one statement: a row comes back only to the one caller that may start it now. */
+/**
+ * The lease and the start variables in one statement: a row comes back only
+ * to the one caller that may start it now. A lease is about the process
+ * holding it, so it runs on the machine's clock (wall clock), not the business one.
+ */
 const leaseSql = `
-update requests r set start_leased_until = now() + make_interval(secs => ?)
+update requests r set start_leased_until = now() + make_interval(secs => ?) -- wall clock
   from citizens c
  where r.id = ? and c.id = r.citizen_id and r.process_instance_key is null and r.closed_at is null
-   and (r.start_leased_until is null or r.start_leased_until < now())
+   and (r.start_leased_until is null or r.start_leased_until < now()) -- wall clock
 returning r.*, c.national_code as citizen_national_code, c.mobile as citizen_mobile, c.name as citizen_name`;
 const leaseStatement = numbered(leaseSql);
 
@@ -201,7 +206,7 @@ export function createRequestService(deps: { db: Knex; zeebe: ZBClient; catalogu
    */
   async function recordInstance(requestId: string, key: string): Promise<string | null> {
     const recorded = await db('requests').where({ id: requestId }).whereNull('process_instance_key')
-      .update({ process_instance_key: key, start_leased_until: null, updated_at: db.fn.now() }).returning('process_instance_key');
+      .update({ process_instance_key: key, start_leased_until: null, updated_at: clockNow(db) }).returning('process_instance_key');
     if (recorded.length > 0) return key;
     const row = await db('requests').where({ id: requestId }).first('process_instance_key');
     return row?.process_instance_key ?? null;
@@ -297,7 +302,8 @@ export function createRequestService(deps: { db: Knex; zeebe: ZBClient; catalogu
       const ids = await db('requests')
         .whereNull('process_instance_key')
         .whereNull('closed_at')
-        .andWhere('created_at', '<=', db.raw(`now() - interval '${grace} seconds'`))
+        .andWhere('created_at', '<=', db.raw(`clock_now() - interval '${grace} seconds'`))
+        // wall clock: leases
         .andWhere((q) => q.whereNull('start_leased_until').orWhere('start_leased_until', '<', db.fn.now()))
         .orderBy('created_at')
         .limit(options.limit ?? 100)
@@ -332,7 +338,7 @@ export function createRequestService(deps: { db: Knex; zeebe: ZBClient; catalogu
       const form = checkForm(row.service_id, submitted);
       await db.transaction(async (trx) => {
         const moved = await trx('requests').where({ id: row.id, status: 'awaiting-correction' }).whereNull('closed_at')
-          .update({ status: 'under-review', form: JSON.stringify(form), updated_at: trx.fn.now() });
+          .update({ status: 'under-review', form: JSON.stringify(form), updated_at: clockNow(trx) });
         if (moved === 0) {
           throw new ApiProblem(409, 'not-awaiting-correction', 'The request is not waiting for a correction.',
             'این درخواست منتظر اصلاح نیست؛ اکنون نمی‌توانید اصلاحیه بفرستید.');
@@ -357,8 +363,9 @@ export function createRequestService(deps: { db: Knex; zeebe: ZBClient; catalogu
         .where({ id: row.id })
         .whereNull('process_instance_key')
         .whereNull('closed_at')
+        // wall clock: leases
         .andWhere((q) => q.whereNull('start_leased_until').orWhere('start_leased_until', '<', db.fn.now()))
-        .update({ status: 'closed', outcome: 'cancelled', closed_at: db.fn.now(), updated_at: db.fn.now() });
+        .update({ status: 'closed', outcome: 'cancelled', closed_at: clockNow(db), updated_at: clockNow(db) });
       await db('request_events').insert({ request_id: row.id, kind: 'cancel-requested', dedupe_key: 'api:cancel-requested', data: {} })
         .onConflict(['request_id', 'dedupe_key']).ignore();
       if (closedNow) return 'closed';

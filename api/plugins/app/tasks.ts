@@ -30,7 +30,7 @@ export interface TaskRow {
   job_retries: number | null; checked_at: Date | null; cancelled_at: Date | null;
 }
 
-/** A listed task also carries its SLA state, worked out by the database clock. */
+/** A listed task also carries its SLA state, worked out by the business clock (platform/clock.ts). */
 export type ListedTask = TaskRow & { sla: SlaState };
 
 export const slaStates = ['breached', 'near', 'ok', 'none'] as const;
@@ -44,8 +44,8 @@ export type SlaState = typeof slaStates[number];
  */
 const slaSql = `case
   when due_at is null then 'none'
-  when due_at <= now() then 'breached'
-  when coalesce(follow_up_at, due_at - interval '1 day') <= now() then 'near'
+  when due_at <= clock_now() then 'breached'
+  when coalesce(follow_up_at, due_at - interval '1 day') <= clock_now() then 'near'
   else 'ok' end`;
 
 export const groupsOf = (staff: StaffClaims): string[] => staff.districtId === null ? [] : [`district-${staff.districtId}:${staff.role}`];

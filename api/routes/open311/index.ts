@@ -4,6 +4,7 @@
 // {code, description}). Only non-personal fields of requests are published:
 // no names, national codes or addresses.
 import type { FastifyInstance } from 'fastify';
+import { clock } from '../../../platform/clock.ts';
 import open311Clients from '../../plugins/app/open311-clients.ts';
 import { attributesOf } from './attributes.ts';
 import { Errors, fail, geoReportErrorHandler } from './georeport.ts';
@@ -106,7 +107,7 @@ export default async function open311Routes(app: FastifyInstance) {
     },
   }, async (request, reply) => {
     const q = request.query;
-    const end = q.end_date ? new Date(q.end_date) : new Date();
+    const end = q.end_date ? new Date(q.end_date) : clock.now();
     const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - 90 * 86_400_000);
     if (end.getTime() - start.getTime() > 90 * 86_400_000) return fail(reply, 400, 'start_date and end_date may be at most 90 days apart');
     const query = app.db('requests').orderBy('created_at', 'desc').limit(1000);

@@ -83,7 +83,7 @@ export default async function figureRoutes(app: FastifyInstance) {
     const tasks = db('user_tasks as t').join('requests as r', 'r.id', 't.request_id').whereNotNull('t.due_at');
     if (district !== undefined) tasks.where('r.district_id', district);
     const [sla] = await tasks.select(
-      db.raw("count(*) filter (where t.status = 'open' and t.due_at < now())::int as overdue"),
+      db.raw("count(*) filter (where t.status = 'open' and t.due_at < clock_now())::int as overdue"),
       db.raw("count(*) filter (where t.status = 'completed' and t.completed_at > t.due_at)::int as late"),
     );
     const [satisfaction] = await scoped().join('ratings as g', 'g.request_id', 'r.id').select(db.raw('count(*)::int as ratings'), db.raw('avg(g.score)::float as average'));

@@ -21,6 +21,7 @@ import {
 } from '../../../../../workers/appointment/choices.ts';
 import type { AppointmentRow } from '../../../../../workers/appointment/office.ts';
 import { tehranDay } from '../../../../../workers/appointment/slots.ts';
+import { clock } from '../../../../../platform/clock.ts';
 import { IRAN_TIME_ZONE, persianDigits } from '../../../../../platform/persian.ts';
 import { claimsOf } from '../../../../plugins/app/auth.ts';
 import { ApiProblem } from '../../../../plugins/app/problems.ts';
@@ -148,7 +149,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
     },
   }, async (request) => {
     const row = await app.requestFor(request, request.params.trackingCode);
-    const day = dayOf(request.query.day, new Date());
+    const day = dayOf(request.query.day, clock.now());
     const free = await freeSlots(deps, row.district_id, day);
     if (!free) throw refused({ kind: 'no-office' });
     return free.slots.map((slot) => ({ id: slot.startsAt.toISOString(), startsAt: slot.startsAt, endsAt: slot.endsAt, officeName: free.office.name_fa }));
