@@ -55,6 +55,26 @@ export interface DeployOptions {
   skipProcesses?: ReadonlySet<string>;
 }
 
+/** A diagram breaks what the catalogue promises; nothing was deployed. */
+export class BrokenPromisesError extends Error {
+  constructor(readonly broken: Array<{ resource: string; elementId: string; message: string }>) {
+    super(`refusing to deploy: ${broken.length} catalogue promise(s) broken\n${broken.map((entry) => `  ${entry.resource} ${entry.elementId}: ${entry.message}`).join('\n')}`);
+    this.name = 'BrokenPromisesError';
+  }
+}
+
+/** Every diagram must keep its catalogue promises before any resource reaches the engine. */
+async function checkPromises(resources: Resource[]): Promise<void> {
+  const { brokenCataloguePromises } = await import('../processes/lint.ts');
+  const broken = [];
+  for (const resource of resources.filter((candidate) => candidate.kind === 'process')) {
+    for (const report of await brokenCataloguePromises(fs.readFileSync(resource.file, 'utf8'))) {
+      broken.push({ resource: resource.name, elementId: report.elementId, message: report.message });
+    }
+  }
+  if (broken.length > 0) throw new BrokenPromisesError(broken);
+}
+
 export async function deployResources(zeebe: ZBClient, logger: Logger, options: DeployOptions = {}): Promise<number> {
   const skip = options.skipProcesses ?? new Set<string>();
   const resources = listResources(options.directory).filter(
@@ -62,6 +82,8 @@ export async function deployResources(zeebe: ZBClient, logger: Logger, options: 
   );
   if (skip.size > 0) logger.info({ processes: [...skip] }, 'keeping the versions analysts deployed from the modeler');
   const started = Date.now();
+  await checkPromises(resources);
+  logger.debug({ ms: Date.now() - started }, 'every diagram keeps its catalogue promises');
   // One request per resource (zeebe-node deploys one at a time), sent together
   // per kind so the gateway can commit them in a few transactions.
   for (const kind of ['form', 'decision', 'process'] as const) {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { BpmnModdle } from 'bpmn-moddle';
+import { brokenPromises } from './lint-rules/catalogue-promises.ts';
 import { configs as projectConfigs, rules as projectRules } from './lint-rules/index.ts';
 
 const require = createRequire(import.meta.url);
@@ -60,4 +61,17 @@ export async function lintProcessDiagram(xml: string): Promise<LintReport[]> {
     for (const report of found) reports.push({ rule, elementId: report.id ?? '', message: report.message, category: report.category });
   }
   return reports;
+}
+
+/**
+ * Only the catalogue promises (shahrdari/catalogue-promises), without the rest
+ * of the rule set: cheap enough for `npm run deploy` and every start.
+ */
+export async function brokenCataloguePromises(xml: string): Promise<LintReport[]> {
+  const { rootElement } = await moddle.fromXML(xml, 'bpmn:Definitions');
+  const processes = ((rootElement as unknown as { rootElements?: Array<{ $type: string; id: string }> }).rootElements ?? [])
+    .filter((root) => root.$type === 'bpmn:Process');
+  return processes.flatMap((process) => brokenPromises(process).map((broken) => ({
+    rule: 'shahrdari/catalogue-promises', elementId: broken.elementId, message: broken.message, category: 'error',
+  })));
 }

@@ -22,9 +22,30 @@ export const requestStatuses = [
 ] as const;
 export type RequestStatus = (typeof requestStatuses)[number];
 
+/** The milestones in Persian, as analysts and lint messages name them. */
+export const requestStatusNames: Record<RequestStatus, string> = {
+  received: 'دریافت شد',
+  'under-review': 'در حال بررسی',
+  'awaiting-payment': 'در انتظار پرداخت',
+  'awaiting-inspection': 'در انتظار بازدید',
+  'awaiting-correction': 'نیازمند اصلاح',
+  'awaiting-appointment': 'در انتظار نوبت',
+  'appointment-booked': 'نوبت رزرو شده',
+  approved: 'تأیید شده',
+  rejected: 'رد شده',
+  closed: 'بسته شده',
+};
+
 /** The outcome `request.close` records; one per end of a service diagram. */
 export const requestOutcomes = ['completed', 'rejected', 'lapsed', 'cancelled'] as const;
 export type RequestOutcome = (typeof requestOutcomes)[number];
+
+export const requestOutcomeNames: Record<RequestOutcome, string> = {
+  completed: 'انجام شد',
+  rejected: 'رد شد',
+  lapsed: 'منقضی شد',
+  cancelled: 'لغو شد',
+};
 
 /** Variables the API sets when it starts a service's process. */
 export const startVariables = ['requestId', 'trackingCode', 'serviceId', 'districtId', 'channel', 'citizen', 'form'] as const;

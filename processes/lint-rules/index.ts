@@ -1,5 +1,6 @@
 // The project's bpmnlint rules, as a plugin object bpmnlint's Linter can use
 // through a resolver (see processes/lint.ts). Rules take no configuration.
+import cataloguePromises from './catalogue-promises.ts';
 import messageContract from './message-contract.ts';
 import stableIds from './stable-ids.ts';
 import userTaskContract from './user-task-contract.ts';
@@ -11,6 +12,7 @@ export const rules: Record<string, () => Rule> = {
   'user-task-contract': userTaskContract,
   'worker-contract': workerContract,
   'message-contract': messageContract,
+  'catalogue-promises': cataloguePromises,
 };
 
 export const configs = {

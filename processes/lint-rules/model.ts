@@ -38,3 +38,14 @@ export function inputs(node: ModdleElement): Map<string, string> {
 
 export const isFlowNode = (node: ModdleElement) =>
   /^bpmn:(StartEvent|EndEvent|IntermediateCatchEvent|IntermediateThrowEvent|BoundaryEvent|\w*Task|CallActivity|\w*Gateway|SubProcess)$/.test(node.$type);
+
+/** The text of a FEEL string literal mapping (`="completed"`), else undefined. */
+export function literal(source: string | undefined): string | undefined {
+  return /^="([^"]*)"$/.exec(source ?? '')?.[1];
+}
+
+/** The job type of a task with a zeebe:taskDefinition. */
+export function jobType(node: ModdleElement): string | undefined {
+  const type = extension(node, 'zeebe:TaskDefinition')?.type;
+  return typeof type === 'string' ? type : undefined;
+}

@@ -2,11 +2,7 @@
 // with the header or input each worker needs, and call activities pass only
 // what they map, so a called process never leaks variables into its caller.
 import { jobTypes, notificationTemplates, requestOutcomes, requestStatuses } from '../catalogue/contract.ts';
-import { extension, headers, inputs, type ModdleElement, type Reporter, type Rule } from './model.ts';
-
-function literal(source: string | undefined): string | undefined {
-  return /^="([^"]*)"$/.exec(source ?? '')?.[1];
-}
+import { extension, headers, inputs, literal, type ModdleElement, type Reporter, type Rule } from './model.ts';
 
 export default function workerContract(): Rule {
   return {

@@ -2,7 +2,8 @@
 // given a due date and acknowledged; each step of `steps` follows in order;
 // the request is closed with its outcome. Rejection, lapse and cancellation
 // are event subprocesses, so every step can end the request the same way.
-import { roleNames, type Service, type StepKind } from '../catalogue/types.ts';
+import { stepName, stepProcesses } from '../catalogue/promises.ts';
+import type { Service, StepKind } from '../catalogue/types.ts';
 import { Container } from './bpmn-writer.ts';
 import { errors, messages, notify, status, type ProcessDraft } from './shared-processes.ts';
 import { called, job, passThrough, requestInputs, type Mapping } from './zeebe.ts';
@@ -13,35 +14,36 @@ interface StepElement {
   extensions: string;
 }
 
-function call(processId: string, inputs: Mapping[], outputs: string[]): string {
-  return called(processId, [...requestInputs, ...inputs], passThrough(...outputs));
+function call(step: StepKind, inputs: Mapping[], outputs: string[]): string {
+  return called(stepProcesses[step]!, [...requestInputs, ...inputs], passThrough(...outputs));
 }
 
 function stepElement(service: Service, step: Exclude<StepKind, 'survey'>): StepElement {
+  const name = stepName(service, step);
   switch (step) {
     case 'document-check':
-      return { id: 'Call_DocumentCheck', name: 'بررسی مدارک', extensions: call('document-check', passThrough('form'), ['form']) };
+      return { id: 'Call_DocumentCheck', name, extensions: call(step, passThrough('form'), ['form']) };
     case 'inspection':
-      return { id: 'Call_FieldInspection', name: 'بازدید میدانی', extensions: call('field-inspection', [], ['inspectorId', 'inspectionResult', 'inspectionNotes']) };
+      return { id: 'Call_FieldInspection', name, extensions: call(step, [], ['inspectorId', 'inspectionResult', 'inspectionNotes']) };
     case 'approval':
-      return { id: 'Call_Approval', name: `تصمیم ${roleNames[service.approver!]}`, extensions: call('approval', passThrough('form'), ['form', 'approvalDecision', 'approvalReason']) };
+      return { id: 'Call_Approval', name, extensions: call(step, passThrough('form'), ['form', 'approvalDecision', 'approvalReason']) };
     case 'appointment':
-      return { id: 'Call_Appointment', name: 'نوبت حضوری', extensions: call('appointment', [], ['appointmentId', 'appointmentAt']) };
+      return { id: 'Call_Appointment', name, extensions: call(step, [], ['appointmentId', 'appointmentAt']) };
     case 'payment':
-      return { id: 'Call_Payment', name: 'پرداخت هزینه', extensions: call('payment', [...passThrough('form'), ['paymentAttempts', '=0']], ['paymentId', 'amount']) };
+      return { id: 'Call_Payment', name, extensions: call(step, [...passThrough('form'), ['paymentAttempts', '=0']], ['paymentId', 'amount']) };
     case 'field-work':
       return {
-        id: 'Call_FieldWork', name: `انجام کار: ${roleNames[service.performer!]}`,
-        extensions: call('field-work', [['performerRole', `="${service.performer}"`]], ['workResult', 'workNotes']),
+        id: 'Call_FieldWork', name,
+        extensions: call(step, [['performerRole', `="${service.performer}"`]], ['workResult', 'workNotes']),
       };
     case 'response':
       return {
-        id: 'Call_Response', name: `پاسخ ${roleNames[service.performer!]}`,
-        extensions: call('response', [['performerRole', `="${service.performer}"`]], ['responseDecision', 'responseText']),
+        id: 'Call_Response', name,
+        extensions: call(step, [['performerRole', `="${service.performer}"`]], ['responseDecision', 'responseText']),
       };
     case 'certificate':
       return {
-        id: 'Task_IssueCertificate', name: 'صدور مجوز یا گواهی',
+        id: 'Task_IssueCertificate', name,
         extensions: job('certificate.issue', { inputs: passThrough('requestId', 'serviceId', 'districtId', 'form', 'citizen'), outputs: passThrough('certificateId', 'certificateNumber') }),
       };
   }
@@ -66,7 +68,7 @@ export function serviceProcess(service: Service): ProcessDraft {
   }
   main.push({ id: 'Task_NotifyCompleted', name: 'اطلاع نتیجه به شهروند', type: 'serviceTask', extensions: notify('request-completed') });
   if (service.steps.includes('survey')) {
-    main.push({ id: 'Task_SendSurvey', name: 'نظرسنجی از شهروند', type: 'serviceTask', extensions: notify('satisfaction-survey') });
+    main.push({ id: 'Task_SendSurvey', name: stepName(service, 'survey'), type: 'serviceTask', extensions: notify('satisfaction-survey') });
   }
   main.push(
     { id: 'Task_CloseCompleted', name: 'بستن درخواست: انجام شد', type: 'serviceTask', extensions: close('completed') },
