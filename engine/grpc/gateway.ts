@@ -3,6 +3,7 @@
 // command's effects are committed.
 import { status, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
 import { evaluateDecision } from '../model/dmn.ts';
+import type { DeploymentMetadata } from '../runtime/deployments.ts';
 import type { Engine } from '../runtime/engine.ts';
 import { GatewayError, invalid, notFound, variablesOf } from '../runtime/errors.ts';
 import { resolveIncident } from '../runtime/incidents.ts';
@@ -55,6 +56,14 @@ function unary(handler: (request: Req) => Promise<Req> | Req): Unary {
   };
 }
 
+/** Zeebe's gateway answers processes, then decisions, then decision requirements, then forms; each kind in deployment order. */
+const deploymentRank = (metadata: DeploymentMetadata) =>
+  'process' in metadata ? 0 : 'decision' in metadata ? 1 : 'decisionRequirements' in metadata ? 2 : 3;
+const inZeebeOrder = (deployments: DeploymentMetadata[]) =>
+  deployments.map((metadata, index) => ({ metadata, index }))
+    .sort((a, b) => deploymentRank(a.metadata) - deploymentRank(b.metadata) || a.index - b.index)
+    .map(({ metadata }) => metadata);
+
 function processResponse(definition: Resource, instanceKey: number): Req {
   return {
     processDefinitionKey: definition.key, bpmnProcessId: definition.resourceId, version: definition.version,
@@ -83,6 +92,13 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
     };
   };
 
+  /** Jobs activated for a call that is gone become activatable again at once, retries unchanged (as Zeebe's gateway fails them back). */
+  const handBack = (activated: ActivatedJob[]) => {
+    if (activated.length === 0) return;
+    engine.command(() => jobs.handBack(activated, 'The job was activated for a worker that was gone before it received it'))
+      .catch((error) => engine.logger.error({ err: error }, 'handing back undelivered jobs failed'));
+  };
+
   return {
     Topology: unary(() => {
       const { host, port } = address();
@@ -96,7 +112,7 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
       const tenantId = checkTenant(request.tenantId);
       const prepared = await engine.deployments.prepare((request.resources ?? []).map((r: Req) => ({ name: r.name ?? '', content: Buffer.from(r.content ?? []) })));
       const result = await engine.command(() => engine.deployments.register(prepared, tenantId));
-      return { key: result.key, deployments: result.deployments, tenantId };
+      return { key: result.key, deployments: inZeebeOrder(result.deployments), tenantId };
     }),
 
     DeployProcess: unary(async (request) => {
@@ -209,15 +225,36 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
 
     ActivateJobs: ((call: ServerWritableStream<Req, Req>) => {
       const request = call.request;
+      // The call can be gone at any moment — client cancelled, deadline passed,
+      // connection broken — so listen from the start: jobs activated for a call
+      // that is gone go back to the queue at once, never wait out their timeout.
+      let gone = false;
       let finished = false;
-      const debug = engine.logger.isLevelEnabled('debug');
-      const callId = debug ? Math.random().toString(36).slice(2, 8) : '';
-      if (debug) engine.logger.debug({ callId, type: request.type, max: request.maxJobsToActivate, requestTimeout: request.requestTimeout }, 'activate jobs: call');
-      const finish = (jobsToSend?: ActivatedJob[]) => {
-        if (debug) engine.logger.debug({ callId, jobs: jobsToSend?.length ?? 0, finished, cancelled: call.cancelled }, 'activate jobs: finish');
-        if (finished) return;
+      let stopWaiting: (() => boolean) | null = null;
+      let timer: NodeJS.Timeout | undefined;
+      call.on('cancelled', () => {
+        gone = true;
+        clearTimeout(timer);
+        if (stopWaiting?.()) finished = true;
+      });
+      const finish = (activated: ActivatedJob[]) => {
+        if (finished) {
+          handBack(activated);
+          return;
+        }
         finished = true;
-        if (jobsToSend && jobsToSend.length > 0 && !call.cancelled) call.write({ jobs: jobsToSend });
+        clearTimeout(timer);
+        if (activated.length === 0) {
+          if (!gone) call.end();
+          return;
+        }
+        if (gone || call.cancelled) {
+          handBack(activated);
+          return;
+        }
+        call.write({ jobs: activated }, (error?: Error | null) => {
+          if (error) handBack(activated);
+        });
         call.end();
       };
       try {
@@ -225,29 +262,18 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
         const max = Number(request.maxJobsToActivate ?? 0);
         if (max < 1) throw invalid(`Expected to activate at least 1 job, but maxJobsToActivate was ${max}`);
         const requestTimeout = key(request.requestTimeout);
-        let cancel: (() => boolean) | null = null;
-        let timer: NodeJS.Timeout | undefined;
         engine.command(() => {
           const activated = jobs.activate(jobReq, max);
-          if (activated.length === 0 && requestTimeout >= 0) {
-            cancel = jobs.poll(jobReq, max, (delivered) => {
-              clearTimeout(timer);
-              finish(delivered);
-            });
-          }
+          if (activated.length === 0 && requestTimeout >= 0 && !gone) stopWaiting = jobs.poll(jobReq, max, finish);
           return activated;
         }).then((activated) => {
-          if (activated.length > 0 || !cancel) {
+          if (activated.length > 0 || !stopWaiting) {
             finish(activated);
             return;
           }
+          if (finished) return;
           const wait = requestTimeout === 0 ? defaultLongPollMs : requestTimeout;
-          timer = setTimeout(() => { if (cancel!()) finish(); }, wait);
-          call.on('cancelled', () => {
-            if (debug) engine.logger.debug({ callId }, 'activate jobs: cancelled');
-            clearTimeout(timer);
-            if (cancel!()) finished = true;
-          });
+          timer = setTimeout(() => { if (stopWaiting!()) finish([]); }, wait);
         }, (error) => {
           finished = true;
           call.emit('error', toStatus(error));
@@ -263,7 +289,8 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
         let stop = () => {};
         void engine.command(() => {
           stop = jobs.stream(jobReq, (job) => {
-            if (!call.cancelled) call.write(job);
+            if (call.cancelled || call.destroyed) handBack([job]);
+            else call.write(job, (error?: Error | null) => { if (error) handBack([job]); });
           });
         });
         call.on('cancelled', () => stop());

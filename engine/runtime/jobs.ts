@@ -183,6 +183,20 @@ export class Jobs {
     }
   }
 
+  /**
+   * Jobs activated for a worker that never received them (its call was gone):
+   * activatable again, retries unchanged. A job since completed, failed or
+   * activated again (another deadline) is left alone.
+   */
+  handBack(activated: ActivatedJob[], errorMessage: string): void {
+    for (const delivered of activated) {
+      const job = this.engine.state.jobs.get(delivered.key);
+      if (!job || job.state !== 'activated' || job.deadline !== delivered.deadline) continue;
+      job.errorMessage = errorMessage;
+      this.makeActivatable(job);
+    }
+  }
+
   /** UpdateJobTimeout: an activated job's deadline becomes now + timeout (longer or shorter). */
   updateTimeout(jobKey: number, timeout: number): void {
     const { job } = this.find(jobKey, 'UPDATE_TIMEOUT');

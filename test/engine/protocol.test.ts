@@ -96,3 +96,27 @@ t.test('tenant fields: the default tenant is accepted, any other refused while m
   await t.rejects(activate(client, 'any', 1, -1).then(() => (client as any).grpc.activateJobsStream({ type: 'any', worker: 'w', timeout: 1_000, maxJobsToActivate: 1, requestTimeout: -1, tenantIds: ['district-12'] }))
     .then((stream: any) => new Promise((resolve, reject) => { stream.on('error', reject); stream.on('end', resolve); stream.on('data', () => undefined); })), { code: 3 }, 'ActivateJobs for another tenant is INVALID_ARGUMENT');
 });
+
+t.test("DeployResource answers in Zeebe's order: processes, decisions, decision requirements, forms", async (t) => {
+  const sdk = await newSdkClient(t, engine.port);
+  const decisions = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="order-fees" name="Order fees" namespace="http://shahrdari">
+  <decision id="orderFee" name="Order fee"><literalExpression id="e1"><text>500</text></literalExpression></decision>
+  <decision id="orderTax" name="Order tax"><literalExpression id="e2"><text>9</text></literalExpression></decision>
+</definitions>`;
+  const form = JSON.stringify({ id: 'order-form', type: 'default', components: [] });
+  const deployed = await sdk.deployResources([
+    { name: 'order.form', form: Buffer.from(form) },
+    { name: 'order-fees.dmn', decision: Buffer.from(decisions) },
+    { name: 'order.bpmn', process: Buffer.from(chain('order-a', [])) },
+    { name: 'order-b.bpmn', process: Buffer.from(chain('order-b', [])) },
+  ] as never);
+  const kinds = deployed.deployments.map((d: any) => Object.keys(d).find((k) => d[k]));
+  t.same(kinds, ['process', 'process', 'decision', 'decision', 'decisionRequirements', 'form']);
+  t.same(deployed.deployments.slice(0, 2).map((d: any) => d.process.bpmnProcessId), ['order-a', 'order-b'], 'each kind keeps the order it was given in');
+  const onlyDecisions = await client.deployResource({ name: 'order-fees-2.dmn', decision: Buffer.from(decisions.replace('500', '600')) });
+  t.equal((onlyDecisions.deployments[0] as any).decision?.dmnDecisionId, 'orderFee', 'deployments[0].decision is a decision, as clients written for Zeebe read it');
+  const evaluated = await sdk.evaluateDecision({ decisionId: 'orderFee', variables: {} });
+  t.equal(evaluated.decisionOutput, '600');
+  t.ok(Number((evaluated as { decisionInstanceKey?: string }).decisionInstanceKey) > 0, 'an 8.8 answer carries the decision instance key');
+});
