@@ -12,8 +12,8 @@ import jwt from './plugins/external/jwt.ts';
 import rateLimit from './plugins/external/rate-limit.ts';
 import multipart from './plugins/external/multipart.ts';
 import context from './plugins/app/context.ts';
-import problems from './plugins/app/problems.ts';
-import normalise from './plugins/app/normalise.ts';
+import problems, { clientErrorHandler, frameworkErrors } from './plugins/app/problems.ts';
+import inputGate from './plugins/app/input-gate.ts';
 import auth from './plugins/app/auth.ts';
 import demoSeed from './plugins/app/demo-seed.ts';
 import catalogue, { type CatalogueSource } from './plugins/app/catalogue.ts';
@@ -55,6 +55,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // Errors before any route, as problem documents like every other.
+    frameworkErrors,
+    clientErrorHandler,
     ajv: {
       // Every failing field at once, so a form shows all its mistakes together.
       customOptions: { allErrors: true },
@@ -69,7 +72,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(context, deps);
   await app.register(problems);
   await app.register(metrics);
-  await app.register(normalise);
+  await app.register(inputGate);
   await app.register(auth);
   await app.register(demoSeed);
   await app.register(catalogue, { source: deps.catalogue });

@@ -13,6 +13,9 @@ import { elementTemplate, loadElementTemplates, type JobContract } from './eleme
 import { formFile, latestFormVersion, linkedFormIds, recordFormDeployment, saveFormVersion } from './forms.ts';
 import { blockingIssues, lintDiagram, type LintIssue as Finding } from './lint.ts';
 import { processesDirectory } from '../platform/deployment.ts';
+import { ApiProblem } from '../platform/problem.ts';
+import { Problem, problemRef } from '../api/schemas/problem.ts';
+import { sendProblem } from '../api/plugins/app/problems.ts';
 import { findVersion, listVersions, recordDeployment, saveVersion, savedProcesses, type ProcessVersion } from './versions.ts';
 
 const require = createRequire(import.meta.url);
@@ -21,15 +24,8 @@ const moddle = new BpmnModdle({ zeebe: zeebeSchema });
 
 const ProcessId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 100 } as const;
 const Params = { type: 'object', required: ['id'], properties: { id: ProcessId } } as const;
-// `message` for the modeler's own pages; the problem-details fields for other clients of the API.
-const Problem = {
-  type: 'object',
-  required: ['message'],
-  properties: {
-    message: { type: 'string' }, type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' },
-    detail: { type: 'string' }, detailFa: { type: 'string' },
-  },
-} as const;
+/** A saved version's number: PostgreSQL's integer, so 1e30 is refused here rather than by the database. */
+const VersionNumber = { type: 'integer', minimum: 1, maximum: 2_147_483_647 } as const;
 
 const LintIssue = {
   type: 'object',
@@ -71,13 +67,15 @@ const Diagram = {
 } as const;
 
 /** 401 when the caller is not signed in (or the token is not valid), 403 when signed in but not an analyst. */
-function refuse(request: FastifyRequest, reply: FastifyReply, signedIn: boolean) {
-  const [status, slug, title, detail, detailFa] = signedIn
-    ? [403, 'forbidden', 'Forbidden', 'only process analysts may save or deploy diagrams', 'فقط تحلیلگر فرایند می‌تواند ذخیره یا مستقر کند.']
-    : [401, 'sign-in-required', 'Unauthorized', 'sign in as a process analyst to save or deploy diagrams', 'برای ذخیره یا استقرار، با حساب تحلیلگر فرایند وارد شوید.'];
-  return reply.code(status).type('application/problem+json')
-    .send({ type: `urn:shahrdari:problem:${slug}`, title, status, detail, detailFa, message: detail, instance: request.url });
+function refuse(signedIn: boolean): never {
+  throw signedIn
+    ? new ApiProblem(403, 'forbidden', 'Only process analysts may save or deploy diagrams.', 'فقط تحلیلگر فرایند می‌تواند ذخیره یا مستقر کند.')
+    : new ApiProblem(401, 'sign-in-required', 'Sign in as a process analyst to save or deploy diagrams.', 'برای ذخیره یا استقرار، با حساب تحلیلگر فرایند وارد شوید.');
 }
+
+const notFound = (detail: string, detailFa: string) => new ApiProblem(404, 'not-found', detail, detailFa);
+const notADiagram = (detail: string) => new ApiProblem(400, 'not-a-diagram', detail, 'این پرونده نمودار BPMN درستی نیست.');
+const notAForm = (detail: string) => new ApiProblem(400, 'not-a-form', detail, 'این پرونده فرم درستی نیست.');
 
 /** The processes a document defines, or the parse error. */
 async function definedProcesses(xml: string): Promise<Array<{ id: string; name?: string }> | Error> {
@@ -88,6 +86,17 @@ async function definedProcesses(xml: string): Promise<Array<{ id: string; name?:
   } catch (error) {
     return error as Error;
   }
+}
+
+/** 422 from deploy: a problem document whose `lint` member lists the findings that block it. */
+const LintRefusal = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'detailFa', 'lint'],
+  properties: { ...Problem.properties, lint: { type: 'array', items: LintIssue } },
+} as const;
+
+function lintRefusal(reply: FastifyReply, detail: string, detailFa: string, lint: Finding[]) {
+  return sendProblem(reply, 422, { type: 'urn:shahrdari:problem:lint-errors', detail, detailFa, lint });
 }
 
 const FormId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 100 } as const;
@@ -197,7 +206,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       tags: ['modeler'],
       summary: 'The latest saved version of a diagram, else the diagram file in processes/',
       params: Params,
-      response: { 200: Diagram, 404: Problem },
+      response: { 200: Diagram, 404: problemRef },
     },
   }, async (request, reply) => {
     const { id } = request.params as { id: string };
@@ -207,7 +216,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       return { id, xml, source: 'saved', version };
     }
     const file = findDiagramFile(id, directory);
-    if (!file) return reply.code(404).send({ message: `no process ${id}` });
+    if (!file) throw notFound(`There is no process ${id}.`, 'چنین فرایندی پیدا نشد.');
     return { id, xml: fs.readFileSync(file.file, 'utf8'), source: 'repository', version: null };
   });
 
@@ -227,13 +236,13 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     schema: {
       tags: ['modeler'],
       summary: 'One saved version of a diagram',
-      params: { type: 'object', required: ['id', 'version'], properties: { id: ProcessId, version: { type: 'integer', minimum: 1 } } },
-      response: { 200: Diagram, 404: Problem },
+      params: { type: 'object', required: ['id', 'version'], properties: { id: ProcessId, version: VersionNumber } },
+      response: { 200: Diagram, 404: problemRef },
     },
   }, async (request, reply) => {
     const { id, version: number } = request.params as { id: string; version: number };
     const found = await findVersion(app.db, id, number);
-    if (!found) return reply.code(404).send({ message: `no version ${number} of ${id}` });
+    if (!found) throw notFound(`There is no version ${number} of ${id}.`, 'چنین نسخه‌ای پیدا نشد.');
     const { xml, ...version } = found;
     return { id, xml, source: 'saved', version };
   });
@@ -252,22 +261,22 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       },
       response: {
         201: { type: 'object', required: ['version', 'lint'], properties: { version: VersionSummary, lint: { type: 'array', items: LintIssue } } },
-        400: Problem,
-        401: Problem,
-        403: Problem,
+        400: problemRef,
+        401: problemRef,
+        403: problemRef,
       },
     },
   }, async (request, reply) => {
     const editor = await editorOf(request);
-    if (!editor) return refuse(request, reply, await isSignedIn(request));
+    if (!editor) refuse(await isSignedIn(request));
     const { id } = request.params as { id: string };
     const { xml, comment } = request.body as { xml: string; comment?: string };
     const processes = await definedProcesses(xml);
-    if (processes instanceof Error) return reply.code(400).send({ message: `not a BPMN diagram: ${processes.message}` });
+    if (processes instanceof Error) throw notADiagram(`Not a BPMN diagram: ${processes.message}`);
     // One name per thing: the diagram saved as <id> defines process <id>.
     const process = processes.find((candidate) => candidate.id === id);
     if (!process) {
-      return reply.code(400).send({ message: `the diagram defines ${processes.map((candidate) => candidate.id).join(', ') || 'no process'}, not process ${id}` });
+      throw notADiagram(`The diagram defines ${processes.map((candidate) => candidate.id).join(', ') || 'no process'}, not process ${id}.`);
     }
     const version = await saveVersion(app.db, { processId: id, name: process.name ?? null, xml, author: editor.username, comment });
     return reply.code(201).send({ version, lint: await lintDiagram(xml, directory) });
@@ -278,37 +287,41 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       tags: ['modeler'],
       summary: 'Deploy a saved version (the latest unless given) to the engine; refused while lint errors remain',
       params: Params,
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { version: { type: 'integer', minimum: 1 } } },
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { version: VersionNumber } },
       response: {
         200: {
           type: 'object',
           required: ['version', 'lint', 'forms'],
           properties: { version: VersionSummary, lint: { type: 'array', items: LintIssue }, forms: { type: 'array', items: FormDeployed } },
         },
-        401: Problem,
-        403: Problem,
-        404: Problem,
-        422: { type: 'object', required: ['message', 'lint'], properties: { message: { type: 'string' }, lint: { type: 'array', items: LintIssue } } },
+        401: problemRef,
+        403: problemRef,
+        404: problemRef,
+        422: LintRefusal,
       },
     },
   }, async (request, reply) => {
     const editor = await editorOf(request);
-    if (!editor) return refuse(request, reply, await isSignedIn(request));
+    if (!editor) refuse(await isSignedIn(request));
     const { id } = request.params as { id: string };
     const requested = (request.body as { version?: number } | null)?.version;
     const saved = await findVersion(app.db, id, requested);
-    if (!saved) return reply.code(404).send({ message: requested ? `no version ${requested} of ${id}` : `${id} has no saved version: save it first` });
+    if (!saved) {
+      throw requested
+        ? notFound(`There is no version ${requested} of ${id}.`, 'چنین نسخه‌ای پیدا نشد.')
+        : notFound(`${id} has no saved version: save it first.`, 'این فرایند نسخه ذخیره‌شده‌ای ندارد؛ ابتدا ذخیره کنید.');
+    }
     const lint = await lintDiagram(saved.xml, directory);
     const errors = blockingIssues(lint);
     if (errors.length > 0) {
-      return reply.code(422).send({ message: `version ${saved.version} of ${id} has ${errors.length} lint error(s)`, lint: errors });
+      return lintRefusal(reply, `Version ${saved.version} of ${id} has ${errors.length} lint error(s).`, 'خطاهای اعتبارسنجی نمودار باید پیش از استقرار رفع شوند.', errors);
     }
     try {
       return await deployVersion(request, editor.username, id, saved, lint);
     } catch (error) {
       // The engine's own validation (gRPC INVALID_ARGUMENT) is the analyst's to fix, like a lint error.
       if ((error as { code?: unknown }).code === 3) {
-        return reply.code(422).send({ message: `the engine refused version ${saved.version} of ${id}: ${(error as Error).message}`, lint: [] });
+        return lintRefusal(reply, `The engine refused version ${saved.version} of ${id}: ${(error as Error).message}`, 'موتور فرایند این نسخه را نپذیرفت.', []);
       }
       throw error;
     }
@@ -348,14 +361,14 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       tags: ['modeler'],
       summary: 'The latest saved version of a user-task form, else its file in processes/forms/',
       params: { type: 'object', required: ['formId'], properties: { formId: FormId } },
-      response: { 200: Form, 404: Problem },
+      response: { 200: Form, 404: problemRef },
     },
   }, async (request, reply) => {
     const { formId } = request.params as { formId: string };
     const saved = await latestFormVersion(app.db, formId);
     if (saved) return { id: formId, schema: saved.schema, source: 'saved', version: saved.version };
     const file = formFile(directory, formId);
-    if (!fs.existsSync(file)) return reply.code(404).send({ message: `no form ${formId}` });
+    if (!fs.existsSync(file)) throw notFound(`There is no form ${formId}.`, 'چنین فرمی پیدا نشد.');
     return { id: formId, schema: fs.readFileSync(file, 'utf8'), source: 'repository', version: null };
   });
 
@@ -368,25 +381,25 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       body: { type: 'object', required: ['schema'], additionalProperties: false, properties: { schema: { type: 'string', minLength: 2 } } },
       response: {
         201: { type: 'object', required: ['id', 'version', 'author'], properties: { id: { type: 'string' }, version: { type: 'integer' }, author: { type: 'string' } } },
-        400: Problem,
-        401: Problem,
-        403: Problem,
+        400: problemRef,
+        401: problemRef,
+        403: problemRef,
       },
     },
   }, async (request, reply) => {
     const editor = await editorOf(request);
-    if (!editor) return refuse(request, reply, await isSignedIn(request));
+    if (!editor) refuse(await isSignedIn(request));
     const { formId } = request.params as { formId: string };
     const { schema } = request.body as { schema: string };
     let parsed: { id?: unknown; components?: unknown };
     try {
       parsed = JSON.parse(schema) as typeof parsed;
     } catch (error) {
-      return reply.code(400).send({ message: `not JSON: ${(error as Error).message}` });
+      throw notAForm(`Not JSON: ${(error as Error).message}`);
     }
-    if (!parsed || !Array.isArray(parsed.components)) return reply.code(400).send({ message: 'not a form-js schema: no components' });
+    if (!parsed || !Array.isArray(parsed.components)) throw notAForm('Not a form-js schema: it has no components.');
     // One name per thing: the form saved as <formId> has the id <formId>, which user tasks link.
-    if (parsed.id !== formId) return reply.code(400).send({ message: `the form's id is ${JSON.stringify(parsed.id)}, not ${formId}` });
+    if (parsed.id !== formId) throw notAForm(`The form's id is ${JSON.stringify(parsed.id)}, not ${formId}.`);
     const saved = await saveFormVersion(app.db, { formId, schema, author: editor.username });
     return reply.code(201).send({ id: formId, version: saved.version, author: saved.author });
   });

@@ -25,14 +25,40 @@ export function searchKey(text: string): string {
   return normaliseInput(text).replace(/[\u200C\u0640]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-/** Every string inside a JSON value normalised (request bodies, query strings). */
+/**
+ * Every string inside a JSON value normalised (request bodies, query strings),
+ * as a copy. Iterative, so no nesting depth can overflow the stack; plain and
+ * null-prototype objects are walked, anything else is kept as it is.
+ */
 export function normaliseDeep<T>(value: T): T {
-  if (typeof value === 'string') return normaliseInput(value) as T;
-  if (Array.isArray(value)) return value.map((item) => normaliseDeep(item)) as T;
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normaliseDeep(item)])) as T;
+  const root: { value: unknown } = { value };
+  const pending: Array<[holder: Record<string | number, unknown>, key: string | number]> = [[root as Record<string, unknown>, 'value']];
+  while (pending.length > 0) {
+    const [holder, key] = pending.pop()!;
+    const item = holder[key];
+    if (typeof item === 'string') {
+      holder[key] = normaliseInput(item);
+    } else if (Array.isArray(item)) {
+      const copy = item.slice();
+      holder[key] = copy;
+      for (let index = 0; index < copy.length; index++) pending.push([copy as unknown as Record<number, unknown>, index]);
+    } else if (isPlainObject(item)) {
+      const copy = Object.create(Object.getPrototypeOf(item)) as Record<string, unknown>;
+      holder[key] = copy;
+      for (const name of Object.keys(item)) {
+        // Defined, not assigned: a key named __proto__ stays a key and never becomes the prototype.
+        Object.defineProperty(copy, name, { value: item[name], writable: true, enumerable: true, configurable: true });
+        pending.push([copy, name]);
+      }
+    }
   }
-  return value;
+  return root.value as T;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (!value || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** ASCII digits in a string shown as Persian digits. */

@@ -5,7 +5,8 @@ export const tokenKey = 'shahrdari.staffToken';
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.message ?? `HTTP ${status}`);
+    // Problem documents (RFC 9457): the Persian explanation where there is one.
+    super(body?.detailFa ?? body?.detail ?? `HTTP ${status}`);
     this.status = status;
     this.body = body;
   }

@@ -111,7 +111,7 @@ async function deploy() {
   } catch (error) {
     if (error instanceof ApiError && error.status === 422) {
       showLintIssues(error.body.lint);
-      say(`موتور نپذیرفت: ${error.body.message}`, true);
+      say(`موتور نپذیرفت: ${error.body.detail}`, true);
       return;
     }
     throw error;

@@ -4,6 +4,11 @@
 import t from 'tap';
 import { startTestApi } from './helpers.ts';
 
+interface OpenApiOperation {
+  parameters?: Array<{ in: string; name: string; schema?: unknown }>;
+  requestBody?: { content?: Record<string, { schema?: unknown }> };
+}
+
 t.test('conventions', async (t) => {
   const api = await startTestApi(t);
   const { app } = api;
@@ -50,6 +55,38 @@ t.test('conventions', async (t) => {
     t.equal(response.statusCode, 500);
     t.notMatch(response.body, /sign_in_codes|relation|stack/);
     t.match(response.json(), { status: 500, detailFa: String });
+  });
+
+  await t.test('every integer a client sends is range-checked by its schema', async (t) => {
+    // An unbounded integer passes ajv as 1e30 and fails in PostgreSQL; the schema is where the range belongs.
+    const spec = (await app.inject({ url: '/docs/json' })).json() as { paths: Record<string, Record<string, OpenApiOperation>> };
+    const unbounded: string[] = [];
+    const checked: string[] = [];
+    const visit = (schema: unknown, where: string) => {
+      const pending: Array<[unknown, string]> = [[schema, where]];
+      while (pending.length > 0) {
+        const [node, at] = pending.pop()!;
+        if (!node || typeof node !== 'object') continue;
+        const { type, minimum, maximum, properties, items, additionalProperties } = node as Record<string, unknown>;
+        const types = Array.isArray(type) ? type : [type];
+        if (types.includes('integer') || types.includes('number')) {
+          const safe = (bound: unknown) => typeof bound === 'number' && Math.abs(bound) <= Number.MAX_SAFE_INTEGER;
+          checked.push(at);
+          if (!safe(minimum) || !safe(maximum)) unbounded.push(at);
+        }
+        for (const [name, child] of Object.entries((properties ?? {}) as Record<string, unknown>)) pending.push([child, `${at}/${name}`]);
+        if (items) pending.push([items, `${at}/items`]);
+        if (additionalProperties && typeof additionalProperties === 'object') pending.push([additionalProperties, `${at}/*`]);
+      }
+    };
+    for (const [path, operations] of Object.entries(spec.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        for (const parameter of operation.parameters ?? []) visit(parameter.schema, `${method.toUpperCase()} ${path} ${parameter.in}/${parameter.name}`);
+        for (const [type, content] of Object.entries(operation.requestBody?.content ?? {})) visit(content.schema, `${method.toUpperCase()} ${path} body(${type})`);
+      }
+    }
+    t.ok(checked.some((at) => at.includes('version')), 'the modeler\'s version numbers are among those checked');
+    t.same(unbounded, [], 'integers and numbers without a minimum and maximum');
   });
 
   await t.test('OpenAPI lists every API route with tags and a response schema', async (t) => {

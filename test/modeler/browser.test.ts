@@ -14,6 +14,7 @@ import { startEngine } from '../../engine/index.ts';
 import { readConfig } from '../../platform/config.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
 import context from '../../api/plugins/app/context.ts';
+import problems from '../../api/plugins/app/problems.ts';
 import modeler from '../../modeler/server.ts';
 import { ensureBundle } from '../../modeler/build.ts';
 import { createTestDatabase } from '../helpers/database.ts';
@@ -37,6 +38,7 @@ async function startModeler(t: Teardown) {
   t.teardown(() => zeebe.close(1_000).catch(() => undefined));
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
   await app.register(context, { config, db, zeebe });
+  await app.register(problems);
   await app.register(fastifyJwt, { secret: 'modeler-browser-test' });
   await app.register(modeler, {
     jobContracts: [{ type: 'payment.request', inputs: [{ name: 'amount', label: 'Amount in rials' }], errors: ['PAYMENT_DECLINED'] }],

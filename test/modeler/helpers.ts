@@ -7,6 +7,7 @@ import { startEngine } from '../../engine/index.ts';
 import { readConfig } from '../../platform/config.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
 import context from '../../api/plugins/app/context.ts';
+import problems from '../../api/plugins/app/problems.ts';
 import modeler from '../../modeler/server.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 
@@ -23,6 +24,7 @@ export async function startModelerApi(test: Teardown, processesDirectory?: strin
   test.teardown(() => zeebe.close(1_000).catch(() => undefined));
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
   await app.register(context, { config, db, zeebe });
+  await app.register(problems);
   await app.register(fastifyJwt, { secret: 'modeler-test-secret' });
   await app.register(modeler, { skipBundle: true, processesDirectory });
   await app.ready();

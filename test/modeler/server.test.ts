@@ -47,7 +47,7 @@ t.test('a save must be a diagram of the process it is saved as', async (t) => {
   const { app, analyst } = await startModelerApi(t);
   const other = await app.inject({ method: 'PUT', url: '/api/processes/tree-pruning', headers: analyst, payload: { xml: reviewDiagram('building-permit') } });
   t.equal(other.statusCode, 400);
-  t.match(other.json().message, 'defines building-permit, not process tree-pruning');
+  t.match(other.json(), { type: 'urn:shahrdari:problem:not-a-diagram', detail: /defines building-permit, not process tree-pruning/, detailFa: String });
   const garbage = await app.inject({ method: 'PUT', url: '/api/processes/tree-pruning', headers: analyst, payload: { xml: '<not-bpmn' } });
   t.equal(garbage.statusCode, 400);
   const badId = await app.inject({ method: 'PUT', url: '/api/processes/Not_A_Slug', headers: analyst, payload: { xml: reviewDiagram('x') } });
@@ -62,7 +62,7 @@ t.test('deploy is refused with the lint errors while errors remain', async (t) =
   t.equal((await app.inject({ method: 'POST', url: `/api/processes/${id}/deploy`, headers: clerk })).statusCode, 403, 'a clerk may not deploy');
   const refused = await app.inject({ method: 'POST', url: `/api/processes/${id}/deploy`, headers: analyst });
   t.equal(refused.statusCode, 422);
-  t.match(refused.json(), { message: 'version 1 of sidewalk-repair has 1 lint error(s)', lint: [{ rule: 'camunda-compat/feel', elementId: 'Flow_Large' }] });
+  t.match(refused.json(), { status: 422, detail: 'Version 1 of sidewalk-repair has 1 lint error(s).', detailFa: String, lint: [{ rule: 'camunda-compat/feel', elementId: 'Flow_Large' }] });
   await t.rejects(zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} }), 'nothing reached the engine');
   t.equal((await app.inject({ method: 'POST', url: '/api/processes/never-saved/deploy', headers: analyst })).statusCode, 404);
 });
@@ -141,6 +141,6 @@ t.test('a diagram the engine refuses is a 422 with its reason, like a lint error
   t.equal((await app.inject({ method: 'PUT', url: `/api/processes/${id}`, headers: analyst, payload: { xml } })).statusCode, 201);
   const refused = await app.inject({ method: 'POST', url: `/api/processes/${id}/deploy`, headers: analyst, payload: {} });
   t.equal(refused.statusCode, 422, refused.body);
-  t.match(refused.json(), { message: /^the engine refused version 1 of tree-pruning: /, lint: [] });
+  t.match(refused.json(), { status: 422, detail: /^The engine refused version 1 of tree-pruning: /, detailFa: String, lint: [] });
   t.match((await app.inject({ url: `/api/processes/${id}/versions` })).json(), [{ version: 1, deployedAt: null }], 'not recorded as deployed');
 });

@@ -16,3 +16,14 @@ t.test('dates are shown on the Jalali calendar in Tehran time', async (t) => {
   t.match(jalaliDate(nowruz), /۱۴۰۵/);
   t.equal(persianDigits(2024), '۲۰۲۴');
 });
+
+t.test('normaliseDeep walks without recursion: nesting 100,000 deep does not overflow the stack', async (t) => {
+  let deep: unknown = '۱';
+  for (let level = 0; level < 100_000; level++) deep = [deep];
+  let inner = normaliseDeep(deep);
+  for (let level = 0; level < 100_000; level++) inner = (inner as unknown[])[0];
+  t.equal(inner, '1');
+  const keyed = normaliseDeep(JSON.parse('{"__proto__": {"polluted": "ي"}}'));
+  t.equal(({} as Record<string, unknown>).polluted, undefined, 'a __proto__ key stays a key');
+  t.same(Object.getOwnPropertyDescriptor(keyed, '__proto__')?.value, { polluted: 'ی' });
+});

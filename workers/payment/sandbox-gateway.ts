@@ -6,6 +6,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Knex } from 'knex';
+import { ApiProblem } from '../../platform/problem.ts';
 import type { PaymentGateway, TokenRequest, TokenResult, VerifyResult } from './gateway.ts';
 
 export interface SandboxGatewayOptions {
@@ -39,7 +40,17 @@ function paymentPage(transaction: Transaction): string {
 </html>`;
 }
 
-/** Gateway routes: POST token, GET/POST pay/:token, POST verify, POST reverse. */
+const Token = { type: 'string', pattern: '^[0-9a-f]{32}$' } as const;
+const TokenParams = { type: 'object', required: ['token'], properties: { token: Token } } as const;
+const TokenBody = { type: 'object', required: ['token'], properties: { token: { type: 'string', maxLength: 200 } } } as const;
+
+const unknownTransaction = () => new ApiProblem(404, 'unknown-transaction', 'There is no such transaction.', 'تراکنش یافت نشد.');
+
+/**
+ * Gateway routes: POST token, GET/POST pay/:token, POST verify, POST reverse.
+ * Like a PSP's, its business answers (declined, error) are 200s with a
+ * status; a request it cannot take at all is a problem document.
+ */
 export const sandboxGatewayPlugin: FastifyPluginAsync<SandboxGatewayOptions> = async (app: FastifyInstance, { db }) => {
   // The payment page posts an HTML form; parse it here without a dependency.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
@@ -53,16 +64,25 @@ export const sandboxGatewayPlugin: FastifyPluginAsync<SandboxGatewayOptions> = a
       tags: ['sandbox gateway'],
       body: {
         type: 'object', required: ['orderId', 'amount', 'callbackUrl'],
-        properties: { orderId: { type: 'string', minLength: 1 }, amount: { type: 'integer' }, callbackUrl: { type: 'string' }, mobile: { type: 'string' } },
+        properties: {
+          orderId: { type: 'string', minLength: 1, maxLength: 200 },
+          amount: { type: 'integer', minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
+          callbackUrl: { type: 'string', pattern: '^https?://', maxLength: 2000 },
+          mobile: { type: 'string', maxLength: 20 },
+        },
       },
     },
   }, async (request, reply) => {
     const { orderId, amount, callbackUrl } = request.body;
+    if (!URL.canParse(callbackUrl)) {
+      throw new ApiProblem(400, 'invalid-input', 'callbackUrl is not a URL.', 'نشانی بازگشت درست نیست.',
+        [{ path: '/body/callbackUrl', message: 'must be a URL', messageFa: 'نشانی بازگشت درست نیست.' }]);
+    }
     // Like real PSPs: tiny amounts are refused (a business answer, not an error).
     if (amount < 10_000) return { status: 'declined', reason: 'amount below the gateway minimum of 10,000 rials' };
     const existing = await db<Transaction>('sandbox_gateway_transactions').where({ order_id: orderId }).first();
     if (existing) {
-      if (Number(existing.amount) !== amount) return reply.code(409).send({ status: 'error', reason: 'order id reused with another amount' });
+      if (Number(existing.amount) !== amount) throw new ApiProblem(409, 'order-reused', 'The order id was used with another amount.', 'این شماره سفارش با مبلغ دیگری به کار رفته است.');
       return { status: 'ok', token: existing.token };
     }
     const token = randomBytes(16).toString('hex');
@@ -70,15 +90,17 @@ export const sandboxGatewayPlugin: FastifyPluginAsync<SandboxGatewayOptions> = a
     return { status: 'ok', token };
   });
 
-  app.get<{ Params: { token: string } }>('/pay/:token', { schema: { tags: ['sandbox gateway'] } }, async (request, reply) => {
+  app.get<{ Params: { token: string } }>('/pay/:token', { schema: { tags: ['sandbox gateway'], params: TokenParams } }, async (request, reply) => {
     const transaction = await find(request.params.token);
-    if (!transaction || transaction.status !== 'created') return reply.code(404).type('text/plain; charset=utf-8').send('تراکنش یافت نشد');
+    if (!transaction || transaction.status !== 'created') throw unknownTransaction();
     return reply.type('text/html; charset=utf-8').send(paymentPage(transaction));
   });
 
-  app.post<{ Params: { token: string }; Body: { action?: string } }>('/pay/:token', { schema: { tags: ['sandbox gateway'] } }, async (request, reply) => {
+  app.post<{ Params: { token: string }; Body: { action?: string } }>('/pay/:token', {
+    schema: { tags: ['sandbox gateway'], params: TokenParams },
+  }, async (request, reply) => {
     const transaction = await find(request.params.token);
-    if (!transaction) return reply.code(404).send('unknown token');
+    if (!transaction) throw unknownTransaction();
     if (transaction.status === 'created') {
       const paid = request.body?.action === 'pay';
       await db('sandbox_gateway_transactions').where({ token: transaction.token, status: 'created' }).update(
@@ -94,7 +116,7 @@ export const sandboxGatewayPlugin: FastifyPluginAsync<SandboxGatewayOptions> = a
   });
 
   app.post<{ Body: { token: string } }>('/verify', {
-    schema: { tags: ['sandbox gateway'], body: { type: 'object', required: ['token'], properties: { token: { type: 'string' } } } },
+    schema: { tags: ['sandbox gateway'], body: TokenBody },
   }, async (request) => {
     const token = request.body.token;
     await db('sandbox_gateway_transactions').where({ token, status: 'paid' }).update({ status: 'verified' });
@@ -105,7 +127,7 @@ export const sandboxGatewayPlugin: FastifyPluginAsync<SandboxGatewayOptions> = a
   });
 
   app.post<{ Body: { token: string } }>('/reverse', {
-    schema: { tags: ['sandbox gateway'], body: { type: 'object', required: ['token'], properties: { token: { type: 'string' } } } },
+    schema: { tags: ['sandbox gateway'], body: TokenBody },
   }, async (request) => {
     const updated = await db('sandbox_gateway_transactions').where({ token: request.body.token }).whereIn('status', ['verified', 'reversed']).update({ status: 'reversed' });
     return updated > 0 ? { status: 'ok' } : { status: 'error', reason: 'nothing to reverse' };

@@ -43,7 +43,8 @@ export function createDocumentService(db: Knex) {
       const [row] = await db<DocumentRow>('documents').insert({
         request_id: input.requestId,
         kind: input.kind,
-        filename: input.filename.slice(0, 200),
+        // By characters, not UTF-16 units, so a cut never leaves half a surrogate pair.
+        filename: Array.from(input.filename).slice(0, 200).join(''),
         content_type: input.contentType,
         size: input.content.length,
         sha256: createHash('sha256').update(input.content).digest('hex'),

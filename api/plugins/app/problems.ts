@@ -3,26 +3,13 @@
 // wrong, in English and Persian; anything else is logged and answered with a
 // bare 500, so no stack, SQL or engine message reaches a client.
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from '../../schemas/problem.ts';
+import { ApiProblem, type FieldError } from '../../../platform/problem.ts';
 
-export interface FieldError { path: string; message: string; messageFa: string }
-
-/** A client error with a Persian explanation, thrown by services and handlers. */
-export class ApiProblem extends Error {
-  readonly statusCode: number;
-  readonly slug: string;
-  readonly detailFa: string;
-  readonly errors?: FieldError[];
-  constructor(statusCode: number, slug: string, detail: string, detailFa: string, errors?: FieldError[]) {
-    super(detail);
-    this.statusCode = statusCode;
-    this.slug = slug;
-    this.detailFa = detailFa;
-    this.errors = errors;
-  }
-}
+export { ApiProblem, type FieldError } from '../../../platform/problem.ts';
 
 /** What Fastify's own client errors mean, for people. */
 const fastifyCodesFa: Record<string, string> = {
@@ -42,11 +29,16 @@ const statusFa: Record<number, string> = {
   403: 'اجازه این کار را ندارید.',
   404: 'پیدا نشد.',
   405: 'این روش پشتیبانی نمی‌شود.',
+  406: 'قالب پاسخ خواسته‌شده پشتیبانی نمی‌شود.',
+  408: 'درخواست دیر رسید؛ دوباره تلاش کنید.',
   409: 'با وضعیت کنونی سازگار نیست.',
   413: 'حجم درخواست بیش از حد مجاز است.',
+  414: 'نشانی درخواست بیش از حد بلند است.',
   415: 'نوع محتوای درخواست پشتیبانی نمی‌شود.',
+  416: 'بازه خواسته‌شده از پرونده وجود ندارد.',
   422: 'درخواست پذیرفته نشد.',
   429: 'تعداد درخواست‌ها بیش از حد مجاز است؛ کمی بعد دوباره تلاش کنید.',
+  431: 'سرآیندهای درخواست بیش از حد بزرگ است.',
 };
 
 interface AjvError { keyword: string; instancePath: string; message?: string; params: Record<string, unknown> }
@@ -100,11 +92,56 @@ function engineUnreachable(error: { code?: unknown; message?: string }): boolean
   return error.code === 14 || error.code === 4 || /^(14 UNAVAILABLE|4 DEADLINE_EXCEEDED)/.test(error.message ?? '');
 }
 
-function send(reply: FastifyReply, status: number, body: Record<string, unknown>) {
-  return reply
-    .code(status)
-    .type('application/problem+json; charset=utf-8')
-    .send({ type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, ...body });
+export const problemContentType = 'application/problem+json; charset=utf-8';
+
+/** An RFC 9457 problem document: `type` about:blank and the status's title unless given. */
+export function problemDocument(status: number, body: Record<string, unknown>): Record<string, unknown> {
+  return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, ...body };
+}
+
+/**
+ * Sends a problem document. Serialised here, never through the route's
+ * response schema: a route whose schema describes another error shape must
+ * not turn a refusal into a serialisation fault.
+ */
+export function sendProblem(reply: FastifyReply, status: number, body: Record<string, unknown>) {
+  return reply.code(status).type(problemContentType).serializer(JSON.stringify).send(problemDocument(status, body));
+}
+
+/**
+ * Errors Fastify meets before any route (an undecodable path, a path
+ * parameter past its length limit), as problem documents: the app's
+ * `frameworkErrors` option.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return sendProblem(reply, 400, { type: 'urn:shahrdari:problem:bad-url', detail: 'The address is not validly percent-encoded.', detailFa: 'نشانی درخواست درست رمزگذاری نشده است.' });
+  }
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendProblem(reply, 414, { type: 'urn:shahrdari:problem:uri-too-long', detail: 'A part of the address is too long.', detailFa: 'نشانی درخواست بیش از حد بلند است.' });
+  }
+  request.log.error({ err: error }, 'routing failed');
+  return sendProblem(reply, 500, { detail: 'Something went wrong on our side; it has been logged.', detailFa: 'خطایی در سامانه رخ داد؛ لطفاً کمی بعد دوباره تلاش کنید.' });
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (headers
+ * too large, a malformed request line), answered as a problem document on
+ * the raw socket: the app's `clientErrorHandler` option.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail, detailFa] = error.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, 'The request headers are too large.', 'سرآیندهای درخواست بیش از حد بزرگ است.']
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'The request took too long to arrive.', 'درخواست دیر رسید؛ دوباره تلاش کنید.']
+      : [400, 'The request is not valid HTTP.', 'درخواست نادرست است.'];
+  const body = JSON.stringify(problemDocument(status, { detail, detailFa }));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${problemContentType}\r\n`
+      + `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 export default fp(async (app) => {
@@ -113,7 +150,7 @@ export default fp(async (app) => {
   app.setErrorHandler((error: FastifyError & Partial<ApiProblem>, request: FastifyRequest, reply: FastifyReply) => {
     if (error.validation) {
       const location = locations[error.validationContext ?? 'body'] ?? 'body';
-      return send(reply, 400, {
+      return sendProblem(reply, 400, {
         type: 'urn:shahrdari:problem:invalid-input',
         detail: 'Some fields are not valid.',
         detailFa: 'برخی از موردها درست پر نشده‌اند.',
@@ -122,7 +159,7 @@ export default fp(async (app) => {
     }
     if (engineUnreachable(error)) {
       request.log.error({ err: error }, 'the engine did not answer');
-      return send(reply, 503, {
+      return sendProblem(reply, 503, {
         type: 'urn:shahrdari:problem:engine-unavailable',
         detail: 'The process engine is not reachable right now. Try again shortly; repeating the request is safe.',
         detailFa: 'سامانه رسیدگی هم‌اکنون در دسترس نیست؛ چند لحظه بعد دوباره تلاش کنید.',
@@ -131,24 +168,41 @@ export default fp(async (app) => {
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
-      return send(reply, status, { detail: 'Something went wrong on our side; it has been logged.', detailFa: 'خطایی در سامانه رخ داد؛ لطفاً کمی بعد دوباره تلاش کنید.' });
+      return sendProblem(reply, status, { detail: 'Something went wrong on our side; it has been logged.', detailFa: 'خطایی در سامانه رخ داد؛ لطفاً کمی بعد دوباره تلاش کنید.' });
     }
     if (error instanceof ApiProblem) {
-      return send(reply, status, {
+      return sendProblem(reply, status, {
         type: `urn:shahrdari:problem:${error.slug}`,
         detail: error.message,
         detailFa: error.detailFa,
         ...(error.errors ? { errors: error.errors } : {}),
       });
     }
-    return send(reply, status, {
+    return sendProblem(reply, status, {
       detail: error.message,
       detailFa: fastifyCodesFa[error.code] ?? statusFa[status] ?? 'درخواست پذیرفته نشد.',
     });
   });
 
-  app.setNotFoundHandler((request, reply) => send(reply, 404, {
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, {
     detail: `No route ${request.method} ${request.url.split('?')[0]}`,
     detailFa: 'چنین نشانی‌ای وجود ندارد.',
   }));
+
+  // The last line of defence: an error answered in any other shape (a
+  // library's own reply, a route that forgot) still leaves as a problem
+  // document, and the log says which route to fix. /open311 answers
+  // GeoReport's own error format.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode < 400 || request.url.startsWith('/open311/')) return payload;
+    if (String(reply.getHeader('content-type') ?? '').startsWith('application/problem+json')) return payload;
+    request.log.warn({ statusCode: reply.statusCode, route: request.routeOptions.url }, 'an error left without a problem document; answered with one');
+    if (payload && typeof (payload as NodeJS.ReadableStream).pipe === 'function') (payload as unknown as { destroy?(): void }).destroy?.();
+    reply.type(problemContentType);
+    reply.removeHeader('content-length');
+    return JSON.stringify(problemDocument(reply.statusCode, {
+      detail: STATUS_CODES[reply.statusCode] ?? 'Error',
+      detailFa: statusFa[reply.statusCode] ?? (reply.statusCode >= 500 ? 'خطایی در سامانه رخ داد؛ لطفاً کمی بعد دوباره تلاش کنید.' : 'درخواست پذیرفته نشد.'),
+    }));
+  });
 }, { name: 'problems' });

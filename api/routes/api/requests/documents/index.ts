@@ -1,8 +1,9 @@
 // A request's documents: upload (multipart, one file), list, download.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { claimsOf } from '../../../../plugins/app/auth.ts';
 import { documentView, extraKinds } from '../../../../plugins/app/documents.ts';
 import { ApiProblem } from '../../../../plugins/app/problems.ts';
+import { storableText } from '../../../../plugins/app/input-gate.ts';
 import { DocumentParams, DocumentView, TrackingParams } from '../../../../schemas/requests.ts';
 import { problems } from '../../../../schemas/problem.ts';
 
@@ -12,6 +13,23 @@ const UploadQuery = {
   additionalProperties: false,
   properties: { kind: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 60, description: 'A required-document id of the service, or photo, other' } },
 } as const;
+
+/**
+ * The one file of a multipart upload. The parser's own complaints (no
+ * boundary, a body that ends mid-part, a malformed part header) are the
+ * client's mistake, a 400; the limits it enforces keep their 413.
+ */
+async function receiveFile(request: FastifyRequest): Promise<{ filename: string; mimetype: string; content: Buffer }> {
+  try {
+    const file = await request.file();
+    if (!file) throw new ApiProblem(400, 'file-missing', 'No file was sent.', 'پرونده‌ای فرستاده نشد.');
+    const content = await file.toBuffer();
+    return { filename: storableText(file.filename, '/body/file/filename'), mimetype: storableText(file.mimetype, '/body/file/contentType'), content };
+  } catch (error) {
+    if (error instanceof ApiProblem || typeof (error as { statusCode?: unknown }).statusCode === 'number') throw error;
+    throw new ApiProblem(400, 'malformed-multipart', `The multipart body is malformed: ${(error as Error).message}.`, 'پرونده درست فرستاده نشد؛ دوباره بفرستید.');
+  }
+}
 
 export default async function documentRoutes(app: FastifyInstance) {
   app.post<{ Params: { trackingCode: string }; Querystring: { kind: string } }>('/', {
@@ -35,11 +53,9 @@ export default async function documentRoutes(app: FastifyInstance) {
     if (!request.isMultipart()) {
       throw new ApiProblem(415, 'multipart-required', 'Send the file as multipart/form-data.', 'پرونده را به صورت multipart/form-data بفرستید.');
     }
-    const file = await request.file();
-    if (!file) throw new ApiProblem(400, 'file-missing', 'No file was sent.', 'پرونده‌ای فرستاده نشد.');
-    const content = await file.toBuffer();
+    const { filename, mimetype, content } = await receiveFile(request);
     const document = await app.documents.add({
-      requestId: row.id, kind: request.query.kind, filename: file.filename || 'document', contentType: file.mimetype, content, uploadedBy: claims.sub,
+      requestId: row.id, kind: request.query.kind, filename: filename || 'document', contentType: mimetype, content, uploadedBy: claims.sub,
     });
     return reply.code(201).send(documentView(document));
   });
