@@ -192,10 +192,12 @@ export default fp(async (app) => {
   // The last line of defence: an error answered in any other shape (a
   // library's own reply, a route that forgot) still leaves as a problem
   // document, and the log says which route to fix. /open311 answers
-  // GeoReport's own error format.
+  // GeoReport's own error format; a page for people (the certificate verify
+  // page's «not found») stays the page it is.
   app.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode < 400 || request.url.startsWith('/open311/')) return payload;
-    if (String(reply.getHeader('content-type') ?? '').startsWith('application/problem+json')) return payload;
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('application/problem+json') || type.startsWith('text/html')) return payload;
     request.log.warn({ statusCode: reply.statusCode, route: request.routeOptions.url }, 'an error left without a problem document; answered with one');
     if (payload && typeof (payload as NodeJS.ReadableStream).pipe === 'function') (payload as unknown as { destroy?(): void }).destroy?.();
     reply.type(problemContentType);
