@@ -5,6 +5,7 @@ import { status, type ServerUnaryCall, type ServerWritableStream, type sendUnary
 import { evaluateDecision } from '../model/dmn.ts';
 import type { DeploymentMetadata } from '../runtime/deployments.ts';
 import type { Engine } from '../runtime/engine.ts';
+import { migrateInstance } from '../runtime/migration.ts';
 import { GatewayError, invalid, notFound, variablesOf } from '../runtime/errors.ts';
 import { resolveIncident } from '../runtime/incidents.ts';
 import { cancelInstance, modifyInstance, setVariables, startInstance, type Modification, type StartRequest } from '../runtime/instances.ts';
@@ -320,6 +321,16 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
       const thrown = { jobKey: key(request.jobKey), errorCode: request.errorCode ?? '', errorMessage: request.errorMessage ?? '', variables: variablesOf(request.variables) };
       if (!thrown.errorCode) throw invalid('Expected to throw an error with an error code, but the error code is blank');
       await engine.command(() => jobs.throwError(thrown));
+      return {};
+    }),
+
+    MigrateProcessInstance: unary(async (request) => {
+      const plan = request.migrationPlan ?? {};
+      await engine.command(() => migrateInstance(engine, {
+        processInstanceKey: key(request.processInstanceKey),
+        targetProcessDefinitionKey: key(plan.targetProcessDefinitionKey),
+        mappingInstructions: ((plan.mappingInstructions ?? []) as Req[]).map((m) => ({ sourceElementId: String(m.sourceElementId ?? ''), targetElementId: String(m.targetElementId ?? '') })),
+      }));
       return {};
     }),
 

@@ -28,7 +28,7 @@ export class Messages {
     return `${bpmnProcessId}\u0000${name}\u0000${correlationKey}`;
   }
 
-  private instanceStarted(instance: ProcessInstance): void {
+  instanceStarted(instance: ProcessInstance): void {
     if (!instance.startedBy) return;
     const key = this.startKey(instance.bpmnProcessId, instance.startedBy.name, instance.startedBy.correlationKey);
     let set = this.startedByKey.get(key);
