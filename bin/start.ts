@@ -9,7 +9,11 @@ runMain('start', async (runtime) => {
   const { startWorkers } = await import('../workers/index.ts');
   const { buildApp } = await import('../api/app.ts');
   const { demoSeedEnabled } = await import('../api/plugins/app/demo-seed.ts');
+  const { ensureFrontEnds } = await import('../api/front-ends.ts');
   const started = Date.now();
+  // The browser bundles build (only when missing or stale) beside the database and engine start.
+  const frontEnds = ensureFrontEnds(logger);
+  frontEnds.catch(() => undefined);
   const db = await openKnex(runtime, { migrate: true });
   const address = await engineAddress(runtime, db);
   const zeebe = openZeebe(runtime, address);
@@ -21,6 +25,7 @@ runMain('start', async (runtime) => {
   runtime.onShutdown(workers.stop);
   // The API's own client gives up quickly, so a person is answered during an engine outage.
   const { whileSomeoneWaits } = await import('../platform/zeebe.ts');
+  await frontEnds;
   const app = await buildApp({ config, db, zeebe: openZeebe(runtime, address, whileSomeoneWaits), logger });
   runtime.onShutdown(() => app.close());
   const url = await app.listen({ port: config.PORT, host: config.HOST });

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { repositoryRoot, sourcePath } from '../platform/paths.ts';
 import * as esbuild from 'esbuild';
 import {
   buildBundle as buildFrontEnd, bundleDirectory as frontEndDirectory, ensureBundle as ensureFrontEnd, type BuildLog, type FrontEnd,
@@ -17,9 +18,8 @@ import {
 
 const require = createRequire(import.meta.url);
 
-export const sourceDirectory = fileURLToPath(new URL('./src', import.meta.url));
-export const distDirectory = fileURLToPath(new URL('./dist', import.meta.url));
-const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+export const sourceDirectory = sourcePath(import.meta.url, './src');
+export const distDirectory = sourcePath(import.meta.url, './dist');
 
 
 /** The virtual module the browser code imports its bpmnlint rules and configuration from. */
@@ -100,8 +100,8 @@ const modeler: FrontEnd = {
     path.join(processesDirectory, 'lint-rules'),
     path.join(processesDirectory, 'catalogue'),
     path.join(repositoryRoot, 'package-lock.json'),
-    fileURLToPath(import.meta.url),
-    fileURLToPath(new URL('./lint.ts', import.meta.url)),
+    sourcePath(import.meta.url, './build.ts'),
+    sourcePath(import.meta.url, './lint.ts'),
   ],
   async write(outdir, log) {
     // A project rule that cannot run in a browser (it reads files, say) must

@@ -3,8 +3,8 @@
 // in Persian from the catalogue when it has an entry, else from the diagram.
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { processesDirectory } from '../platform/deployment.ts';
+import { importSourceModule } from '../platform/paths.ts';
 
 export interface DiagramFile { id: string; file: string; shared: boolean }
 
@@ -59,7 +59,7 @@ export async function catalogueNames(directory = processesDirectory): Promise<Ma
   if (!module) return names;
   let exported: Record<string, unknown>;
   try {
-    exported = await import(pathToFileURL(module).href) as Record<string, unknown>;
+    exported = await importSourceModule(module);
   } catch {
     return names;
   }

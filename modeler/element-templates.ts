@@ -4,9 +4,7 @@
 // offered: a template for a job nobody works on would make a stuck process.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+import { importSourceModule, repositoryRoot } from '../platform/paths.ts';
 
 export interface JobInput {
   /** Local variable the worker reads. */
@@ -136,7 +134,7 @@ export async function loadJobContracts(root = repositoryRoot): Promise<JobContra
     if (!fs.existsSync(absolute)) continue;
     let exported: Record<string, unknown>;
     try {
-      exported = await import(pathToFileURL(absolute).href) as Record<string, unknown>;
+      exported = await importSourceModule(absolute);
     } catch {
       continue;
     }

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { BpmnModdle } from 'bpmn-moddle';
 import { processesDirectory } from '../platform/deployment.ts';
+import { importSourceModule } from '../platform/paths.ts';
 
 const require = createRequire(import.meta.url);
 const zeebeSchema = require('zeebe-bpmn-moddle/resources/zeebe.json') as Record<string, unknown>;
@@ -64,7 +64,7 @@ interface ProjectPlugin { rules: Record<string, unknown>; configs: Record<string
 
 export async function loadProjectPlugin(directory: string): Promise<ProjectPlugin | undefined> {
   const file = projectRulesModule(directory);
-  return file ? await import(pathToFileURL(file).href) as ProjectPlugin : undefined;
+  return file ? await importSourceModule<ProjectPlugin>(file) : undefined;
 }
 
 /** The configuration to lint with: .bpmnlintrc, extended by the project's recommended rules when they exist. */

@@ -1,15 +1,26 @@
 // Database access: one knex instance per process, the migrations, and the
 // choice between the configured PostgreSQL and the embedded one.
 import knex, { type Knex } from 'knex';
+import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { importSourceModule, sourcePath } from './paths.ts';
 
 export type { Knex };
 
-export const migrationsDirectory = fileURLToPath(new URL('../migrations', import.meta.url));
+export const migrationsDirectory = sourcePath(import.meta.url, '../migrations');
+
+/**
+ * migrations/*.ts, named as knex_migrations records them (with `.ts`) and
+ * loaded from the sources under tsx or from build/ in a built checkout.
+ */
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => fs.readdirSync(migrationsDirectory).filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')).sort(),
+  getMigrationName: (name) => name,
+  getMigration: (name) => importSourceModule<Knex.Migration>(path.join(migrationsDirectory, name)),
+};
 
 export interface Database {
   url: string;
@@ -35,7 +46,7 @@ export function createKnex(url: string, pool: { min?: number; max?: number } = {
     client: 'pg',
     connection: url,
     pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
-    migrations: { directory: migrationsDirectory, loadExtensions: ['.ts'], tableName: 'knex_migrations' },
+    migrations: { migrationSource, tableName: 'knex_migrations' },
   });
 }
 

@@ -3,11 +3,11 @@
 // is cheap and safe.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ZBClient } from 'zeebe-node';
 import type { Logger } from './logger.ts';
+import { sourcePath } from './paths.ts';
 
-export const processesDirectory = fileURLToPath(new URL('../processes', import.meta.url));
+export const processesDirectory = sourcePath(import.meta.url, '../processes');
 
 type ResourceKind = 'process' | 'decision' | 'form';
 const kindByExtension: Record<string, ResourceKind> = { '.bpmn': 'process', '.dmn': 'decision', '.form': 'form' };

@@ -185,7 +185,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 export async function stopEmbeddedPostgres(dataDir: string): Promise<void> {
   const bin = await binaries();
   const user = serverUser();
+  const pid = serverPid(path.resolve(dataDir));
   await run(bin.pg_ctl, ['stop', '-D', path.resolve(dataDir), '-m', 'fast', '-w', '-t', '60'], { ...user });
+  // pg_ctl returns once postmaster.pid is gone, a moment before the server process is.
+  for (const deadline = Date.now() + 5_000; pid && isAlive(pid) && Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function serverPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readOwner(file: string): { pid: number; port: number } | undefined {

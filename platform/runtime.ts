@@ -15,13 +15,42 @@ import { createZeebeClient, type RetryPolicy } from './zeebe.ts';
 export interface Runtime {
   config: Config;
   logger: Logger;
-  /** Registers a closer; closers run in reverse order of registration. */
-  onShutdown(close: () => Promise<void>): void;
+  /**
+   * Registers a closer; closers run in reverse order of registration. An
+   * essential closer (stopping the embedded PostgreSQL this process started)
+   * runs even when shutdown has to hurry.
+   */
+  onShutdown(close: () => Promise<void>, options?: { essential?: boolean }): void;
+  /**
+   * Aborted when shutdown must hurry (a later signal, or the grace period
+   * over): closers waiting for work in flight stop waiting and hand it back.
+   */
+  hurry: AbortSignal;
 }
+
+/** How long a shutdown may take before it hurries; below Kubernetes' default 30 s grace period. */
+const gracePeriodMs = 20_000;
+/** After hurrying, how long the closers get before the essential ones run regardless. */
+const hurriedMs = 3_000;
+/**
+ * A terminal's Ctrl-C signals npm and node together, and npm passes its own
+ * on: signals this close to the first are the same request to stop.
+ */
+const sameRequestMs = 1_000;
+
+interface Closer { close: () => Promise<void>; essential: boolean; done?: Promise<void> }
 
 /**
  * Runs an entry point. `body` returns 'keep-running' for servers; anything
  * else means the command is done and the process closes and exits 0.
+ *
+ * Shutdown: the first SIGINT/SIGTERM closes everything in order and exits 0
+ * (1 if a closer failed). More signals within a second are the same Ctrl-C.
+ * A signal after that, or the grace period running out, hurries: closers
+ * hand back what they hold, and closers still busy a few seconds later are
+ * left behind — the essential ones run, and the process exits with 128 + the
+ * signal's number, as if the signal had ended it. PostgreSQL started here is
+ * stopped in every case, also after an uncaught error.
  */
 export function runMain(name: string, body: (runtime: Runtime) => Promise<'keep-running' | void>): void {
   let config: Config;
@@ -35,48 +64,116 @@ export function runMain(name: string, body: (runtime: Runtime) => Promise<'keep-
     throw error;
   }
   const logger = createLogger(config).child({ process: name });
-  const closers: (() => Promise<void>)[] = [];
+  const closers: Closer[] = [];
+  const hurry = new AbortController();
+  let failed = false;
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= (async () => {
-    for (const closer of closers.reverse()) {
-      try {
-        await closer();
-      } catch (error) {
-        logger.error({ err: error }, 'error while shutting down');
-      }
+  let closed = false;
+  let firstSignal: { signal: NodeJS.Signals; at: number } | undefined;
+  let exiting = false;
+
+  const runCloser = (closer: Closer) => (closer.done ??= (async () => {
+    try {
+      await closer.close();
+    } catch (error) {
+      failed = true;
+      logger.error({ err: error }, 'error while shutting down');
     }
   })());
+  // Reverse order; a closer registered while closing (a start still under way) runs too.
+  const close = () => (closing ??= (async () => {
+    for (let next = closers.findLast((closer) => !closer.done); next; next = closers.findLast((closer) => !closer.done)) {
+      await runCloser(next);
+    }
+    closed = true;
+  })());
+  const exit = (code: number) => {
+    if (exiting) return;
+    exiting = true;
+    process.exit(code);
+  };
+  const signalCode = () => 128 + (firstSignal ? osSignals[firstSignal.signal] ?? 15 : 15);
+
+  let grace: NodeJS.Timeout | undefined;
+  const hurryUp = async (reason: string) => {
+    if (hurry.signal.aborted) return;
+    logger.warn({ reason }, 'shutdown hurries: work in hand is handed back; PostgreSQL still stops');
+    hurry.abort();
+    clearTimeout(grace);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([close(), new Promise((resolve) => { timer = setTimeout(resolve, hurriedMs); })]);
+    clearTimeout(timer);
+    if (closed) return; // everything closed after all: the ordinary exit follows
+    await Promise.all(closers.filter((closer) => closer.essential).map(runCloser));
+    exit(signalCode());
+  };
+  const shutDown = (code: () => number) => {
+    grace = setTimeout(() => void hurryUp(`not closed within ${gracePeriodMs / 1000} s`), gracePeriodMs);
+    grace.unref();
+    void close().then(() => exit(failed ? 1 : code()));
+  };
 
   const onSignal = (signal: NodeJS.Signals) => {
-    if (closing) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
+    if (!firstSignal) {
+      firstSignal = { signal, at: Date.now() };
+      if (closing) return; // already closing after a failure: the grace timer watches it
+      logger.info({ signal }, 'shutting down');
+      shutDown(() => 0);
+    } else if (Date.now() - firstSignal.at < sameRequestMs) {
+      logger.debug({ signal }, 'the same request to stop');
+    } else {
+      void hurryUp(`${signal} while shutting down`);
     }
-    logger.info({ signal }, 'shutting down');
-    void close().then(() => process.exit(0));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const onUncaught = (error: unknown) => {
+    logger.fatal({ err: error }, 'uncaught error: shutting down');
+    failed = true;
+    if (!closing) shutDown(() => 1);
+  };
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
 
-  body({ config, logger, onShutdown: (closer) => closers.push(closer) })
+  const runtime: Runtime = {
+    config,
+    logger,
+    hurry: hurry.signal,
+    onShutdown: (close, options) => {
+      const closer: Closer = { close, essential: options?.essential ?? false };
+      closers.push(closer);
+      // Registered while closing: the close loop is past it, or finished; run it now.
+      if (closing) void closing.then(() => runCloser(closer));
+    },
+  };
+  body(runtime)
     .then(async (result) => {
-      if (result !== 'keep-running') {
+      if (result !== 'keep-running' && !closing) {
         await close();
-        process.exit(0);
+        exit(failed ? 1 : 0);
       }
     })
     .catch(async (error: unknown) => {
+      if (closing) {
+        // Closing pulled the ground from under the start; that is no failure of its own.
+        logger.debug({ err: error }, `${name} start ended by shutdown`);
+        return;
+      }
       if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
       else logger.fatal({ err: error }, `${name} failed`);
-      await close();
-      process.exit(1);
+      failed = true;
+      shutDown(() => 1);
     });
 }
 
+const osSignals: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGTERM: 15 };
+
 /** The database: configured or embedded, migrated when `migrate` is true. */
 export async function openKnex(runtime: Runtime, options: { migrate: boolean }): Promise<Knex> {
-  const database = await openDatabase(runtime.config, runtime.logger);
-  runtime.onShutdown(database.close);
+  // The closer is there before PostgreSQL starts: a signal during the start stops it once it is up.
+  const opening = openDatabase(runtime.config, runtime.logger);
+  runtime.onShutdown(async () => { await (await opening.catch(() => undefined))?.close(); }, { essential: true });
+  const database = await opening;
   const db = createKnex(database.url);
   runtime.onShutdown(() => db.destroy());
   if (options.migrate) await migrateToLatest(db, runtime.logger);

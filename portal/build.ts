@@ -5,14 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { repositoryRoot, sourcePath } from '../platform/paths.ts';
 import * as esbuild from 'esbuild';
 import {
   buildBundle as buildFrontEnd, bundleDirectory as frontEndDirectory, ensureBundle as ensureFrontEnd, type BuildLog, type FrontEnd,
 } from '../platform/front-end-build.ts';
 
-export const sourceDirectory = fileURLToPath(new URL('./src', import.meta.url));
-export const distDirectory = fileURLToPath(new URL('./dist', import.meta.url));
-const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+export const sourceDirectory = sourcePath(import.meta.url, './src');
+export const distDirectory = sourcePath(import.meta.url, './dist');
 
 /** The pages' HTML shells; each loads one script and one style sheet. */
 export const pages = ['citizen.html', 'staff.html'] as const;
@@ -25,7 +25,7 @@ const portal: FrontEnd = {
     sourceDirectory,
     path.join(repositoryRoot, 'platform', 'persian.ts'),
     path.join(repositoryRoot, 'package-lock.json'),
-    fileURLToPath(import.meta.url),
+    sourcePath(import.meta.url, './build.ts'),
   ],
   async write(outdir) {
     await bundle(outdir);

@@ -4,14 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { BpmnModdle } from 'bpmn-moddle';
+import { sourcePath } from '../platform/paths.ts';
 
 const require = createRequire(import.meta.url);
 const zeebeSchema = require('zeebe-bpmn-moddle/resources/zeebe.json') as Record<string, unknown>;
 const moddle = new BpmnModdle({ zeebe: zeebeSchema });
 
-export const processesDirectory = fileURLToPath(new URL('.', import.meta.url));
+export const processesDirectory = sourcePath(import.meta.url);
 
 export interface DiagramFile {
   /** File name without `.bpmn`: the process id it must define. */

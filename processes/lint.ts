@@ -4,15 +4,15 @@
 // are TypeScript modules of this repository, not an installed plugin.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { BpmnModdle } from 'bpmn-moddle';
+import { sourcePath } from '../platform/paths.ts';
 import { brokenPromises } from './lint-rules/catalogue-promises.ts';
 import { configs as projectConfigs, rules as projectRules } from './lint-rules/index.ts';
 
 const require = createRequire(import.meta.url);
 const zeebeSchema = require('zeebe-bpmn-moddle/resources/zeebe.json') as Record<string, unknown>;
 
-export const lintConfigFile = fileURLToPath(new URL('.bpmnlintrc', import.meta.url));
+export const lintConfigFile = sourcePath(import.meta.url, '.bpmnlintrc');
 const projectPackage = 'bpmnlint-plugin-shahrdari';
 
 export interface LintReport {

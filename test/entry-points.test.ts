@@ -51,26 +51,55 @@ for (const [variable, value, expected] of [
   });
 }
 
-t.test('npm start answers /health, shuts down on SIGTERM and reuses its data on the next start', async (t) => {
+t.test('npm start answers /health, stops PostgreSQL on Ctrl-C and reuses its data on the next start', async (t) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shahrdari-start-'));
   fs.chmodSync(dataDir, 0o755);
   t.teardown(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   const env = { DATA_DIR: dataDir, PORT: '0', ZEEBE_PORT: '0' };
+  const postmasterPid = path.join(dataDir, 'postgres', 'postmaster.pid');
 
-  for (const round of ['first', 'second']) {
-    const child = launch('start.ts', env);
+  // First the built JavaScript as npm start runs it (bin/launch.js emits what
+  // is missing), then npm start itself; each stopped the way a terminal's
+  // Ctrl-C does: SIGINT to the whole process group, npm and node alike, two
+  // or three times within milliseconds.
+  for (const round of ['first', 'second'] as const) {
+    const command = round === 'first' ? [process.execPath, 'bin/launch.js', 'start'] : ['npm', 'start'];
+    const child = spawn(command[0]!, command.slice(1), {
+      cwd: root, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
     const done = exited(child);
-    const url = await waitFor(`${round} start`, () => /ready at (http:\/\/\S+)/.exec(child.output())?.[1], 60_000);
+    const url = await waitFor(`${round} start`, () => /ready at (http:\/\/\S+)/.exec(output)?.[1], 120_000);
     const response = await fetch(`${url}/health`);
     t.equal(response.status, 200, `${round} start: /health answers 200`);
     const health = (await response.json()) as { database: { ok: boolean }; engine: { ok: boolean } };
     t.ok(health.database.ok && health.engine.ok, `${round} start: database and engine are up`);
     if (round === 'second') {
-      t.notMatch(child.output(), 'initialised embedded PostgreSQL cluster', 'the second start reuses the cluster');
-      t.notMatch(child.output(), 'applied migrations', 'and finds the schema migrated');
+      t.notMatch(output, 'initialised embedded PostgreSQL cluster', 'the second start reuses the cluster');
+      t.notMatch(output, 'applied migrations', 'and finds the schema migrated');
     }
-    child.kill('SIGTERM');
-    t.equal(await done, 0, `${round} start exits 0 on SIGTERM`);
-    t.notOk(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), `${round} start stopped PostgreSQL`);
+    const postgres = Number(fs.readFileSync(postmasterPid, 'utf8').split('\n')[0]);
+    for (const afterMs of [0, 15, 40]) {
+      await new Promise((resolve) => setTimeout(resolve, afterMs));
+      try { process.kill(-child.pid!, 'SIGINT'); } catch { /* the group is gone already */ }
+    }
+    // npm exits on the signal without waiting for its child: wait for the whole group.
+    if (round === 'first') t.equal(await done, 0, 'first start exits 0 on Ctrl-C');
+    await waitFor(`${round} start's processes to end`, () => (alive(-child.pid!) ? undefined : true), 30_000);
+    t.notOk(alive(postgres), `${round} start: its PostgreSQL (pid ${postgres}) is gone`);
+    t.notOk(fs.existsSync(postmasterPid), `${round} start: and left no postmaster.pid`);
+    t.notMatch(output, 'shutdown hurries', `${round} start: the signals were one request to stop`);
   }
 });
+
+/** Whether a process (or, negative, a process group) still exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

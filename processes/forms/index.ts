@@ -1,10 +1,10 @@
 // Reads the form files in processes/forms/ (form id = file name).
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../../platform/paths.ts';
 import type { FormDefinition } from './types.ts';
 
-export const formsDirectory = fileURLToPath(new URL('.', import.meta.url));
+export const formsDirectory = sourcePath(import.meta.url);
 
 export function listFormIds(directory = formsDirectory): string[] {
   return fs.readdirSync(directory).filter((name) => name.endsWith('.form')).map((name) => name.slice(0, -'.form'.length)).sort();

@@ -1,0 +1,50 @@
+// Shutdown as an operator meets it: Ctrl-C in a terminal signals npm and node
+// at once (several signals within milliseconds), and an impatient second
+// Ctrl-C or a closer that hangs must still end with the essential closer
+// (stopping embedded PostgreSQL) run. The whole system's start and stop is
+// in test/entry-points.test.ts.
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const fixture = fileURLToPath(new URL('./fixtures/shutdown.ts', import.meta.url));
+
+async function run(closer: 'quick' | 'hang', signals: Array<{ signal: NodeJS.Signals; afterMs: number }>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+    env: { ...process.env, CLOSER: closer, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<{ code: number | null; ms: number }>((resolve) => {
+    let started = 0;
+    child.on('spawn', () => (started = Date.now()));
+    child.on('exit', (code) => resolve({ code, ms: Date.now() - started }));
+  });
+  while (!output.includes('running')) await new Promise((resolve) => setTimeout(resolve, 20));
+  const signalled = Date.now();
+  for (const { signal, afterMs } of signals) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, signalled + afterMs - Date.now())));
+    child.kill(signal);
+  }
+  const { code } = await exited;
+  return { code, output, ms: Date.now() - signalled };
+}
+
+t.test('Ctrl-C (three SIGINTs within 40 ms) closes everything once and exits 0', async (t) => {
+  const { code, output } = await run('quick', [
+    { signal: 'SIGINT', afterMs: 0 }, { signal: 'SIGINT', afterMs: 20 }, { signal: 'SIGINT', afterMs: 40 },
+  ]);
+  t.equal(code, 0, 'exit code 0');
+  t.equal(output.match(/essential closer ran/g)?.length, 1, 'the essential closer ran once');
+  t.notMatch(output, 'hurried', 'no hurry: the signals were one request to stop');
+});
+
+t.test('a later signal hurries a hanging shutdown: the essential closer still runs, exit 128 + signal', async (t) => {
+  const { code, output, ms } = await run('hang', [{ signal: 'SIGTERM', afterMs: 0 }, { signal: 'SIGTERM', afterMs: 1_300 }]);
+  t.equal(code, 143, 'exit code 143, as if SIGTERM had ended it');
+  t.match(output, 'hurried', 'closers were told to hurry');
+  t.equal(output.match(/essential closer ran/g)?.length, 1, 'the essential closer ran once');
+  t.ok(ms < 10_000, `done ${ms} ms after the first signal`);
+});
