@@ -17,8 +17,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** The folders of server code (tsconfig.json's list without test/ and bench/). */
-export const serverFolders = ['api', 'bin', 'engine', 'migrations', 'modeler', 'platform', 'portal', 'processes', 'workers'];
+/** The folders of server code: tsconfig.json's, without the tests and benchmarks (they run under tsx). */
+function serverFolders(repository) {
+  const { include } = JSON.parse(fs.readFileSync(path.join(repository, 'tsconfig.json'), 'utf8'));
+  return include.filter((folder) => folder !== 'test' && folder !== 'bench');
+}
 /** Browser code: bundled into the front ends (portal/build.ts, modeler/build.ts), never run by Node. */
 const browserFolders = ['portal/src', 'modeler/src'];
 
@@ -35,7 +38,7 @@ export function serverSources(repository = root) {
       }
     }
   };
-  for (const folder of serverFolders) if (fs.existsSync(path.join(repository, folder))) walk(folder);
+  for (const folder of serverFolders(repository)) if (fs.existsSync(path.join(repository, folder))) walk(folder);
   return found.sort();
 }
 
