@@ -35,7 +35,8 @@ import documentRoutes from './routes/api/requests/documents/index.ts';
 import taskRoutes from './routes/api/tasks/index.ts';
 import citizenRoutes from './routes/api/citizens/index.ts';
 import figureRoutes from './routes/api/figures/index.ts';
-import open311Routes from './routes/open311/index.ts';
+import open311Routes, { isOpen311Url, open311Prefix } from './routes/open311/index.ts';
+import { geoReportErrorHandler } from './routes/open311/georeport.ts';
 import paymentRoutes from './routes/api/payments/index.ts';
 import requestPaymentRoutes from './routes/api/requests/payments/index.ts';
 import appointmentRoutes from './routes/api/requests/appointment/index.ts';
@@ -55,8 +56,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    // Errors before any route, as problem documents like every other.
-    frameworkErrors,
+    // Errors before any route, as problem documents like every other; Open311's clients read GeoReport errors.
+    frameworkErrors: (error, request, reply) => (isOpen311Url(request.url) ? geoReportErrorHandler(error, request, reply) : frameworkErrors(error, request, reply)),
     clientErrorHandler,
     ajv: {
       // Every failing field at once, so a form shows all its mistakes together.
@@ -92,7 +93,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(taskRoutes, { prefix: '/api/tasks' });
   await app.register(citizenRoutes, { prefix: '/api/citizens' });
   await app.register(figureRoutes, { prefix: '/api/figures' });
-  await app.register(open311Routes, { prefix: '/open311/v2' });
+  await app.register(open311Routes, { prefix: open311Prefix });
   await app.register(requestPaymentRoutes, { prefix: '/api/requests/:trackingCode/payments' });
   await app.register(paymentRoutes, { prefix: '/api/payments' });
   await app.register(appointmentRoutes, { prefix: '/api/requests/:trackingCode/appointment' });

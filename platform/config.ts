@@ -11,6 +11,9 @@ const Port = (description: string, defaultValue: number) =>
 const Flag = (description: string, defaultValue: boolean) =>
   Type.Boolean({ default: defaultValue, description, expected: 'true or false' });
 
+/** One Open311 jurisdiction: an id GeoReport clients send, `=`, its district numbers joined with `+`. */
+const jurisdiction = '\\s*[A-Za-z0-9._~:/-]{1,100}\\s*=\\s*[0-9]{1,2}(\\s*\\+\\s*[0-9]{1,2})*\\s*';
+
 export const ConfigSchema = Type.Object({
   PORT: Port('HTTP port of the API, the modeler and the pages', 3000),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'interface the HTTP server listens on', expected: 'a host name or IP address' }),
@@ -54,13 +57,24 @@ export const ConfigSchema = Type.Object({
     expected: 'system or shared',
   }),
   START_SWEEP_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 15, description: 'how often the API starts process instances of requests left unstarted', expected: 'seconds from 1 to 3600' }),
+  OPEN311_JURISDICTIONS: Type.String({
+    pattern: `^${jurisdiction}(,${jurisdiction})*$`,
+    default: 'mashhad.ir=12',
+    description: 'Open311 jurisdiction_id values and the districts each covers (the first district takes its filings); the first jurisdiction is the one used when a client sends none',
+    expected: 'comma-separated id=district pairs such as mashhad.ir=12 or mashhad.ir=12+5,samen.mashhad.ir=14',
+  }),
 });
+
+/** An Open311 jurisdiction_id and the districts it covers; requests filed under it go to the first. */
+export interface Open311Jurisdiction { id: string; districts: number[] }
 
 export type Config = Static<typeof ConfigSchema> & {
   /** DATA_DIR resolved against the working directory. */
   dataDir: string;
   /** PUBLIC_URL without a trailing slash, or the local API. */
   publicUrl: string;
+  /** OPEN311_JURISDICTIONS parsed, in the order written (the first is the default). */
+  open311Jurisdictions: Open311Jurisdiction[];
 };
 
 export class ConfigError extends Error {}
@@ -93,6 +107,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...config,
     dataDir: path.resolve(config.DATA_DIR),
     publicUrl: (config.PUBLIC_URL ?? localUrl(config.HOST, config.PORT)).replace(/\/+$/, ''),
+    open311Jurisdictions: parseJurisdictions(config.OPEN311_JURISDICTIONS),
   };
 }
 
@@ -105,6 +120,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function localUrl(host: string, port: number): string {
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/** `mashhad.ir=12+5,samen.mashhad.ir=14` as jurisdictions; the schema has checked the shape. */
+function parseJurisdictions(value: string): Open311Jurisdiction[] {
+  const jurisdictions = value.split(',').map((pair) => {
+    const [id, districts] = pair.split('=') as [string, string];
+    return { id: id.trim(), districts: [...new Set(districts.split('+').map((district) => Number(district.trim())))] };
+  });
+  const ids = jurisdictions.map((j) => j.id);
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated) throw new ConfigError(`invalid configuration: OPEN311_JURISDICTIONS names ${repeated} twice`);
+  return jurisdictions;
 }
 
 /** The variables and their descriptions, for the README table and `--help`. */

@@ -8,7 +8,7 @@ const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 
 t.test('the README documents every configuration variable with its default', async (t) => {
   const rows = new Map(
-    [...readme.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)].map((match) => [match[1], match[2]!.trim()]),
+    [...readme.matchAll(/^\| `([A-Z0-9_]+)` \| ([^|]+) \|/gm)].map((match) => [match[1], match[2]!.trim()]),
   );
   for (const variable of describeConfig()) {
     const documented = rows.get(variable.name);

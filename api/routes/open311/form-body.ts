@@ -3,8 +3,13 @@
 // attribute[code][]=value as a list (multivaluelist). A JSON body may send
 // either `attribute: {code: value}` or the form-encoded names. Names that
 // would reach an object's prototype are dropped.
+import { GeoReportError } from './georeport.ts';
+import { assertText, decodeUtf8 } from './input.ts';
+
 const unsafe = new Set(['__proto__', 'constructor', 'prototype']);
 const attributeName = /^attribute\[([^\][]+)\](\[\])?$/;
+/** Far more fields than any start form has, few enough to walk at once. */
+const maxPairs = 300;
 
 /** Name/value pairs folded into the body shape; `into` holds attributes already sent as an object. */
 function fold(pairs: Iterable<[string, unknown]>, into: Record<string, unknown> = {}): Record<string, unknown> {
@@ -28,8 +33,27 @@ function fold(pairs: Iterable<[string, unknown]>, into: Record<string, unknown> 
   return Object.keys(attribute).length > 0 ? { ...fields, attribute } : fields;
 }
 
-export function parseForm(body: string): Record<string, unknown> {
-  return fold(new URLSearchParams(body));
+/** One percent-encoded component; a sequence that is not UTF-8 is refused, not replaced. */
+function decodeComponent(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    throw new GeoReportError(400, 'the form body is not valid percent-encoded UTF-8 — متن درخواست درست رمزگذاری نشده است.');
+  }
+}
+
+/** An application/x-www-form-urlencoded body, decoded strictly and checked, in the one shape. */
+export function parseForm(body: Buffer | string): Record<string, unknown> {
+  const text = typeof body === 'string' ? body : decodeUtf8(body);
+  const parts = text.split('&').filter((part) => part !== '');
+  if (parts.length > maxPairs) throw new GeoReportError(400, `the form body has more than ${maxPairs} fields — تعداد موردهای فرم بیش از حد مجاز است.`);
+  const pairs = parts.map((part): [string, string] => {
+    const at = part.indexOf('=');
+    return at < 0 ? [decodeComponent(part), ''] : [decodeComponent(part.slice(0, at)), decodeComponent(part.slice(at + 1))];
+  });
+  const folded = fold(pairs);
+  assertText(folded, '');
+  return folded;
 }
 
 /** A parsed body (JSON or form) in the one shape. */
