@@ -60,7 +60,7 @@ export const ConfigSchema = Type.Object({
   OPEN311_JURISDICTIONS: Type.String({
     pattern: `^${jurisdiction}(,${jurisdiction})*$`,
     default: 'mashhad.ir=12',
-    description: 'Open311 jurisdiction_id values and the districts each covers (the first district takes its filings); the first jurisdiction is the one used when a client sends none',
+    description: 'Open311 jurisdiction_id values and the districts each covers (a filing goes to the first of them that offers the service); the first jurisdiction is the one used when a client sends none',
     expected: 'comma-separated id=district pairs such as mashhad.ir=12 or mashhad.ir=12+5,samen.mashhad.ir=14',
   }),
 });
