@@ -154,8 +154,11 @@ export function readXml(xml: string, kind: DocumentKind): unknown {
   return fromXml(root, nodes[0]![root] as XmlNode[], schema);
 }
 
+/** An HTTP answer as both app.inject and a real client see it. */
+export interface Answer { statusCode: number; headers: Record<string, unknown>; body: string }
+
 /** Everything wrong with one Open311 answer; empty when a GeoReport client would read it as the specification says. */
-export function conformanceProblems(method: string, url: string, response: LightMyRequestResponse): string[] {
+export function conformanceProblems(method: string, url: string, response: Answer): string[] {
   const path = url.split('?')[0]!;
   const kind = kindOf(method, path, response.statusCode);
   const xml = /\.xml$/.test(path) || (!/\.json$/.test(path) && !/json/.test(String(response.headers['content-type'])));

@@ -76,6 +76,8 @@ t.test('request timestamps default to the business clock; only accounts, codes a
   const wallClock = new Set([
     'staff.created_at', 'sign_in_codes.created_at', 'district_services.changed_at', 'process_versions.saved_at',
     'form_versions.saved_at', 'open311_clients.created_at',
+    // When an API process first served a catalogue: a deployment record, compared with district_services.changed_at.
+    'open311_catalogue_versions.first_served_at',
   ]);
   const onNow = rows.filter((row) => /CURRENT_TIMESTAMP|(?<!clock_)now\(\)/i.test(row.expression)).map((row) => `${row.table}.${row.column}`).sort();
   t.same(onNow, [...wallClock].sort(), 'a new timestamp column of a request\'s life defaults to clock_now(), or is added here with its reason');

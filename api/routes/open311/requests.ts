@@ -5,6 +5,7 @@
 // every other filter, as the specification says, and ids are city-wide.
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
+import { clock } from '../../../platform/clock.ts';
 import { IRAN_TIME_ZONE } from '../../../platform/persian.ts';
 import { answer, formats } from './format.ts';
 import { Errors, GeoReportError } from './georeport.ts';
@@ -69,7 +70,7 @@ export default async function requestRoutes(app: FastifyInstance) {
       query.whereIn('r.tracking_code', q.service_request_id.split(',').map((id) => id.trim()));
     } else {
       const start = parseDate(q.start_date, 'start_date');
-      const end = parseDate(q.end_date, 'end_date') ?? (start ? new Date(start.getTime() + maxSpanDays * day) : new Date());
+      const end = parseDate(q.end_date, 'end_date') ?? (start ? new Date(start.getTime() + maxSpanDays * day) : clock.now());
       const from = start ?? new Date(end.getTime() - maxSpanDays * day);
       if (from > end) throw new GeoReportError(400, 'start_date: must not be after end_date — تاریخ شروع پس از تاریخ پایان است.');
       if (end.getTime() - from.getTime() > maxSpanDays * day) {
