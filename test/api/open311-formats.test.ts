@@ -110,7 +110,7 @@ t.test('open311 formats', async (t) => {
     await refused('bytes that are not UTF-8', await post(Buffer.concat([Buffer.from('api_key=x&description='), Buffer.from([0xff, 0xfe])])), 400, /UTF-8/);
     await refused('broken percent-encoding', await post('api_key=%E0%A4%A&service_code=x'), 400, /percent-encoded/);
     await refused('a control character', await post(form({ ...report, last_name: 'a\u0007b' })), 400, /control/);
-    await refused('JSON 100,000 deep', await post(`{"attribute":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 'application/json'), 400, /nested/);
+    await refused('JSON 100,000 deep', await post(`{"attribute":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 'application/json'), 400, /nest deeper/);
     await refused('a JSON list', await post('[1,2]', 'application/json'), 400);
     await refused('a body over 1 MiB', await post(form({ ...report, description: 'x'.repeat(1_100_000) })), 413);
     await refused('too many fields', await post(Array.from({ length: 400 }, (_, i) => `f${i}=1`).join('&')), 400, /300/);
@@ -126,6 +126,7 @@ t.test('open311 formats', async (t) => {
     await refused('NUL in the query', await geo({ url: '/open311/v2/requests.xml?service_code=a%00b' }), 400, /service_code/);
     await refused('a lone surrogate in the query', await geo({ url: '/open311/v2/requests.json?jurisdiction_id=%ED%A0%80' }), 404);
     await refused('a path that is not UTF-8', await geo({ url: '/open311/v2/requests/%E0%A4%A.xml' }), 400, /percent-encoded/);
+    await refused('a path parameter too long', await geo({ url: `/open311/v2/requests/${'1'.repeat(500)}.xml` }), 414, /too long/);
     await refused('NUL in the path', await geo({ url: '/open311/v2/services/a%00b.xml' }), 400, /NUL/);
     await refused('a huge query', await geo({ url: `/open311/v2/requests.xml?service_code=${'a'.repeat(5000)}` }), 400, /service_code/);
     await refused('an odd date', await geo({ url: '/open311/v2/requests.xml?start_date=2026-02-30T00:00:00Z' }), 400, /start_date/);

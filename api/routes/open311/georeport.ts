@@ -36,7 +36,7 @@ export function fail(request: FastifyRequest, reply: FastifyReply, status: numbe
 }
 
 /** 401 has no GeoReport counterpart: the credential is the api_key, whose refusal is 403. */
-const geoStatus = (status: number): number => (status === 401 ? 403 : [403, 404, 413, 415, 429].includes(status) ? status : 400);
+const geoStatus = (status: number): number => (status === 401 ? 403 : [403, 404, 413, 414, 415, 429].includes(status) ? status : 400);
 
 /**
  * A field as a GeoReport client knows it: a start-form field is
@@ -65,7 +65,11 @@ const fastifyDescriptions: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body — طول محتوای درخواست نادرست است.',
   FST_ERR_CTP_INVALID_CHARSET: 'send the body in UTF-8 — متن درخواست باید با کدگذاری UTF-8 باشد.',
   FST_ERR_BAD_URL: 'the address is not valid percent-encoded UTF-8 — نشانی درخواست درست رمزگذاری نشده است.',
+  FST_ERR_MAX_PARAM_LENGTH: 'a part of the address is too long — نشانی درخواست بیش از حد بلند است.',
 };
+
+/** Fastify refusals whose own status says more than a 400 would. */
+const fastifyStatuses: Record<string, number> = { FST_ERR_MAX_PARAM_LENGTH: 414 };
 
 /** The path asked for, cut short: it is echoed back and may be anything. */
 const pathOf = (request: FastifyRequest) => {
@@ -85,7 +89,8 @@ export function geoReportErrorHandler(error: FastifyError & Partial<ApiProblem>,
     const root = `/${error.validationContext ?? 'body'}`;
     return fail(request, reply, 400, ...fieldErrors(error.validation as unknown as AjvIssue[], root).map((field) => describeField(field, fieldName(field.path))));
   }
-  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+  const status = fastifyStatuses[error.code]
+    ?? (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500);
   if (status >= 500) {
     request.log.error({ err: error }, 'open311 request failed');
     return fail(request, reply, status, 'something went wrong on our side; it has been logged — خطایی در سامانه رخ داد؛ کمی بعد دوباره تلاش کنید.');

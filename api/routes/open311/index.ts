@@ -1,8 +1,9 @@
 // Open311 under /open311: service discovery (/open311/discovery.xml) and the
 // GeoReport v2 endpoint (/open311/v2/services.xml …), every resource in XML
 // and JSON. This scope owns what its clients see: errors in GeoReport's
-// format (also for unknown paths and Fastify's own refusals), the body
-// parsers GeoReport clients need (form-encoded and JSON, checked strictly;
+// format (also for unknown paths, Fastify's own refusals and the API's input
+// gate, which throws and so reaches this scope's error handler), the bodies
+// GeoReport clients send (form-encoded, checked strictly, and the API's JSON;
 // nothing else, so no XML is ever parsed), the api_keys and the
 // jurisdictions.
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +11,7 @@ import open311Clients from '../../plugins/app/open311-clients.ts';
 import discoveryRoute from './discovery.ts';
 import { parseForm } from './form-body.ts';
 import { geoReportErrorHandler, geoReportNotFound } from './georeport.ts';
-import { checkRequestText, parseJsonBody } from './input.ts';
+import { checkRequestText } from './input.ts';
 import { createJurisdictions, type Jurisdictions } from './jurisdictions.ts';
 import postRequestRoute from './post-request.ts';
 import requestRoutes from './requests.ts';
@@ -40,20 +41,13 @@ async function endpoint(app: FastifyInstance) {
 export default async function open311Routes(app: FastifyInstance) {
   app.setErrorHandler(geoReportErrorHandler);
   app.setNotFoundHandler(geoReportNotFound);
-  // Only the bodies GeoReport clients send; anything else (XML, multipart, text) is a 415.
-  for (const type of ['application/json', 'text/plain', 'multipart/form-data']) {
+  // Only the bodies GeoReport clients send (form-encoded, and the API's JSON); anything else (XML, multipart, text) is a 415.
+  for (const type of ['text/plain', 'multipart/form-data']) {
     if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);
   }
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_request, body, done) => {
     try {
       done(null, parseForm(body as Buffer));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
-    try {
-      done(null, parseJsonBody(body as Buffer));
     } catch (error) {
       done(error as Error, undefined);
     }

@@ -1,20 +1,20 @@
-// What a GeoReport client sends is checked before anything reads it: bodies
-// are UTF-8 (checked, not guessed), a JSON body is as flat as GeoReport's
-// fields (an object of fields, attributes at most one level down, a list of
-// values at most), and no text carries a NUL, a lone surrogate or another
-// control character (PostgreSQL refuses NUL, XML cannot carry any of them).
-// Each refusal is a GeoReport 400 naming the field, never a 500.
+// What a GeoReport client sends, checked beyond the API's input gate
+// (api/plugins/app/input-gate.ts refuses NUL, lone surrogates, deep JSON and
+// bad UTF-8 in JSON for every route): form bodies are strict UTF-8 too, and
+// no text carries another control character, since GeoReport's required
+// format, XML, cannot carry one. Each refusal is a GeoReport 400 naming the
+// field, never a 500.
 import type { FastifyRequest } from 'fastify';
+import { faultMessages, textFault as storableFault } from '../../../platform/untrusted-input.ts';
 import { GeoReportError } from './georeport.ts';
 
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** C0 controls but tab, line feed and carriage return, and the two non-characters XML refuses. */
 const control = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 /** Why a text is refused, if it is. */
 export function textFault(value: string): string | undefined {
-  if (value.includes('\u0000')) return 'must not contain a NUL character — نویسه NUL پذیرفته نیست.';
-  if (loneSurrogate.test(value)) return 'is not valid Unicode (a lone surrogate) — متن یونیکد معتبر نیست.';
+  const fault = storableFault(value);
+  if (fault) return `${faultMessages[fault].message} — ${faultMessages[fault].messageFa}`;
   if (control.test(value)) return 'must not contain control characters — نویسه‌های کنترلی پذیرفته نیستند.';
   return undefined;
 }
@@ -48,54 +48,10 @@ export function decodeUtf8(body: Buffer): string {
   }
 }
 
-/** Objects and lists nested deeper than GeoReport's flat fields need. */
-const maxDepth = 4;
-
-/** The deepest nesting of a JSON text, found without parsing it, so a 100,000-deep body costs one pass. */
-function nestingDepth(text: string, limit: number): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (inString) {
-      if (char === 0x5c) i++; // backslash: skip the escaped character
-      else if (char === 0x22) inString = false;
-    } else if (char === 0x22) {
-      inString = true;
-    } else if (char === 0x7b || char === 0x5b) {
-      deepest = Math.max(deepest, ++depth);
-      if (deepest > limit) return deepest;
-    } else if (char === 0x7d || char === 0x5d) {
-      depth--;
-    }
-  }
-  return deepest;
-}
-
-/** A JSON body: UTF-8, shallow, an object, its text clean. */
-export function parseJsonBody(body: Buffer): Record<string, unknown> {
-  const text = decodeUtf8(body);
-  if (text.trim() === '') return {};
-  if (nestingDepth(text, maxDepth) > maxDepth) {
-    throw new GeoReportError(400, `the JSON body is nested more than ${maxDepth} levels deep; GeoReport fields are flat — ساختار بدنه درخواست بیش از حد تودرتو است.`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new GeoReportError(400, 'the request body is not valid JSON — بدنه درخواست JSON معتبر نیست.');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new GeoReportError(400, 'the JSON body must be an object of GeoReport fields — بدنه درخواست باید یک شیء JSON باشد.');
-  }
-  assertText(parsed, '');
-  return parsed as Record<string, unknown>;
-}
-
-/** The query string, path parameters and our one header, before validation reads them. */
+/** The query string, path parameters, body and our one header, after the input gate and before validation. */
 export async function checkRequestText(request: FastifyRequest): Promise<void> {
   assertText(request.query, '');
   assertText(request.params, '');
+  if (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) assertText(request.body, '');
   assertText(request.headers['idempotency-key'], 'Idempotency-Key');
 }
