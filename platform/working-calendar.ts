@@ -12,6 +12,8 @@ import { IRAN_TIME_ZONE } from './persian.ts';
 const halfDays: Record<number, number> = { 6: 2, 7: 2, 1: 2, 2: 2, 3: 2, 4: 1, 5: 0 };
 /** Closing time of a full day and of Thursday's half day. */
 const closing = { full: { hour: 14, minute: 30 }, half: { hour: 12, minute: 0 } };
+/** Opening time of every working day (an assumption: Iranian government offices open at 7:30 or 8:00). */
+const opening = { hour: 7, minute: 30 };
 
 /** Holidays as Tehran dates (YYYY-MM-DD) between two dates. */
 export async function loadHolidays(db: Knex, from: Date, to: Date): Promise<Set<string>> {
@@ -59,4 +61,27 @@ export function slaHorizon(start: Date, workingDays: number): Date {
 /** A request's due date: its SLA in working days counted from when it was filed. */
 export async function slaDueDate(db: Knex, filed: Date, workingDays: number): Promise<Date> {
   return addWorkingDays(filed, workingDays, await loadHolidays(db, filed, slaHorizon(filed, workingDays)));
+}
+
+/** When the office is open on a Tehran calendar day, or null on a day off. */
+export function officeHoursOn(day: DateTime, holidays: Set<string>): { opens: DateTime; closes: DateTime } | null {
+  const work = workOn(day, holidays);
+  if (work === 0) return null;
+  const start = day.setZone(IRAN_TIME_ZONE).startOf('day');
+  return { opens: start.set(opening), closes: start.set(work === 1 ? closing.half : closing.full) };
+}
+
+/** Office time between two moments, in milliseconds: what a person at work spends on something. */
+export function workingMillisBetween(from: Date, to: Date, holidays: Set<string>): number {
+  if (to <= from) return 0;
+  let total = 0;
+  const last = DateTime.fromJSDate(to, { zone: IRAN_TIME_ZONE }).startOf('day');
+  for (let day = DateTime.fromJSDate(from, { zone: IRAN_TIME_ZONE }).startOf('day'); day <= last; day = day.plus({ days: 1 })) {
+    const hours = officeHoursOn(day, holidays);
+    if (!hours) continue;
+    const start = Math.max(hours.opens.toMillis(), from.getTime());
+    const end = Math.min(hours.closes.toMillis(), to.getTime());
+    if (end > start) total += end - start;
+  }
+  return total;
 }

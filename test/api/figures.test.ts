@@ -50,4 +50,49 @@ t.test('137 look-up and figures', async (t) => {
     t.equal((await app.inject({ url: '/api/figures', headers: zahra })).statusCode, 403);
     t.equal((await app.inject({ url: '/api/figures?from=yesterday', headers: manager })).statusCode, 400);
   });
+
+  await t.test('per request: outcomes, SLA met and missed, payments; per role: waits, handling and utilisation', async (t) => {
+    // Filed on Saturday 2026-11-28 08:30 Tehran, both due the Monday after at 14:30 (11:00 UTC).
+    const filed = '2026-11-28T05:00:00Z';
+    const due = '2026-11-30T11:00:00Z';
+    await db('requests').whereIn('id', [mine.id, byPhone.id]).update({ created_at: filed, due_at: due });
+    await db('requests').where({ id: mine.id }).update({ closed_at: '2026-11-29T05:00:00Z' });
+    await db('requests').where({ id: byPhone.id }).update({ closed_at: '2026-12-01T05:00:00Z' });
+    await db('payments').insert([
+      { request_id: mine.id, business_key: 'p1', amount: 500_000, gateway: 'sandbox', status: 'failed' },
+      { request_id: mine.id, business_key: 'p2', amount: 500_000, gateway: 'sandbox', status: 'paid' },
+    ]);
+    const task = (key: string, requestId: string, times: { created: string; claimed?: string; completed?: string }) => ({
+      job_key: key, request_id: requestId, process_instance_key: '1', element_id: 'UserTask_CheckDocuments', name: 'بررسی مدارک',
+      candidate_groups: ['district-12:clerk'], variables: { serviceId: 'tree-pruning' }, created_at: times.created,
+      claimed_at: times.claimed ?? null, completed_at: times.completed ?? null, status: times.completed ? 'completed' : 'open',
+    });
+    await db('user_tasks').insert([
+      // Waited an hour, then two office hours of work (08:30 → 09:30 → 11:30 Tehran).
+      task('11', mine.id, { created: filed, claimed: '2026-11-28T06:00:00Z', completed: '2026-11-28T08:00:00Z' }),
+      // Waited three hours, then worked from 11:30 to the next day's 08:30: three office hours that day, one the next.
+      task('12', byPhone.id, { created: filed, claimed: '2026-11-28T08:00:00Z', completed: '2026-11-29T05:00:00Z' }),
+      task('13', byPhone.id, { created: '2026-11-29T05:00:00Z' }),
+    ]);
+    const manager = await signInStaff(api, 'manager-12b', 'manager', 12);
+    const figures = (await app.inject({ url: '/api/figures?from=2026-11-28&to=2026-11-29', headers: manager })).json();
+    t.same(figures.outcomes, { open: 0, completed: 2, rejected: 0, lapsed: 0, cancelled: 0 });
+    t.same(figures.sla, { met: 1, missed: 1, pending: 0, share: 0.5 }, 'closed before the due date is met, after it missed');
+    t.match(figures.services, [{ serviceId: 'tree-pruning', filed: 2, completed: 2, slaMet: 1, slaMissed: 1, paymentsAsked: 1, paymentsPaid: 1, withoutOfficeVisit: 2 }]);
+    t.same(figures.payments, { asked: 1, paid: 1, share: 1, attempts: 2, failedAttempts: 1 });
+    const clerk = figures.roles.find((row: { role: string }) => row.role === 'clerk');
+    t.match(clerk, { role: 'clerk', staff: 1, tasks: 3, completed: 2, open: 1, waitMedianHours: 2, waitP90Hours: 2.8, handleMedianHours: 3, busyHours: 6 });
+    // Saturday and Sunday, 7 office hours each, one clerk (clerk-12, signed in above).
+    t.equal(clerk.availableHours, 14);
+    t.equal(clerk.utilisation, 6 / 14);
+    t.notOk(figures.roles.some((row: { role: string }) => row.role === 'agent-137'), 'roles are the roles tasks go to');
+    const series = figures.series.roles.find((row: { role: string }) => row.role === 'clerk');
+    t.same(figures.series.days, ['2026-11-28', '2026-11-29', '2026-11-30']);
+    t.equal(figures.series.stepHours, 1);
+    const at = (iso: string) => (Date.parse(iso) - Date.parse(figures.series.from)) / 3_600_000;
+    t.equal(series.open[at('2026-11-28T07:00:00Z')], 2, 'both open at 10:30 Tehran');
+    t.equal(series.waiting[at('2026-11-28T07:00:00Z')], 1, 'one of them claimed by then');
+    t.equal(series.open[at('2026-11-29T12:00:00Z')], 1, 'the third open the next afternoon');
+    t.same(series.waitMedianHours, [2, null, null], 'claimed on the Saturday after one and three hours');
+  });
 });

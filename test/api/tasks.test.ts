@@ -99,9 +99,12 @@ t.test('task list', async (t) => {
     const complete = (headers: Record<string, string>, variables: object) => app.inject({ method: 'POST', url: `${base}/complete`, headers, payload: { variables } });
     t.equal((await complete(clerk, { approvalDecision: 'approve' })).statusCode, 409, 'claim first');
     t.equal((await app.inject({ method: 'POST', url: `${base}/claim`, headers: clerk })).json().assignee, 'clerk-12');
+    const claimedAt = async () => (await db('user_tasks').where({ job_key: task.job_key }).first('claimed_at')).claimed_at;
+    t.ok(await claimedAt(), 'the claim is timed: waiting ends, handling starts');
     t.equal((await app.inject({ method: 'POST', url: `${base}/claim`, headers: colleague })).statusCode, 409, 'taken');
     t.equal((await app.inject({ method: 'POST', url: `${base}/unclaim`, headers: colleague })).statusCode, 403, 'not theirs to hand back');
     t.equal((await app.inject({ method: 'POST', url: `${base}/unclaim`, headers: clerk })).json().assignee, null);
+    t.equal(await claimedAt(), null, 'handed back, it waits again');
     t.same((await app.inject({ url: '/api/tasks?unassigned=true', headers: colleague })).json().map((x: { jobKey: string }) => x.jobKey), [task.job_key]);
     await app.inject({ method: 'POST', url: `${base}/claim`, headers: clerk });
     t.same((await app.inject({ url: '/api/tasks?mine=true', headers: colleague })).json(), []);

@@ -33,6 +33,7 @@ t.test('sla.due-date counts from filing, so re-delivery answers the same date', 
   const { findService } = await import('../../processes/catalogue/index.ts');
   const expected = addWorkingDays(new Date('2026-12-02T06:30:00Z'), findService('tree-pruning')!.slaWorkingDays, new Set(['2026-12-05']));
   t.equal(first.complete.dueDate, expected.toISOString());
+  t.equal((await db('requests').where({ id: request.id }).first('due_at')).due_at.toISOString(), expected.toISOString(), 'the request keeps its due date for the figures');
   await t.rejects(handlers.dueDate(jobOf({ variables: { ...startVariables(request), serviceId: 'nope' } })), PermanentFault);
 });
 

@@ -25,7 +25,7 @@ declare module 'fastify' {
 export interface TaskRow {
   job_key: string; request_id: string | null; process_instance_key: string; process_definition_key: string | null;
   element_id: string; name: string; form_id: string | null; form_key: string | null;
-  candidate_groups: string[]; assignee: string | null; due_at: Date | null; follow_up_at: Date | null; status: string;
+  candidate_groups: string[]; assignee: string | null; claimed_at: Date | null; due_at: Date | null; follow_up_at: Date | null; status: string;
   variables: Record<string, unknown>; created_at: Date; completed_at: Date | null; completed_by: string | null;
   job_retries: number | null; checked_at: Date | null; cancelled_at: Date | null;
 }
@@ -144,7 +144,7 @@ export function createTaskService(db: Knex, zeebe: ZBClient) {
       const [claimed] = await db<TaskRow>('user_tasks')
         .where({ job_key: jobKey, status: 'open' })
         .andWhere((q) => q.whereNull('assignee').orWhere({ assignee: staff.username }))
-        .update({ assignee: staff.username })
+        .update({ assignee: staff.username, claimed_at: db.raw('coalesce(claimed_at, clock_now())') })
         .returning('*');
       if (!claimed) throw new ApiProblem(409, 'task-taken', 'Someone else has claimed this task, or it is closed.', 'این کار را همکار دیگری برداشته یا بسته شده است.');
       return claimed;
@@ -160,7 +160,7 @@ export function createTaskService(db: Knex, zeebe: ZBClient) {
       if (task.assignee !== staff.username && staff.role !== 'manager') {
         throw new ApiProblem(403, 'not-yours', 'Only the person who claimed the task may hand it back.', 'فقط کسی که این کار را برداشته می‌تواند آن را پس بدهد.');
       }
-      const [released] = await db<TaskRow>('user_tasks').where({ job_key: jobKey, status: 'open' }).update({ assignee: null }).returning('*');
+      const [released] = await db<TaskRow>('user_tasks').where({ job_key: jobKey, status: 'open' }).update({ assignee: null, claimed_at: null }).returning('*');
       if (!released) throw new ApiProblem(409, 'task-closed', 'The task is closed.', 'این کار بسته شده است.');
       return released;
     },
