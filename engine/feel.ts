@@ -1,9 +1,51 @@
 // FEEL through @bpmn-io/feelin, with Zeebe's conventions: a string starting
 // with "=" is an expression, anything else a static value; results are plain
 // JSON (dates and durations become ISO strings) so they can be stored.
+//
+// Budgets: an expression that can run long (loops, ranges, quantifiers,
+// function definitions, regular expressions, or a long text) is evaluated
+// under a time limit — V8 interrupts it, so `count(for i in 1..10000000
+// return i)` stops at the limit instead of eating gigabytes; a result must be
+// small enough and storable (engine/values.ts). Either failure is a FeelError,
+// which the executor turns into an incident on that one instance. Expressions
+// longer than maxExpressionLength are refused at deploy, before parsing
+// (feelin's parser slows down sharply with length).
 import { evaluate, parseExpression, parseUnaryTests, unaryTest } from '@bpmn-io/feelin';
+import vm from 'node:vm';
+import { valueProblem } from './values.ts';
 
 export class FeelError extends Error {}
+
+/** Longest expression a diagram may carry (deploy refuses longer ones). */
+export const maxExpressionLength = 4_000;
+
+/** Time and size budget of one evaluation; `timeMs` may be changed (engine option). */
+export const feelBudget = { timeMs: 250, values: 100_000, textLength: 4_000_000 };
+
+/** Constructs whose cost grows with data or with themselves, not with the expression's length. */
+const mayRunLong = /\b(?:for|some|every|function|matches|replace|split)\b|\.\./;
+const guardContext = vm.createContext({});
+const guardScript = new vm.Script('run()');
+
+/** Runs an evaluation, under the time budget when the expression may run long. */
+function guarded<T>(expression: string, run: () => T): T {
+  if (expression.length <= 500 && !mayRunLong.test(expression)) return run();
+  (guardContext as { run?: () => T }).run = run;
+  try {
+    return guardScript.runInContext(guardContext, { timeout: feelBudget.timeMs }) as T;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      throw new FeelError(`failed to evaluate expression '${shorten(expression)}': it ran longer than the engine's FEEL time budget of ${feelBudget.timeMs} ms`);
+    }
+    throw error;
+  } finally {
+    (guardContext as { run?: () => T }).run = undefined;
+  }
+}
+
+function shorten(expression: string): string {
+  return expression.length > 200 ? `${expression.slice(0, 200)}…` : expression;
+}
 
 export function isExpression(value: string | undefined | null): value is string {
   return typeof value === 'string' && value.trimStart().startsWith('=');
@@ -15,6 +57,9 @@ function body(expression: string): string {
 
 /** Syntax problem of an expression or unary test, for deploy-time validation; null when fine. */
 export function syntaxProblem(expression: string, kind: 'expression' | 'unary' = 'expression'): string | null {
+  if (expression.length > maxExpressionLength) {
+    return `the expression '${shorten(expression)}' is ${expression.length} characters long; the engine accepts at most ${maxExpressionLength}`;
+  }
   try {
     const tree = kind === 'expression' ? parseExpression(expression, {}, undefined) : parseUnaryTests(expression, {}, undefined);
     let bad: string | null = null;
@@ -43,16 +88,33 @@ function toJson(value: unknown): unknown {
 /** Evaluates a FEEL expression (without the leading "="), raw feelin value. */
 export function evaluateRaw(expression: string, context: Record<string, unknown>): unknown {
   try {
-    return evaluate(expression, context).value;
+    return guarded(expression, () => evaluate(expression, context).value);
   } catch (error) {
-    throw new FeelError(`failed to evaluate expression '${expression}': ${(error as Error).message}`);
+    if (error instanceof FeelError) throw error;
+    throw new FeelError(`failed to evaluate expression '${shorten(expression)}': ${(error as Error).message}`);
   }
+}
+
+/** The JSON form of a result, if it is one the engine can keep. */
+function resultOf(expression: string, raw: unknown): unknown {
+  let json: unknown;
+  try {
+    json = toJson(raw);
+  } catch (error) {
+    throw new FeelError(`failed to evaluate expression '${shorten(expression)}': its result cannot be kept (${(error as Error).message})`);
+  }
+  const problem = valueProblem(json, '', { values: feelBudget.values, textBytes: feelBudget.textLength });
+  if (problem) {
+    throw new FeelError(`Expected the result of the expression '${shorten(expression)}' to be a value the engine can keep, but ${problem.path ? `at '${problem.path}' it` : 'it'} ${problem.problem}.`);
+  }
+  return json;
 }
 
 /** Value of a Zeebe property: expression when it starts with "=", else the literal. */
 export function valueOf(property: string, context: Record<string, unknown>): unknown {
   if (!isExpression(property)) return property;
-  return toJson(evaluateRaw(body(property), context));
+  const expression = body(property);
+  return resultOf(expression, evaluateRaw(expression, context));
 }
 
 function typeName(value: unknown): string {
@@ -95,14 +157,15 @@ export function unaryTestOf(tests: string, input: unknown, context: Record<strin
   const text = tests.trim();
   if (text === '' || text === '-') return true;
   try {
-    return unaryTest(text, { ...context, '?': input }).value === true;
+    return guarded(text, () => unaryTest(text, { ...context, '?': input }).value === true);
   } catch (error) {
-    throw new FeelError(`failed to evaluate unary tests '${text}': ${(error as Error).message}`);
+    if (error instanceof FeelError) throw error;
+    throw new FeelError(`failed to evaluate unary tests '${shorten(text)}': ${(error as Error).message}`);
   }
 }
 
 export function evaluateJson(expression: string, context: Record<string, unknown>): unknown {
-  return toJson(evaluateRaw(expression, context));
+  return resultOf(expression, evaluateRaw(expression, context));
 }
 
 export { body as expressionBody };

@@ -6,12 +6,13 @@ import { evaluateDecision } from '../model/dmn.ts';
 import type { DeploymentMetadata } from '../runtime/deployments.ts';
 import type { Engine } from '../runtime/engine.ts';
 import { migrateInstance } from '../runtime/migration.ts';
-import { GatewayError, invalid, notFound, variablesOf } from '../runtime/errors.ts';
+import { GatewayError, invalid, notFound } from '../runtime/errors.ts';
 import { resolveIncident } from '../runtime/incidents.ts';
 import { cancelInstance, modifyInstance, setVariables, startInstance, type Modification, type StartRequest } from '../runtime/instances.ts';
 import type { ActivatedJob, JobRequest } from '../runtime/jobs.ts';
 import { pick } from '../runtime/variables.ts';
 import type { Resource } from '../store/entities.ts';
+import { checkRequestText, variablesOf } from '../values.ts';
 
 type Req = Record<string, any>;
 type Unary = (call: ServerUnaryCall<Req, Req>, callback: sendUnaryData<Req>) => void;
@@ -52,7 +53,10 @@ function toStatus(error: unknown): { code: status; details: string } {
 function unary(handler: (request: Req) => Promise<Req> | Req): Unary {
   return (call, callback) => {
     Promise.resolve()
-      .then(() => handler(call.request))
+      .then(() => {
+        checkRequestText(call.request);
+        return handler(call.request);
+      })
       .then((response) => callback(null, response), (error) => callback(toStatus(error) as never));
   };
 }
@@ -85,6 +89,7 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
   };
 
   const jobRequest = (request: Req): JobRequest => {
+    checkRequestText(request);
     if (!request.type) throw invalid('Expected to activate jobs of a type, but the type is blank');
     const timeout = durationMs(request.timeout, 'the job timeout');
     return {

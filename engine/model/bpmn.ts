@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { BpmnModdle } from 'bpmn-moddle';
 import { isExpression, syntaxProblem, expressionBody } from '../feel.ts';
+import { deployLimits } from './limits.ts';
 import { parseTimerLiteral } from './timers.ts';
 
 const require = createRequire(import.meta.url);
@@ -218,7 +219,11 @@ function compileProcess(process: El): ProcessModel {
 }
 
 function compileScope(container: El, scope: FlowNode, nodes: Map<string, FlowNode>, isProcess: boolean): void {
+  let depth = 0;
+  for (let outer = scope; outer.scopeId; outer = nodes.get(outer.scopeId)!) depth++;
+  if (depth > deployLimits.subprocessDepth) throw new ModelError(`Element: ${scope.id}: subprocesses are nested more than ${deployLimits.subprocessDepth} deep`);
   const elements: El[] = container.flowElements ?? [];
+  if (nodes.size + elements.length > deployLimits.flowElements) throw new ModelError(`Element: ${scope.id}: the process has more than ${deployLimits.flowElements} flow elements`);
   const flows: El[] = elements.filter((e) => e.$type === 'bpmn:SequenceFlow');
   for (const el of elements) {
     if (el.$type === 'bpmn:SequenceFlow' || el.$type === 'bpmn:DataObjectReference' || el.$type === 'bpmn:DataStoreReference'

@@ -4,8 +4,10 @@
 import { createHash } from 'node:crypto';
 import { ModelError, parseBpmn, type ProcessModel } from '../model/bpmn.ts';
 import { parseDmn, type DrgModel } from '../model/dmn.ts';
+import { deployLimits, xmlNestingProblem } from '../model/limits.ts';
 import { timerSchedule } from '../model/timers.ts';
 import type { Resource, ResourceKind } from '../store/entities.ts';
+import { textProblem, xmlTextProblem } from '../values.ts';
 import type { Engine } from './engine.ts';
 import { failedPrecondition, invalid, notFound } from './errors.ts';
 
@@ -138,6 +140,11 @@ export class Deployments {
       const content = resource.content.toString('utf8');
       const lower = resource.name.toLowerCase();
       try {
+        if (resource.content.length > deployLimits.resourceBytes) {
+          throw new ModelError(`The resource is ${resource.content.length} bytes; the engine accepts at most ${deployLimits.resourceBytes} bytes per resource`);
+        }
+        const problem = lower.endsWith('.form') ? textProblem(content) : xmlTextProblem(content) ?? xmlNestingProblem(content);
+        if (problem) throw new ModelError(`The resource ${problem}`);
         if (lower.endsWith('.bpmn') || lower.endsWith('.xml')) {
           prepared.push({ kind: 'bpmn', name: resource.name, content, processes: await this.parseProcesses(content) });
         } else if (lower.endsWith('.dmn')) {
@@ -150,6 +157,8 @@ export class Deployments {
             throw new ModelError('Failed to parse form: not valid JSON');
           }
           if (typeof form?.id !== 'string' || form.id === '') throw new ModelError("Expected the form to have an 'id'");
+          const idProblem = textProblem(form.id);
+          if (idProblem) throw new ModelError(`The form's id ${idProblem}`);
           prepared.push({ kind: 'form', name: resource.name, content, formId: form.id });
         } else {
           throw new ModelError('Resource type is not supported. Supported resources are .bpmn, .xml, .dmn and .form');
