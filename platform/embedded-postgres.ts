@@ -202,6 +202,14 @@ function serverPid(dataDir: string): number | undefined {
   }
 }
 
+/** Restarts the server of a data folder on its port and settings (fault-injection tests: connections drop, nothing is lost). */
+export async function restartEmbeddedPostgres(dataDir: string): Promise<void> {
+  const bin = await binaries();
+  const user = serverUser();
+  const folder = path.resolve(dataDir);
+  await run(bin.pg_ctl, ['restart', '-D', folder, '-m', 'fast', '-w', '-t', '60', '-l', path.join(folder, 'server.log')], { ...user });
+}
+
 function readOwner(file: string): { pid: number; port: number } | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number; port: number };

@@ -1,0 +1,262 @@
+// Fault-injection soak: a mixed workload through zeebe-node while the engine
+// process is killed with SIGKILL at random moments and restarted, and
+// PostgreSQL is restarted once; then every acknowledged answer is checked.
+// `npx tsx bench/engine/chaos/index.ts` runs the long version;
+// test/engine/chaos.test.ts a short one.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { ZBClient } from 'zeebe-node';
+import { createKnex, migrateToLatest } from '../../../platform/database.ts';
+import { restartEmbeddedPostgres, startEmbeddedPostgres } from '../../../platform/embedded-postgres.ts';
+import { freePort } from '../../../platform/free-port.ts';
+import { child as childProcess, jobTypes, shapes, type Shape } from './shapes.ts';
+
+export interface SoakOptions {
+  /** How long faults are injected, then how long the system may take to settle. */
+  chaosMs: number;
+  settleMs: number;
+  /** Pause between kills: uniformly random in [min, max] ms. */
+  killEveryMs: [number, number];
+  /** Instances started per second (spread over the shapes). */
+  ratePerSecond: number;
+  log?: (line: string) => void;
+}
+
+export interface SoakReport {
+  kills: number;
+  postgresRestarts: number;
+  acknowledged: { creates: number; publishes: number; completions: number; errorsThrown: number; total: number };
+  finished: number;
+  parked: number;
+  violations: string[];
+}
+
+const engineScript = fileURLToPath(new URL('../engine-process.ts', import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const random = (min: number, max: number) => min + Math.random() * (max - min);
+
+export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const log = options.log ?? (() => undefined);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-chaos-'));
+  fs.chmodSync(root, 0o777);
+  const pgDir = path.join(root, 'pg');
+  const server = await startEmbeddedPostgres({ dataDir: pgDir, logger: pino({ level: 'warn' }), database: 'chaos' });
+  const db = createKnex(server.url);
+  const port = await freePort();
+  let engine: ChildProcess | null = null;
+  let stopping = false;
+  let client: ZBClient | null = null;
+  try {
+    await migrateToLatest(db);
+
+    // ---------------------------------------------------------------- the engine, restarted whenever it dies
+    let up: Promise<void> = Promise.resolve();
+    const startEngineProcess = () => {
+      up = new Promise<void>((resolve) => {
+        const spawned = spawn(process.execPath, ['--import', 'tsx', engineScript], {
+          env: { ...process.env, DATABASE_URL: server.url, PORT: String(port), ENGINE_LOG: process.env.ENGINE_LOG ?? 'fatal' },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        engine = spawned;
+        spawned.stdout!.on('data', (chunk) => { if (String(chunk).includes('listening')) resolve(); });
+        spawned.on('exit', () => {
+          resolve();
+          if (engine === spawned && !stopping) {
+            log('engine exited by itself; restarting');
+            setTimeout(startEngineProcess, 100);
+          }
+        });
+      });
+      return up;
+    };
+    await startEngineProcess();
+    client = new ZBClient(`localhost:${port}`, { useTLS: false, loglevel: 'NONE', retry: false } as never);
+    const zb = client;
+    const call = async <T>(what: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: any }> => {
+      try {
+        return { ok: true, value: await what() };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    };
+    const untilDeployed = async (name: string, xml: string) => {
+      for (;;) {
+        if ((await call(() => zb.deployResource({ name, process: Buffer.from(xml) }))).ok) return;
+        await sleep(200);
+      }
+    };
+    await untilDeployed('c-child.bpmn', childProcess);
+    for (const shape of shapes) await untilDeployed(`${shape.id}.bpmn`, shape.xml);
+
+    // ---------------------------------------------------------------- the record of acknowledged answers
+    const violations: string[] = [];
+    const violation = (text: string) => { if (violations.length < 200) violations.push(text); log(`VIOLATION ${text}`); };
+    const acked = { creates: 0, publishes: 0, completions: 0, errorsThrown: 0 };
+    const instances = new Map<string, { shape: Shape; x: number }>();
+    const messageKeys = new Set<string>();
+    const jobOwner = new Map<string, string>(); // job key -> "instance/elementInstance"
+    const completedJobs = new Set<string>();
+    const endJobs = new Map<string, Set<string>>(); // instance -> end job keys delivered
+    const finished = new Set<string>(); // instances whose end job completion was acknowledged
+    const items = new Map<string, Set<string>>(); // mi instance -> element instance keys of items
+
+    const publish = async (name: string, id: string) => {
+      for (let attempt = 0; attempt < 50 && !stopping; attempt++) {
+        const answer = await call(() => zb.publishMessage({ name, correlationKey: id, messageId: id, variables: { paidBy: id }, timeToLive: 600_000 }));
+        if (answer.ok) {
+          const key = String(answer.value.key);
+          if (messageKeys.has(key)) violation(`message key ${key} reused`);
+          messageKeys.add(key);
+          acked.publishes++;
+          return;
+        }
+        if (answer.error?.code === 6) return; // ALREADY_EXISTS: an earlier, unanswered attempt was committed
+        await sleep(100);
+      }
+    };
+
+    let sequence = 0;
+    const startOne = async () => {
+      const shape = shapes[sequence % shapes.length]!;
+      const id = `i${sequence++}`;
+      const x = Math.floor(Math.random() * 10);
+      if (shape.message?.when === 'before') await publish(shape.message.name, id);
+      const answer = await call(() => zb.createProcessInstance({ bpmnProcessId: shape.id, variables: { id, x } }));
+      if (!answer.ok) return; // not acknowledged: it may or may not exist, and either is right
+      const key = String(answer.value.processInstanceKey);
+      if (instances.has(key)) violation(`process instance key ${key} handed out twice`);
+      instances.set(key, { shape, x });
+      acked.creates++;
+      if (shape.message?.when === 'after') await publish(shape.message.name, id);
+    };
+
+    // ---------------------------------------------------------------- workers: one long-poll loop per job type
+    const handle = async (job: Record<string, any>) => {
+      const jobKey = String(job.key);
+      const instance = String(job.processInstanceKey);
+      const owner = `${instance}/${job.elementInstanceKey}`;
+      const known = jobOwner.get(jobKey);
+      if (known && known !== owner) violation(`job key ${jobKey} reused: ${known} and ${owner}`);
+      jobOwner.set(jobKey, owner);
+      if (completedJobs.has(jobKey)) violation(`job ${jobKey} (${job.type}) delivered again after its completion was acknowledged`);
+      const record = instances.get(instance);
+      if (job.type === 'chaos.never') violation(`instance ${instance} took the normal path after its error was thrown (${jobKey})`);
+      if (record && job.type === 'chaos.high' && record.x <= 5) violation(`instance ${instance} with x=${record.x} took the x > 5 branch`);
+      if (record && job.type === 'chaos.low' && record.x > 5) violation(`instance ${instance} with x=${record.x} took the default branch`);
+      if (job.type === 'chaos.item') {
+        const seen = items.get(instance) ?? new Set<string>();
+        seen.add(String(job.elementInstanceKey));
+        items.set(instance, seen);
+        if (seen.size > 3) violation(`multi-instance of ${instance} ran ${seen.size} items of 3`);
+      }
+      if (job.type === 'chaos.slow') return; // held until its timer boundary takes over
+      if (job.type === 'chaos.end') {
+        const seen = endJobs.get(instance) ?? new Set<string>();
+        seen.add(jobKey);
+        endJobs.set(instance, seen);
+        if (seen.size > 1) violation(`instance ${instance} reached its end twice (jobs ${[...seen].join(', ')})`);
+      }
+      if (job.type === 'chaos.fail') {
+        const answer = await call(() => zb.throwError({ jobKey, errorCode: 'REFUSED', errorMessage: 'refused by the soak' }));
+        if (answer.ok) { completedJobs.add(jobKey); acked.errorsThrown++; }
+        return;
+      }
+      const answer = await call(() => zb.completeJob({ jobKey, variables: { [`done_${job.elementId}`]: true } }));
+      if (!answer.ok) return;
+      completedJobs.add(jobKey);
+      acked.completions++;
+      if (job.type === 'chaos.end') finished.add(instance);
+    };
+    const workerLoop = async (type: string) => {
+      while (!stopping) {
+        const jobs = await new Promise<Array<Record<string, any>>>((resolve) => {
+          const got: Array<Record<string, any>> = [];
+          Promise.resolve((zb as any).grpc.activateJobsStream({ type, worker: 'soak', timeout: 4_000, maxJobsToActivate: 32, requestTimeout: 1_000, fetchVariable: [], tenantIds: [] }))
+            .then((stream: any) => {
+              const timer = setTimeout(() => { stream.cancel?.(); resolve(got); }, 3_000);
+              stream.on('data', (response: any) => got.push(...response.jobs));
+              stream.on('end', () => { clearTimeout(timer); resolve(got); });
+              stream.on('error', () => { clearTimeout(timer); resolve(got); });
+            }, () => resolve(got));
+        });
+        if (jobs.length === 0) await sleep(50);
+        await Promise.all(jobs.map(handle));
+      }
+    };
+    const workers = jobTypes.map(workerLoop);
+
+    // ---------------------------------------------------------------- load and faults
+    let kills = 0;
+    let postgresRestarts = 0;
+    const chaosEnd = Date.now() + options.chaosMs;
+    const load = (async () => {
+      while (Date.now() < chaosEnd) {
+        const batch = Array.from({ length: Math.max(1, Math.round(options.ratePerSecond / 10)) }, startOne);
+        await Promise.all([...batch, sleep(100)]);
+      }
+    })();
+    const faults = (async () => {
+      const pgAt = Date.now() + options.chaosMs / 2;
+      while (Date.now() < chaosEnd) {
+        await sleep(random(...options.killEveryMs));
+        if (Date.now() >= chaosEnd) break;
+        if (postgresRestarts === 0 && Date.now() >= pgAt) {
+          log('restarting PostgreSQL');
+          await restartEmbeddedPostgres(pgDir);
+          postgresRestarts++;
+          continue;
+        }
+        const victim = engine!;
+        const exited = new Promise((resolve) => victim.once('exit', resolve));
+        engine = null;
+        victim.kill('SIGKILL');
+        await exited;
+        kills++;
+        await sleep(random(50, 400));
+        await startEngineProcess();
+      }
+    })();
+    await Promise.all([load, faults]);
+    log(`chaos over: ${kills} kills, ${postgresRestarts} PostgreSQL restart(s), ${acked.creates} instances acknowledged; settling`);
+
+    // ---------------------------------------------------------------- settle, then check
+    await up;
+    const expectFinished = () => [...instances].filter(([, { shape }]) => !shape.parksAt).map(([key]) => key);
+    const settleEnd = Date.now() + options.settleMs;
+    while (Date.now() < settleEnd && expectFinished().some((key) => !finished.has(key))) await sleep(250);
+    stopping = true;
+    await Promise.all(workers);
+    for (const key of expectFinished()) {
+      if (!finished.has(key)) {
+        const row = await db('engine_process_instances').where({ key }).first();
+        const where = row ? Object.values(row.state.elements as Record<string, { elementId: string }>).map((e) => e.elementId).join(',') : 'gone';
+        violation(`instance ${key} (${instances.get(key)!.shape.id}) acknowledged but not finished (${row ? `waiting at ${where}` : 'missing from the engine'})`);
+      }
+    }
+    let parked = 0;
+    for (const [key, { shape }] of instances) {
+      if (!shape.parksAt) continue;
+      const row = await db('engine_process_instances').where({ key }).first();
+      const at = row ? Object.values(row.state.elements as Record<string, { elementId: string }>).map((e) => e.elementId) : [];
+      if (!at.includes(shape.parksAt)) violation(`instance ${key} (${shape.id}) should wait at ${shape.parksAt} but is ${row ? `at ${at.join(',')}` : 'missing'}`);
+      else parked++;
+    }
+    for (const [key, { shape }] of instances) {
+      if (shape.id === 'c-mi' && finished.has(key) && (items.get(key)?.size ?? 0) < 3) violation(`multi-instance ${key} finished after ${items.get(key)?.size ?? 0} of 3 items`);
+    }
+    const total = acked.creates + acked.publishes + acked.completions + acked.errorsThrown;
+    return { kills, postgresRestarts, acknowledged: { ...acked, total }, finished: finished.size, parked, violations };
+  } finally {
+    stopping = true;
+    await client?.close(500).catch(() => undefined);
+    const last = engine as ChildProcess | null;
+    if (last && last.exitCode === null) last.kill('SIGKILL');
+    await db.destroy().catch(() => undefined);
+    await server.stop().catch(() => undefined);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
