@@ -42,6 +42,7 @@ import requestPaymentRoutes from './routes/api/requests/payments/index.ts';
 import appointmentRoutes from './routes/api/requests/appointment/index.ts';
 import requestCertificateRoutes from './routes/api/requests/certificate/index.ts';
 import certificateVerificationRoutes from './routes/api/certificates/index.ts';
+import appointmentDayRoutes from './routes/api/appointments/index.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(requestPaymentRoutes, { prefix: '/api/requests/:trackingCode/payments' });
   await app.register(paymentRoutes, { prefix: '/api/payments' });
   await app.register(appointmentRoutes, { prefix: '/api/requests/:trackingCode/appointment' });
+  await app.register(appointmentDayRoutes, { prefix: '/api/appointments' });
   await app.register(requestCertificateRoutes, { prefix: '/api/requests/:trackingCode/certificate' });
   await app.register(certificateVerificationRoutes, { prefix: '/api/certificates' });
   // The workers' stand-in bank (no money moves); their default gateway until a real one is configured.

@@ -256,14 +256,20 @@ function appointment(): ProcessDraft {
     .add({ id: 'Task_RemindAppointment', type: 'serviceTask', name: 'یادآوری نوبت', col: 9, row: 0, extensions: job('appointment.remind', { inputs: passThrough(...request, 'appointmentId') }) })
     .add({ id: 'Gateway_AwaitAttendance', type: 'eventBasedGateway', name: 'منتظر حضور', col: 10, row: 0 })
     .add({ id: 'End_Attended', type: 'endEvent', name: 'نوبت انجام شد', col: 12, row: 0 })
-    .add({ id: 'End_Missed', type: 'endEvent', name: 'درخواست منقضی شد', col: 12, row: 1 })
+    // A no-show lapses the request, as a lapsed rebooking does (the service's lapse handler closes it).
+    .add({ id: 'End_Missed', type: 'endEvent', name: 'درخواست منقضی شد', col: 12, row: 1, event: { kind: 'error', errorId: errors.lapsed.id } })
     .add({ id: 'Catch_SlotTaken', type: 'boundaryEvent', name: 'نوبت گرفته شد', col: 0, row: 0, attachedTo: 'Task_BookAppointment', side: 'bottom', offset: 0.5, event: { kind: 'error', errorId: errors.slotTaken.id } });
   message('Event_Attended', 'شهروند حاضر شد', 11, 0, messages.attended.id);
   message('Event_Missed', 'شهروند حاضر نشد', 11, 1, messages.missed.id);
   // The citizen moves the booking (same appointment id, new time) or cancels
   // it, before the reminder or after it; a move is told and reminded afresh.
   message('Event_Moved', 'نوبت جابه‌جا شد', 8, 1, messages.moved.id, 'right');
-  message('Event_Cancelled', 'نوبت لغو شد', 8, 2, messages.appointmentCancelled.id, 'right');
+  // Staff may record that the citizen came before the reminder is due (they came
+  // early, or the visit was brought forward at the counter): the process takes
+  // it here, and the message is kept until then (workers/appointment/choices.ts).
+  message('Event_AttendedBeforeReminder', 'حضور پیش از یادآوری', 8, 2, messages.attended.id);
+  p.add({ id: 'End_AttendedBeforeReminder', type: 'endEvent', name: 'نوبت انجام شد', col: 9, row: 2 });
+  message('Event_Cancelled', 'نوبت لغو شد', 8, 3, messages.appointmentCancelled.id, 'right');
   message('Event_MovedAfterReminder', 'جابه‌جا پس از یادآوری', 11, 2, messages.moved.id, 'right');
   message('Event_CancelledAfterReminder', 'لغو پس از یادآوری', 11, 3, messages.appointmentCancelled.id, 'right');
   // A cancelled booking leaves the request waiting for the citizen to choose another slot.
@@ -278,6 +284,8 @@ function appointment(): ProcessDraft {
     .connect('Catch_SlotTaken', 'Gateway_JoinBooking', { route: 'below' })
     .connect('Gateway_AwaitReminder', 'Event_Moved')
     .connect('Gateway_AwaitReminder', 'Event_Cancelled')
+    .connect('Gateway_AwaitReminder', 'Event_AttendedBeforeReminder')
+    .connect('Event_AttendedBeforeReminder', 'End_AttendedBeforeReminder')
     .connect('Gateway_AwaitAttendance', 'Event_MovedAfterReminder')
     .connect('Gateway_AwaitAttendance', 'Event_CancelledAfterReminder')
     .connect('Event_Moved', 'Gateway_JoinNotify', { route: 'below' })
@@ -290,7 +298,7 @@ function appointment(): ProcessDraft {
   return {
     id: 'appointment',
     name: 'نوبت حضوری',
-    documentation: `appointment.book takes the earliest free slot (booking again when it was taken meanwhile); a reminder goes out the day before; a no-show lapses the request. Until the visit the citizen may move the booking (appointment-moved: told and reminded again) or cancel it (appointment-cancelled: status awaiting-appointment, then a slot of their choice within ${rebookingWindow} through appointment-booked, or ${errorCodes.REQUEST_LAPSED}). The first booking and a chosen one set status appointment-booked.`,
+    documentation: `appointment.book takes the earliest free slot (booking again when it was taken meanwhile); a reminder goes out the day before; attendance is taken before the reminder as well as after it; a no-show lapses the request (${errorCodes.REQUEST_LAPSED}). Until the visit the citizen may move the booking (appointment-moved: told and reminded again) or cancel it (appointment-cancelled: status awaiting-appointment, then a slot of their choice within ${rebookingWindow} through appointment-booked, or ${errorCodes.REQUEST_LAPSED}). The first booking and a chosen one set status appointment-booked.`,
     process: p,
     roots: {
       messages: [messages.attended, messages.missed, messages.moved, messages.appointmentCancelled, messages.booked],

@@ -117,6 +117,7 @@ const rows: Row[] = [
   { route: 'GET /api/requests/{trackingCode}/certificate/', url: (d) => `/api/requests/${d.request}/certificate/`, expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: ok, otherClerk: 404 } },
 
   // 137 look-ups and figures
+  { route: 'GET /api/appointments/', url: (d) => `/api/appointments/?day=${d.day}`, expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, clerk: ok, manager: ok, otherClerk: ok } },
   { route: 'GET /api/citizens/', url: (d) => `/api/citizens/?mobile=${d.mobile}`, expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, 'agent-137': ok, clerk: ok, manager: ok, otherClerk: ok } },
   {
     route: 'GET /api/citizens/{nationalCode}/requests', url: (d) => `/api/citizens/${d.nationalCode}/requests`,

@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import { jalaliDateTime } from '../../platform/persian.ts';
 import { moveBooking, freeSlots, type ChoiceDeps } from '../../workers/appointment/choices.ts';
-import { recordAttendance } from '../../workers/appointment/handlers.ts';
+import { recordAttendance } from '../../workers/appointment/attendance.ts';
 import { appointmentWorkers, type AppointmentWorkerOptions } from '../../workers/appointment/index.ts';
 import { notificationWorkers } from '../../workers/notification/index.ts';
 import { requestWorkers } from '../../workers/request/index.ts';
@@ -87,7 +87,7 @@ t.test('booked, moved while waiting for attendance, moved again while waiting fo
   t.equal(moved.starts_at.toISOString(), soon.toISOString(), 'the same appointment at the new time, reminded');
   t.equal(moved.moves, 2);
 
-  t.ok(await recordAttendance({ db, zeebe: client }, booked.id, true));
+  t.match(await recordAttendance({ db, zeebe: client }, booked.id, true), { kind: 'recorded' });
   const outcome = await finished;
   t.equal(outcome.variables.appointmentId, booked.id, 'attendance correlated by the same id');
   t.equal(outcome.variables.appointmentAt, soon.toISOString(), 'the process ends on the row\'s time');
@@ -138,8 +138,38 @@ t.test('booked, cancelled by the citizen, awaiting-appointment, booked again thr
   t.same(await templatesOf(db, filed.id), ['appointment-booked', 'appointment-reminder', 'appointment-booked', 'appointment-reminder']);
   const timeline = (await db('request_events').where({ request_id: filed.id }).orderBy('id')).map((event) => `${event.element_id ? 'status' : 'change'} ${event.kind}`);
   t.same(timeline.filter((entry) => / (appointment-|awaiting-appointment)/.test(entry)),
-    ['status appointment-booked', 'change appointment-cancelled', 'status awaiting-appointment', 'change appointment-booked', 'status appointment-booked'],
-    'the timeline: booked, cancelled, waiting, booked by the citizen, booked');
+    ['status appointment-booked', 'change appointment-cancelled', 'status awaiting-appointment', 'change appointment-booked', 'status appointment-booked', 'change appointment-attended'],
+    'the timeline: booked, cancelled, waiting, booked by the citizen, booked, came');
+});
+
+t.test('attendance recorded before the process waits for it is kept until the process takes it', async (t) => {
+  const { db, client } = await startTestEngine(t);
+  await openAroundTheClock(db, 12);
+  await deployWithWorkers(t, client, db, { sweepEveryMs: 1_000 });
+
+  // Early: the booking is days away, so the process waits for its reminder; the citizen comes in today.
+  const early = await seedRequest(db, { districtId: 12 });
+  const earlyFinished = runAppointment(client, startVariables(early));
+  const booked = await remindedOf(db, early.id);
+  const later = await slotFrom({ db, zeebe: client }, 5);
+  t.match(await moveBooking({ db, zeebe: client }, early.id, later, 'citizen'), { kind: 'moved' });
+  await eventually(async () => (await templatesOf(db, early.id)).filter((template) => template === 'appointment-booked').length === 2, 30_000);
+  t.match(await recordAttendance({ db, zeebe: client }, booked.id, false), { kind: 'too-early' }, 'no no-show before the time');
+  t.match(await recordAttendance({ db, zeebe: client }, booked.id, true, 'staff:clerk-12'), { kind: 'recorded', replayed: false });
+  t.equal((await earlyFinished).variables.appointmentId, booked.id, 'the process took it while waiting for the reminder');
+  t.same(await templatesOf(db, early.id), ['appointment-booked', 'appointment-reminder', 'appointment-booked'], 'and never reminds of a visit made');
+  t.match(await db('appointments').where({ id: booked.id }).first(), { status: 'attended', attendance_recorded_by: 'staff:clerk-12' });
+
+  // Published long ago and run out before the process got there: the sweep tells it again while the request still waits.
+  const held = await seedRequest(db, { districtId: 12 });
+  const heldFinished = runAppointment(client, startVariables(held));
+  const heldBooking = await remindedOf(db, held.id);
+  const { engine: gone, client: orphan } = await startTestEngine(t);
+  await gone.stop();
+  await t.rejects(recordAttendance({ db, zeebe: orphan }, heldBooking.id, true), { name: 'NotAnnounced' });
+  await db('appointments').where({ id: heldBooking.id })
+    .update({ unannounced: [], unannounced_since: null, attendance_recorded_at: db.raw(`now() - interval '2 minutes'`) });
+  t.equal((await heldFinished).variables.appointmentId, heldBooking.id, 'the sweep announced the attendance again and the process took it');
 });
 
 t.test('two bookings race for the last counters of a slot: the loser hears SLOT_TAKEN and the process books the next slot', async (t) => {
@@ -173,7 +203,7 @@ t.test('two bookings race for the last counters of a slot: the loser hears SLOT_
   const booked = await remindedOf(db, request.id);
   t.equal(booked.starts_at.toISOString(), new Date(earliest.getTime() + 20 * 60_000).toISOString(), 'the next slot');
   t.equal((await db('appointments').where({ request_id: request.id })).length, 1, 'one booking for the request');
-  t.ok(await recordAttendance({ db, zeebe: client }, booked.id, true));
+  t.match(await recordAttendance({ db, zeebe: client }, booked.id, true), { kind: 'recorded' });
   t.equal((await finished).variables.appointmentId, booked.id);
 });
 
@@ -205,7 +235,7 @@ t.test('a move committed while the engine was unreachable is announced by the wo
   t.same((await db('appointments').where({ id: booked.id }).first()).unannounced, [], 'announced');
   t.equal((await remindedOf(db, request.id, booked.id)).starts_at.toISOString(), later.toISOString(), 'reminded of the new time');
 
-  t.ok(await recordAttendance({ db, zeebe: client }, booked.id, true));
+  t.match(await recordAttendance({ db, zeebe: client }, booked.id, true), { kind: 'recorded' });
   const outcome = await finished;
   t.equal(outcome.variables.appointmentAt, later.toISOString(), 'the process ends on the row\'s time');
 });

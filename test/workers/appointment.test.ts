@@ -2,7 +2,8 @@
 import t from 'tap';
 import { addWorkingDays } from '../../platform/working-calendar.ts';
 import { createSlaHandlers } from '../../workers/sla/handlers.ts';
-import { cancelAppointment, createAppointmentHandlers, recordAttendance } from '../../workers/appointment/handlers.ts';
+import { recordAttendance } from '../../workers/appointment/attendance.ts';
+import { cancelAppointment, createAppointmentHandlers } from '../../workers/appointment/handlers.ts';
 import { announceUnannounced, bookChosenSlot, cancelBooking, freeSlots, moveBooking } from '../../workers/appointment/choices.ts';
 import { appointmentWorkers } from '../../workers/appointment/index.ts';
 import { notificationWorkers } from '../../workers/notification/index.ts';
@@ -123,8 +124,10 @@ t.test('appointments through the engine', async (t) => {
     closeAtEnd(t, notificationWorkers({ zeebe: client, db, logger: silentLogger, publicUrl: 'http://localhost:3000' }));
     const appointment = await eventually(() => db('appointments').where({ request_id: request.id }).first());
     await eventually(() => db('appointments').where({ id: appointment.id }).whereNotNull('reminded_at').first(), 15_000);
-    t.ok(await recordAttendance({ db, zeebe: client }, appointment.id, false));
-    t.ok(await recordAttendance({ db, zeebe: client }, appointment.id, false), 'recording the same no-show again is harmless');
+    t.match(await recordAttendance({ db, zeebe: client }, appointment.id, false), { kind: 'too-early' }, 'a no-show is not known before the booked time');
+    const afterStart = { db, zeebe: client, now: () => new Date(appointment.starts_at.getTime() + 60_000) };
+    t.match(await recordAttendance(afterStart, appointment.id, false), { kind: 'recorded', replayed: false });
+    t.match(await recordAttendance(afterStart, appointment.id, false), { kind: 'recorded', replayed: true }, 'recording the same no-show again is harmless');
     const outcome = await finished;
     t.equal(outcome.variables.result, 'missed');
     t.equal(outcome.variables.appointmentId, appointment.id);
@@ -312,6 +315,6 @@ t.test('a citizen\'s choices: free slots, move, cancel, book a chosen slot', asy
     t.same(await announceUnannounced({ ...deps, logger: silentLogger }, 0), [appointmentId]);
     t.same((await db('appointments').where({ id: appointmentId }).first()).unannounced, []);
     await t.rejects(buffered('appointment-attended', appointmentId, `appointment-attended:${appointmentId}`), /ALREADY_EXISTS|already/i, 'appointment-attended published');
-    t.notOk(await recordAttendance(deps, appointmentId, false), 'a no-show after attendance is refused');
+    t.match(await recordAttendance(deps, appointmentId, false), { kind: 'settled' }, 'a no-show after attendance is refused');
   });
 });

@@ -18,8 +18,9 @@
 //  - two changes in a row reach the engine in the order of the row, each
 //    carrying the row's state, so the process ends on the row's time;
 //  - a crash (or an engine outage) between commit and publish leaves the
-//    change unannounced (staff's attendance records in handlers.ts too), and the workers' sweep (announceUnannounced)
-//    publishes it a few seconds later. A booking still unannounced when the
+//    change unannounced (staff's attendance records in attendance.ts too),
+//    and the workers' sweep (announceUnannounced) publishes it a few seconds
+//    later. A booking still unannounced when the
 //    citizen moves it is published before the move, so the process, which
 //    waits for the booking first, hears both.
 //
@@ -110,7 +111,7 @@ async function liveBooking(trx: Knex.Transaction, requestId: string): Promise<Ap
   return trx('appointments').where({ request_id: requestId, status: 'booked' }).orderBy('created_at', 'desc').forUpdate().first();
 }
 
-/** Changes of an appointment the process hears of; attendance is recorded by staff (handlers.ts). */
+/** Changes of an appointment the process hears of; attendance is recorded by staff (attendance.ts). */
 export type Announcement = 'booked' | 'moved' | 'cancelled' | 'attended' | 'missed';
 
 /** Marks the change as owed to the process, in the change's own transaction. */
@@ -148,9 +149,16 @@ function messageOf(announcement: Announcement, row: AppointmentRow, now: Date) {
         : undefined;
     case 'attended':
     case 'missed':
-      // The process waits for attendance only after the visit: an hour's buffer is plenty.
+      // Staff may record attendance before the process waits for it (the
+      // citizen came early, the reminder is not due yet, the process is held at
+      // an incident): the message is kept until the visit's time and the
+      // rebooking window after it, and the sweep tells the process again while
+      // its request still waits at the appointment (attendanceStillOwed).
       return row.status === announcement
-        ? { name: `appointment-${announcement}`, correlationKey: row.id, messageId: `appointment-${announcement}:${row.id}`, timeToLive: 60 * 60 * 1000, variables: {} }
+        ? {
+          name: `appointment-${announcement}`, correlationKey: row.id, messageId: `appointment-${announcement}:${row.id}`,
+          timeToLive: Math.max(0, row.ends_at.getTime() - now.getTime()) + messageTimeToLive, variables: {},
+        }
         : undefined;
   }
 }
@@ -208,11 +216,12 @@ export async function announceUnannounced(deps: SweepDeps, olderThanMs = 5_000, 
   const due = await deps.db('appointments').whereNotNull('unannounced_since')
     .where('unannounced_since', '<', deps.db.raw(`clock_now() - make_interval(secs => ?)`, [olderThanMs / 1000]))
     .orderBy('unannounced_since').limit(limit).pluck('id') as string[];
+  const again = await attendanceStillOwed(deps.db, limit);
   const announced: string[] = [];
-  for (const id of due) {
+  for (const [id, requested] of [...due.map((id) => [id, undefined] as const), ...again.map((row) => [row.id, row.status] as const)]) {
     try {
-      const row = await announce(deps, id, undefined, true);
-      if (row) announced.push(id);
+      const row = await announce(deps, id, requested, true);
+      if (row && !requested) announced.push(id);
     } catch (error) {
       if (!(error instanceof NotAnnounced)) throw error;
       deps.logger.warn({ err: error, appointmentId: id }, 'appointment change still not announced; the next sweep tries again');
@@ -220,6 +229,22 @@ export async function announceUnannounced(deps: SweepDeps, olderThanMs = 5_000, 
     }
   }
   return announced;
+}
+
+/**
+ * Attendance recorded a while ago whose request is still open and still at
+ * the appointment (booked): its message was published, but the process has
+ * not moved on, so it may have run out before the process got there. Zeebe
+ * answers ALREADY_EXISTS while the first copy is still buffered, which costs
+ * nothing; once it ran out a new copy goes. Checked every sweep, so attendance
+ * is kept until the process takes it.
+ */
+export async function attendanceStillOwed(db: Knex, limit = 100, olderThanMs = 60_000): Promise<Array<{ id: string; status: 'attended' | 'missed' }>> {
+  return db('appointments as a').join('requests as r', 'r.id', 'a.request_id')
+    .whereIn('a.status', ['attended', 'missed'])
+    .where('a.attendance_recorded_at', '<', db.raw(`now() - make_interval(secs => ?)`, [olderThanMs / 1000]))
+    .whereNull('r.closed_at').where('r.status', 'appointment-booked')
+    .orderBy('a.attendance_recorded_at').limit(limit).select('a.id', 'a.status');
 }
 
 async function openRequest(trx: Knex.Transaction, requestId: string) {

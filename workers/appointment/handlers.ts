@@ -2,10 +2,9 @@
 // (bookings at one office are serialised by locking the office row; a unique
 // index on counter and start time is the backstop). appointment.remind
 // queues the day-before SMS. Attendance and no-shows come from the API
-// through the functions at the end; a citizen's own choices (slots, move,
-// cancel, book) are in choices.ts.
+// through attendance.ts; a citizen's own choices (slots, move, cancel, book)
+// are in choices.ts.
 import type { Knex } from 'knex';
-import type { ZBClient } from 'zeebe-node';
 import { clock, clockNow } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { errorCodes } from '../../processes/catalogue/errors.ts';
@@ -13,7 +12,6 @@ import { bpmnError, businessKey, complete, PermanentFault, required, type JobInp
 import { queueNotification } from '../notification/outbox.ts';
 import { reminderText } from '../notification/templates.ts';
 import { findRequestOrFail } from '../request/queries.ts';
-import { announce, oweAnnouncement } from './choices.ts';
 import { isUniqueViolation, lockOffice, scheduleOf, takenSlots, type AppointmentRow } from './office.ts';
 import { earliestFreeSlot, reminderTime } from './slots.ts';
 
@@ -83,26 +81,6 @@ export function createAppointmentHandlers({ db, logger, now = clock.now, leadMin
       return complete({ reminded: true });
     },
   };
-}
-
-/**
- * Staff record that the citizen came or did not; the process hears it as a
- * message. Idempotent. Like the citizen's changes it is owed on the row until
- * published: NotAnnounced means the workers' sweep will publish it.
- */
-export async function recordAttendance(
-  deps: { db: Knex; zeebe: Pick<ZBClient, 'publishMessage'> },
-  appointmentId: string,
-  attended: boolean,
-): Promise<boolean> {
-  const outcome = attended ? 'attended' : 'missed';
-  const recorded = await deps.db.transaction(async (trx) => {
-    const updated = await trx('appointments').where({ id: appointmentId }).whereIn('status', ['booked', outcome]).update({ status: outcome });
-    if (updated > 0) await oweAnnouncement(trx, appointmentId, outcome);
-    return updated > 0;
-  });
-  if (recorded) await announce(deps, appointmentId, outcome);
-  return recorded;
 }
 
 /**

@@ -15,7 +15,7 @@
 // citizen is told the new time by SMS. Other staff roles get 403.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { recordAttendance } from '../../../../../workers/appointment/handlers.ts';
+import { recordAttendance } from '../../../../../workers/appointment/attendance.ts';
 import {
   bookChosenSlot, cancelBooking, freeSlots, lastBookableDay, moveBooking, NotAnnounced, type Changed, type Refusal,
 } from '../../../../../workers/appointment/choices.ts';
@@ -202,13 +202,16 @@ export default async function appointmentRoutes(app: FastifyInstance) {
   }, async (request) => {
     const row = await app.requestFor(request, request.params.trackingCode);
     const appointment = await current(row.id);
-    const recorded = await recordAttendance({ db: app.db, zeebe: app.zeebe }, appointment.id, request.body.attended).catch((error) => {
+    const outcome = await recordAttendance({ db: app.db, zeebe: app.zeebe }, appointment.id, request.body.attended, actorOf(request)).catch((error) => {
       // Committed with the message it owes; the workers' sweep publishes it.
-      if (error instanceof NotAnnounced) return true;
+      if (error instanceof NotAnnounced) return { kind: 'recorded' as const };
       throw error;
     });
-    if (!recorded) {
+    if (outcome.kind === 'settled') {
       throw new ApiProblem(409, 'appointment-settled', `The appointment is ${appointment.status}.`, 'وضعیت این نوبت پیش‌تر ثبت شده است.');
+    }
+    if (outcome.kind === 'too-early') {
+      throw new ApiProblem(409, 'appointment-not-yet', 'A no-show can be recorded once the appointment\'s time has come.', 'هنوز زمان این نوبت نرسیده است؛ «حاضر نشد» را پس از زمان نوبت ثبت کنید.');
     }
     return current(row.id);
   });
