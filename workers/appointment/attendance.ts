@@ -5,6 +5,7 @@
 // may record it before the process waits for it, or long after.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
+import { clock } from '../../platform/clock.ts';
 import { jalaliDateTime } from '../../platform/persian.ts';
 import { announce, oweAnnouncement, type Actor } from './choices.ts';
 import type { AppointmentRow } from './office.ts';
@@ -30,7 +31,7 @@ export async function recordAttendance(
   actor: Actor = 'staff',
 ): Promise<AttendanceOutcome> {
   const status = attended ? 'attended' : 'missed';
-  const now = (deps.now ?? (() => new Date()))();
+  const now = (deps.now ?? clock.now)();
   const outcome = await deps.db.transaction(async (trx): Promise<AttendanceOutcome> => {
     const row = (await trx('appointments').where({ id: appointmentId }).forUpdate().first()) as AppointmentRow | undefined;
     if (!row) return { kind: 'unknown' };

@@ -242,7 +242,7 @@ export async function announceUnannounced(deps: SweepDeps, olderThanMs = 5_000, 
 export async function attendanceStillOwed(db: Knex, limit = 100, olderThanMs = 60_000): Promise<Array<{ id: string; status: 'attended' | 'missed' }>> {
   return db('appointments as a').join('requests as r', 'r.id', 'a.request_id')
     .whereIn('a.status', ['attended', 'missed'])
-    .where('a.attendance_recorded_at', '<', db.raw(`now() - make_interval(secs => ?)`, [olderThanMs / 1000]))
+    .where('a.attendance_recorded_at', '<', db.raw(`clock_now() - make_interval(secs => ?)`, [olderThanMs / 1000]))
     .whereNull('r.closed_at').where('r.status', 'appointment-booked')
     .orderBy('a.attendance_recorded_at').limit(limit).select('a.id', 'a.status');
 }

@@ -4,6 +4,7 @@
 // Attendance is recorded per request (POST /api/requests/:trackingCode/appointment/attendance).
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
+import { clock } from '../../../../platform/clock.ts';
 import { IRAN_TIME_ZONE, normaliseInput } from '../../../../platform/persian.ts';
 import { findService } from '../../../../processes/catalogue/index.ts';
 import { claimsOf, type StaffClaims } from '../../../plugins/app/auth.ts';
@@ -47,7 +48,7 @@ export default async function appointmentDayRoutes(app: FastifyInstance) {
       throw new ApiProblem(400, 'invalid-input', 'districtId is required for staff without a district.', 'منطقه را انتخاب کنید.',
         [{ path: '/query/districtId', message: 'required', messageFa: 'منطقه را انتخاب کنید.' }]);
     }
-    const text = normaliseInput(request.query.day ?? DateTime.now().setZone(IRAN_TIME_ZONE).toISODate()!);
+    const text = normaliseInput(request.query.day ?? DateTime.fromJSDate(clock.now()).setZone(IRAN_TIME_ZONE).toISODate()!);
     const day = DateTime.fromFormat(text, 'yyyy-MM-dd', { zone: IRAN_TIME_ZONE });
     if (!day.isValid) {
       throw new ApiProblem(400, 'invalid-input', 'day must be a date as YYYY-MM-DD.', 'روز را به شکل سال-ماه-روز بنویسید.',
