@@ -16,7 +16,8 @@ import { processesDirectory } from '../platform/deployment.ts';
 import { ApiProblem } from '../platform/problem.ts';
 import { Problem, problemRef } from '../api/schemas/problem.ts';
 import { sendProblem } from '../api/plugins/app/problems.ts';
-import { findVersion, listVersions, recordDeployment, saveVersion, savedProcesses, type ProcessVersion } from './versions.ts';
+import { reviewChanges } from './review.ts';
+import { findVersion, listVersions, recordDeployment, runningVersion, saveVersion, savedProcesses, type ProcessVersion } from './versions.ts';
 
 const require = createRequire(import.meta.url);
 const zeebeSchema = require('zeebe-bpmn-moddle/resources/zeebe.json') as Record<string, unknown>;
@@ -49,6 +50,7 @@ const VersionSummary = {
     savedAt: { type: 'string', format: 'date-time' },
     deployedAt: { type: ['string', 'null'], format: 'date-time' },
     deployedBy: { type: ['string', 'null'] },
+    deployComment: { type: ['string', 'null'] },
     processDefinitionKey: { type: ['string', 'null'] },
     engineVersion: { type: ['integer', 'null'] },
   },
@@ -74,6 +76,9 @@ function refuse(signedIn: boolean): never {
 }
 
 const notFound = (detail: string, detailFa: string) => new ApiProblem(404, 'not-found', detail, detailFa);
+const noSavedVersion = (id: string, requested?: number) => (requested
+  ? notFound(`There is no version ${requested} of ${id}.`, 'چنین نسخه‌ای پیدا نشد.')
+  : notFound(`${id} has no saved version: save it first.`, 'این فرایند نسخه ذخیره‌شده‌ای ندارد؛ ابتدا ذخیره کنید.'));
 const notADiagram = (detail: string) => new ApiProblem(400, 'not-a-diagram', detail, 'این پرونده نمودار BPMN درستی نیست.');
 const notAForm = (detail: string) => new ApiProblem(400, 'not-a-form', detail, 'این پرونده فرم درستی نیست.');
 
@@ -98,6 +103,39 @@ const LintRefusal = {
 function lintRefusal(reply: FastifyReply, detail: string, detailFa: string, lint: Finding[]) {
   return sendProblem(reply, 422, { type: 'urn:shahrdari:problem:lint-errors', detail, detailFa, lint });
 }
+
+const Review = {
+  type: 'object',
+  required: ['version', 'against', 'changes', 'forms'],
+  properties: {
+    version: { type: 'integer' },
+    /** The version running now: the last deployed from the modeler, else the repository's file (deployed at start), else none. */
+    against: {
+      type: 'object',
+      required: ['source'],
+      properties: {
+        source: { type: 'string', enum: ['modeler', 'repository', 'none'] },
+        version: { type: ['integer', 'null'] },
+        engineVersion: { type: ['integer', 'null'] },
+        deployedAt: { type: ['string', 'null'], format: 'date-time' },
+        deployedBy: { type: ['string', 'null'] },
+      },
+    },
+    changes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kind', 'elementId', 'fa'],
+        properties: {
+          kind: { type: 'string' }, elementId: { type: 'string' }, name: { type: ['string', 'null'] },
+          before: { type: ['string', 'null'] }, after: { type: ['string', 'null'] }, fa: { type: 'string' },
+        },
+      },
+    },
+    /** Saved forms the diagram links that are not deployed yet: they go with it. */
+    forms: { type: 'array', items: { type: 'object', required: ['formId', 'version'], properties: { formId: { type: 'string' }, version: { type: 'integer' } } } },
+  },
+} as const;
 
 const FormId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 100 } as const;
 const Form = {
@@ -282,12 +320,48 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     return reply.code(201).send({ version, lint: await lintDiagram(xml, directory) });
   });
 
+  app.get('/api/processes/:id/review', {
+    schema: {
+      tags: ['modeler'],
+      summary: 'What deploying a saved version (the latest unless given) changes against the version running now, in Persian',
+      params: Params,
+      querystring: { type: 'object', additionalProperties: false, properties: { version: VersionNumber } },
+      response: { 200: Review, 404: problemRef },
+    },
+  }, async (request) => {
+    const { id } = request.params as { id: string };
+    const { version: requested } = request.query as { version?: number };
+    const saved = await findVersion(app.db, id, requested);
+    if (!saved) throw noSavedVersion(id, requested);
+    const running = await runningVersion(app.db, id);
+    const file = running ? undefined : findDiagramFile(id, directory);
+    const { rootElement } = await moddle.fromXML(saved.xml, 'bpmn:Definitions');
+    const forms = [];
+    for (const formId of linkedFormIds(rootElement)) {
+      const form = await latestFormVersion(app.db, formId);
+      if (form && !form.deployedAt) forms.push({ formId, version: form.version });
+    }
+    return {
+      version: saved.version,
+      against: running
+        ? { source: 'modeler', version: running.version, engineVersion: running.engineVersion, deployedAt: running.deployedAt, deployedBy: running.deployedBy }
+        : { source: file ? 'repository' : 'none', version: null, engineVersion: null, deployedAt: null, deployedBy: null },
+      changes: await reviewChanges(running?.xml ?? (file ? fs.readFileSync(file.file, 'utf8') : null), saved.xml),
+      forms,
+    };
+  });
+
   app.post('/api/processes/:id/deploy', {
     schema: {
       tags: ['modeler'],
       summary: 'Deploy a saved version (the latest unless given) to the engine; refused while lint errors remain',
       params: Params,
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { version: VersionNumber } },
+      body: {
+        type: ['object', 'null'],
+        additionalProperties: false,
+        // The comment is what the analyst says when confirming the review (GET .../review).
+        properties: { version: VersionNumber, comment: { type: 'string', maxLength: 1000 } },
+      },
       response: {
         200: {
           type: 'object',
@@ -304,20 +378,16 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     const editor = await editorOf(request);
     if (!editor) refuse(await isSignedIn(request));
     const { id } = request.params as { id: string };
-    const requested = (request.body as { version?: number } | null)?.version;
+    const { version: requested, comment } = (request.body as { version?: number; comment?: string } | null) ?? {};
     const saved = await findVersion(app.db, id, requested);
-    if (!saved) {
-      throw requested
-        ? notFound(`There is no version ${requested} of ${id}.`, 'چنین نسخه‌ای پیدا نشد.')
-        : notFound(`${id} has no saved version: save it first.`, 'این فرایند نسخه ذخیره‌شده‌ای ندارد؛ ابتدا ذخیره کنید.');
-    }
+    if (!saved) throw noSavedVersion(id, requested);
     const lint = await lintDiagram(saved.xml, directory);
     const errors = blockingIssues(lint);
     if (errors.length > 0) {
       return lintRefusal(reply, `Version ${saved.version} of ${id} has ${errors.length} lint error(s).`, 'خطاهای اعتبارسنجی نمودار باید پیش از استقرار رفع شوند.', errors);
     }
     try {
-      return await deployVersion(request, editor.username, id, saved, lint);
+      return await deployVersion(request, editor.username, id, saved, lint, comment?.trim() || null);
     } catch (error) {
       // The engine's own validation (gRPC INVALID_ARGUMENT) is the analyst's to fix, like a lint error.
       if ((error as { code?: unknown }).code === 3) {
@@ -327,7 +397,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     }
   });
 
-  async function deployVersion(request: FastifyRequest, username: string, id: string, saved: ProcessVersion, lint: Finding[]) {
+  async function deployVersion(request: FastifyRequest, username: string, id: string, saved: ProcessVersion, lint: Finding[], comment: string | null) {
     // Forms saved in the modeler go first: the engine checks a linked form exists.
     const { rootElement } = await moddle.fromXML(saved.xml, 'bpmn:Definitions');
     const forms = [];
@@ -350,6 +420,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       processId: id,
       version: saved.version,
       deployedBy: username,
+      comment,
       processDefinitionKey: String(definition.processDefinitionKey),
       engineVersion: definition.version,
     });

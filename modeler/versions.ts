@@ -14,6 +14,8 @@ export interface ProcessVersion {
   savedAt: Date;
   deployedAt: Date | null;
   deployedBy: string | null;
+  /** What the analyst said when confirming the deployment. */
+  deployComment: string | null;
   processDefinitionKey: string | null;
   engineVersion: number | null;
 }
@@ -22,11 +24,13 @@ export type ProcessVersionSummary = Omit<ProcessVersion, 'xml'>;
 
 interface Row {
   id: string; process_id: string; version: number; name: string | null; xml: string; author: string; comment: string | null;
-  saved_at: Date; deployed_at: Date | null; deployed_by: string | null;
+  saved_at: Date; deployed_at: Date | null; deployed_by: string | null; deploy_comment: string | null;
   process_definition_key: string | null; engine_version: number | null;
 }
 
-const summaryColumns = ['id', 'process_id', 'version', 'name', 'author', 'comment', 'saved_at', 'deployed_at', 'deployed_by', 'process_definition_key', 'engine_version'];
+const summaryColumns = [
+  'id', 'process_id', 'version', 'name', 'author', 'comment', 'saved_at', 'deployed_at', 'deployed_by', 'deploy_comment', 'process_definition_key', 'engine_version',
+];
 
 function fromRow(row: Row): ProcessVersion {
   return {
@@ -40,6 +44,7 @@ function fromRow(row: Row): ProcessVersion {
     savedAt: row.saved_at,
     deployedAt: row.deployed_at,
     deployedBy: row.deployed_by,
+    deployComment: row.deploy_comment,
     processDefinitionKey: row.process_definition_key,
     engineVersion: row.engine_version,
   };
@@ -102,16 +107,24 @@ export async function savedProcesses(db: Knex): Promise<Map<string, SavedProcess
   return new Map(rows.map((row) => [row.process_id, { version: row.version, name: row.name, deployedVersion: row.deployed }]));
 }
 
-/** Marks `version` as the one now deployed. A re-deploy of the same version updates the record. */
+/** The version the engine runs for new requests: the one deployed last (a re-deployed older version counts). */
+export async function runningVersion(db: Knex, processId: string): Promise<ProcessVersion | undefined> {
+  const row = await db('process_versions').where({ process_id: processId }).whereNotNull('deployed_at')
+    .orderBy('deployed_at', 'desc').orderBy('version', 'desc').first() as Row | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/** Marks `version` as the one now deployed, by whom and with what comment. A re-deploy of the same version updates the record. */
 export async function recordDeployment(
   db: Knex,
-  input: { processId: string; version: number; deployedBy: string; processDefinitionKey: string; engineVersion: number },
+  input: { processId: string; version: number; deployedBy: string; comment?: string | null; processDefinitionKey: string; engineVersion: number },
 ): Promise<ProcessVersionSummary> {
   const [row] = await db('process_versions')
     .where({ process_id: input.processId, version: input.version })
     .update({
       deployed_at: db.fn.now(),
       deployed_by: input.deployedBy,
+      deploy_comment: input.comment ?? null,
       process_definition_key: input.processDefinitionKey,
       engine_version: input.engineVersion,
     })

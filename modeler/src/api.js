@@ -54,5 +54,8 @@ export class ProcessApi {
   save(id, xml, comment) { return this.request(`/${id}`, { method: 'PUT', body: JSON.stringify(comment ? { xml, comment } : { xml }) }); }
   form(formId) { return this.request(`/forms/${formId}`); }
   saveForm(formId, schema) { return this.request(`/forms/${formId}`, { method: 'PUT', body: JSON.stringify({ schema }) }); }
-  deploy(id, version) { return this.request(`/${id}/deploy`, { method: 'POST', body: JSON.stringify(version ? { version } : {}) }); }
+  review(id, version) { return this.request(`/${id}/review${version ? `?version=${version}` : ''}`); }
+  deploy(id, version, comment) {
+    return this.request(`/${id}/deploy`, { method: 'POST', body: JSON.stringify({ ...(version ? { version } : {}), ...(comment ? { comment } : {}) }) });
+  }
 }

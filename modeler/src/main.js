@@ -7,6 +7,7 @@ import { persianNumber } from './page/format.js';
 import ProcessList from './page/ProcessList.js';
 import VersionList from './page/VersionList.js';
 import FormDialog from './page/FormDialog.js';
+import DeployReview from './page/DeployReview.js';
 
 const $ = (selector) => document.querySelector(selector);
 const api = new ProcessApi();
@@ -96,6 +97,7 @@ async function save() {
   return version;
 }
 
+/** Deploys after the analyst reviewed what changes against the version running now and confirmed. */
 async function deploy() {
   const errors = editor.get('lintGate').errors();
   if (errors.length > 0) {
@@ -104,8 +106,14 @@ async function deploy() {
     return;
   }
   const saved = state.dirty ? await save() : null;
+  const review = await api.review(state.processId, saved?.version ?? state.viewing ?? undefined);
+  const confirmed = await deployReview.confirm(review);
+  if (!confirmed) {
+    say('استقرار انجام نشد؛ نسخه ذخیره شده است');
+    return;
+  }
   try {
-    const { version } = await api.deploy(state.processId, saved?.version ?? state.viewing ?? undefined);
+    const { version } = await api.deploy(state.processId, review.version, confirmed.comment);
     await refreshVersions();
     say(`نسخه ${persianNumber(version.version)} مستقر شد (نسخه موتور ${persianNumber(version.engineVersion)})`);
   } catch (error) {
@@ -116,6 +124,14 @@ async function deploy() {
     }
     throw error;
   }
+}
+
+/** Selects an element and scrolls the canvas to it (from the review's list). */
+function showElement(elementId) {
+  const element = editor.get('elementRegistry').get(elementId);
+  if (!element) return;
+  editor.get('selection').select(element);
+  editor.get('canvas').scrollToElement(element);
 }
 
 async function download() {
@@ -152,6 +168,7 @@ function guard(action) {
 const processList = new ProcessList($('#process-list'), $('#filter'), guard(openProcess));
 const versionList = new VersionList($('#versions'), guard(viewVersion));
 const formDialog = new FormDialog($('#form-dialog'), api, say);
+const deployReview = new DeployReview($('#deploy-review'), showElement);
 
 async function start() {
   const { canEdit, user, processes } = await api.list();
@@ -178,7 +195,7 @@ async function start() {
     });
   }
   // Tests and scripts reach the editor through this.
-  window.shahrdariModeler = { editor, state, formDialog };
+  window.shahrdariModeler = { editor, state, formDialog, deployReview };
   processList.show(processes);
   $('#save').addEventListener('click', guard(save));
   $('#deploy').addEventListener('click', guard(deploy));

@@ -126,13 +126,24 @@ if (!fs.existsSync(chromiumPath)) {
     await page.click('#save');
     await page.waitForSelector('#message:not(.error):has-text("ذخیره شد")');
     t.match(await page.textContent('#versions li[data-version="2"]'), 'Higher threshold for the large branch', 'the version list shows the comment');
+    // and reviews what changes against the running version 1 before confirming
     await page.click('#deploy');
+    await page.waitForSelector('#deploy-review[open]');
+    t.match(await page.textContent('#review-against'), 'نسخهٔ ۱ که اکنون اجرا می‌شود');
+    t.same(await page.locator('#review-changes li').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.kind)), ['renamed', 'condition']);
+    t.match(await page.textContent('#review-changes li[data-kind="renamed"]'), '«Review the request» به «Review the application»');
+    fs.mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, 'modeler-deploy-review.png') });
+    await page.fill('#review-comment', 'آستانهٔ بالاتر');
+    await page.click('#review-confirm');
     await page.waitForSelector('#message:has-text("مستقر شد")');
     t.notOk(await page.locator('#message.error').count(), 'deployed without an error');
 
-    // Then the API has the edit as version 2, deployed as engine version 2
+    // Then the API has the edit as version 2, deployed as engine version 2, with who confirmed it and why
     const versions = (await app.inject({ url: `/api/processes/${id}/versions` })).json();
-    t.match(versions[0], { version: 2, author: 'maryam', comment: 'Higher threshold for the large branch', deployedBy: 'maryam', engineVersion: 2 });
+    t.match(versions[0], {
+      version: 2, author: 'maryam', comment: 'Higher threshold for the large branch', deployedBy: 'maryam', deployComment: 'آستانهٔ بالاتر', engineVersion: 2,
+    });
     const latest = (await app.inject({ url: `/api/processes/${id}` })).json();
     t.match(latest.xml, 'name="Review the application"');
     t.match(latest.xml, '=amount &gt; 2000');
@@ -230,6 +241,9 @@ if (fs.existsSync(chromiumPath)) {
     t.match((await app.inject({ url: `/api/processes/forms/${formId}` })).json(), { version: 2, schema: 'Inspector findings' });
 
     await page.click('#deploy');
+    await page.waitForSelector('#deploy-review[open]');
+    t.match(await page.textContent('#review-forms'), formId, 'the review says the saved form goes with the diagram');
+    await page.click('#review-confirm');
     await page.waitForSelector('#message:has-text("مستقر شد")');
     const form = (await app.inject({ url: `/api/processes/${id}/versions` })).json()[0];
     t.match(form, { version: 1, engineVersion: 1 }, 'the diagram deployed, its form first');
