@@ -3,10 +3,14 @@
 // nest too deep, before they are parsed; then the query, the path
 // parameters, the headers and the parsed body (JSON or form) are walked once
 // for what PostgreSQL cannot store (NUL, lone surrogates), numbers JSON
-// cannot hold and prototype keys, each refused with its field's path. What
-// passes is normalised (Persian and Arabic-Indic digits, Arabic letters), so
-// schemas and the database see one spelling. Uploads are streamed past the
-// gate; their file names go through `storableText` where they are read.
+// cannot hold and prototype keys, each refused with its field's path.
+// Normalisation (Persian and Arabic-Indic digits, Arabic letters, so schemas
+// and the database see one spelling) is opt-in: a route names the parts that
+// carry what people type (`config: { normalise: ['query', 'body.form'] }`);
+// everything else arrives as it was written. A diagram or form an analyst
+// authored is a document, not input to fold: «ماده ۷» stays «ماده ۷».
+// Uploads are streamed past the gate; their file names go through
+// `storableText` where they are read.
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { normaliseDeep } from '../../../platform/persian.ts';
@@ -45,11 +49,43 @@ export function storableText(text: string, path: string): string {
   return text;
 }
 
-/** `value` checked (refused at `root` + the pointer) and normalised. */
-function pass<T>(value: T, root: string): T {
+/** A part of the request a route has normalised: `query`, `params`, `body`, or a field under one (`body.form`, `body.citizen.mobile`). */
+export type NormalisedPart = 'query' | 'params' | 'body' | `${'query' | 'params' | 'body'}.${string}`;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What people type in this route's request, folded to one spelling before validation; nothing when absent. */
+    normalise?: readonly NormalisedPart[];
+  }
+}
+
+/** `value` checked: refused at `root` + the pointer. */
+function check<T>(value: T, root: string): T {
   const found = findFault(value);
   if (found) throw refused(`${root}${found.pointer}`, found.fault);
-  return normaliseDeep(value);
+  return value;
+}
+
+/** `value` with the field at `path` (dotted, below the part) normalised, as a copy; all of it when the path is empty. */
+function normaliseAt<T>(value: T, path: string[]): T {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return path.length === 0 ? normaliseDeep(value) : value;
+  // A copy with the same prototype: Fastify's query and params objects have their own, which normaliseDeep passes over.
+  const copy = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    const normalised = path.length === 0 ? normaliseDeep(item) : key === path[0] ? normaliseAt(item, path.slice(1)) : item;
+    // Defined, not assigned, so no key can become the prototype.
+    Object.defineProperty(copy, key, { value: normalised, writable: true, enumerable: true, configurable: true });
+  }
+  return copy as T;
+}
+
+function normaliseParts(request: FastifyRequest, parts: readonly NormalisedPart[]) {
+  for (const part of parts) {
+    const [root, ...path] = part.split('.') as ['query' | 'params' | 'body', ...string[]];
+    if (root === 'body' && Buffer.isBuffer(request.body)) continue;
+    request[root] = normaliseAt(request[root], path);
+  }
 }
 
 function checkHeaders(request: FastifyRequest) {
@@ -74,10 +110,11 @@ export default fp(async (app) => {
 
   app.addHook('preValidation', async (request) => {
     checkHeaders(request);
-    request.query = pass(request.query, '/query');
-    request.params = pass(request.params, '/params');
+    check(request.query, '/query');
+    check(request.params, '/params');
     const body = request.body;
     // Buffers are files; a multipart upload is read later, as a stream.
-    if (typeof body === 'string' || (body && typeof body === 'object' && !Buffer.isBuffer(body))) request.body = pass(body, '/body');
+    if (typeof body === 'string' || (body && typeof body === 'object' && !Buffer.isBuffer(body))) check(body, '/body');
+    normaliseParts(request, request.routeOptions.config.normalise ?? []);
   });
 }, { name: 'input-gate', dependencies: ['problems'] });

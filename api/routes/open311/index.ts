@@ -53,6 +53,8 @@ export default async function open311Routes(app: FastifyInstance) {
     }
   });
   app.addHook('preValidation', checkRequestText);
+  // Everything a GeoReport client sends is what people typed: digits in any script are folded (api/plugins/app/input-gate.ts).
+  app.addHook('onRoute', (route) => { route.config = { normalise: ['query', 'params', 'body'], ...route.config }; });
   app.decorate('open311Jurisdictions', await createJurisdictions(app.db, app.config.open311Jurisdictions));
   // The api_keys are this module's alone, so their plugin lives in this scope.
   await app.register(open311Clients);

@@ -18,7 +18,7 @@ export default async function authRoutes(app: FastifyInstance) {
   const showCode = demoSeedEnabled(app.config);
 
   app.post<{ Body: CodeBody }>('/citizen/code', {
-    config: { rateLimit: codeLimit },
+    config: { normalise: ['body'], rateLimit: codeLimit },
     schema: {
       tags: ['auth'], summary: 'Send a one-time sign-in code by SMS (with DEMO_SEED, also answered as developmentCode)', body: CodeRequest,
       response: { 202: CodeSent, ...problems(409, 429) },
@@ -31,7 +31,7 @@ export default async function authRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Body: CodeBody & { code: string } }>('/citizen/token', {
-    config: { rateLimit: { max: 20, timeWindow: '10 minutes' } },
+    config: { normalise: ['body'], rateLimit: { max: 20, timeWindow: '10 minutes' } },
     schema: {
       tags: ['auth'], summary: 'Exchange the SMS code for a token', body: CodeSignIn,
       response: { 200: CitizenSession, ...problems(401, 429) },
@@ -42,7 +42,7 @@ export default async function authRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Body: { username: string; password: string } }>('/staff/token', {
-    config: { rateLimit: { max: 20, timeWindow: '10 minutes' } },
+    config: { normalise: ['body.username'], rateLimit: { max: 20, timeWindow: '10 minutes' } },
     schema: {
       tags: ['auth'], summary: 'Staff sign-in with username and password', body: StaffSignIn,
       response: { 200: StaffSession, ...problems(401, 429) },

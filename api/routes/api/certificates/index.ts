@@ -20,6 +20,7 @@ const Verified = {
 
 export default async function certificateVerificationRoutes(app: FastifyInstance) {
   app.get<{ Params: { code: string } }>('/verify/:code', {
+    config: { normalise: ['params'] },
     schema: {
       tags: ['certificates'], summary: 'Check a certificate by its verification code (public)',
       params: { type: 'object', required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 40 } } },

@@ -27,6 +27,7 @@ const Citizen = CitizenRequests.properties.citizen;
 export default async function citizenRoutes(app: FastifyInstance) {
   // A caller gives their number before their national code; 137 agents find them by it.
   app.get<{ Querystring: { mobile: string } }>('/', {
+    config: { normalise: ['query'] },
     preHandler: app.allow('agent-137', 'clerk', 'manager'),
     schema: {
       tags: ['137'], summary: 'Citizens registered with a mobile number', security: [{ bearer: [] }],
@@ -37,6 +38,7 @@ export default async function citizenRoutes(app: FastifyInstance) {
     .map((row) => ({ nationalCode: row.national_code, mobile: row.mobile, name: row.name })));
 
   app.get<{ Params: { nationalCode: string } }>('/:nationalCode/requests', {
+    config: { normalise: ['params'] },
     preHandler: app.allow('agent-137', 'clerk', 'manager'),
     schema: {
       tags: ['137'], summary: 'A citizen and their requests, by national code (137 agents; clerks and managers for their district)',

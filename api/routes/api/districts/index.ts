@@ -17,6 +17,7 @@ export default async function districtRoutes(app: FastifyInstance) {
   }, async () => Promise.all((await app.db<DistrictRow>('districts').orderBy('id')).map(present)));
 
   app.get<{ Params: { districtId: number } }>('/:districtId', {
+    config: { normalise: ['params'] },
     schema: { tags: ['districts'], summary: 'One district with its services', params: DistrictParams, response: { 200: District, ...problems(404) } },
   }, async (request, reply) => {
     const row = await app.db<DistrictRow>('districts').where({ id: request.params.districtId }).first();
@@ -24,6 +25,7 @@ export default async function districtRoutes(app: FastifyInstance) {
   });
 
   app.put<{ Params: { districtId: number; serviceId: string }; Body: { enabled: boolean } }>('/:districtId/services/:serviceId', {
+    config: { normalise: ['params'] },
     preHandler: app.allow('admin'),
     schema: {
       tags: ['districts'], summary: 'Switch a service on or off in a district (admins)', security: [{ bearer: [] }],

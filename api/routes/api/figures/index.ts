@@ -19,6 +19,7 @@ const Query = {
 
 export default async function figureRoutes(app: FastifyInstance) {
   app.get<{ Querystring: { from?: string; to?: string; district?: number } }>('/', {
+    config: { normalise: ['query'] },
     preHandler: app.allow('manager', 'analyst', 'admin'),
     schema: {
       tags: ['figures'], summary: 'Request figures for managers and analysts', security: [{ bearer: [] }],

@@ -31,6 +31,7 @@ export default async function paymentRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: { paymentId: string } }>('/:paymentId/receipt', {
+    config: { normalise: ['params'] },
     preHandler: app.allow('citizen', 'staff'),
     schema: {
       tags: ['payments'], summary: 'Receipt of a paid fee', security: [{ bearer: [] }],

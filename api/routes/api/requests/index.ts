@@ -45,6 +45,7 @@ export default async function requestRoutes(app: FastifyInstance) {
   }
 
   app.post<{ Body: SubmitBody; Headers: { 'idempotency-key'?: string } }>('/', {
+    config: { normalise: ['body'] },
     preHandler: app.allow('citizen', 'agent-137', 'clerk'),
     schema: {
       tags: ['requests'], summary: 'File a request; returns its tracking code', security: [{ bearer: [] }],
@@ -75,6 +76,7 @@ export default async function requestRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Querystring: { status?: string; serviceId?: string; limit: number } }>('/', {
+    config: { normalise: ['query'] },
     preHandler: app.allow('citizen', 'staff'),
     schema: {
       tags: ['requests'], summary: 'My requests (citizens) or my district\'s (staff), newest first', security: [{ bearer: [] }],
@@ -91,6 +93,7 @@ export default async function requestRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: { trackingCode: string } }>('/:trackingCode', {
+    config: { normalise: ['params'] },
     preHandler: app.allow('citizen', 'staff'),
     schema: {
       tags: ['requests'], summary: 'Status and timeline of a request', security: [{ bearer: [] }],
@@ -110,6 +113,7 @@ export default async function requestRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Params: { trackingCode: string }; Body: { form: Record<string, unknown> } }>('/:trackingCode/resubmit', {
+    config: { normalise: ['params', 'body.form'] },
     preHandler: app.allow('citizen', 'staff'),
     schema: {
       tags: ['requests'], summary: 'Send corrected data while the request waits for a correction (status awaiting-correction)', security: [{ bearer: [] }],
@@ -123,6 +127,7 @@ export default async function requestRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Params: { trackingCode: string } }>('/:trackingCode/cancel', {
+    config: { normalise: ['params'] },
     preHandler: app.allow('citizen', 'staff'),
     schema: {
       tags: ['requests'], summary: 'Withdraw an open request', security: [{ bearer: [] }],
@@ -136,6 +141,7 @@ export default async function requestRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Params: { trackingCode: string }; Body: { score: number; comment?: string } }>('/:trackingCode/rating', {
+    config: { normalise: ['params', 'body'] },
     preHandler: app.allow('citizen', 'staff'),
     schema: {
       tags: ['requests'], summary: 'Rate a closed request from 1 to 5, once', security: [{ bearer: [] }],

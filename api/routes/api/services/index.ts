@@ -6,6 +6,7 @@ import { problems } from '../../../schemas/problem.ts';
 
 export default async function serviceRoutes(app: FastifyInstance) {
   app.get<{ Querystring: { heading?: HeadingId; channel?: Channel; district?: number } }>('/', {
+    config: { normalise: ['query'] },
     schema: {
       tags: ['catalogue'], summary: 'The services, filtered by heading, channel and the district that offers them',
       querystring: ServiceQuery, response: { 200: ServiceList, ...problems() },
@@ -17,6 +18,7 @@ export default async function serviceRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: { id: string } }>('/:id', {
+    config: { normalise: ['params'] },
     schema: {
       tags: ['catalogue'], summary: 'One service with its start form (form-js) and the JSON Schema it is checked with',
       params: ServiceParams, response: { 200: ServiceDetail, ...problems(404) },

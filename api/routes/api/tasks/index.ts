@@ -79,6 +79,7 @@ export default async function taskRoutes(app: FastifyInstance) {
   const staffOf = (request: Parameters<typeof claimsOf>[0]) => claimsOf(request) as StaffClaims;
 
   app.get<{ Querystring: TaskFilter }>('/', {
+    config: { normalise: ['query'] },
     preHandler: onlyStaff,
     schema: {
       tags: ['tasks'], summary: 'Open tasks of my groups (district-<id>:<role>) and those I claimed, soonest due first', security: [{ bearer: [] }],
@@ -96,6 +97,7 @@ export default async function taskRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: { jobKey: string } }>('/:jobKey', {
+    config: { normalise: ['params'] },
     preHandler: onlyStaff,
     schema: {
       tags: ['tasks'], summary: 'A task with its form and its request\'s data, documents and timeline', security: [{ bearer: [] }],
@@ -116,6 +118,7 @@ export default async function taskRoutes(app: FastifyInstance) {
 
   for (const action of ['claim', 'unclaim'] as const) {
     app.post<{ Params: { jobKey: string } }>(`/:jobKey/${action}`, {
+      config: { normalise: ['params'] },
       preHandler: onlyStaff,
       schema: {
         tags: ['tasks'], summary: action === 'claim' ? 'Take the task' : 'Hand the task back to the group', security: [{ bearer: [] }],
@@ -125,6 +128,7 @@ export default async function taskRoutes(app: FastifyInstance) {
   }
 
   app.post<{ Params: { jobKey: string }; Body: { variables: Record<string, unknown> } }>('/:jobKey/complete', {
+    config: { normalise: ['params', 'body.variables'] },
     preHandler: onlyStaff,
     schema: {
       tags: ['tasks'], summary: 'Complete a claimed task with its form\'s data', security: [{ bearer: [] }],

@@ -133,6 +133,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
   }
 
   app.get<{ Params: { trackingCode: string } }>('/', {
+    config: { normalise: ['params'] },
     preHandler: app.allow('citizen', 'staff'),
     schema: {
       tags: ['appointments'], summary: 'The request\'s appointment at the district office', security: [{ bearer: [] }],
@@ -141,6 +142,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
   }, async (request) => current((await app.requestFor(request, request.params.trackingCode)).id));
 
   app.get<{ Params: { trackingCode: string }; Querystring: { day: string } }>('/slots', {
+    config: { normalise: ['params', 'query'] },
     preHandler: app.allow(...choosers),
     schema: {
       tags: ['appointments'], summary: 'Free slots of a day at the office of the request\'s district (citizen; clerks and 137 agents for them)', security: [{ bearer: [] }],
@@ -156,6 +158,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Params: { trackingCode: string }; Body: { slotId: string } }>('/', {
+    config: { normalise: ['params', 'body'] },
     preHandler: app.allow(...choosers),
     schema: {
       tags: ['appointments'],
@@ -170,6 +173,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
   });
 
   app.put<{ Params: { trackingCode: string }; Body: { slotId: string } }>('/', {
+    config: { normalise: ['params', 'body'] },
     preHandler: app.allow(...choosers),
     schema: {
       tags: ['appointments'], summary: 'Move the live booking to another free slot (same appointment, new time)', security: [{ bearer: [] }],
@@ -181,6 +185,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
   });
 
   app.delete<{ Params: { trackingCode: string } }>('/', {
+    config: { normalise: ['params'] },
     preHandler: app.allow(...choosers),
     schema: {
       tags: ['appointments'], summary: 'Cancel the live booking; the request then waits for a new one (status awaiting-appointment)', security: [{ bearer: [] }],
@@ -192,6 +197,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Params: { trackingCode: string }; Body: { attended: boolean } }>('/attendance', {
+    config: { normalise: ['params'] },
     preHandler: app.allow('clerk', 'manager'),
     schema: {
       tags: ['appointments'], summary: 'Record whether the citizen came (district staff)', security: [{ bearer: [] }],

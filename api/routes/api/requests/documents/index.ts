@@ -33,6 +33,7 @@ async function receiveFile(request: FastifyRequest): Promise<{ filename: string;
 
 export default async function documentRoutes(app: FastifyInstance) {
   app.post<{ Params: { trackingCode: string }; Querystring: { kind: string } }>('/', {
+    config: { normalise: ['params', 'query'] },
     preHandler: app.allow('citizen', 'staff'),
     schema: {
       tags: ['documents'], summary: 'Attach a PDF, JPEG or PNG (multipart/form-data, field "file", at most 10 MB)',
@@ -61,6 +62,7 @@ export default async function documentRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: { trackingCode: string } }>('/', {
+    config: { normalise: ['params'] },
     preHandler: app.allow('citizen', 'staff'),
     schema: {
       tags: ['documents'], summary: 'The request\'s documents', security: [{ bearer: [] }],
@@ -72,6 +74,7 @@ export default async function documentRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: { trackingCode: string; documentId: string } }>('/:documentId', {
+    config: { normalise: ['params'] },
     preHandler: app.allow('citizen', 'staff'),
     schema: {
       tags: ['documents'], summary: 'Download a document', security: [{ bearer: [] }],
