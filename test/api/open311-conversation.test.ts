@@ -105,6 +105,9 @@ t.test('a GeoReport client files and follows a request in XML while staff close 
   const task = await until(async () => (await app.inject({ url: '/api/tasks', headers: crew })).json()
     .find((item: { trackingCode: string }) => item.trackingCode === id), 'the crew\'s task');
   t.equal(new Date(open.expected_datetime).toISOString(), new Date(task.dueAt).toISOString(), 'expected_datetime is the due date the SLA worker gave the process');
+  const seen = (await app.inject({ url: `/api/requests/${id}`, headers: crew })).json();
+  t.match(seen.timeline.find((event: { kind: string }) => event.kind === 'open311-filed'),
+    { data: { titleFa: /FixMyStreet/, noteFa: /36\.2881, 59\.6157.*https:\/\/photos\.example\.org\/reports\/stray-dogs\.jpg/ } }, 'staff see the app, the place and the photo link');
   t.equal((await app.inject({ method: 'POST', url: `/api/tasks/${task.jobKey}/claim`, headers: crew })).statusCode, 200);
   const done = await app.inject({ method: 'POST', url: `/api/tasks/${task.jobKey}/complete`, headers: crew, payload: { variables: { workResult: 'done', workNotes: 'سگ‌ها به پناهگاه منتقل شدند.' } } });
   t.equal(done.statusCode, 200, done.body);

@@ -181,11 +181,19 @@ export default async function postRequestRoute(app: FastifyInstance) {
       // Scoped to the client: two apps choosing the same key never meet.
       idempotencyKey: idempotencyKey ? `open311:${client.id}:${idempotencyKey}` : undefined,
     });
-    // Also on a replay: a crash between the submit and this insert leaves the retry to make it.
-    await app.db('open311_requests').insert({
-      request_id: row.id, client_id: client.id, lat: lat ?? null, long: long ?? null, address_string: body.address_string ?? null,
-      address_id: body.address_id ?? null, media_url: media, device_id: body.device_id ?? null, account_id: body.account_id ?? null, email: body.email ?? null,
-    }).onConflict('request_id').ignore();
+    // Also on a replay: a crash between the submit and these inserts leaves the retry to make them.
+    await app.db.transaction(async (trx) => {
+      await trx('open311_requests').insert({
+        request_id: row.id, client_id: client.id, lat: lat ?? null, long: long ?? null, address_string: body.address_string ?? null,
+        address_id: body.address_id ?? null, media_url: media, device_id: body.device_id ?? null, account_id: body.account_id ?? null, email: body.email ?? null,
+      }).onConflict('request_id').ignore();
+      // The timeline tells staff (and the citizen) which app filed it, where, and the photo link, which has no place in the form.
+      const notes = [lat !== undefined ? `محل روی نقشه: ${lat}, ${long}` : '', media ? `تصویر: ${media}` : ''].filter(Boolean);
+      await trx('request_events').insert({
+        request_id: row.id, kind: 'open311-filed', dedupe_key: 'open311:filed',
+        data: { titleFa: `ثبت با برنامه «${client.name}» (Open311)`, ...(notes.length > 0 ? { noteFa: notes.join(' — ') } : {}) },
+      }).onConflict(['request_id', 'dedupe_key']).ignore();
+    });
     // As POST /api/requests: answer on commit and start at once in the background; the start sweeper covers a crash.
     if (!row.process_instance_key) app.startQueue.enqueue(row.id);
     const expected = await slaDueDate(app.db, new Date(row.created_at), service.slaWorkingDays);
