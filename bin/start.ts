@@ -22,7 +22,7 @@ runMain('start', async (runtime) => {
     await deployResources(zeebe, logger, { skipProcesses: await analystDeployedProcesses(db) });
   }
   const workers = startWorkers({ zeebe, db, logger, publicUrl: config.publicUrl });
-  runtime.onShutdown(workers.stop);
+  runtime.onShutdown(() => workers.stop(runtime.hurry));
   // The API's own client gives up quickly, so a person is answered during an engine outage.
   const { whileSomeoneWaits } = await import('../platform/zeebe.ts');
   await frontEnds;

@@ -6,6 +6,6 @@ runMain('workers', async (runtime) => {
   const db = await openKnex(runtime, { migrate: false });
   const zeebe = openZeebe(runtime, gatewayAddress(runtime.config));
   const workers = startWorkers({ zeebe, db, logger: runtime.logger, publicUrl: runtime.config.publicUrl });
-  runtime.onShutdown(workers.stop);
+  runtime.onShutdown(() => workers.stop(runtime.hurry));
   return 'keep-running';
 });

@@ -1,4 +1,6 @@
 // The one place that constructs a Zeebe client. Everything else receives it.
+import type { Client as GrpcClient, Metadata } from '@grpc/grpc-js';
+import protobuf from 'protobufjs';
 import { ZBClient, type ZBClientOptions } from 'zeebe-node';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -79,3 +81,32 @@ export async function engineStatus(zeebe: ZBClient, timeoutMs = 2000): Promise<{
     clearTimeout(timer);
   }
 }
+
+/**
+ * Camunda 8.8's UpdateJobTimeout (zeebe-node 8.3 predates it): the activated
+ * job's deadline becomes now + `timeoutMs`. Sent on the client's own gRPC
+ * channel, with its own credentials (TLS, OAuth token, basic auth), so it
+ * reaches whatever gateway the client does. Rejects as the gateway answers:
+ * NOT_FOUND (code 5) when the job is gone.
+ */
+export async function updateJobTimeout(zeebe: ZBClient, jobKey: string, timeoutMs: number): Promise<void> {
+  // zeebe-node 8.3.2's unary-call client (the version is pinned in package.json).
+  const grpc = (zeebe as unknown as { grpc: { client: GrpcClient; getAuthToken(): Promise<Metadata> } }).grpc;
+  const metadata = await grpc.getAuthToken();
+  await new Promise<void>((resolve, reject) => {
+    grpc.client.makeUnaryRequest(
+      '/gateway_protocol.Gateway/UpdateJobTimeout',
+      (request: { jobKey: string; timeout: number }) => Buffer.from(UpdateJobTimeoutRequest.encode(UpdateJobTimeoutRequest.fromObject(request)).finish()),
+      () => ({}),
+      { jobKey, timeout: timeoutMs },
+      metadata,
+      { deadline: Date.now() + 10_000 },
+      (error) => (error ? reject(error) : resolve()),
+    );
+  });
+}
+
+/** The one 8.8 request message used here, as gateway.proto (Camunda 8.8) defines it. */
+const UpdateJobTimeoutRequest = protobuf.Type.fromJSON('UpdateJobTimeoutRequest', {
+  fields: { jobKey: { type: 'int64', id: 1 }, timeout: { type: 'int64', id: 2 } },
+});

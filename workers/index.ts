@@ -12,6 +12,7 @@ import { paymentWorkers } from './payment/index.ts';
 import { requestWorkers } from './request/index.ts';
 import { slaWorkers } from './sla/index.ts';
 import { userTaskWorkers } from './user-tasks/index.ts';
+import type { StartedFamily } from './job.ts';
 
 export interface WorkerDependencies {
   zeebe: ZBClient;
@@ -24,10 +25,14 @@ export interface WorkerDependencies {
 export interface RunningWorkers {
   /** Job types with a handler, for the consistency checks and the modeler's templates. */
   jobTypes: string[];
-  stop(): Promise<void>;
+  /**
+   * Stops taking jobs; the jobs in hand are finished, or handed back to the
+   * engine at once when `hurry` aborts (job-worker.ts).
+   */
+  stop(hurry?: AbortSignal): Promise<void>;
 }
 
-type WorkerFamily = (deps: WorkerDependencies) => { jobTypes: string[]; close(): Promise<void> };
+type WorkerFamily = (deps: WorkerDependencies) => StartedFamily;
 
 /** Worker families, added as they are written (issue 5). */
 const families: WorkerFamily[] = [
@@ -48,8 +53,8 @@ export function startWorkers(deps: WorkerDependencies): RunningWorkers {
   deps.logger.info({ jobTypes }, 'workers started');
   return {
     jobTypes,
-    stop: async () => {
-      await Promise.all(started.map((family) => family.close()));
+    stop: async (hurry) => {
+      await Promise.all(started.map((family) => family.close(hurry)));
     },
   };
 }

@@ -3,6 +3,7 @@
 // zeebe-node worker (complete / BPMN error / fail with back-off).
 import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../platform/logger.ts';
+import { startJobWorker, type JobWorker } from './job-worker.ts';
 
 /** The parts of a Zeebe job a handler needs; tests build these by hand. */
 export interface JobInput<V = Record<string, unknown>> {
@@ -64,8 +65,8 @@ export interface BindOptions {
 }
 
 /** Registers `handler` for `taskType` and returns the worker so the family can close it. */
-export function bindJob(zeebe: ZBClient, logger: Logger, taskType: string, handler: JobHandler, options: BindOptions = {}) {
-  return zeebe.createWorker({
+export function bindJob(zeebe: ZBClient, logger: Logger, taskType: string, handler: JobHandler, options: BindOptions = {}): JobWorker {
+  return startJobWorker(zeebe, logger, {
     taskType,
     timeout: options.timeout ?? 30_000,
     maxJobsToActivate: options.maxJobsToActivate ?? 16,
@@ -135,15 +136,16 @@ async function acknowledged<T>(log: Logger, tell: () => Promise<T>): Promise<T> 
 /** What a family returns to the registry. */
 export interface StartedFamily {
   jobTypes: string[];
-  close(): Promise<void>;
+  /** Stops its workers (see job-worker.ts: jobs are finished or handed back) and its sweeps. */
+  close(hurry?: AbortSignal): Promise<void>;
 }
 
-/** Closes the workers a family started. */
-export function familyOf(jobTypes: string[], workers: Array<{ close(timeout?: number): Promise<unknown> }>, extra?: () => Promise<void>): StartedFamily {
+/** Closes the workers a family started, then what else it runs (`extra`: sweeps, senders). */
+export function familyOf(jobTypes: string[], workers: JobWorker[], extra?: () => Promise<void>): StartedFamily {
   return {
     jobTypes,
-    close: async () => {
-      await Promise.all(workers.map((worker) => worker.close(2_000).catch(() => undefined)));
+    close: async (hurry) => {
+      await Promise.all(workers.map((worker) => worker.close(hurry).catch(() => undefined)));
       await extra?.();
     },
   };

@@ -1,28 +1,51 @@
-// Takes `io.camunda.zeebe:userTask` jobs with a long timeout and leaves them
-// open (forwarded): a person completes them later through the API. Beside the
-// worker runs the sweep that closes tasks their process has ended.
+// Takes `io.camunda.zeebe:userTask` jobs and leaves them open (forwarded): a
+// person completes them later through the API. A job is taken for a few
+// minutes only; once its row is in the task list, UpdateJobTimeout keeps it
+// for a month. So a workers process that dies between taking a job and
+// writing its row hides the task for minutes, not a month: the job comes
+// again and another process lists it. Beside the worker runs the sweep that
+// closes tasks their process has ended.
 import { userTaskJobType } from '../../processes/catalogue/contract.ts';
+import { updateJobTimeout } from '../../platform/zeebe.ts';
 import type { WorkerDependencies } from '../index.ts';
 import { familyOf, retryBackOff } from '../job.ts';
+import { startJobWorker } from '../job-worker.ts';
 import { createTaskDefinitionResolver } from './definitions.ts';
-import { createUserTaskHandlers } from './handlers.ts';
+import { createUserTaskHandlers, isNotFound } from './handlers.ts';
 import { backfillLegacyTasks } from './legacy.ts';
 import { startStaleTaskSweep, sweepDefaults, type SweepOptions } from './sweep.ts';
 
-/** How long the engine leaves a task with us before handing it out again: a month. */
+/** How long a taken job may wait for its row: what a crash at that moment costs at most. */
+export const userTaskLeaseMs = 2 * 60 * 1000;
+/**
+ * How long the engine leaves a listed task with us: a month. Should nobody
+ * complete it by then, the job comes again, finds its row and is kept again.
+ */
 export const userTaskJobTimeout = 30 * 24 * 60 * 60 * 1000;
 
 export interface UserTaskWorkerOptions {
+  /** The lease of a taken job until its row is written (tests shorten it). */
+  leaseMs?: number;
   /** How often the stale-task sweep runs. */
   sweepIntervalMs?: number;
   sweep?: SweepOptions;
 }
 
 export function userTaskWorkers({ zeebe, db, logger }: WorkerDependencies, options: UserTaskWorkerOptions = {}) {
+  /** The row is committed: the job stays with us until a person completes the task. */
+  const keepListedTask = async (jobKey: string, log: typeof logger) => {
+    try {
+      await updateJobTimeout(zeebe, jobKey, userTaskJobTimeout);
+    } catch (error) {
+      // The task stays listed either way; the job comes again after its lease, finds its row, and is kept then.
+      if (isNotFound(error)) log.info('the engine ended the task\'s job meanwhile; the sweep closes its row');
+      else log.warn({ err: error }, 'could not extend the task\'s job; it is kept when it comes again');
+    }
+  };
   const handlers = createUserTaskHandlers({ db, logger, definitions: createTaskDefinitionResolver({ db }) });
-  const worker = zeebe.createWorker({
+  const worker = startJobWorker(zeebe, logger, {
     taskType: userTaskJobType,
-    timeout: userTaskJobTimeout,
+    timeout: options.leaseMs ?? userTaskLeaseMs,
     maxJobsToActivate: 32,
     taskHandler: async (job) => {
       const log = logger.child({ jobType: userTaskJobType, jobKey: job.key, processInstanceKey: job.processInstanceKey, trackingCode: (job.variables as Record<string, unknown>).trackingCode });
@@ -39,6 +62,7 @@ export function userTaskWorkers({ zeebe, db, logger }: WorkerDependencies, optio
           headers: job.customHeaders as Record<string, string>,
           variables: job.variables as Record<string, unknown>,
         });
+        await keepListedTask(job.key, log);
         log.info('user task open');
         return job.forward();
       } catch (error) {
