@@ -204,6 +204,35 @@ t.test('payment handlers', async (t) => {
     t.equal((await db('payments').where({ id: abandoned.complete.paymentId }).first()).status, 'failed');
   });
 
+  t.test('two workers processes sweeping at once share the stale payments: each is verified once', async (t) => {
+    const handlers = createPaymentHandlers({ db, logger: silentLogger, gateway, callbackUrl });
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const request = await seedRequest(db, { serviceId: 'building-permit' });
+      const created = (await handlers.request(jobOf({ variables: startVariables(request, { floorArea: 5 }) }))) as { complete: { paymentId: string; paymentUrl: string } };
+      await fetch(created.complete.paymentUrl, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=pay' });
+      ids.push(created.complete.paymentId);
+    }
+    await db('payments').whereIn('id', ids).update({ created_at: db.raw(`now() - interval '31 minutes'`) });
+    // Each sweep asks a gateway that counts its verify calls and answers slowly, so the sweeps overlap.
+    const verified: string[] = [];
+    const counting = (): PaymentGateway => Object.assign(Object.create(gateway) as PaymentGateway, {
+      verify: async (token: string) => {
+        verified.push(token);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return gateway.verify(token);
+      },
+    });
+    const [first, second] = await Promise.all([
+      reconcilePendingPayments({ db, zeebe: client, gateway: counting(), logger: silentLogger }, 30),
+      reconcilePendingPayments({ db, zeebe: client, gateway: counting(), logger: silentLogger }, 30),
+    ]);
+    t.equal(first!.length + second!.length, ids.length, 'every payment settled by one of them');
+    t.ok(first!.length > 0 && second!.length > 0, `both took a share (${first!.length} and ${second!.length})`);
+    t.equal(new Set(verified).size, verified.length, 'no payment verified twice');
+    t.same((await db('payments').whereIn('id', ids).pluck('status')).sort(), ids.map(() => 'paid'));
+  });
+
   t.test('payment.reverse refunds a paid request once', async (t) => {
     const handlers = createPaymentHandlers({ db, logger: silentLogger, gateway, callbackUrl });
     const request = await seedRequest(db, { serviceId: 'building-permit' });

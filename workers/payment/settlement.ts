@@ -73,21 +73,33 @@ export async function settlePayment(deps: SettlementDeps, token: string): Promis
  * network dropped): every payment still pending after `olderThanMinutes` is
  * verified with the gateway like a callback would. Paid ones are confirmed;
  * unpaid ones fail, which is what the bank does with unverified money anyway.
+ * Each payment is settled in a transaction holding its row (SKIP LOCKED), so
+ * the sweeps of several workers processes share the payments instead of
+ * asking the bank twice about one.
  */
-export async function reconcilePendingPayments(deps: SettlementDeps, olderThanMinutes = 30): Promise<SettlementResult[]> {
-  const stale: Array<{ gateway_token: string }> = await deps.db('payments')
-    .where({ status: 'pending', gateway: deps.gateway.name })
-    .whereNotNull('gateway_token')
-    .where('created_at', '<', deps.db.raw(`clock_now() - make_interval(mins => ?)`, [olderThanMinutes]))
-    .select('gateway_token')
-    .limit(100);
+export async function reconcilePendingPayments(deps: SettlementDeps, olderThanMinutes = 30, limit = 100): Promise<SettlementResult[]> {
   const results: SettlementResult[] = [];
-  for (const { gateway_token: token } of stale) {
-    try {
-      results.push(await settlePayment(deps, token));
-    } catch (error) {
-      deps.logger.warn({ err: error }, 'reconciling a payment failed; next sweep tries again');
-    }
+  const tried: string[] = [];
+  while (tried.length < limit) {
+    const more = await deps.db.transaction(async (trx) => {
+      const row: { gateway_token: string } | undefined = await trx('payments')
+        .where({ status: 'pending', gateway: deps.gateway.name })
+        .whereNotNull('gateway_token')
+        .whereNotIn('gateway_token', tried)
+        .where('created_at', '<', trx.raw(`clock_now() - make_interval(mins => ?)`, [olderThanMinutes]))
+        .orderBy('created_at')
+        .forUpdate().skipLocked()
+        .first('gateway_token');
+      if (!row) return false;
+      tried.push(row.gateway_token);
+      try {
+        results.push(await settlePayment({ ...deps, db: trx }, row.gateway_token));
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'reconciling a payment failed; next sweep tries again');
+      }
+      return true;
+    });
+    if (!more) break;
   }
   return results;
 }
