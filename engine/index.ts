@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { gatewayHandlers } from './grpc/gateway.ts';
 import { listen } from './grpc/server.ts';
 import { listenClockControl } from './rest/clock.ts';
-import { Engine } from './runtime/engine.ts';
+import { Engine, type EngineTestHooks } from './runtime/engine.ts';
 import { acquireEngineLock } from './store/lock.ts';
 
 export interface EngineOptions {
@@ -15,6 +15,16 @@ export interface EngineOptions {
   logger: import('pino').Logger;
   /** Serve the clock control over HTTP on 127.0.0.1 at this port (0 = pick one); unset = no HTTP control. */
   clockPort?: number;
+  /**
+   * Called once when the engine stops on an unexpected failure (a command
+   * failing with anything but a Zeebe rejection, a refused commit, the lock's
+   * connection lost). By then the gateway is shut and nothing more is
+   * committed; whoever runs the engine must start it again. Default: the
+   * process exits with status 70, for a supervisor to restart it.
+   */
+  onFatal?: (error: Error) => void;
+  /** Tests only: break the engine from inside (engine/runtime/engine.ts). */
+  testHooks?: EngineTestHooks;
 }
 
 /** The engine's clock, as Camunda's `PUT /v2/clock` and `POST /v2/clock/reset` drive Zeebe's. */
@@ -45,12 +55,12 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   // when one resolved address refuses, which stalls workers' long polls.
   const host = options.host ?? 'localhost';
   const logger = options.logger;
-  const unlock = await acquireEngineLock(options.db);
-  const engine = new Engine(options.db, logger);
+  const lock = await acquireEngineLock(options.db);
+  const engine = new Engine(options.db, logger, lock, options.testHooks);
   try {
     await engine.load();
   } catch (error) {
-    await unlock();
+    await lock.release();
     throw error;
   }
   let bound = { host, port: options.port };
@@ -67,6 +77,28 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   if (clockServer) logger.warn({ port: clockServer.port }, 'engine clock control listening on 127.0.0.1 (tests and simulation only)');
   if (process.env.ENGINE_DEBUG_WORKERS) setInterval(() => logger.warn({ workers: engine.jobs.waitingWorkers() }, 'waiting workers'), 2_000).unref();
   let stopped: Promise<void> | null = null;
+  const closeServers = async () => {
+    if (clockServer) {
+      clockServer.server.closeAllConnections();
+      await new Promise((resolve) => clockServer.server.close(resolve));
+    }
+    await new Promise<void>((resolve) => {
+      // Long polls would keep a graceful shutdown waiting for up to their timeout.
+      const force = setTimeout(() => { server.forceShutdown(); resolve(); }, 1_000);
+      server.tryShutdown(() => { clearTimeout(force); resolve(); });
+    });
+  };
+  engine.onFatal((error) => {
+    // No new calls; the calls in hand get their answer (UNAVAILABLE) before the gateway shuts.
+    stopped ??= (async () => {
+      await closeServers();
+      await lock.release();
+    })();
+    void stopped.then(() => {
+      if (options.onFatal) options.onFatal(error);
+      else process.exit(70);
+    });
+  });
   return {
     host,
     port,
@@ -75,17 +107,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     ...(clockServer ? { clockUrl: `http://127.0.0.1:${clockServer.port}` } : {}),
     stop() {
       stopped ??= (async () => {
-        if (clockServer) {
-          clockServer.server.closeAllConnections();
-          await new Promise((resolve) => clockServer.server.close(resolve));
-        }
-        await new Promise<void>((resolve) => {
-          // Long polls would keep a graceful shutdown waiting for up to their timeout.
-          const force = setTimeout(() => { server.forceShutdown(); resolve(); }, 1_000);
-          server.tryShutdown(() => { clearTimeout(force); resolve(); });
-        });
+        await closeServers();
         await engine.stop();
-        await unlock();
+        await lock.release();
       })();
       return stopped;
     },

@@ -26,6 +26,8 @@ export interface Runtime {
    * over): closers waiting for work in flight stop waiting and hand it back.
    */
   hurry: AbortSignal;
+  /** Shuts the process down as failed (exit 1), as an uncaught error does: for a part that cannot go on (the embedded engine after a fatal error). */
+  fail(error: unknown): void;
 }
 
 /** How long a shutdown may take before it hurries; below Kubernetes' default 30 s grace period. */
@@ -139,6 +141,7 @@ export function runMain(name: string, body: (runtime: Runtime) => Promise<'keep-
     config,
     logger,
     hurry: hurry.signal,
+    fail: onUncaught,
     onShutdown: (close, options) => {
       const closer: Closer = { close, essential: options?.essential ?? false };
       closers.push(closer);
@@ -193,6 +196,8 @@ export async function engineAddress(runtime: Runtime, db: Knex): Promise<string>
     db,
     port: runtime.config.ZEEBE_PORT,
     logger: runtime.logger.child({ component: 'engine' }),
+    // Crash-only: the engine stopped on an unexpected failure; the whole process exits 1 for its supervisor to restart it.
+    onFatal: (error) => runtime.fail(error),
     ...(runtime.config.ENGINE_CLOCK_PORT === undefined ? {} : { clockPort: runtime.config.ENGINE_CLOCK_PORT }),
   });
   runtime.onShutdown(engine.stop);

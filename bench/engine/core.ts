@@ -9,6 +9,7 @@ import pino from 'pino';
 import { createKnex, migrateToLatest } from '../../platform/database.ts';
 import { startEmbeddedPostgres } from '../../platform/embedded-postgres.ts';
 import { Engine } from '../../engine/runtime/engine.ts';
+import { acquireEngineLock } from '../../engine/store/lock.ts';
 
 const instances = Number(process.argv[2] ?? 2_000);
 const tasks = 10;
@@ -19,7 +20,8 @@ const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), 
 try {
   const db = createKnex(server.url);
   await migrateToLatest(db);
-  const engine = new Engine(db, logger);
+  const lock = await acquireEngineLock(db);
+  const engine = new Engine(db, logger, lock);
   await engine.load();
   const ids = ['start', ...Array.from({ length: tasks }, (_, i) => `t${i}`), 'end'];
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
@@ -51,6 +53,7 @@ ${ids.slice(1).map((id, i) => `<bpmn:sequenceFlow id="f${i}" sourceRef="${ids[i]
     cpuMsPerTask: Number(((cpu.user + cpu.system) / 1000 / completed).toFixed(3)),
   }));
   await engine.stop();
+  await lock.release();
   await db.destroy();
 } finally {
   await server.stop();

@@ -106,7 +106,9 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
   };
 
   return {
-    Topology: unary(() => {
+    Topology: unary(async () => {
+      // Health means the commit path works (a round trip through the committer), not only that this process answers.
+      await engine.roundTrip();
       const { host, port } = address();
       return {
         brokers: [{ nodeId: 0, host, port, version: gatewayVersion, partitions: [{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }] }],

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { nextCycle } from '../model/timers.ts';
 import { Committer } from '../store/committer.ts';
 import { EngineClock } from './clock.ts';
-import type { ProcessInstance, Timer } from '../store/entities.ts';
+import type { ElementInstance, ProcessInstance, Timer } from '../store/entities.ts';
+import type { LockedConnection } from '../store/lock.ts';
 import { State } from '../store/state.ts';
 import { Deployments } from './deployments.ts';
 import { GatewayError } from './errors.ts';
@@ -19,6 +20,15 @@ import { Scheduler } from './scheduler.ts';
 
 type EndListener = (outcome: 'completed' | 'terminated', variables: Record<string, unknown>) => void;
 
+/**
+ * Ways for tests to break the engine from inside, which no client can reach:
+ * they show that an unexpected failure stops the engine cleanly.
+ */
+export interface EngineTestHooks {
+  /** Runs as an element is entered, inside the command. */
+  beforeEnter?(instance: ProcessInstance, element: ElementInstance): void;
+}
+
 export class Engine {
   readonly state = new State();
   readonly clock = new EngineClock();
@@ -29,10 +39,40 @@ export class Engine {
   readonly messages = new Messages(this);
   readonly executor = new Executor(this);
   private readonly endListeners = new Map<number, EndListener[]>();
+  /** Set once the engine has stopped on an unexpected failure; it does nothing more. */
+  private failure: Error | null = null;
+  private readonly fatalListeners: Array<(error: Error) => void> = [];
 
-  constructor(readonly db: Knex, readonly logger: Logger) {
-    this.committer = new Committer(db, this.state, logger);
+  constructor(readonly db: Knex, readonly logger: Logger, lock: LockedConnection, readonly hooks: EngineTestHooks = {}) {
+    this.committer = new Committer(lock, this.state, logger, (reason, error) => this.fatal(reason, error));
     this.scheduler = new Scheduler(this.clock, (due) => this.fireDue(due));
+    lock.onLost((error) => this.fatal('lost the database connection that holds the engine lock', error));
+  }
+
+  /** Called once if the engine stops on an unexpected failure. */
+  onFatal(listener: (error: Error) => void): void {
+    this.fatalListeners.push(listener);
+    if (this.failure) listener(this.failure);
+  }
+
+  /**
+   * Crash-only: an unexpected failure leaves memory in an unknown state (a
+   * command half applied, a commit refused), so the engine stops at once —
+   * no further command runs and nothing more is committed — and whoever runs
+   * it restarts it, from the last commit. Nobody was answered for anything
+   * uncommitted, so nothing acknowledged is lost.
+   */
+  fatal(reason: string, error: Error): void {
+    if (this.failure) return;
+    this.failure = new GatewayError(status.UNAVAILABLE, `the engine stopped (${reason}: ${error.message}); it restarts from its last commit`);
+    this.logger.fatal({ err: error }, `engine stops: ${reason}; nothing uncommitted was answered, recovery restarts from the last commit`);
+    this.scheduler.stop();
+    this.committer.stop(this.failure);
+    for (const listener of this.fatalListeners) listener(this.failure);
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
   }
 
   async load(): Promise<void> {
@@ -55,6 +95,7 @@ export class Engine {
    * A GatewayError thrown before any change rejects at once.
    */
   command<T>(apply: () => T): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
     let result: T;
     try {
       result = this.clock.around(() => {
@@ -64,10 +105,16 @@ export class Engine {
       });
     } catch (error) {
       if (error instanceof GatewayError) return Promise.reject(error);
-      this.logger.error({ err: error }, 'engine command failed');
-      return Promise.reject(new GatewayError(status.INTERNAL, `engine failure: ${(error as Error).message}`));
+      this.fatal('a command failed unexpectedly', error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(this.failure);
     }
-    return new Promise((resolve) => this.committer.afterCommit(() => resolve(result)));
+    return new Promise((resolve, reject) => this.committer.afterCommit(() => resolve(result), reject));
+  }
+
+  /** Resolves once everything so far is committed and the database answered: the commit path works. */
+  roundTrip(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return this.committer.roundTrip();
   }
 
   afterCommit(then: () => void): void {
@@ -109,7 +156,9 @@ export class Engine {
         else if (entry.kind === 'jobBackoff') this.jobs.backoffOver(entry.key);
         else if (entry.kind === 'messageExpiry') this.messages.expire(entry.key);
       }
-    }).catch((error) => this.logger.error({ err: error }, 'scheduled work failed'));
+    }).catch((error) => {
+      if (!this.failure) this.logger.error({ err: error }, 'scheduled work failed');
+    });
   }
 
   private fireTimer(key: number): void {

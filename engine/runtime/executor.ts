@@ -199,6 +199,7 @@ export class Executor {
   /** The element's own behaviour on entering; retried from here when an activation incident is resolved. */
   enter(instance: ProcessInstance, element: ElementInstance): void {
     const node = this.node(instance, element.elementId);
+    this.engine.hooks.beforeEnter?.(instance, element);
     try {
       if (element.mi === 'body') {
         enterBody(this, instance, element, node);

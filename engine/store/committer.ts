@@ -1,32 +1,59 @@
 // Group commit: commands run one after another against memory; their changes
 // pile up while one transaction is in flight and all go into the next one.
 // Nobody is answered before the transaction holding their changes commits.
-import type { Knex } from 'knex';
+//
+// Transactions run on the connection that holds the engine lock (fencing:
+// store/lock.ts). A failed commit is not retried: memory is ahead of the
+// database and the same rows would fail again (or the lock is gone), so the
+// committer reports it as fatal and the engine stops; recovery starts from
+// the last commit, which is safe because nothing uncommitted was answered.
 import type { Logger } from 'pino';
-import { writeChanges, type State } from './state.ts';
+import type { LockedConnection } from './lock.ts';
+import { writeBatch, type State } from './state.ts';
 
-type Waiter = () => void;
+interface Waiter { done(): void; failed?(error: Error): void; roundTrip?: boolean }
 
 export class Committer {
   private waiting: Waiter[] = [];
   private inFlight: Promise<void> | null = null;
-  private stopped = false;
+  private stopped: Error | null = null;
 
-  constructor(private readonly db: Knex, private readonly state: State, private readonly logger: Logger) {}
+  constructor(
+    private readonly connection: LockedConnection, private readonly state: State, private readonly logger: Logger,
+    private readonly fatal: (reason: string, error: Error) => void,
+  ) {}
 
-  /** Runs `then` once everything changed so far is committed. */
-  afterCommit(then: Waiter): void {
-    this.waiting.push(then);
-    if (!this.inFlight) this.inFlight = this.loop();
+  /** Runs `done` once everything changed so far is committed; `failed` if the engine stops first. */
+  afterCommit(done: () => void, failed?: (error: Error) => void): void {
+    this.enqueue({ done, ...(failed ? { failed } : {}) });
   }
 
   /** Resolves when all changes so far are written. */
   flush(): Promise<void> {
-    return new Promise((resolve) => this.afterCommit(resolve));
+    return new Promise((resolve, reject) => this.afterCommit(resolve, reject));
   }
 
-  stop(): void {
-    this.stopped = true;
+  /** Like flush, and also a round trip to the database when there is nothing to write: proves the commit path works. */
+  roundTrip(): Promise<void> {
+    return new Promise((resolve, reject) => this.enqueue({ done: resolve, failed: reject, roundTrip: true }));
+  }
+
+  private enqueue(waiter: Waiter): void {
+    if (this.stopped) {
+      waiter.failed?.(this.stopped);
+      return;
+    }
+    this.waiting.push(waiter);
+    if (!this.inFlight) this.inFlight = this.loop();
+  }
+
+  /** No more commits; everyone still waiting is told `reason`. */
+  stop(reason = new Error('the engine stopped')): void {
+    if (this.stopped) return;
+    this.stopped = reason;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const waiter of waiting) waiter.failed?.(reason);
   }
 
   private async loop(): Promise<void> {
@@ -35,23 +62,28 @@ export class Committer {
     while (this.waiting.length > 0 && !this.stopped) {
       const waiters = this.waiting;
       this.waiting = [];
-      const changes = this.state.takeChanges();
+      const batch = this.state.takeChanges();
       try {
-        if (changes.nextKey !== null || [...Object.values(changes)].some((c) => c instanceof Map && c.size > 0)) {
-          await this.db.transaction((trx) => writeChanges(trx, changes));
+        if (batch) {
+          await this.connection.query('BEGIN');
+          try {
+            await writeBatch(this.connection, batch);
+            await this.connection.query('COMMIT');
+          } catch (error) {
+            await this.connection.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          }
+        } else if (waiters.some((waiter) => waiter.roundTrip)) {
+          await this.connection.query('SELECT 1');
         }
       } catch (error) {
-        // Memory is ahead of the database: keep the changes and waiters and
-        // retry, so what was acknowledged before stays consistent with disk.
-        this.logger.error({ err: error }, 'engine commit failed; retrying');
-        this.state.restoreChanges(changes);
         this.waiting = [...waiters, ...this.waiting];
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        continue;
+        this.fatal('a commit failed', error as Error);
+        break;
       }
       for (const waiter of waiters) {
         try {
-          waiter();
+          waiter.done();
         } catch (error) {
           this.logger.error({ err: error }, 'engine post-commit callback failed');
         }

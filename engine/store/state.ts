@@ -15,14 +15,23 @@ interface EntityOf {
   incidents: Incident;
 }
 
-export type Changes = { [T in Table]: Map<number, EntityOf[T] | null> } & { nextKey: number | null };
+type Changes = { [T in Table]: Map<number, EntityOf[T] | null> };
 
 function emptyChanges(): Changes {
   return {
     resources: new Map(), instances: new Map(), jobs: new Map(), timers: new Map(),
-    subscriptions: new Map(), messages: new Map(), incidents: new Map(), nextKey: null,
+    subscriptions: new Map(), messages: new Map(), incidents: new Map(),
   };
 }
+
+/** One table's part of a batch: column arrays for one `INSERT … SELECT unnest(…)`, and the keys to delete. */
+interface TableBatch { table: string; columns: string[]; types: string[]; values: unknown[][]; deletes: number[] }
+
+/**
+ * Changes as rows, serialised when they were taken: later commands may change
+ * the live objects while the batch is being written, and must not leak into it.
+ */
+export interface Batch { nextKey: number | null; tables: TableBatch[] }
 
 /** First key of partition 1, as Zeebe's keys look. */
 export const firstKey = 2251799813685249;
@@ -36,12 +45,12 @@ export class State {
   readonly messages = new Map<number, Message>();
   readonly incidents = new Map<number, Incident>();
   private nextKeyValue = firstKey;
+  private keysHandedOut = false;
   private changes = emptyChanges();
 
   nextKey(): number {
-    const key = this.nextKeyValue++;
-    this.changes.nextKey = this.nextKeyValue;
-    return key;
+    this.keysHandedOut = true;
+    return this.nextKeyValue++;
   }
 
   put<T extends Table>(table: T, entity: EntityOf[T]): void {
@@ -58,36 +67,50 @@ export class State {
     if (this[table].delete(key)) this.changes[table].set(key, null);
   }
 
-  hasChanges(): boolean {
-    const c = this.changes;
-    return c.nextKey !== null || c.resources.size + c.instances.size + c.jobs.size + c.timers.size
-      + c.subscriptions.size + c.messages.size + c.incidents.size > 0;
-  }
-
-  /** Hands the pending changes to the committer. */
-  takeChanges(): Changes {
+  /**
+   * Hands the pending changes to the committer as rows, serialised now: the
+   * batch is what memory holds at this instant, between two commands. Null
+   * when nothing changed. The key counter goes with every batch that handed
+   * out keys, so a key answered to a client is never handed out again.
+   */
+  takeChanges(): Batch | null {
     const taken = this.changes;
+    const nextKey = this.keysHandedOut ? this.nextKeyValue : null;
     this.changes = emptyChanges();
-    return taken;
-  }
-
-  /** Puts back changes whose commit failed, unless a newer change replaced them. */
-  restoreChanges(failed: Changes): void {
-    for (const table of Object.keys(failed) as Array<keyof Changes>) {
-      if (table === 'nextKey') {
-        if (this.changes.nextKey === null) this.changes.nextKey = failed.nextKey;
-        continue;
+    this.keysHandedOut = false;
+    const tables: TableBatch[] = [];
+    for (const name of Object.keys(rowShapes) as Table[]) {
+      const changes = taken[name] as Map<number, { key: number } | null>;
+      if (changes.size === 0) continue;
+      const shape = rowShapes[name] as unknown as RowShape<{ key: number }>;
+      const upserts: Array<{ key: number }> = [];
+      const deletes: number[] = [];
+      for (const [key, entity] of changes) {
+        if (entity) upserts.push(entity); else deletes.push(key);
       }
-      const pending = this.changes[table] as Map<number, unknown>;
-      for (const [key, value] of failed[table] as Map<number, unknown>) {
-        if (!pending.has(key)) pending.set(key, value);
-      }
+      tables.push({
+        table: shape.table,
+        columns: ['key', ...shape.columns.map(([column]) => column)],
+        types: ['bigint', ...shape.columns.map(([, type]) => type)],
+        values: [upserts.map((e) => e.key), ...shape.columns.map(([, , get]) => upserts.map(get))],
+        deletes,
+      });
     }
+    if (nextKey === null && tables.length === 0) return null;
+    return { nextKey, tables };
   }
 
+  /**
+   * Reads every engine table into memory. The next key is above the saved
+   * counter and above every key found in any table (element instance keys
+   * inside the instances too), so no key is ever handed out twice.
+   */
   async load(db: Knex): Promise<void> {
     const meta = await db('engine_meta').where({ name: 'next_key' }).first();
-    if (meta) this.nextKeyValue = Number(meta.value);
+    let highest = Math.max(firstKey - 1, meta ? Number(meta.value) - 1 : 0);
+    const seen = (key: number) => {
+      if (key > highest) highest = key;
+    };
     for (const row of await db('engine_resources').select()) {
       const resource: Resource = {
         key: Number(row.key), kind: row.kind, resourceId: row.resource_id, version: row.version, name: row.name,
@@ -96,21 +119,49 @@ export class State {
         tenantId: row.tenant_id, deleted: row.deleted,
       };
       this.resources.set(resource.key, resource);
+      seen(resource.key);
+      seen(resource.deploymentKey);
     }
-    for (const row of await db('engine_process_instances').select('state')) this.instances.set(row.state.key, row.state);
+    for (const row of await db('engine_process_instances').select('state')) {
+      const instance = row.state as ProcessInstance;
+      this.instances.set(instance.key, instance);
+      for (const key of Object.keys(instance.elements)) seen(Number(key));
+    }
     const loadData = async <T extends { key: number }>(table: string, into: Map<number, T>) => {
-      for (const row of await db(table).select('data')) into.set(row.data.key, row.data);
+      for (const row of await db(table).select('data')) {
+        into.set(row.data.key, row.data);
+        seen(row.data.key);
+      }
     };
     await loadData('engine_jobs', this.jobs);
     await loadData('engine_timers', this.timers);
     await loadData('engine_subscriptions', this.subscriptions);
     await loadData('engine_messages', this.messages);
     await loadData('engine_incidents', this.incidents);
+    this.nextKeyValue = highest + 1;
   }
 }
 
+type RowShape<E> = { table: string; columns: Array<[string, string, (e: E) => unknown]> };
+
 /** Columns of each table besides `key`, computed from the entity. */
-const rowShapes: { [T in Exclude<Table, 'resources'>]: { table: string; columns: Array<[string, string, (e: EntityOf[T]) => unknown]> } } = {
+const rowShapes: { [T in Table]: RowShape<EntityOf[T]> } = {
+  resources: {
+    table: 'engine_resources',
+    columns: [
+      ['kind', 'text', (e) => e.kind],
+      ['resource_id', 'text', (e) => e.resourceId],
+      ['version', 'integer', (e) => e.version],
+      ['name', 'text', (e) => e.name],
+      ['resource_name', 'text', (e) => e.resourceName],
+      ['checksum', 'text', (e) => e.checksum],
+      ['deployment_key', 'bigint', (e) => e.deploymentKey],
+      ['parent_key', 'bigint', (e) => e.parentKey],
+      ['content', 'text', (e) => e.content],
+      ['tenant_id', 'text', (e) => e.tenantId],
+      ['deleted', 'boolean', (e) => e.deleted],
+    ],
+  },
   instances: {
     table: 'engine_process_instances',
     columns: [
@@ -166,50 +217,22 @@ const rowShapes: { [T in Exclude<Table, 'resources'>]: { table: string; columns:
   },
 };
 
-async function writeTable<T extends { key: number }>(
-  trx: Knex.Transaction, table: string, columns: Array<[string, string, (e: T) => unknown]>, changes: Map<number, T | null>,
-): Promise<void> {
-  if (changes.size === 0) return;
-  const upserts: T[] = [];
-  const deletes: number[] = [];
-  for (const [key, entity] of changes) {
-    if (entity) upserts.push(entity); else deletes.push(key);
-  }
-  if (deletes.length > 0) await trx.raw(`DELETE FROM ${table} WHERE key = ANY(?::bigint[])`, [deletes]);
-  if (upserts.length > 0) {
-    // One statement per table whatever the batch size: arrays unnested server-side.
-    const names = ['key', ...columns.map(([name]) => name)];
-    const arrays: Knex.RawBinding[] = [upserts.map((e) => e.key), ...columns.map(([, , get]) => upserts.map(get) as Knex.RawBinding)];
-    const casts = ['bigint', ...columns.map(([, type]) => type)].map((type) => `?::${type}[]`).join(', ');
-    const updates = columns.map(([name]) => `${name} = EXCLUDED.${name}`).join(', ');
-    await trx.raw(
-      `INSERT INTO ${table} (${names.join(', ')}) SELECT * FROM unnest(${casts}) ON CONFLICT (key) DO UPDATE SET ${updates}`,
-      arrays,
-    );
-  }
-}
+/** A connection to run the batch's statements on (the one holding the engine lock). */
+export interface Sql { query(text: string, values?: unknown[]): Promise<unknown> }
 
-export async function writeChanges(trx: Knex.Transaction, changes: Changes): Promise<void> {
-  if (changes.nextKey !== null) {
-    await trx.raw(
-      `INSERT INTO engine_meta (name, value) VALUES ('next_key', ?) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
-      [changes.nextKey],
+/** Writes a batch; the caller wraps it in a transaction. One statement per table whatever the batch size: arrays unnested server-side. */
+export async function writeBatch(sql: Sql, batch: Batch): Promise<void> {
+  if (batch.nextKey !== null) {
+    await sql.query(
+      `INSERT INTO engine_meta (name, value) VALUES ('next_key', $1) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
+      [String(batch.nextKey)],
     );
   }
-  for (const [key, resource] of changes.resources) {
-    if (!resource) {
-      await trx('engine_resources').where({ key }).delete();
-      continue;
-    }
-    const row = {
-      key: resource.key, kind: resource.kind, resource_id: resource.resourceId, version: resource.version, name: resource.name,
-      resource_name: resource.resourceName, checksum: resource.checksum, deployment_key: resource.deploymentKey,
-      parent_key: resource.parentKey, content: resource.content, tenant_id: resource.tenantId, deleted: resource.deleted,
-    };
-    await trx('engine_resources').insert(row).onConflict('key').merge();
-  }
-  for (const name of Object.keys(rowShapes) as Array<keyof typeof rowShapes>) {
-    const shape = rowShapes[name];
-    await writeTable(trx, shape.table, shape.columns as never, changes[name] as Map<number, { key: number } | null>);
+  for (const { table, columns, types, values, deletes } of batch.tables) {
+    if (deletes.length > 0) await sql.query(`DELETE FROM ${table} WHERE key = ANY($1::bigint[])`, [deletes]);
+    if (values[0]!.length === 0) continue;
+    const casts = types.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
+    const updates = columns.slice(1).map((name) => `${name} = EXCLUDED.${name}`).join(', ');
+    await sql.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts}) ON CONFLICT (key) DO UPDATE SET ${updates}`, values);
   }
 }
