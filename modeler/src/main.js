@@ -20,6 +20,14 @@ function say(text, isError = false) {
   message.classList.toggle('error', isError);
 }
 
+/** Persian text with a left-to-right value (an id, a rule name) isolated inside it. */
+function isolated(text) {
+  const bdi = document.createElement('bdi');
+  bdi.dir = 'ltr';
+  bdi.textContent = text;
+  return bdi;
+}
+
 function showLintIssues(errors, warnings = []) {
   const summary = $('#lint-summary');
   summary.dataset.errors = String(errors.length);
@@ -28,7 +36,11 @@ function showLintIssues(errors, warnings = []) {
   $('#lint-errors').replaceChildren(...errors.map((issue) => {
     const item = document.createElement('li');
     item.dataset.elementId = issue.elementId;
-    item.textContent = `${issue.elementId}: ${issue.message} (${issue.rule})`;
+    item.dataset.rule = issue.rule;
+    const message = document.createElement('span');
+    message.dir = 'auto';
+    message.textContent = issue.message;
+    item.append(isolated(issue.elementId), ': ', message, ' (', isolated(issue.rule), ')');
     return item;
   }));
 }
@@ -46,6 +58,13 @@ function describeError(error) {
   return error.message;
 }
 
+/** The open process in the bar: its Persian name, then its id left to right (`(tree-felling-permit)` stays whole). */
+function showCurrent(name, id) {
+  const current = $('#current-process');
+  current.replaceChildren(...(name ? [name, ' '] : []), isolated(`(${id})`));
+  current.title = name ? `${name} (${id})` : id;
+}
+
 async function refreshVersions() {
   versionList.show(await api.versions(state.processId), state.viewing);
 }
@@ -56,7 +75,7 @@ async function showDiagram(xml) {
   $('#lint-errors').replaceChildren();
   const { warnings } = await editor.importXML(xml);
   if (warnings.length) console.warn('import warnings', warnings);
-  editor.get('canvas').zoom('fit-viewport');
+  editor.get('fittedView').fit();
   state.dirty = false;
 }
 
@@ -66,7 +85,7 @@ async function openProcess(id) {
   state.viewing = diagram.version?.version ?? null;
   await showDiagram(diagram.xml);
   const entry = processList.processes.find((process) => process.id === id);
-  $('#current-process').textContent = entry ? `${entry.name} (${id})` : id;
+  showCurrent(entry?.name, id);
   processList.markOpen(id);
   history.replaceState(null, '', `#${id}`);
   updateButtons();
@@ -118,8 +137,10 @@ async function deploy() {
     say(`نسخه ${persianNumber(version.version)} مستقر شد (نسخه موتور ${persianNumber(version.engineVersion)})`);
   } catch (error) {
     if (error instanceof ApiError && error.status === 422) {
-      showLintIssues(error.body.lint);
-      say(`موتور نپذیرفت: ${error.body.detail}`, true);
+      const lint = error.body.lint ?? [];
+      showLintIssues(lint);
+      // The engine's own reason is in English; it is shown after the Persian one.
+      say(`استقرار پذیرفته نشد: ${error.message}${lint.length ? '' : ` (${error.body.detail})`}`, true);
       return;
     }
     throw error;
@@ -149,7 +170,7 @@ async function upload(file) {
   state.dirty = true;
   const process = editor.getDefinitions().rootElements.find((element) => element.$type === 'bpmn:Process');
   if (process) state.processId = process.id;
-  $('#current-process').textContent = `${file.name} → ${state.processId}`;
+  showCurrent(file.name, state.processId);
   updateButtons();
   say('فایل بارگذاری شد؛ برای نگه‌داشتن، ذخیره کنید');
 }

@@ -10,18 +10,18 @@ export default function messageContract(): Rule {
   return {
     check(node: ModdleElement, reporter: Reporter) {
       if (node.$type === 'bpmn:Error') {
-        if (!codes.includes(String(node.errorCode))) reporter.report(node.id, `Error code ${String(node.errorCode)} is not in processes/catalogue/errors.ts`);
+        if (!codes.includes(String(node.errorCode))) reporter.report(node.id, `کد خطای ${String(node.errorCode)} در processes/catalogue/errors.ts نیست`);
         return;
       }
       if (node.$type !== 'bpmn:Message') return;
       const contract = messageContracts.find((message) => message.name === node.name);
       if (!contract) {
-        reporter.report(node.id, `Message ${String(node.name)} is not in the contract (processes/catalogue/contract.ts)`);
+        reporter.report(node.id, `پیام ${String(node.name)} در قرارداد (processes/catalogue/contract.ts) نیست`);
         return;
       }
       const key = extension(node, 'zeebe:Subscription')?.correlationKey;
-      if (typeof key !== 'string' || !key) reporter.report(node.id, 'Message must have a correlation key (zeebe:subscription)');
-      else if (key !== contract.correlationKey) reporter.report(node.id, `Message ${contract.name} is correlated by ${contract.correlationKey}, not ${key}`);
+      if (typeof key !== 'string' || !key) reporter.report(node.id, 'پیام باید کلید همبستگی داشته باشد (zeebe:subscription)');
+      else if (key !== contract.correlationKey) reporter.report(node.id, `کلید همبستگی پیام ${contract.name} باید ${contract.correlationKey} باشد، نه ${key}`);
     },
   };
 }

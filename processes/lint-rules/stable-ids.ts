@@ -12,8 +12,8 @@ export default function stableIds(): Rule {
     check(node: ModdleElement, reporter: Reporter) {
       const named = isFlowNode(node) || ['bpmn:SequenceFlow', 'bpmn:Message', 'bpmn:Error'].includes(node.$type);
       if (!named || !node.id) return;
-      if (generated.test(node.id)) reporter.report(node.id, 'Element id looks generated; name it after what it does, e.g. Task_ChargeFee');
-      else if (!readable.test(node.id)) reporter.report(node.id, `Element id must start with one of ${prefixes.join(', ')} and an underscore, then PascalCase`);
+      if (generated.test(node.id)) reporter.report(node.id, 'شناسهٔ عنصر ساختگی به نظر می‌رسد؛ آن را به نام کاری که می‌کند بنامید، مانند Task_ChargeFee');
+      else if (!readable.test(node.id)) reporter.report(node.id, `شناسهٔ عنصر باید با یکی از ${prefixes.join('، ')} و یک زیرخط آغاز شود و سپس به شکل PascalCase بیاید`);
     },
   };
 }

@@ -8,13 +8,13 @@ export default function userTaskContract(): Rule {
       if (node.$type !== 'bpmn:UserTask') return;
       const assignment = extension(node, 'zeebe:AssignmentDefinition');
       const groups = assignment?.candidateGroups;
-      if (typeof groups !== 'string' || !groups.trim()) reporter.report(node.id, 'User task must have candidate groups (zeebe:assignmentDefinition candidateGroups)');
+      if (typeof groups !== 'string' || !groups.trim()) reporter.report(node.id, 'وظیفهٔ کارکنان باید گروه‌های مسئول داشته باشد (zeebe:assignmentDefinition candidateGroups)');
       else if (groups.startsWith('=') && !/district/.test(groups) && !/Group\b/.test(groups)) {
-        reporter.report(node.id, 'Candidate groups must be per district: "district-" + string(districtId) + ":<role>", or a group a worker computed');
+        reporter.report(node.id, 'گروه‌های مسئول باید به تفکیک منطقه باشند: "district-" + string(districtId) + ":<role>"، یا گروهی که یک کارگزار محاسبه کرده است');
       }
       const form = extension(node, 'zeebe:FormDefinition');
-      if (!form || typeof form.formId !== 'string' || !form.formId) reporter.report(node.id, 'User task must link a form with zeebe:formDefinition formId');
-      if (form && form.formKey) reporter.report(node.id, 'Use a linked form (formId), not formKey');
+      if (!form || typeof form.formId !== 'string' || !form.formId) reporter.report(node.id, 'وظیفهٔ کارکنان باید با zeebe:formDefinition formId به فرمی پیوند داشته باشد');
+      if (form && form.formKey) reporter.report(node.id, 'فرم پیوندشده (formId) به کار ببرید، نه formKey');
     },
   };
 }

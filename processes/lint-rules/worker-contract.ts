@@ -10,7 +10,7 @@ export default function workerContract(): Rule {
       if (node.$type === 'bpmn:CallActivity') {
         const called = extension(node, 'zeebe:CalledElement');
         if (called && called.propagateAllChildVariables !== false) {
-          reporter.report(node.id, 'Call activity must set propagateAllChildVariables="false" and map its outputs');
+          reporter.report(node.id, 'فراخوانی فرایند باید propagateAllChildVariables="false" داشته باشد و خروجی‌هایش را نگاشت کند');
         }
         return;
       }
@@ -18,20 +18,20 @@ export default function workerContract(): Rule {
       if (!definition) return;
       const type = String(definition.type);
       if (!jobTypes.includes(type)) {
-        reporter.report(node.id, `Job type ${type} is not in the worker contract (processes/catalogue/contract.ts)`);
+        reporter.report(node.id, `نوع کار ${type} در قرارداد کارگزارها (processes/catalogue/contract.ts) نیست`);
         return;
       }
       if (type === 'request.status') {
         const status = headers(node).get('status');
-        if (!status || !(requestStatuses as readonly string[]).includes(status)) reporter.report(node.id, `Header status must be one of ${requestStatuses.join(', ')}`);
+        if (!status || !(requestStatuses as readonly string[]).includes(status)) reporter.report(node.id, `سرآیند status باید یکی از این‌ها باشد: ${requestStatuses.join('، ')}`);
       }
       if (type === 'notification.send') {
         const template = headers(node).get('template');
-        if (!template || !(notificationTemplates as readonly string[]).includes(template)) reporter.report(node.id, `Header template must be one of ${notificationTemplates.join(', ')}`);
+        if (!template || !(notificationTemplates as readonly string[]).includes(template)) reporter.report(node.id, `سرآیند template باید یکی از این‌ها باشد: ${notificationTemplates.join('، ')}`);
       }
       if (type === 'request.close') {
         const outcome = literal(inputs(node).get('outcome'));
-        if (!outcome || !(requestOutcomes as readonly string[]).includes(outcome)) reporter.report(node.id, `Input outcome must be one of ${requestOutcomes.join(', ')}`);
+        if (!outcome || !(requestOutcomes as readonly string[]).includes(outcome)) reporter.report(node.id, `ورودی outcome باید یکی از این‌ها باشد: ${requestOutcomes.join('، ')}`);
       }
     },
   };

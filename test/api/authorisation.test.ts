@@ -148,6 +148,7 @@ const rows: Row[] = [
   { route: 'GET /api/processes/{id}', url: () => '/api/processes/tree-pruning', expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
   { route: 'GET /api/processes/{id}/versions', url: () => `/api/processes/${probeId}/versions`, expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
   { route: 'GET /api/processes/{id}/versions/{version}', url: () => `/api/processes/${probeId}/versions/1`, expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
+  { route: 'GET /api/processes/{id}/review', url: () => `/api/processes/${probeId}/review`, expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
   { route: 'PUT /api/processes/{id}', url: () => `/api/processes/${probeId}`, body: () => ({ xml: probeDiagram }), expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
   { route: 'POST /api/processes/{id}/deploy', url: () => `/api/processes/${probeId}/deploy`, body: () => ({}), expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
   { route: 'GET /api/processes/forms/{formId}', url: () => '/api/processes/forms/task-approval', expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },

@@ -60,7 +60,8 @@ async function startModeler(t: Teardown) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   t.teardown(() => browser.close());
-  const browserContext = await browser.newContext({ viewport: { width: 1500, height: 900 } });
+  // A municipal office's common laptop screen.
+  const browserContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   await browserContext.addInitScript((token) => window.localStorage.setItem('shahrdari.staffToken', token), analystToken);
   // Nothing may come from outside this server.
   const foreign: string[] = [];
@@ -179,8 +180,44 @@ if (!fs.existsSync(chromiumPath)) {
       const definition = element?.businessObject.extensionElements?.values.find((value: any) => value.$type === 'zeebe:TaskDefinition');
       return element.type === 'bpmn:ServiceTask' && definition?.type === 'payment.request';
     });
-    await page.waitForSelector('.bio-properties-panel-group-header-title:has-text("Inputs")');
+    await page.waitForSelector('.bio-properties-panel-group-header-title:has-text("ورودی‌ها")');
     t.pass('the payment template made Task_Review a payment.request service task with its inputs');
+
+    // A real service opens fitted beside the palette, in one unclipped screen, with Persian labels
+    await page.click('#process-list li[data-process-id="tree-felling-permit"]');
+    await page.waitForSelector('.djs-element[data-element-id="Call_Payment"]');
+    await page.waitForFunction(() => document.querySelector('#lint-summary')?.textContent !== '');
+    t.same(await clipped(page), [], 'nothing clipped at 1366 × 768');
+    t.equal(await page.textContent('#current-process bdi'), '(tree-felling-permit)', 'the id keeps its order in the right-to-left bar');
+    t.match(await page.textContent('.bjsl-button'), 'بدون ایراد', 'the lint badge speaks Persian');
+    t.ok(await page.isVisible('.bjs-powered-by'), 'the bpmn.io watermark stays');
+    await page.click('.djs-element[data-element-id="Call_Payment"]');
+    await page.waitForSelector('[data-group-id="group-general"] .bio-properties-panel-group-header-title:has-text("عمومی")');
+    t.ok(await page.locator('.bio-properties-panel-label:has-text("شناسه")').count() > 0, 'properties panel entries in Persian');
+    await page.screenshot({ path: path.join(artifacts, 'modeler-1366-tree-felling-permit.png') });
+
+    // An analyst deletes the payment step (bpmn-js rejoins the flow) and is stopped with the Persian reason
+    await page.click('.djs-context-pad [data-action="delete"]');
+    await page.waitForSelector('#lint-errors li[data-rule="shahrdari/catalogue-promises"]');
+    t.notOk(await page.locator('.djs-element[data-element-id="Call_Payment"]').count(), 'the payment step is gone from the canvas');
+    t.match(await page.textContent('#lint-errors'), 'تعهد کاتالوگ: مرحلهٔ «پرداخت هزینه» (این خدمت هزینه دارد) — در نمودار نیست');
+    t.match(await page.textContent('.bjsl-button'), /[۱-۹] خطا/, 'the badge counts the error in Persian digits');
+    await page.click('#deploy');
+    await page.waitForSelector('#message.error');
+    t.match(await page.textContent('#message'), 'استقرار ممکن نیست');
+    t.same(await clipped(page), [], 'the refusal and its reason fit the screen');
+    await page.screenshot({ path: path.join(artifacts, 'modeler-1366-payment-removed.png') });
+    // and the server's gate says the same if the page is bypassed
+    const xml = await page.evaluate(async () => (await (window as any).shahrdariModeler.editor.saveXML()).xml);
+    await app.inject({ method: 'PUT', url: '/api/processes/tree-felling-permit', headers: analyst, payload: { xml } });
+    const refused = await app.inject({ method: 'POST', url: '/api/processes/tree-felling-permit/deploy', headers: analyst, payload: {} });
+    t.equal(refused.statusCode, 422);
+    t.match(refused.json().lint, [{ rule: 'shahrdari/catalogue-promises', message: /«پرداخت هزینه»/ }]);
+
+    // Usable at 1280 too
+    await page.setViewportSize({ width: 1280, height: 720 });
+    t.same(await clipped(page), [], 'nothing clipped at 1280 × 720');
+    await page.setViewportSize({ width: 1366, height: 768 });
 
     // A visitor without the analyst role gets a read-only view
     const visitor = await (await browser.newContext()).newPage();
@@ -300,4 +337,41 @@ async function typeFeel(page: Page, editor: ReturnType<Page['locator']>, text: s
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Backspace');
   await page.keyboard.type(text);
+}
+
+/**
+ * What does not fit at the page's size: a page that scrolls sideways, a bar
+ * that wraps, a button cut off, diagram elements under the palette or outside
+ * the canvas. Empty when everything fits.
+ */
+async function clipped(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const viewport = { width: window.innerWidth, height: window.innerHeight };
+    if (document.documentElement.scrollWidth > viewport.width) problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} px)`);
+    const bar = document.querySelector('.chrome-bar')!.getBoundingClientRect();
+    for (const element of Array.from(document.querySelectorAll<HTMLElement>('.chrome-bar > *:not([hidden]), .actions > *:not([hidden])'))) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0) continue;
+      if (box.left < 0 || box.right > viewport.width) problems.push(`${element.id || element.className} is cut off`);
+      if (box.top < bar.top || box.bottom > bar.bottom) problems.push(`${element.id || element.className} wraps out of the bar`);
+    }
+    if (bar.height > 60) problems.push(`the bar is ${Math.round(bar.height)} px high: it wraps`);
+    const canvas = document.querySelector('#canvas')!.getBoundingClientRect();
+    const palette = document.querySelector('.djs-palette')?.getBoundingClientRect();
+    for (const shape of Array.from(document.querySelectorAll<SVGGraphicsElement>('.djs-element.djs-shape'))) {
+      const box = shape.getBoundingClientRect();
+      if (box.width === 0) continue;
+      const id = shape.getAttribute('data-element-id');
+      if (palette && box.left < palette.right && box.top < palette.bottom && box.bottom > palette.top) problems.push(`${id} lies under the palette`);
+      if (box.left < canvas.left || box.right > canvas.right || box.top < canvas.top || box.bottom > canvas.bottom) problems.push(`${id} is outside the canvas`);
+    }
+    for (const selector of ['.bjs-powered-by', '.bjsl-button', '#lint-summary', '#message']) {
+      const element = document.querySelector(selector);
+      if (!element) continue;
+      const box = element.getBoundingClientRect();
+      if (box.width > 0 && (box.right > viewport.width || box.bottom > viewport.height || box.left < 0)) problems.push(`${selector} is cut off`);
+    }
+    return problems;
+  });
 }

@@ -61,3 +61,12 @@ t.test('an unknown error code is reported', async (t) => {
   const broken = documentCheck.replace('errorCode="REQUEST_REJECTED"', 'errorCode="REJECTED"');
   t.ok((await rulesHit(broken)).includes('shahrdari/message-contract'));
 });
+
+t.test("the project's rules report in Persian, with ids and expressions as written", async (t) => {
+  const broken = original.replaceAll('Task_ComputeDueDate', 'Activity_0tw2fu0').replace('type="notification.send"', 'type="sms.send"')
+    .replace('correlationKey="=requestId"', 'correlationKey="=trackingCode"');
+  const reports = (await lintProcessDiagram(broken)).filter((report) => report.rule.startsWith('shahrdari/'));
+  t.same([...new Set(reports.map((report) => report.rule))].sort(), ['shahrdari/message-contract', 'shahrdari/stable-ids', 'shahrdari/worker-contract']);
+  for (const report of reports) t.match(report.message, /[\u0600-\u06FF]/, `${report.rule}: ${report.message}`);
+  t.ok(reports.some((report) => report.message.includes('sms.send')), 'the job type as written');
+});

@@ -13,10 +13,12 @@ import LintGateModule from '../lint-gate/index.js';
 import WorkerTemplatesModule from '../worker-templates/index.js';
 import TemplateChooserModule from '../template-chooser/index.js';
 import LinkedFormModule from '../linked-form/index.js';
+import PersianLabelsModule from '../persian-labels/index.js';
+import FittedViewModule from '../fitted-view/index.js';
 
 export function createEditor({ canEdit, canvas, properties, templatesUrl, headers }) {
   if (!canEdit) {
-    return new NavigatedViewer({ container: canvas, moddleExtensions: { zeebe: zeebeModdle } });
+    return new NavigatedViewer({ container: canvas, additionalModules: [PersianLabelsModule, FittedViewModule], moddleExtensions: { zeebe: zeebeModdle } });
   }
   return new BpmnModeler({
     container: canvas,
@@ -34,6 +36,8 @@ export function createEditor({ canEdit, canvas, properties, templatesUrl, header
       WorkerTemplatesModule,
       TemplateChooserModule,
       LinkedFormModule,
+      PersianLabelsModule,
+      FittedViewModule,
     ],
     moddleExtensions: { zeebe: zeebeModdle },
   });

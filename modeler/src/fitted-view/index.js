@@ -1,0 +1,5 @@
+import FittedView from './FittedView.js';
+
+export default {
+  fittedView: ['type', FittedView],
+};
