@@ -87,7 +87,7 @@ export const itemElements: Record<string, string> = {
 /** Which document an answer to `method path` with `status` is. */
 export function kindOf(method: string, path: string, status: number): DocumentKind {
   if (status >= 400) return 'errors';
-  if (/\/discovery\.(xml|json)$/.test(path)) return 'discovery';
+  if (/\/discovery(\.(xml|json))?$/.test(path)) return 'discovery';
   if (/\/services\.(xml|json)$/.test(path)) return 'services';
   if (/\/services\/[^/]+\.(xml|json)$/.test(path)) return 'serviceDefinition';
   if (/\/tokens\/[^/]+\.(xml|json)$/.test(path)) return 'tokens';

@@ -4,6 +4,7 @@
 // path asks for, for every refusal (unknown paths, Fastify's own, hostile
 // input: NUL, lone surrogates, bad encodings, huge and deep bodies, XML bombs),
 // and never a 5xx.
+import { gzipSync } from 'node:zlib';
 import t from 'tap';
 import { XMLValidator } from 'fast-xml-parser';
 import { createOpen311ClientService } from '../../api/plugins/app/open311-clients.ts';
@@ -73,6 +74,19 @@ t.test('open311 formats', async (t) => {
     t.same(definition.attributes.map((a: { order: number }) => a.order), definition.attributes.map((_: unknown, i: number) => i + 1));
   });
 
+  await t.test('the discovery document where a client starting from the city\'s address looks; public reads open to web pages', async (t) => {
+    const root = await app.inject({ url: '/open311' });
+    t.equal(root.statusCode, 302);
+    t.equal(root.headers.location, '/open311/discovery.xml');
+    t.equal((await app.inject({ url: '/open311/', headers: { accept: 'application/json' } })).headers.location, '/open311/discovery.json');
+    const bare = await geo({ url: '/open311/discovery' });
+    t.match(bare.headers['content-type'], 'text/xml', 'XML, the required format');
+    t.same(bare.value, (await geo({ url: '/open311/discovery.xml' })).value);
+    t.match((await geo({ url: '/open311/discovery', headers: { accept: 'application/json' } })).headers['content-type'], 'application/json');
+    t.equal((await geo({ url: '/open311/v2/requests.json' })).headers['access-control-allow-origin'], '*');
+    t.notOk((await geo({ method: 'POST', url: '/open311/v2/requests.xml', headers: formHeaders, payload: form({ ...report, api_key: '' }) })).headers['access-control-allow-origin'], 'filing is for servers holding a key');
+  });
+
   await t.test('the changeset moves when a district changes what it offers, not on a restart', async (t) => {
     const before = (await geo({ url: '/open311/discovery.json' })).value.changeset;
     await db('district_services').where({ district_id: 12, service_id: 'stray-animal-report' }).update({ changed_at: new Date(Date.now() + 60_000) });
@@ -123,6 +137,7 @@ t.test('open311 formats', async (t) => {
     await refused('an XML bomb', await post(bomb, 'text/xml'), 415);
     await refused('multipart', await post('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--', 'multipart/form-data; boundary=x'), 415);
     await refused('plain text', await post('hello', 'text/plain'), 415);
+    await refused('a compressed body', await geo({ method: 'POST', url: '/open311/v2/requests.xml', headers: { ...formHeaders, 'content-encoding': 'gzip' }, payload: gzipSync(form(report)) }), 415, /uncompressed/);
     await refused('NUL in the query', await geo({ url: '/open311/v2/requests.xml?service_code=a%00b' }), 400, /service_code/);
     await refused('a lone surrogate in the query', await geo({ url: '/open311/v2/requests.json?jurisdiction_id=%ED%A0%80' }), 404);
     await refused('a path that is not UTF-8', await geo({ url: '/open311/v2/requests/%E0%A4%A.xml' }), 400, /percent-encoded/);

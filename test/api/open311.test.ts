@@ -258,7 +258,8 @@ t.test('open311 POST requests.json', async (t) => {
     t.ok(operation.requestBody.content['application/x-www-form-urlencoded'].schema.properties.api_key);
     t.same(Object.keys(operation.responses).sort(), ['201', '400', '403', '404', '413', '415']);
     t.same(Object.keys(paths).filter((path) => path.startsWith('/open311')).sort(), [
-      '/open311/discovery.{format}', '/open311/v2/discovery.{format}', '/open311/v2/requests.{format}', '/open311/v2/requests/{id}.{format}',
+      '/open311/discovery', '/open311/discovery.{format}', '/open311/v2/discovery', '/open311/v2/discovery.{format}',
+      '/open311/v2/requests.{format}', '/open311/v2/requests/{id}.{format}',
       '/open311/v2/services.{format}', '/open311/v2/services/{service_code}.{format}', '/open311/v2/tokens/{token}.{format}',
     ]);
   });

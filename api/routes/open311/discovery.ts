@@ -5,7 +5,7 @@
 // restart with the same catalogue changes nothing) or a district switching a
 // service on or off, whichever is later.
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { demoSeedEnabled } from '../../plugins/app/demo-seed.ts';
 import { answer, contentTypes, formats } from './format.ts';
 import { Errors } from './georeport.ts';
@@ -37,14 +37,7 @@ export default async function discoveryRoute(app: FastifyInstance) {
     return new Date(Math.max(0, ...times.map((time) => time.getTime()))).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
 
-  app.get('/discovery.:format', {
-    schema: {
-      tags: ['open311'],
-      summary: 'Open311 service discovery: the GeoReport v2 endpoint, its formats, contact and how to get an api_key',
-      params: { type: 'object', required: ['format'], properties: { format: { type: 'string', enum: formats } } },
-      response: { 200: Discovery, 404: Errors },
-    },
-  }, async (request, reply) => {
+  async function discovery(request: FastifyRequest, reply: FastifyReply) {
     const changed = await changeset();
     return answer(request, reply, 'discovery', ordered(Discovery, {
       changeset: changed,
@@ -59,5 +52,16 @@ export default async function discoveryRoute(app: FastifyInstance) {
         formats: [contentTypes.xml.split(';')[0], contentTypes.json.split(';')[0]],
       })],
     }));
-  });
+  }
+
+  const summary = 'Open311 service discovery: the GeoReport v2 endpoint, its formats, contact and how to get an api_key';
+  app.get('/discovery.:format', {
+    schema: {
+      tags: ['open311'], summary,
+      params: { type: 'object', required: ['format'], properties: { format: { type: 'string', enum: formats } } },
+      response: { 200: Discovery, 404: Errors },
+    },
+  }, discovery);
+  // The discovery URL as the specification names it, ending in /discovery: XML unless the Accept header prefers JSON.
+  app.get('/discovery', { schema: { tags: ['open311'], summary, response: { 200: Discovery } } }, discovery);
 }

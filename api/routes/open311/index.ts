@@ -10,7 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import open311Clients from '../../plugins/app/open311-clients.ts';
 import discoveryRoute from './discovery.ts';
 import { parseForm } from './form-body.ts';
-import { geoReportErrorHandler, geoReportNotFound } from './georeport.ts';
+import { formatOf } from './format.ts';
+import { GeoReportError, geoReportErrorHandler, geoReportNotFound } from './georeport.ts';
 import { checkRequestText } from './input.ts';
 import { createJurisdictions, type Jurisdictions } from './jurisdictions.ts';
 import postRequestRoute from './post-request.ts';
@@ -52,12 +53,24 @@ export default async function open311Routes(app: FastifyInstance) {
       done(error as Error, undefined);
     }
   });
+  app.addHook('onRequest', async (request) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding && encoding.toLowerCase() !== 'identity') {
+      throw new GeoReportError(415, `Content-Encoding ${encoding.slice(0, 20)}: send the body uncompressed — بدنه درخواست را بدون فشرده‌سازی بفرستید.`);
+    }
+  });
   app.addHook('preValidation', checkRequestText);
+  // What anyone may read (discovery, services, requests) may be read by any web page too; nothing here uses cookies.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD') reply.header('access-control-allow-origin', '*');
+  });
   // Everything a GeoReport client sends is what people typed: digits in any script are folded (api/plugins/app/input-gate.ts).
   app.addHook('onRoute', (route) => { route.config = { normalise: ['query', 'params', 'body'], ...route.config }; });
   app.decorate('open311Jurisdictions', await createJurisdictions(app.db, app.config.open311Jurisdictions));
   // The api_keys are this module's alone, so their plugin lives in this scope.
   await app.register(open311Clients);
   await app.register(discoveryRoute);
+  // /open311 itself: where a person or a client starting from the city's address finds the discovery document.
+  app.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(`${open311Prefix}/discovery.${formatOf(request)}`));
   await app.register(endpoint, { prefix: '/v2' });
 }
