@@ -20,7 +20,7 @@ export class FeelError extends Error {}
 export const maxExpressionLength = 4_000;
 
 /** Time and size budget of one evaluation; `timeMs` may be changed (engine option). */
-export const feelBudget = { timeMs: 250, values: 100_000, textLength: 4_000_000 };
+export const feelBudget = { timeMs: 200, values: 100_000, textLength: 4_000_000 };
 
 /** Constructs whose cost grows with data or with themselves, not with the expression's length. */
 const mayRunLong = /\b(?:for|some|every|function|matches|replace|split)\b|\.\./;

@@ -2,6 +2,7 @@
 // token executor whose state is durable in PostgreSQL. See engine/README.md.
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Knex } from 'knex';
+import { feelBudget } from './feel.ts';
 import { gatewayHandlers } from './grpc/gateway.ts';
 import { listen } from './grpc/server.ts';
 import { listenClockControl } from './rest/clock.ts';
@@ -23,6 +24,14 @@ export interface EngineOptions {
    * process exits with status 70, for a supervisor to restart it.
    */
   onFatal?: (error: Error) => void;
+  /**
+   * Budgets (engine/README.md, "Budgets"): steps one command runs before the
+   * rest waits for a follow-up command (default 500, and at most 10 ms of
+   * them); element activations an instance may make without reaching a wait
+   * state before an incident stops it (default 10,000); milliseconds one FEEL
+   * evaluation that can run long may take (default 200; process-wide).
+   */
+  limits?: { stepsPerCommand?: number; stepsWithoutWait?: number; feelTimeMs?: number };
   /** Tests only: break the engine from inside (engine/runtime/engine.ts). */
   testHooks?: EngineTestHooks;
 }
@@ -56,7 +65,11 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const host = options.host ?? 'localhost';
   const logger = options.logger;
   const lock = await acquireEngineLock(options.db);
-  const engine = new Engine(options.db, logger, lock, options.testHooks);
+  if (options.limits?.feelTimeMs !== undefined) feelBudget.timeMs = options.limits.feelTimeMs;
+  const engine = new Engine(options.db, logger, lock, {
+    ...(options.testHooks ? { hooks: options.testHooks } : {}),
+    budget: { ...(options.limits?.stepsPerCommand ? { stepsPerCommand: options.limits.stepsPerCommand } : {}), ...(options.limits?.stepsWithoutWait ? { stepsWithoutWait: options.limits.stepsWithoutWait } : {}) },
+  });
   try {
     await engine.load();
   } catch (error) {

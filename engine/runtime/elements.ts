@@ -38,7 +38,7 @@ export function behave(executor: Executor, instance: ProcessInstance, element: E
         return;
       }
       if (trigger?.kind === 'signal') {
-        executor.engine.messages.broadcastSignal(trigger.signalName!, {});
+        executor.queue({ kind: 'broadcast', instanceKey: instance.key, signalName: trigger.signalName! });
         executor.complete(instance, element);
         return;
       }

@@ -13,7 +13,7 @@ import { State } from '../store/state.ts';
 import { Deployments } from './deployments.ts';
 import { GatewayError } from './errors.ts';
 import { trigger } from './events.ts';
-import { Executor } from './executor.ts';
+import { defaultStepBudget, Executor, type StepBudget } from './executor.ts';
 import { Jobs } from './jobs.ts';
 import { Messages } from './messages.ts';
 import { Scheduler } from './scheduler.ts';
@@ -30,6 +30,7 @@ export interface EngineTestHooks {
 }
 
 export class Engine {
+  readonly hooks: EngineTestHooks;
   readonly state = new State();
   readonly clock = new EngineClock();
   readonly committer: Committer;
@@ -37,13 +38,20 @@ export class Engine {
   readonly deployments = new Deployments(this);
   readonly jobs = new Jobs(this);
   readonly messages = new Messages(this);
-  readonly executor = new Executor(this);
+  readonly executor: Executor;
+  private continuing = false;
   private readonly endListeners = new Map<number, EndListener[]>();
   /** Set once the engine has stopped on an unexpected failure; it does nothing more. */
   private failure: Error | null = null;
   private readonly fatalListeners: Array<(error: Error) => void> = [];
 
-  constructor(readonly db: Knex, readonly logger: Logger, lock: LockedConnection, readonly hooks: EngineTestHooks = {}) {
+  constructor(
+    readonly db: Knex, readonly logger: Logger, lock: LockedConnection,
+    options: { hooks?: EngineTestHooks; budget?: Partial<StepBudget> } = {},
+  ) {
+    this.hooks = options.hooks ?? {};
+    this.executor = new Executor(this, { ...defaultStepBudget, ...options.budget });
+    this.executor.onParked = () => this.continueSoon();
     this.committer = new Committer(lock, this.state, logger, (reason, error) => this.fatal(reason, error));
     this.scheduler = new Scheduler(this.clock, (due) => this.fireDue(due));
     lock.onLost((error) => this.fatal('lost the database connection that holds the engine lock', error));
@@ -80,10 +88,12 @@ export class Engine {
     await this.deployments.load();
     for (const instance of this.state.instances.values()) {
       for (const key of Object.keys(instance.elements)) this.executor.owners.set(Number(key), instance.key);
+      this.executor.loaded(instance);
     }
     this.jobs.load();
     this.messages.load();
     for (const timer of this.state.timers.values()) this.scheduler.add(timer.dueAt, 'timer', timer.key);
+    if (this.executor.hasParked()) this.continueSoon();
     this.logger.info({
       instances: this.state.instances.size, jobs: this.state.jobs.size, timers: this.state.timers.size,
       subscriptions: this.state.subscriptions.size, messages: this.state.messages.size,
@@ -109,6 +119,20 @@ export class Engine {
       return Promise.reject(this.failure);
     }
     return new Promise((resolve, reject) => this.committer.afterCommit(() => resolve(result), reject));
+  }
+
+  /**
+   * A command used up its slice of steps: the rest runs in a follow-up
+   * command once the slice is committed, so other clients' commands, arriving
+   * meanwhile, run and commit between slices instead of queueing behind them.
+   */
+  private continueSoon(): void {
+    if (this.continuing) return;
+    this.continuing = true;
+    this.committer.afterCommit(() => setImmediate(() => {
+      this.continuing = false;
+      this.command(() => this.executor.resume()).catch(() => undefined);
+    }));
   }
 
   /** Resolves once everything so far is committed and the database answered: the commit path works. */

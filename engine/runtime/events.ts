@@ -115,7 +115,7 @@ export function trigger(executor: Executor, instance: ProcessInstance, owner: El
 
 function activateTriggered(executor: Executor, instance: ProcessInstance, elementId: string, scopeKey: number, variables: Record<string, unknown>): void {
   const element = executor.newElement(instance, elementId, scopeKey);
-  executor.run(() => executor.completeWithVariables(instance, element, variables));
+  executor.queue({ kind: 'complete', instanceKey: instance.key, elementKey: element.key, variables });
 }
 
 /** Throws a BPMN error from `from`; true when an error event subprocess or boundary event caught it. */

@@ -5,44 +5,208 @@
 // (catch events, boundaries, triggers, errors), multi-instance.ts,
 // mappings.ts and incidents.ts.
 //
-// Work is queued on an agenda and drained inside the current command, so a
-// long chain of pass-through elements never grows the stack and nothing waits
-// in memory between commands except the persisted instance itself.
+// Work is queued on an agenda as steps (data, see Step) and drained inside
+// the current command, so a long chain of pass-through elements never grows
+// the stack. Budgets keep one instance from holding up everyone:
+// - a command runs at most `stepsPerCommand` steps or `sliceMs` of them; the
+//   rest wait in their instances' state (`pending`, committed with it) and a
+//   follow-up command continues them once that is committed, after whatever
+//   other clients sent meanwhile;
+// - an instance that goes `stepsWithoutWait` element entries without coming
+//   to rest (every token waiting) is looping without a wait state: the
+//   element being entered gets an incident naming the loop, and the engine
+//   goes on.
 import type { FlowNode, ProcessModel } from '../model/bpmn.ts';
-import type { ElementInstance, ProcessInstance, Resource } from '../store/entities.ts';
+import type { ElementInstance, ProcessInstance, Resource, Step } from '../store/entities.ts';
 import { behave } from './elements.ts';
 import type { Engine } from './engine.ts';
-import { openBoundaries, openScopeEvents } from './events.ts';
+import { openBoundaries, openScopeEvents, trigger } from './events.ts';
 import { arriveAtJoin, chooseFlows, settleJoins } from './flows.ts';
 import { asIncident, raiseIncident } from './incidents.ts';
 import { applyInputs, applyOutputs } from './mappings.ts';
 import { enterBody, innerCompleted, innerResults } from './multi-instance.ts';
 import { propagate, setLocal } from './variables.ts';
 
+export interface StepBudget {
+  /** Steps one command runs before the rest waits for a follow-up command. */
+  stepsPerCommand: number;
+  /** Milliseconds of steps one command runs before the rest waits (steps cost more when expressions are long). */
+  sliceMs: number;
+  /** Element entries an instance (with its called instances) may make without coming to rest: past it, an incident. */
+  stepsWithoutWait: number;
+}
+
+export const defaultStepBudget: StepBudget = { stepsPerCommand: 500, sliceMs: 10, stepsWithoutWait: 10_000 };
+
+/** Entries of a busy instance tree since it last came to rest, per element, to name the loop. */
+interface Busy { entries: number; byElement: Map<string, number> }
+
 export class Executor {
-  private agenda: Array<() => void> = [];
+  private agenda: Array<(() => void) | Step> = [];
   private draining = false;
+  /** Instances with steps waiting in `pending` for a follow-up command. */
+  private readonly parked = new Set<number>();
+  private readonly busy = new Map<number, Busy>();
   /** Element instance key -> process instance key, for commands addressed by element instance. */
   readonly owners = new Map<number, number>();
+  /** Called when steps were left for a follow-up command (the engine schedules it). */
+  onParked: () => void = () => {};
 
-  constructor(readonly engine: Engine) {}
+  constructor(readonly engine: Engine, readonly budget: StepBudget = defaultStepBudget) {}
 
   // ---------------------------------------------------------------- plumbing
 
-  /** Runs a step now (or after the current step) with the agenda draining. */
-  run(step: () => void): void {
+  /** Runs a command's work now (or after the current step) with the agenda draining. */
+  run(work: () => void): void {
+    this.agenda.push(work);
+    if (!this.draining) this.drain();
+  }
+
+  /** Queues a step of the current work. */
+  queue(step: Step): void {
     this.agenda.push(step);
     if (!this.draining) this.drain();
   }
 
   private drain(): void {
     this.draining = true;
+    let steps = 0;
+    let sliceOver = false;
+    const sliceEnds = performance.now() + this.budget.sliceMs;
     try {
-      for (let i = 0; i < this.agenda.length; i++) this.agenda[i]!();
+      for (let i = 0; i < this.agenda.length; i++) {
+        const item = this.agenda[i]!;
+        if (typeof item === 'function') item();
+        else if (sliceOver || steps >= this.budget.stepsPerCommand || (steps % 16 === 15 && performance.now() > sliceEnds)) {
+          sliceOver = true;
+          this.park(item);
+        } else {
+          steps++;
+          this.perform(item);
+        }
+      }
     } finally {
       this.agenda = [];
       this.draining = false;
     }
+    this.cameToRest();
+  }
+
+  private perform(step: Step): void {
+    const instance = this.engine.state.instances.get(step.instanceKey);
+    if (!instance) return;
+    switch (step.kind) {
+      case 'begin': {
+        const root = instance.elements[instance.key];
+        if (!root) return;
+        const model = this.model(instance);
+        openScopeEvents(this, instance, root, model.nodes.get(model.id)!);
+        if (step.startAt && step.startAt.length > 0) {
+          for (const elementId of step.startAt) this.activateInScopeChain(instance, elementId, undefined);
+        } else {
+          const start = step.startEventId ?? model.nodes.get(model.id)!.noneStart;
+          if (start) this.activate(instance, start, root.key);
+        }
+        return;
+      }
+      case 'activate':
+        if (instance.elements[step.scopeKey]) this.activate(instance, step.elementId, step.scopeKey, step.viaFlow);
+        return;
+      case 'enter': {
+        const element = instance.elements[step.elementKey];
+        if (element) this.enter(instance, element);
+        return;
+      }
+      case 'complete': {
+        const element = instance.elements[step.elementKey];
+        if (element) this.completeWithVariables(instance, element, step.variables ?? {});
+        return;
+      }
+      case 'trigger': {
+        const owner = instance.elements[step.ownerKey];
+        if (owner) trigger(this, instance, owner, step.catchId, step.variables);
+        return;
+      }
+      case 'correlate':
+        this.engine.messages.correlateBuffered(step.subscriptionKey);
+        return;
+      case 'broadcast':
+        this.engine.messages.broadcastNow(step.signalName, {});
+        return;
+    }
+  }
+
+  /** The command's slice is used up: the step waits in its instance for a follow-up command. */
+  private park(step: Step): void {
+    const instance = this.engine.state.instances.get(step.instanceKey);
+    if (!instance) return;
+    (instance.pending ??= []).push(step);
+    this.touch(instance);
+    this.parked.add(instance.key);
+  }
+
+  /** Instances with nothing parked came to rest: their loop budget starts again. */
+  private cameToRest(): void {
+    if (this.parked.size === 0) {
+      this.busy.clear();
+      return;
+    }
+    const busyRoots = new Set<number>();
+    for (const key of this.parked) {
+      const instance = this.engine.state.instances.get(key);
+      if (instance) busyRoots.add(this.rootOf(instance).key);
+    }
+    for (const key of this.busy.keys()) if (!busyRoots.has(key)) this.busy.delete(key);
+    this.onParked();
+  }
+
+  /** True when steps wait for a follow-up command. */
+  hasParked(): boolean {
+    return this.parked.size > 0;
+  }
+
+  /** Follow-up command: the parked steps run on (up to the next slice). */
+  resume(): void {
+    const keys = [...this.parked];
+    this.parked.clear();
+    this.run(() => {
+      for (const key of keys) {
+        const instance = this.engine.state.instances.get(key);
+        if (!instance?.pending) continue;
+        const steps = instance.pending;
+        delete instance.pending;
+        this.touch(instance);
+        for (const step of steps) this.agenda.push(step);
+      }
+    });
+  }
+
+  /** After a restart: instances whose work was cut between commands go on. */
+  loaded(instance: ProcessInstance): void {
+    if (instance.pending && instance.pending.length > 0) this.parked.add(instance.key);
+  }
+
+  private rootOf(instance: ProcessInstance): ProcessInstance {
+    let root = instance;
+    for (let parent = root.parent && this.engine.state.instances.get(root.parent.instanceKey); parent; parent = parent.parent && this.engine.state.instances.get(parent.parent.instanceKey)) root = parent;
+    return root;
+  }
+
+  /** Counts an element entry; true when the instance tree has used its budget without coming to rest. */
+  private overBudget(instance: ProcessInstance, element: ElementInstance): boolean {
+    const root = this.rootOf(instance).key;
+    let busy = this.busy.get(root);
+    if (!busy) this.busy.set(root, (busy = { entries: 0, byElement: new Map() }));
+    busy.entries++;
+    busy.byElement.set(element.elementId, (busy.byElement.get(element.elementId) ?? 0) + 1);
+    return busy.entries > this.budget.stepsWithoutWait;
+  }
+
+  private loopMessage(instance: ProcessInstance, element: ElementInstance): string {
+    const busy = this.busy.get(this.rootOf(instance).key)!;
+    const most = [...busy.byElement].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([id, count]) => `'${id}' ${count} times`).join(', ');
+    return `Expected the process instance to reach a wait state within ${this.budget.stepsWithoutWait} element activations, but it went on without one and was stopped at '${element.elementId}'. `
+      + `It loops through ${most}. Change what the loop's conditions read (SetVariables), then resolve this incident to go on.`;
   }
 
   touch(instance: ProcessInstance): void {
@@ -136,16 +300,12 @@ export class Executor {
     if (options.parent) instance.parent = options.parent;
     if (options.startedBy) instance.startedBy = options.startedBy;
     this.engine.state.put('instances', instance);
-    const root = this.newElement(instance, model.id, 0, key);
+    this.newElement(instance, model.id, 0, key);
     setLocal(instance, key, variables);
-    this.run(() => {
-      openScopeEvents(this, instance, root, model.nodes.get(model.id)!);
-      if (options.startAt && options.startAt.length > 0) {
-        for (const elementId of options.startAt) this.activateInScopeChain(instance, elementId, undefined);
-      } else {
-        const start = options.startEventId ?? model.nodes.get(model.id)!.noneStart;
-        if (start) this.activate(instance, start, root.key);
-      }
+    this.queue({
+      kind: 'begin', instanceKey: key,
+      ...(options.startAt && options.startAt.length > 0 ? { startAt: options.startAt } : {}),
+      ...(options.startEventId ? { startEventId: options.startEventId } : {}),
     });
     return instance;
   }
@@ -200,6 +360,10 @@ export class Executor {
   enter(instance: ProcessInstance, element: ElementInstance): void {
     const node = this.node(instance, element.elementId);
     this.engine.hooks.beforeEnter?.(instance, element);
+    if (this.overBudget(instance, element)) {
+      raiseIncident(this, instance, element, 'UNKNOWN', this.loopMessage(instance, element), 'activate');
+      return;
+    }
     try {
       if (element.mi === 'body') {
         enterBody(this, instance, element, node);
@@ -253,9 +417,7 @@ export class Executor {
     }
     for (const flowId of flows) {
       const flow = node.outgoing.find((f) => f.id === flowId)!;
-      this.run(() => {
-        if (instance.elements[scopeKey]) this.activate(instance, flow.target, scopeKey, flow.id);
-      });
+      this.queue({ kind: 'activate', instanceKey: instance.key, elementId: flow.target, scopeKey, viaFlow: flow.id });
     }
     if (flows.length === 0) this.settle(instance, scopeKey);
   }

@@ -51,9 +51,6 @@ export function resolveIncident(engine: Engine, incidentKey: number): void {
     else raiseIncident(executor, instance, element, incident.errorType, incident.errorMessage, 'job', job.key);
     return;
   }
-  const step = incident.step;
-  executor.run(() => {
-    if (step === 'activate') executor.enter(instance, element);
-    else if (step === 'complete') executor.complete(instance, element);
-  });
+  if (incident.step === 'activate') executor.queue({ kind: 'enter', instanceKey: instance.key, elementKey: element.key });
+  else if (incident.step === 'complete') executor.queue({ kind: 'complete', instanceKey: instance.key, elementKey: element.key });
 }

@@ -4,7 +4,6 @@
 import type { Message, ProcessInstance, Subscription } from '../store/entities.ts';
 import type { Engine } from './engine.ts';
 import { alreadyExists } from './errors.ts';
-import { trigger } from './events.ts';
 
 const messageIndexKey = (name: string, correlationKey: string) => `${name}\u0000${correlationKey}`;
 
@@ -64,7 +63,7 @@ export class Messages {
   addSubscription(subscription: Subscription): void {
     this.engine.state.put('subscriptions', subscription);
     this.index(subscription);
-    if (subscription.kind === 'message') this.engine.executor.run(() => this.correlateBuffered(subscription.key));
+    if (subscription.kind === 'message') this.engine.executor.queue({ kind: 'correlate', instanceKey: subscription.processInstanceKey, subscriptionKey: subscription.key });
   }
 
   removeSubscription(key: number): void {
@@ -76,7 +75,7 @@ export class Messages {
   }
 
   /** A new subscription takes the oldest live buffered message not yet correlated to its instance. */
-  private correlateBuffered(subscriptionKey: number): void {
+  correlateBuffered(subscriptionKey: number): void {
     const subscription = this.engine.state.subscriptions.get(subscriptionKey);
     if (!subscription) return;
     const keys = this.buffered.get(messageIndexKey(subscription.name, subscription.correlationKey!));
@@ -103,7 +102,7 @@ export class Messages {
       this.removeSubscription(subscription.key);
       owner.subscriptionKeys = owner.subscriptionKeys?.filter((key) => key !== subscription.key);
     }
-    this.engine.executor.run(() => trigger(this.engine.executor, instance, owner, subscription.elementId, variables));
+    this.engine.executor.queue({ kind: 'trigger', instanceKey: instance.key, ownerKey: owner.key, catchId: subscription.elementId, variables });
   }
 
   /** PublishMessage: runs inside a command; returns the message key. */
@@ -157,20 +156,22 @@ export class Messages {
     this.engine.state.remove('messages', key);
   }
 
-  /** BroadcastSignal: every signal start event of the latest processes and every open signal subscription. */
+  /** BroadcastSignal: runs inside a command; returns the signal's key. */
   broadcastSignal(name: string, variables: Record<string, unknown>): number {
-    const { state } = this.engine;
-    const key = state.nextKey();
-    const executor = this.engine.executor;
-    executor.run(() => {
-      for (const { definition, startEventId } of this.engine.deployments.startEvents('signal', name)) {
-        executor.createInstance(definition, variables, { startEventId });
-      }
-      for (const subscriptionKey of [...(this.bySignal.get(name) ?? [])]) {
-        const subscription = state.subscriptions.get(subscriptionKey);
-        if (subscription) this.deliver(subscription, variables);
-      }
-    });
+    const key = this.engine.state.nextKey();
+    this.engine.executor.run(() => this.broadcastNow(name, variables));
     return key;
+  }
+
+  /** Every signal start event of the latest processes and every open signal subscription hears the signal. */
+  broadcastNow(name: string, variables: Record<string, unknown>): void {
+    const { state, executor } = this.engine;
+    for (const { definition, startEventId } of this.engine.deployments.startEvents('signal', name)) {
+      executor.createInstance(definition, variables, { startEventId });
+    }
+    for (const subscriptionKey of [...(this.bySignal.get(name) ?? [])]) {
+      const subscription = state.subscriptions.get(subscriptionKey);
+      if (subscription) this.deliver(subscription, variables);
+    }
   }
 }

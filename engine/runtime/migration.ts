@@ -36,6 +36,7 @@ export function migrateInstance(engine: Engine, plan: MigrationPlan): void {
   const mapping = mappingOf(instance, plan, sourceModel, targetModel);
   const prefix = `Expected to migrate process instance '${instance.key}'`;
   const refuse = (reason: string) => failedPrecondition(`${prefix} but ${reason}`);
+  if (instance.pending) throw refuse('it is in the middle of work a previous command left for the next one (its tokens are moving). Try again once it has reached a wait state.');
 
   const moves: Array<{ element: ElementInstance; from: FlowNode; to: FlowNode }> = [];
   for (const element of Object.values(instance.elements)) {

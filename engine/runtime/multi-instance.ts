@@ -35,7 +35,7 @@ function spawnInner(executor: Executor, instance: ProcessInstance, body: Element
   const local: Record<string, unknown> = { loopCounter: index + 1 };
   if (node.loop!.inputElement) local[node.loop!.inputElement] = loopState.items[index];
   setLocal(instance, inner.key, local);
-  executor.run(() => executor.enter(instance, inner));
+  executor.queue({ kind: 'enter', instanceKey: instance.key, elementKey: inner.key });
 }
 
 /** An inner instance is leaving: its output element goes into the body's collection; true when the completion condition holds. */

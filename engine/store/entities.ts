@@ -55,7 +55,23 @@ export interface ProcessInstance {
   elements: Record<string, ElementInstance>;
   /** Variable scopes by element instance key (the process scope is the instance key). */
   variables: Record<string, Record<string, unknown>>;
+  /** Steps still to run when a command's slice of work ended before this instance came to rest (runtime/executor.ts). */
+  pending?: Step[];
 }
+
+/**
+ * A step of work inside a command, as data, so it can wait in its instance's
+ * state between commands when a command's slice of steps is used up, and
+ * survive a restart there.
+ */
+export type Step =
+  | { kind: 'begin'; instanceKey: number; startAt?: string[]; startEventId?: string }
+  | { kind: 'activate'; instanceKey: number; elementId: string; scopeKey: number; viaFlow?: string }
+  | { kind: 'enter'; instanceKey: number; elementKey: number }
+  | { kind: 'complete'; instanceKey: number; elementKey: number; variables?: Record<string, unknown> }
+  | { kind: 'trigger'; instanceKey: number; ownerKey: number; catchId: string; variables: Record<string, unknown> }
+  | { kind: 'correlate'; instanceKey: number; subscriptionKey: number }
+  | { kind: 'broadcast'; instanceKey: number; signalName: string };
 
 export type JobState = 'activatable' | 'activated' | 'backoff' | 'incident';
 
