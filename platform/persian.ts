@@ -66,6 +66,11 @@ export function persianDigits(text: string | number): string {
   return String(text).replace(/[0-9]/g, (digit) => PERSIAN_DIGITS[Number(digit)]!);
 }
 
+/** An amount of money as Persian text: «۱۲٬۰۰۰٬۰۰۰ ریال». */
+export function rials(amount: number): string {
+  return `${persianDigits(amount.toLocaleString('en-US').replace(/,/g, '٬'))} ریال`;
+}
+
 export const IRAN_TIME_ZONE = 'Asia/Tehran';
 
 const dateFormat = new Intl.DateTimeFormat('fa-IR-u-ca-persian', {

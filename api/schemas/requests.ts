@@ -98,6 +98,12 @@ export const RequestView = {
         requestedAt: { type: 'string', format: 'date-time' },
       },
     },
+    certificate: {
+      type: ['object', 'null'],
+      description: 'The permit or certificate the request ended with (download at …/certificate; anyone checks it at /verify/<verificationCode>)',
+      required: ['number', 'issuedAt', 'verificationCode'],
+      properties: { number: { type: 'string' }, issuedAt: { type: 'string', format: 'date-time' }, verificationCode: { type: 'string' } },
+    },
     timeline: { type: 'array', items: Event },
   },
 } as const;

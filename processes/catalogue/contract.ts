@@ -10,6 +10,8 @@ export const requestStatuses = [
   'under-review',
   'awaiting-payment',
   'awaiting-inspection',
+  /** The decision (approval) is open with the approver. */
+  'awaiting-approval',
   /** Returned to the citizen for correction; the timeline event carries the clerk's note as `reason`. */
   'awaiting-correction',
   /** The citizen cancelled the office appointment and must book another (the API offers free slots). */
@@ -28,6 +30,7 @@ export const requestStatusNames: Record<RequestStatus, string> = {
   'under-review': 'در حال بررسی',
   'awaiting-payment': 'در انتظار پرداخت',
   'awaiting-inspection': 'در انتظار بازدید',
+  'awaiting-approval': 'در انتظار تصمیم',
   'awaiting-correction': 'نیازمند اصلاح',
   'awaiting-appointment': 'در انتظار نوبت',
   'appointment-booked': 'نوبت رزرو شده',

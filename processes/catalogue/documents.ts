@@ -38,3 +38,12 @@ export const documents = {
   incomeProof: doc('income-proof', 'مدرک وضعیت درآمد یا معرفی‌نامه بهزیستی'),
   educationCertificate: doc('education-certificate', 'تصویر آخرین مدرک تحصیلی'),
 } as const;
+
+/** Kinds any request may carry besides a service's required documents. */
+export const extraDocumentKinds = { photo: 'تصویر', other: 'سایر مدارک' } as const;
+
+/** A document kind in Persian, as citizens and staff read it (never its id). */
+export function documentKindName(kind: string): string {
+  const required = Object.values(documents).find((document) => document.id === kind);
+  return required?.fa ?? (extraDocumentKinds as Record<string, string>)[kind] ?? 'مدرک';
+}

@@ -66,7 +66,7 @@ export const sharedProcesses: Record<string, SharedProcessContract> = {
     decision: decision('inspection', ':inspector', roleNames.inspector),
   },
   approval: {
-    name: 'تأیید', milestones: ['approved', 'rejected'], jobTypes: ['approval.route'], messages: [], calls: ['correction'],
+    name: 'تأیید', milestones: ['awaiting-approval', 'approved', 'rejected'], jobTypes: ['approval.route'], messages: [], calls: ['correction'],
     // approval.route answers the group of the role the catalogue names as the service's approver.
     decision: decision('approval', 'approvalGroup', 'تصمیم‌گیر کاتالوگ (approvalGroup از approval.route)'),
   },

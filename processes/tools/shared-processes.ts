@@ -159,29 +159,32 @@ function fieldInspection(): ProcessDraft {
 
 function approval(): ProcessDraft {
   const p = new Container('approval');
+  // The status moves on from the step before (awaiting-inspection, under-review)
+  // the moment the decision is open, so the citizen sees where the request is.
   p.add({ id: 'Start_Approval', type: 'startEvent', name: 'تصمیم لازم است', col: 0, row: 0 })
-    .add({ id: 'Task_RouteApproval', type: 'serviceTask', name: 'تعیین مرجع تصمیم', col: 1, row: 0, extensions: job('approval.route', { inputs: passThrough(...request), outputs: passThrough('approvalGroup') }) })
-    .add({ id: 'Gateway_JoinDecision', type: 'exclusiveGateway', name: 'تصمیم (دوباره)', col: 2, row: 0 })
+    .add({ id: 'Task_RecordAwaitingApproval', type: 'serviceTask', name: 'ثبت وضعیت: در انتظار تصمیم', col: 1, row: 0, extensions: status('awaiting-approval') })
+    .add({ id: 'Task_RouteApproval', type: 'serviceTask', name: 'تعیین مرجع تصمیم', col: 2, row: 0, extensions: job('approval.route', { inputs: passThrough(...request), outputs: passThrough('approvalGroup') }) })
+    .add({ id: 'Gateway_JoinDecision', type: 'exclusiveGateway', name: 'تصمیم (دوباره)', col: 3, row: 0 })
     .add({
-      id: 'UserTask_Decide', type: 'userTask', name: 'بررسی و تصمیم', col: 3, row: 0,
+      id: 'UserTask_Decide', type: 'userTask', name: 'بررسی و تصمیم', col: 4, row: 0,
       extensions: userTask({ formId: 'task-approval', candidateGroups: '=[approvalGroup]', dueDate: '=dueDate' }),
     })
-    .add({ id: 'Gateway_ApprovalDecision', type: 'exclusiveGateway', name: 'تصمیم؟', col: 4, row: 0 })
-    .add({ id: 'Task_RecordApproved', type: 'serviceTask', name: 'ثبت وضعیت: تأیید شد', col: 5, row: 0, extensions: status('approved') })
-    .add({ id: 'End_Approved', type: 'endEvent', name: 'تأیید شد', col: 6, row: 0 })
-    .chain('Start_Approval', 'Task_RouteApproval', 'Gateway_JoinDecision', 'UserTask_Decide', 'Gateway_ApprovalDecision')
+    .add({ id: 'Gateway_ApprovalDecision', type: 'exclusiveGateway', name: 'تصمیم؟', col: 5, row: 0 })
+    .add({ id: 'Task_RecordApproved', type: 'serviceTask', name: 'ثبت وضعیت: تأیید شد', col: 6, row: 0, extensions: status('approved') })
+    .add({ id: 'End_Approved', type: 'endEvent', name: 'تأیید شد', col: 7, row: 0 })
+    .chain('Start_Approval', 'Task_RecordAwaitingApproval', 'Task_RouteApproval', 'Gateway_JoinDecision', 'UserTask_Decide', 'Gateway_ApprovalDecision')
     .connect('Gateway_ApprovalDecision', 'Task_RecordApproved', { name: 'تأیید', condition: '=approvalDecision = "approve"' })
     .chain('Task_RecordApproved', 'End_Approved');
-  correctionCall(p, 'Call_RequestCorrection', 'approvalReason', 3, 1);
+  correctionCall(p, 'Call_RequestCorrection', 'approvalReason', 4, 1);
   p.connect('Gateway_ApprovalDecision', 'Call_RequestCorrection', { name: 'بازگشت', condition: '=approvalDecision = "return"' })
     .connect('Call_RequestCorrection', 'Gateway_JoinDecision');
-  rejectedEnd(p, 'Approval', 'approvalReason', 5, 2);
+  rejectedEnd(p, 'Approval', 'approvalReason', 6, 2);
   p.connect('Gateway_ApprovalDecision', 'Task_RecordApprovalRejected', { name: 'رد', condition: '=approvalDecision = "reject"' });
-  escalation(p, 'UserTask_Decide', 'تصمیم', 4);
+  escalation(p, 'UserTask_Decide', 'تصمیم', 5);
   return {
     id: 'approval',
     name: 'تأیید',
-    documentation: 'approval.route names the candidate group of the approver role from the catalogue; the approver approves, returns for correction, or rejects with a reason.',
+    documentation: 'The request is marked awaiting-approval; approval.route names the candidate group of the approver role from the catalogue; the approver (who sees the inspection\'s result, date and findings beside the task) approves, returns for correction, or rejects with a reason.',
     process: p,
     roots: { messages: [], errors: [errors.rejected] },
   };

@@ -102,6 +102,8 @@ const rows: Row[] = [
   { route: 'POST /api/requests/{trackingCode}/documents/', url: (d) => `/api/requests/${d.request}/documents/?kind=photo`, expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: ok, otherClerk: 404 } },
   { route: 'GET /api/requests/{trackingCode}/documents/', url: (d) => `/api/requests/${d.request}/documents/`, expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: ok, otherClerk: 404 } },
   { route: 'GET /api/requests/{trackingCode}/documents/{documentId}', url: (d) => `/api/requests/${d.request}/documents/${d.documentId}`, expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: ok, otherClerk: 404 } },
+  // After the download row: citizen A removes the document (their own upload), so nothing later may need it.
+  { route: 'DELETE /api/requests/{trackingCode}/documents/{documentId}', url: (d) => `/api/requests/${d.request}/documents/${d.documentId}`, expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: 403, otherClerk: 403 } },
   { route: 'GET /api/requests/{trackingCode}/payments/', url: (d) => `/api/requests/${d.request}/payments/`, expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: ok, otherClerk: 404 } },
   { route: 'POST /api/requests/{trackingCode}/payments/', url: (d) => `/api/requests/${d.request}/payments/`, body: () => ({}), expect: { anonymous: 401, citizenA: ok, citizenB: 404, staff: 403, otherClerk: 403 } },
   { route: 'GET /api/payments/callback', url: (d) => `/api/payments/callback?token=${d.gatewayToken}`, expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },

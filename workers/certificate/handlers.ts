@@ -8,7 +8,7 @@ import { clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { verificationUrl } from '../../domain/certificates.ts';
 import { formAnswers } from '../../domain/form-answers.ts';
-import { jalaliDate, jalaliParts } from '../../platform/persian.ts';
+import { jalaliDate, jalaliParts, persianDigits } from '../../platform/persian.ts';
 import { findService, startFormId } from '../../processes/catalogue/index.ts';
 import { readForm, type FormDefinition } from '../../processes/forms/index.ts';
 import { businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
@@ -94,6 +94,10 @@ export function createCertificateHandlers({ db, logger, publicUrl, now = clock.n
           request_id: request.id, business_key: key, service_id: service.id, district_id: districtId, jalali_year: year, serial, number,
           verification_code: verificationCode, holder_name: holderName, holder_national_code: holderNationalCode, pdf, issued_at: issuedAt,
         }).returning(['id', 'number', 'verification_code']);
+        await trx('request_events').insert({
+          request_id: request.id, kind: 'certificate-issued', dedupe_key: `certificate:${key}`,
+          data: { certificateNumber: number, titleFa: `${service.name.fa} به شماره ${persianDigits(number)} صادر شد` },
+        }).onConflict(['request_id', 'dedupe_key']).ignore();
         return row;
       });
       logger.info({ certificateId: certificate.id, number: certificate.number }, 'certificate issued');

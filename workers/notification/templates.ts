@@ -1,6 +1,6 @@
 // Persian message templates. Every message names the tracking code and a
 // Jalali date, so a citizen can quote it on the phone to 137.
-import { jalaliDate, jalaliDateTime, persianDigits } from '../../platform/persian.ts';
+import { jalaliDate, jalaliDateTime, persianDigits, rials } from '../../platform/persian.ts';
 import { notificationTemplates } from '../../processes/catalogue/contract.ts';
 
 export type TemplateId = (typeof notificationTemplates)[number];
@@ -18,7 +18,6 @@ export interface TemplateContext {
   reason?: string;
 }
 
-const rials = (amount: number) => `${persianDigits(amount.toLocaleString('en-US').replace(/,/g, '٬'))} ریال`;
 const code = (context: TemplateContext) => persianDigits(context.trackingCode);
 const signature = 'شهرداری مشهد';
 

@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import { clockNow } from '../../platform/clock.ts';
+import { persianDigits, rials } from '../../platform/persian.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { publishOnce } from '../messages.ts';
 import type { PaymentGateway } from './gateway.ts';
@@ -27,6 +28,14 @@ const messageTimeToLive = 60 * 60 * 1000;
 async function publish(deps: Pick<SettlementDeps, 'zeebe'>, name: 'payment-confirmed' | 'payment-failed', paymentId: string, variables: Record<string, unknown>) {
   // messageId makes a repeated callback publish once; the engine drops duplicates within the TTL.
   await publishOnce(deps.zeebe, { name, correlationKey: paymentId, messageId: `${name}:${paymentId}`, timeToLive: messageTimeToLive, variables });
+}
+
+/** Each payment's outcome on the request's timeline, once (the citizen and staff read the whole story there). */
+async function recordOnTimeline(trx: Knex, payment: { id: string; request_id: string; amount: string | number }, kind: 'payment-received' | 'payment-failed', titleFa: string, extra: Record<string, unknown> = {}) {
+  await trx('request_events').insert({
+    request_id: payment.request_id, kind, dedupe_key: `payment:${payment.id}:${kind}`,
+    data: { paymentId: payment.id, amount: Number(payment.amount), titleFa, ...extra },
+  }).onConflict(['request_id', 'dedupe_key']).ignore();
 }
 
 /** Verifies the payment behind `token` and tells its process; safe to call any number of times. */
@@ -53,7 +62,10 @@ export async function settlePayment(deps: SettlementDeps, token: string): Promis
   if (reason) {
     // Money taken for the wrong order or amount goes back to the card at once.
     if (verified.ok) await deps.gateway.reverse(token).catch((error) => log.error({ err: error }, 'reverse after mismatch failed; the bank refunds unverified payments'));
-    await deps.db('payments').where({ id: payment.id }).whereIn('status', ['created', 'pending']).update({ status: 'failed', failure_reason: reason });
+    await deps.db.transaction(async (trx) => {
+      const failed = await trx('payments').where({ id: payment.id }).whereIn('status', ['created', 'pending']).update({ status: 'failed', failure_reason: reason });
+      if (failed) await recordOnTimeline(trx, payment, 'payment-failed', `پرداخت ${rials(Number(payment.amount))} انجام نشد`);
+    });
     log.warn({ reason }, 'payment not verified');
     await publish(deps, 'payment-failed', payment.id, { paymentFailure: reason });
     return { status: 'failed', paymentId: payment.id, requestId: payment.request_id, reason };
@@ -61,8 +73,11 @@ export async function settlePayment(deps: SettlementDeps, token: string): Promis
 
   const { reference } = verified as { reference: string };
   await deps.gateway.settle?.(token);
-  await deps.db('payments').where({ id: payment.id }).whereIn('status', ['created', 'pending'])
-    .update({ status: 'paid', reference, paid_at: clockNow(deps.db) });
+  await deps.db.transaction(async (trx) => {
+    const paid = await trx('payments').where({ id: payment.id }).whereIn('status', ['created', 'pending'])
+      .update({ status: 'paid', reference, paid_at: clockNow(trx) });
+    if (paid) await recordOnTimeline(trx, payment, 'payment-received', `پرداخت ${rials(Number(payment.amount))} انجام شد؛ شماره پیگیری بانک ${persianDigits(reference)}`, { reference });
+  });
   log.info({ reference }, 'payment verified and settled');
   await publish(deps, 'payment-confirmed', payment.id, { paymentReference: reference });
   return { status: 'paid', paymentId: payment.id, requestId: payment.request_id, reference };

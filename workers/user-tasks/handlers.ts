@@ -137,16 +137,23 @@ export async function completeUserTask(
 /**
  * Findings recorded (the task-inspection form's `inspectionResult`): the
  * assignee's open visit for the request is done, so it no longer counts
- * against them when inspectors are next assigned.
+ * against them when inspectors are next assigned, and it keeps the result,
+ * the day of the visit and the notes for the approver. The timeline says
+ * the visit took place and how it came out (the notes stay with staff).
  */
-async function closeInspectionVisit(trx: Knex, task: { request_id: string | null; assignee: string | null }, variables: Record<string, unknown>) {
+async function closeInspectionVisit(trx: Knex, task: { job_key: string; request_id: string | null; assignee: string | null }, variables: Record<string, unknown>) {
   const result = variables.inspectionResult;
   if (!task.request_id || !task.assignee || (result !== 'pass' && result !== 'fail')) return;
+  const visitedOn = typeof variables.inspectionDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(variables.inspectionDate) ? variables.inspectionDate : null;
   await trx('inspection_visits')
     .where({ request_id: task.request_id, status: 'open' })
     .whereIn('inspector_id', trx('staff').select('id').where({ username: task.assignee }))
     .update({
-      status: 'done', result, done_at: clockNow(trx),
+      status: 'done', result, done_at: clockNow(trx), visited_on: visitedOn,
       notes: typeof variables.inspectionNotes === 'string' ? variables.inspectionNotes : null,
     });
+  const titleFa = result === 'pass' ? 'بازدید کارشناس انجام شد: مطابق است' : 'بازدید کارشناس انجام شد: مغایرت دارد';
+  await trx('request_events')
+    .insert({ request_id: task.request_id, kind: 'inspection-done', dedupe_key: `task:${task.job_key}:inspection`, data: { result, visitedOn, titleFa } })
+    .onConflict(['request_id', 'dedupe_key']).ignore();
 }

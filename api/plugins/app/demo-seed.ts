@@ -5,15 +5,19 @@
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import type { Config } from '../../../platform/config.ts';
+import { roleNames } from '../../../processes/catalogue/types.ts';
 import { hashPassword, staffRoles } from './auth.ts';
 
 export const demoPassword = 'shahrdari-demo';
+
+const otherRoleNames: Record<string, string> = { analyst: 'تحلیلگر فرایند', 'agent-137': 'کارشناس ۱۳۷', admin: 'مدیر سامانه' };
 
 export const demoStaff = staffRoles.map((role) => ({
   username: `${role}-12`,
   role,
   districtId: 12,
-  name: `${role} (demo, district 12)`,
+  /** Shown in the workspace's header, so in Persian; marked as a demo account in words, not brackets that flip in right-to-left text. */
+  name: `${(roleNames as Record<string, string>)[role] ?? otherRoleNames[role] ?? role} نمونهٔ منطقه ۱۲`,
 }));
 
 export function demoSeedEnabled(config: Config): boolean {

@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
+import { clockNow } from '../../../platform/clock.ts';
+import { documentKindName, extraDocumentKinds } from '../../../processes/catalogue/documents.ts';
 import { ApiProblem } from './problems.ts';
 
 declare module 'fastify' {
@@ -19,7 +21,7 @@ export const acceptedTypes: Record<string, Buffer> = {
 };
 
 /** Kinds any request may carry besides the catalogue's required documents. */
-export const extraKinds = ['photo', 'other'];
+export const extraKinds = Object.keys(extraDocumentKinds);
 
 export interface DocumentRow {
   id: string; request_id: string; kind: string; filename: string; content_type: string; size: number; sha256: string; created_at: Date;
@@ -40,7 +42,8 @@ export function createDocumentService(db: Knex) {
         throw new ApiProblem(415, 'file-content', `The file is not a ${input.contentType}.`, 'محتوای پرونده با نوع آن یکی نیست.');
       }
       if (input.content.length === 0) throw new ApiProblem(400, 'file-empty', 'The file is empty.', 'پرونده خالی است.');
-      const [row] = await db<DocumentRow>('documents').insert({
+      return db.transaction(async (trx) => {
+      const [row] = await trx<DocumentRow>('documents').insert({
         request_id: input.requestId,
         kind: input.kind,
         // By characters, not UTF-16 units, so a cut never leaves half a surrogate pair.
@@ -51,16 +54,36 @@ export function createDocumentService(db: Knex) {
         content: input.content,
         uploaded_by: input.uploadedBy,
       } as never).returning(['id', 'request_id', 'kind', 'filename', 'content_type', 'size', 'sha256', 'created_at']);
-      return row as DocumentRow;
+      const document = row as DocumentRow;
+      await trx('request_events').insert({
+        request_id: input.requestId, kind: 'document-added', dedupe_key: `document:${document.id}:added`,
+        data: { documentId: document.id, kind: document.kind, titleFa: `مدرک «${documentKindName(document.kind)}» بارگذاری شد` },
+      });
+      return document;
+      });
+    },
+
+    /** A citizen takes back a wrong upload: kept for the record, no longer listed; false when there is no such document of theirs. */
+    async remove(requestId: string, documentId: string, removedBy: string): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const [row] = await trx('documents').where({ request_id: requestId, id: documentId, uploaded_by: removedBy }).whereNull('removed_at')
+          .update({ removed_at: clockNow(trx), removed_by: removedBy }).returning(['id', 'kind']);
+        if (!row) return false;
+        await trx('request_events').insert({
+          request_id: requestId, kind: 'document-removed', dedupe_key: `document:${row.id}:removed`,
+          data: { documentId: row.id, kind: row.kind, titleFa: `مدرک «${documentKindName(row.kind)}» حذف شد` },
+        });
+        return true;
+      });
     },
 
     async list(requestId: string): Promise<DocumentRow[]> {
-      return db<DocumentRow>('documents').where({ request_id: requestId }).orderBy('created_at')
+      return db<DocumentRow>('documents').where({ request_id: requestId }).whereNull('removed_at').orderBy('created_at')
         .select('id', 'request_id', 'kind', 'filename', 'content_type', 'size', 'sha256', 'created_at');
     },
 
     async content(requestId: string, documentId: string): Promise<(DocumentRow & { content: Buffer }) | undefined> {
-      return db('documents').where({ request_id: requestId, id: documentId }).first();
+      return db('documents').where({ request_id: requestId, id: documentId }).whereNull('removed_at').first();
     },
   };
 }

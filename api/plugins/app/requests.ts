@@ -138,6 +138,8 @@ select r.id, r.tracking_code, r.service_id, r.district_id, r.channel, r.status, 
          (select json_build_object('note', e.data->>'reason', 'requestedAt', ${iso('e.at')})
             from request_events e where e.request_id = r.id and e.kind = 'awaiting-correction' order by e.id desc limit 1),
          json_build_object('note', null, 'requestedAt', ${iso('r.updated_at')})) end as correction,
+       (select json_build_object('number', c.number, 'issuedAt', ${iso('c.issued_at')}, 'verificationCode', c.verification_code)
+          from certificates c where c.request_id = r.id and c.revoked_at is null order by c.issued_at desc limit 1) as certificate,
        coalesce((select json_agg(json_build_object('kind', e.kind, 'elementId', e.element_id, 'data', e.data, 'at', ${iso('e.at')}) order by e.id)
                    from request_events e where e.request_id = r.id), '[]'::json) as timeline
   from requests r
@@ -149,6 +151,7 @@ export interface RequestView {
   form: Record<string, unknown>; citizen_id: string; started: boolean; created_at: string; updated_at: string; closed_at: string | null;
   rating: { score: number; comment: string | null } | null;
   correction: { note: string | null; requestedAt: string } | null;
+  certificate: { number: string; issuedAt: string; verificationCode: string } | null;
   timeline: Array<{ kind: string; elementId: string | null; data: Record<string, unknown>; at: string }>;
 }
 

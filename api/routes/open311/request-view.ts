@@ -36,6 +36,7 @@ const openNotes: Record<RequestStatus, string> = {
   'under-review': 'درخواست در حال بررسی است.',
   'awaiting-payment': 'در انتظار پرداخت هزینه خدمت توسط شهروند است.',
   'awaiting-inspection': 'در انتظار بازدید کارشناس از محل است.',
+  'awaiting-approval': 'در انتظار تصمیم مسئول مربوط است.',
   'awaiting-correction': 'برای اصلاح اطلاعات یا مدارک به شهروند بازگردانده شده است.',
   'awaiting-appointment': 'در انتظار تعیین نوبت مراجعه حضوری است.',
   'appointment-booked': 'نوبت مراجعه حضوری رزرو شده است.',

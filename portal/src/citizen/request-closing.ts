@@ -14,8 +14,11 @@ export function certificateSection(request: CitizenRequest): HTMLElement | null 
   return h('section', { 'aria-labelledby': 'certificate-heading', id: 'certificate' },
     h('h2', { id: 'certificate-heading' }, 'مجوز صادرشده'),
     summaryList([
-      ['شماره مجوز', h('span', { dir: 'ltr' }, persianDigits(certificate.number ?? '—'))],
+      ['شماره مجوز', h('bdi', { id: 'certificate-number' }, persianDigits(certificate.number ?? '—'))],
       ['تاریخ صدور', date(certificate.issuedAt)],
+      ...(certificate.verificationCode
+        ? [['کد بررسی اصالت', h('a', { href: `/verify/${encodeURIComponent(certificate.verificationCode)}`, dir: 'ltr' }, certificate.verificationCode)] as [string, HTMLElement]]
+        : []),
     ]),
     error,
     button('دریافت مجوز', async () => {

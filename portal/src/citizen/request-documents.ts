@@ -7,6 +7,7 @@ import { dateTime, persianDigits } from '../shared/display.ts';
 import { api } from './session.ts';
 import { isClosed, type CitizenRequest, type UploadedDocument } from './request-types.ts';
 import type { ServiceDetail } from './service-types.ts';
+import { documentKindName } from '../../../processes/catalogue/documents.ts';
 
 const accepted = 'application/pdf,image/jpeg,image/png';
 
@@ -15,11 +16,27 @@ function size(bytes?: number): string {
   return bytes > 1024 * 1024 ? `${persianDigits((bytes / 1024 / 1024).toFixed(1))} مگابایت` : `${persianDigits(Math.max(1, Math.round(bytes / 1024)))} کیلوبایت`;
 }
 
-function uploadedRow(request: CitizenRequest, document: UploadedDocument): HTMLElement {
+/** One uploaded file: download it, and while the request is open remove it (a wrong file), after asking. */
+function uploadedRow(request: CitizenRequest, document: UploadedDocument, reload: () => unknown, withKind = false): HTMLElement {
   const name = document.filename;
+  const problem = h('span', { class: 'field-error', role: 'alert' });
+  const remove = isClosed(request) ? null : h('button', {
+    type: 'button', class: 'link-button', 'aria-label': `حذف ${name}`,
+    onclick: async () => {
+      if (!window.confirm(`«${name}» حذف شود؟`)) return;
+      try {
+        await api.call('DELETE', endpoints.document(request.trackingCode, document.id));
+        await reload();
+      } catch (failure) {
+        if (!(failure instanceof ApiError)) throw failure;
+        problem.textContent = failure.messageFa;
+      }
+    },
+  }, 'حذف');
   return h('li', {},
-    h('button', { type: 'button', class: 'link-button', onclick: () => { api.download(endpoints.document(request.trackingCode, document.id), name).catch(() => undefined); } }, `دریافت ${name}`),
-    ' ', h('span', { class: 'hint' }, [size(document.size), document.createdAt ? dateTime(document.createdAt) : ''].filter(Boolean).join(' · ')));
+    h('button', { type: 'button', class: 'link-button', onclick: () => { api.download(endpoints.document(request.trackingCode, document.id), name).catch(() => undefined); } }, h('bdi', {}, `دریافت ${name}`)),
+    ' ', h('span', { class: 'hint' }, [withKind ? documentKindName(document.kind) : '', size(document.size), document.createdAt ? dateTime(document.createdAt) : ''].filter(Boolean).join(' · ')),
+    remove ? [' ', remove] : null, problem);
 }
 
 export function documentsSection(request: CitizenRequest, service: ServiceDetail, reload: () => unknown): HTMLElement | null {
@@ -59,9 +76,9 @@ export function documentsSection(request: CitizenRequest, service: ServiceDetail
       });
       return h('div', { class: 'document' },
         h('h3', {}, requirement.fa, ' ', mine.length ? h('span', { class: 'tag tag-green' }, 'بارگذاری شد') : h('span', { class: 'tag tag-yellow' }, 'بارگذاری نشده')),
-        mine.length ? h('ul', {}, mine.map((document) => uploadedRow(request, document))) : null,
+        mine.length ? h('ul', {}, mine.map((document) => uploadedRow(request, document, reload))) : null,
         open ? form : null);
     }),
     ...uploaded.filter((document) => !service.documents.some((requirement) => requirement.id === document.kind))
-      .map((document) => h('ul', {}, uploadedRow(request, document))));
+      .map((document) => h('ul', {}, uploadedRow(request, document, reload, true))));
 }

@@ -27,7 +27,7 @@ function statusTag(request: Pick<CitizenRequest, 'status' | 'closedAt' | 'outcom
 export async function requestPage(main: HTMLElement, trackingCode: string, query: URLSearchParams): Promise<void> {
   let request: CitizenRequest;
   try {
-    request = await loadRequest(trackingCode);
+    request = await loadRequest(trackingCode, async (serviceId) => (await loadService(serviceId).catch(() => null))?.steps?.includes('appointment') ?? true);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return go(`#/sign-in?next=${encodeURIComponent(`#/requests/${trackingCode}`)}`);
     if (error instanceof ApiError && (error.status === 404 || error.status === 403)) {

@@ -29,9 +29,11 @@ export interface RequestView {
   timeline: TimelineEntry[];
   /** While the status is awaiting-correction: what the clerk asked to be corrected, and when. */
   correction?: { note: string | null; requestedAt: string } | null;
+  /** The permit or certificate the request ended with. */
+  certificate?: { number: string; issuedAt: string; verificationCode: string } | null;
 }
 
-export interface CitizenRequest extends RequestView {
+export interface CitizenRequest extends Omit<RequestView, 'certificate'> {
   documents: UploadedDocument[];
   payments: Payment[];
   appointment: Appointment | null;
@@ -39,7 +41,7 @@ export interface CitizenRequest extends RequestView {
    * The issued permit: a document of kind `certificate`, or else known from
    * the timeline (certificate-issued) and served by the certificate route.
    */
-  certificate: { document: UploadedDocument | null; number: string | null; issuedAt: string | null } | null;
+  certificate: { document: UploadedDocument | null; number: string | null; issuedAt: string | null; verificationCode?: string } | null;
 }
 
 /** A part of the request served by its own route; absent (404) while that route or thing does not exist. */
@@ -58,12 +60,13 @@ function listOf<T>(answer: T[] | Record<string, T[]> | null): T[] {
   return Object.values(answer).find(Array.isArray) ?? [];
 }
 
-export async function loadRequest(trackingCode: string): Promise<CitizenRequest> {
+/** The request and its parts; the appointment only for a service that has one (`withAppointment`), so no other page asks for what cannot exist. */
+export async function loadRequest(trackingCode: string, withAppointment: (serviceId: string) => Promise<boolean>): Promise<CitizenRequest> {
   const view = await api.get<RequestView>(endpoints.request(trackingCode));
   const [documents, payments, appointment] = await Promise.all([
     optional<UploadedDocument[]>(endpoints.documents(trackingCode)),
     optional<Payment[]>(endpoints.payments(trackingCode)),
-    optional<Appointment>(endpoints.appointment(trackingCode)),
+    withAppointment(view.service.id).then((has) => (has ? optional<Appointment>(endpoints.appointment(trackingCode)) : null)),
   ]);
   const all = listOf(documents);
   return {
@@ -76,6 +79,7 @@ export async function loadRequest(trackingCode: string): Promise<CitizenRequest>
 }
 
 function certificateOf(view: RequestView, document: UploadedDocument | null): CitizenRequest['certificate'] {
+  if (view.certificate) return { document, ...view.certificate };
   const issued = view.timeline.find((entry) => entry.kind === 'certificate-issued');
   if (!document && !issued) return null;
   const number = issued?.data?.number ?? issued?.data?.certificateNumber;

@@ -37,6 +37,7 @@ export const statusNames: Record<string, string> = {
   received: 'دریافت شد',
   'under-review': 'در حال بررسی',
   'awaiting-inspection': 'در انتظار بازدید',
+  'awaiting-approval': 'در انتظار تصمیم',
   completed: 'انجام شد',
   submitted: 'ثبت شده',
   'in-progress': 'در حال بررسی',

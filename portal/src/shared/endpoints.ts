@@ -24,6 +24,9 @@ export const endpoints = {
 
   slots: (trackingCode: string, day: string) => `/api/requests/${code(trackingCode)}/appointment/slots?day=${encodeURIComponent(day)}`,
   appointment: (trackingCode: string) => `/api/requests/${code(trackingCode)}/appointment`,
+  attendance: (trackingCode: string) => `/api/requests/${code(trackingCode)}/appointment/attendance`,
+  /** The counter's day: the district office's appointments of a Tehran day (`YYYY-MM-DD`). */
+  counterDay: (day: string) => `/api/appointments?day=${encodeURIComponent(day)}`,
 
   tasks: '/api/tasks',
   task: (key: string) => `/api/tasks/${encodeURIComponent(key)}`,

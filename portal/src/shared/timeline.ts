@@ -7,6 +7,7 @@ const milestoneNames: Record<string, string> = {
   received: 'درخواست دریافت شد',
   'under-review': 'بررسی درخواست آغاز شد',
   'awaiting-inspection': 'در انتظار بازدید کارشناس',
+  'awaiting-approval': 'در انتظار تصمیم مسئول',
   'request-resubmitted': 'اصلاحات ارسال شد',
   'request-cancelled': 'درخواست لغو ثبت شد',
   submitted: 'درخواست ثبت شد',

@@ -4,12 +4,13 @@ import { ApiError } from '../shared/api.ts';
 import { button, errorSummary, h, show } from '../shared/elements.ts';
 import { persianDigits } from '../shared/display.ts';
 import { go, startRouter, type Route } from '../shared/router.ts';
-import { api, canFileForCitizens, canReadFigures, canWorkTasks, roleNames, staff } from './session.ts';
+import { api, canFileForCitizens, canKeepCounter, canReadFigures, canWorkTasks, roleNames, staff } from './session.ts';
 import { signInPage } from './sign-in.ts';
 import { tasksPage } from './tasks.ts';
 import { taskPage } from './task-page.ts';
 import { callCentrePage, fileForCitizenPage, requestStatusPage } from './call-centre.ts';
 import { figuresPage } from './figures.ts';
+import { appointmentsPage } from './appointments.ts';
 
 document.documentElement.dataset.site = 'میز کار شهرداری';
 const main = document.getElementById('main')!;
@@ -25,9 +26,11 @@ function drawNav(): void {
   signOut.className = '';
   nav.replaceChildren(
     canWorkTasks(me.role) ? h('a', { href: '#/tasks' }, 'کارتابل') : '',
+    canKeepCounter(me.role) ? h('a', { href: '#/appointments' }, 'نوبت‌های حضوری') : '',
     canFileForCitizens(me.role) ? h('a', { href: '#/call-centre' }, 'سامانه ۱۳۷') : '',
     canReadFigures(me.role) ? h('a', { href: '#/figures' }, 'آمار') : '',
-    h('span', {}, `${me.name} — ${roleNames[me.role] ?? me.role}${me.districtId ? `، منطقه ${persianDigits(me.districtId)}` : ''}`),
+    // The name is isolated: a Latin or bracketed name must not reorder the Persian around it.
+    h('span', { class: 'staff-who' }, h('bdi', {}, me.name), ` — ${roleNames[me.role] ?? me.role}${me.districtId ? `، منطقه ${persianDigits(me.districtId)}` : ''}`),
     signOut);
 }
 
@@ -50,6 +53,7 @@ async function route({ path, query }: Route): Promise<void> {
   if (first === 'file') return fileForCitizenPage(main, query);
   if (first === 'requests' && id) return requestStatusPage(main, id, query);
   if (first === 'figures') return figuresPage(main);
+  if (first === 'appointments') return appointmentsPage(main, query);
   show(main, 'صفحه پیدا نشد', h('h1', {}, 'صفحه پیدا نشد'));
 }
 

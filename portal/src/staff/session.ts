@@ -1,4 +1,5 @@
 // The signed-in staff member: role and district decide what the workspace offers.
+import { roleNames as taskRoleNames } from '../../../processes/catalogue/types.ts';
 import { Api } from '../shared/api.ts';
 
 export interface Staff { id: string; username: string; name: string; role: string; districtId: number | null }
@@ -10,9 +11,7 @@ export function staff(): Staff | null {
 }
 
 export const roleNames: Record<string, string> = {
-  clerk: 'کارشناس پذیرش',
-  inspector: 'بازدیدکننده',
-  manager: 'مدیر منطقه',
+  ...taskRoleNames,
   analyst: 'تحلیلگر فرایند',
   'agent-137': 'کارشناس ۱۳۷',
   admin: 'مدیر سامانه',
@@ -21,4 +20,6 @@ export const roleNames: Record<string, string> = {
 /** Who works the task list; 137 agents file and look up, managers also read the figures. */
 export const canWorkTasks = (role: string) => ['clerk', 'inspector', 'manager', 'admin'].includes(role);
 export const canFileForCitizens = (role: string) => ['agent-137', 'clerk'].includes(role);
+/** Who records at the counter whether citizens came to their appointments. */
+export const canKeepCounter = (role: string) => ['clerk', 'manager'].includes(role);
 export const canReadFigures = (role: string) => ['manager', 'analyst', 'admin'].includes(role);

@@ -10,6 +10,7 @@ import { api, staff } from './session.ts';
 import { serviceNames } from './services.ts';
 import { serviceIdOf, slaNames, slaOf, slaTags, type Task, type TaskRequest } from './task-types.ts';
 import { entryTitle } from '../shared/timeline.ts';
+import { documentKindName } from '../../../processes/catalogue/documents.ts';
 
 /** The API resolves the form the task's diagram version links (the version an analyst deployed, else the repository's). */
 function formOf(task: Task): FormSchema | null {
@@ -19,6 +20,20 @@ function formOf(task: Task): FormSchema | null {
 /** GET /api/tasks/{jobKey} brings the request's data, documents and timeline along; null when the task has no request. */
 function contextOf(task: Task): TaskRequest | null {
   return task.request ?? null;
+}
+
+/** The inspector's result, date and findings, where the request had a field inspection. */
+function inspectionFindings(request: TaskRequest | null): HTMLElement | null {
+  const visits = request?.inspections ?? [];
+  if (visits.length === 0) return null;
+  return h('section', { 'aria-labelledby': 'inspection-heading', id: 'inspection-findings' },
+    h('h2', { id: 'inspection-heading' }, 'گزارش بازدید کارشناس'),
+    visits.map((visit) => summaryList([
+      ['نتیجه', h('span', { class: `tag tag-${visit.result === 'pass' ? 'green' : 'red'}` }, visit.result === 'pass' ? 'مطابق است' : 'مغایرت دارد')],
+      ['تاریخ بازدید', visit.visitedOn ? date(`${visit.visitedOn}T12:00:00Z`) : date(visit.recordedAt)],
+      ['بازدیدکننده', visit.inspectorName ? h('bdi', {}, visit.inspectorName) : '—'],
+      ['یافته‌ها', visit.notes ?? '—'],
+    ])));
 }
 
 function requestContext(request: TaskRequest | null, fields: Array<[string, string]>): HTMLElement {
@@ -32,7 +47,7 @@ function requestContext(request: TaskRequest | null, fields: Array<[string, stri
     request.documents?.length
       ? h('ul', { id: 'request-documents' }, request.documents.map((document) => h('li', {},
         h('button', { type: 'button', class: 'link-button', onclick: () => { if (code) api.download(endpoints.document(code, document.id), document.filename).catch(() => undefined); } }, document.filename),
-        ' ', h('span', { class: 'hint' }, document.kind))))
+        ' ', h('span', { class: 'hint' }, documentKindName(document.kind)))))
       : h('p', {}, 'مدرکی بارگذاری نشده است.'),
     h('h3', {}, 'روند'),
     request.timeline?.length
@@ -117,6 +132,6 @@ export async function taskPage(main: HTMLElement, key: string): Promise<void> {
     ]),
     problems,
     h('div', { class: 'task-layout' },
-      h('section', { 'aria-labelledby': 'task-form-heading' }, h('h2', { id: 'task-form-heading' }, 'فرم وظیفه'), formArea),
+      h('section', { 'aria-labelledby': 'task-form-heading' }, inspectionFindings(request), h('h2', { id: 'task-form-heading' }, 'فرم وظیفه'), formArea),
       requestContext(request, answers)));
 }

@@ -14,6 +14,8 @@ export interface TaskRequest {
   form?: Record<string, unknown>;
   timeline?: Array<{ kind: string; at: string; data?: Record<string, unknown> }>;
   documents?: Array<{ id: string; kind: string; filename: string; size?: number; createdAt?: string }>;
+  /** The field inspection's findings, for the decision that follows it. */
+  inspections?: Array<{ result: 'pass' | 'fail'; visitedOn: string | null; notes: string | null; recordedAt: string; inspectorName: string | null }>;
 }
 
 export type SlaState = 'breached' | 'near' | 'ok' | 'none';

@@ -108,7 +108,7 @@ export default async function requestRoutes(app: FastifyInstance) {
       service: { id: view.service_id, name: app.catalogue.find(view.service_id)?.service.name },
       districtId: view.district_id, channel: view.channel, status: view.status, outcome: view.outcome, form: view.form,
       started: view.started, createdAt: view.created_at, updatedAt: view.updated_at, closedAt: view.closed_at,
-      rating: view.rating, correction: view.correction, timeline: view.timeline,
+      rating: view.rating, correction: view.correction, certificate: view.certificate, timeline: view.timeline,
     };
   });
 

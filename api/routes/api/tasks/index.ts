@@ -40,7 +40,7 @@ const TaskDetail = {
     ...ListedTask.properties,
     variables: { type: 'object', additionalProperties: true },
     forms: { type: 'array', items: { type: 'object', additionalProperties: true }, description: 'The form-js form(s) to complete the task with' },
-    request: { type: ['object', 'null'], additionalProperties: true, description: 'The request: data, documents, timeline' },
+    request: { type: ['object', 'null'], additionalProperties: true, description: 'The request: data, documents, timeline, and the field inspections\' findings (inspections: result, visitedOn, notes, inspectorName)' },
   },
 } as const;
 
@@ -112,6 +112,14 @@ export default async function taskRoutes(app: FastifyInstance) {
       status: row.status, form: row.form, createdAt: row.created_at,
       documents: (await app.documents.list(row.id)).map(documentView),
       timeline: await app.requests.timeline(row.id),
+      // What the field inspection found, for whoever decides next (the approver decides on it).
+      inspections: (await app.db('inspection_visits as v').leftJoin('staff as s', 's.id', 'v.inspector_id')
+        .where({ 'v.request_id': row.id, 'v.status': 'done' }).orderBy('v.done_at')
+        .select('v.result', app.db.raw(`to_char(v.visited_on, 'YYYY-MM-DD') as visited_on`), 'v.notes', 'v.done_at', 's.display_name as inspector_name'))
+        .map((visit) => ({
+          result: visit.result, visitedOn: visit.visited_on,
+          notes: visit.notes, recordedAt: visit.done_at, inspectorName: visit.inspector_name,
+        })),
     } : null;
     return { ...listedView(task), variables: task.variables, forms, request: context };
   });

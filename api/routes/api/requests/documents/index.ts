@@ -73,6 +73,21 @@ export default async function documentRoutes(app: FastifyInstance) {
     return (await app.documents.list(row.id)).map(documentView);
   });
 
+  app.delete<{ Params: { trackingCode: string; documentId: string } }>('/:documentId', {
+    preHandler: app.allow('citizen'),
+    schema: {
+      tags: ['documents'], summary: 'Remove a document the citizen uploaded by mistake, while the request is open (kept for the record, no longer listed)',
+      security: [{ bearer: [] }], params: DocumentParams, response: { 204: { type: 'null' }, ...problems(401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const row = await app.requestFor(request, request.params.trackingCode, 'owner');
+    if (row.closed_at) throw new ApiProblem(409, 'closed', 'The request is closed.', 'این درخواست بسته شده است و مدارک آن تغییر نمی‌کند.');
+    if (!(await app.documents.remove(row.id, request.params.documentId, claimsOf(request).sub))) {
+      throw new ApiProblem(404, 'unknown-document', 'There is no such document of yours.', 'چنین مدرکی از شما پیدا نشد.');
+    }
+    return reply.code(204).send();
+  });
+
   app.get<{ Params: { trackingCode: string; documentId: string } }>('/:documentId', {
     config: { normalise: ['params'] },
     preHandler: app.allow('citizen', 'staff'),
