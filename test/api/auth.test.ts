@@ -19,7 +19,7 @@ t.test('citizen sign-in by SMS code', async (t) => {
   const wrong = code === '000000' ? '111111' : '000000';
   const refused = await app.inject({ method: 'POST', url: '/api/auth/citizen/token', payload: { nationalCode, mobile, code: wrong } });
   t.equal(refused.statusCode, 401);
-  t.equal(refused.json().detailFa, 'کد درست نیست.');
+  t.equal(refused.json().detailFa, 'کد درست نیست؛ ۴ بار دیگر می‌توانید آن را وارد کنید.', 'and how many tries are left');
 
   const accepted = await app.inject({ method: 'POST', url: '/api/auth/citizen/token', payload: { nationalCode, mobile, code } });
   t.equal(accepted.statusCode, 200);

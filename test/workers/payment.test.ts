@@ -3,7 +3,7 @@
 // recovery, reversal; and the whole flow through the engine.
 import t from 'tap';
 import Fastify from 'fastify';
-import { computeFee } from '../../workers/payment/fee.ts';
+import { feeDue } from '../../workers/payment/fee.ts';
 import { createPaymentHandlers } from '../../workers/payment/handlers.ts';
 import { SandboxGateway, sandboxGatewayPlugin } from '../../workers/payment/sandbox-gateway.ts';
 import { announceUnheardPayments, reconcilePendingPayments, settlePayment } from '../../workers/payment/settlement.ts';
@@ -19,12 +19,12 @@ import { jobOf, seedRequest, silentLogger, startVariables } from './helpers.ts';
 interface Teardown { teardown(fn: () => unknown): void }
 
 t.test('fee rules', async (t) => {
-  t.equal(computeFee({ kind: 'none' }, {}), 0);
-  t.equal(computeFee({ kind: 'fixed', amount: 1_500_000 }, {}), 1_500_000);
-  t.equal(computeFee({ kind: 'per-square-metre', rate: 200_000, field: 'floorArea' }, { floorArea: '120.5' }), 24_100_000);
-  t.equal(computeFee({ kind: 'per-unit', rate: 50_000, field: 'units' }, { units: 0 }), 0);
-  t.throws(() => computeFee({ kind: 'per-unit', rate: 50_000, field: 'units' }, {}), PermanentFault);
-  t.throws(() => computeFee({ kind: 'per-unit', rate: 50_000, field: 'units' }, { units: -2 }), PermanentFault);
+  t.equal(feeDue({ kind: 'none' }, {}), 0);
+  t.equal(feeDue({ kind: 'fixed', amount: 1_500_000 }, {}), 1_500_000);
+  t.equal(feeDue({ kind: 'per-square-metre', rate: 200_000, field: 'floorArea' }, { floorArea: '120.5' }), 24_100_000);
+  t.equal(feeDue({ kind: 'per-unit', rate: 50_000, field: 'units' }, { units: 0 }), 0);
+  t.throws(() => feeDue({ kind: 'per-unit', rate: 50_000, field: 'units' }, {}), PermanentFault);
+  t.throws(() => feeDue({ kind: 'per-unit', rate: 50_000, field: 'units' }, { units: -2 }), PermanentFault);
 });
 
 /** The sandbox gateway mounted on a real HTTP server, plus a callback route like the API's. */

@@ -8,7 +8,7 @@ import { findService } from '../../processes/catalogue/index.ts';
 import { errorCodes } from '../../processes/catalogue/errors.ts';
 import { bpmnError, businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
 import { findRequestOrFail } from '../request/queries.ts';
-import { computeFee } from './fee.ts';
+import { feeDue } from './fee.ts';
 import type { PaymentGateway } from './gateway.ts';
 
 export interface PaymentDeps {
@@ -43,7 +43,7 @@ export function createPaymentHandlers({ db, logger, gateway, callbackUrl }: Paym
       const service = findService(serviceId);
       if (!service) throw new PermanentFault(`service "${serviceId}" is not in the catalogue`);
       const form = (job.variables.form as Record<string, unknown> | undefined) ?? request.form;
-      const amount = computeFee(service.fee, form ?? {});
+      const amount = feeDue(service.fee, form ?? {});
       if (amount <= 0) return bpmnError(errorCodes.NO_FEE_DUE, `no fee is due for ${serviceId}`);
 
       const payment = await paymentFor(db, businessKey(job), request.id, amount, gateway.name);

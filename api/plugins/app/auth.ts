@@ -127,7 +127,7 @@ export function createAuthService(db: Knex, sign: (claims: Claims, expiresIn: st
         const matches = timingSafeEqual(Buffer.from(codeHash(live.salt, code), 'hex'), Buffer.from(live.code_hash, 'hex'));
         if (!matches) {
           await trx('sign_in_codes').where({ id: live.id }).increment('attempts', 1);
-          return 'wrong' as const;
+          return { wrong: true as const, triesLeft: Math.max(0, signInPolicy.maxAttempts - live.attempts - 1) };
         }
         await trx('sign_in_codes').where({ id: live.id }).update({ used_at: trx.fn.now() });
         await trx('citizens').insert({ national_code: nationalCode, mobile }).onConflict('national_code').ignore();
@@ -139,8 +139,11 @@ export function createAuthService(db: Knex, sign: (claims: Claims, expiresIn: st
       if (outcome === 'locked') {
         throw new ApiProblem(429, 'code-locked', 'Too many wrong codes; ask for a new one.', 'کد چند بار نادرست وارد شد؛ کد تازه بگیرید.');
       }
-      if (outcome === 'wrong') {
-        throw new ApiProblem(401, 'code-wrong', 'The code is not right.', 'کد درست نیست.');
+      if ('wrong' in outcome) {
+        const { triesLeft } = outcome;
+        throw new ApiProblem(401, 'code-wrong', `The code is not right; ${triesLeft} tries left.`, triesLeft > 0
+          ? `کد درست نیست؛ ${persianDigits(triesLeft)} بار دیگر می‌توانید آن را وارد کنید.`
+          : 'کد درست نیست و دیگر پذیرفته نمی‌شود؛ کد تازه بگیرید.');
       }
       const claims: CitizenClaims = { kind: 'citizen', sub: outcome.id, nationalCode, mobile: outcome.mobile };
       return {

@@ -5,11 +5,12 @@
 import { ApiError } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { button, errorSummary, h, notice, show, summaryList } from '../shared/elements.ts';
-import { persianDigits, workingDays } from '../shared/display.ts';
+import { persianDigits, rials, workingDays } from '../shared/display.ts';
 import { FormView } from '../shared/form-view.ts';
 import { go } from '../shared/router.ts';
 import { api, citizen } from './session.ts';
 import { feeText, loadService, stepNames } from './service-page.ts';
+import { computeFee } from '../../../domain/fee.ts';
 import type { ServiceDetail } from './service-types.ts';
 
 export interface Submitted { trackingCode: string; id?: string; status?: string }
@@ -119,12 +120,21 @@ export async function checkAnswersPage(main: HTMLElement, id: string): Promise<v
     summaryList([['منطقه شهرداری', `منطقه ${persianDigits(districtId)}`], ...view.answers(data)]),
     h('p', {}, h('a', { href: `#/services/${id}/apply` }, 'تغییر پاسخ‌ها')),
     h('h2', {}, 'هزینه'),
-    h('p', {}, feeText(service.fee, service)),
+    h('p', { id: 'fee-total' }, totalFeeText(service, data)),
     service.documents.length ? [h('h2', {}, 'مدارک'), h('p', {}, 'پس از ثبت، در صفحه درخواست می‌توانید این مدارک را بارگذاری کنید: ', service.documents.map((document) => document.fa).join('، '))] : null,
     h('h2', {}, 'ثبت درخواست'),
     h('p', {}, 'با ثبت درخواست، درستی اطلاعات بالا را تأیید می‌کنید.'),
     submit);
   view.destroy();
+}
+
+/** What this request will cost in all, from the answers (the rate per unit beside it when it is counted). */
+function totalFeeText(service: ServiceDetail, data: Record<string, unknown>): string {
+  const total = computeFee(service.fee as never, data);
+  if (total === null) return feeText(service.fee, service);
+  if (total === 0) return 'رایگان';
+  const counted = service.fee.kind === 'per-unit' || service.fee.kind === 'per-square-metre';
+  return counted ? `جمع هزینه: ${rials(total)} (${feeText(service.fee, service)})` : `جمع هزینه: ${rials(total)}`;
 }
 
 const confirmations = new Map<string, { service: ServiceDetail; submitted: Submitted }>();

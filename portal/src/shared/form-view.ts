@@ -123,6 +123,13 @@ export class FormView {
       }
     }, true);
     this.form.on('changed', () => this.translateErrors());
+    // form-js writes an English «Select» into an empty select box (not translatable through its API): say it in Persian.
+    const placeholders = () => {
+      for (const display of Array.from(this.element.querySelectorAll('.fjs-select-placeholder'))) {
+        if (display.textContent === 'Select') display.textContent = 'انتخاب کنید';
+      }
+    };
+    new MutationObserver(placeholders).observe(this.element, { childList: true, subtree: true, characterData: true });
   }
 
   static async create(schema: FormSchema, data: Record<string, unknown> = {}): Promise<FormView> {

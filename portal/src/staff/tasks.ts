@@ -61,6 +61,7 @@ export async function tasksPage(main: HTMLElement, query: URLSearchParams = new 
   const filtered = filter.who !== 'all' || filter.sla !== '';
   show(main, 'کارتابل',
     h('h1', {}, 'کارتابل'),
+    query.get('done') ? h('div', { class: 'notice notice-success', role: 'status', id: 'task-done' }, 'وظیفه ثبت شد و درخواست به مرحله بعد رفت.') : null,
     h('p', {}, `وظایف گروه‌های شما${me.districtId ? ` در منطقه ${persianDigits(me.districtId)}` : ''}، به ترتیب موعد.`),
     filterForm(filter),
     h('p', { id: 'task-count', role: 'status' }, `${persianDigits(tasks.length)} وظیفه${filtered ? ' با این پالایش' : ''}`),
