@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import {
-  accessibilityViolations, chromiumPath, createStaffAccount, openPage, phone, screenshot, signInCitizen, staffPassword, startPortal, until, type Portal,
+  accessibilityViolations, chromiumPath, createStaffAccount, openPage, phone, desk, screenshot, signInCitizen, staffPassword, startPortal, until, type Portal,
 } from './harness.ts';
 
 t.setTimeout(300_000);
@@ -34,9 +34,9 @@ async function approve(portal: Portal, requestId: string): Promise<void> {
 }
 
 /** Picks the first working day other than `except` that has free slots; answers the day and the slot ids offered. */
-async function chooseDay(page: Page, except: string | null): Promise<{ day: string; slots: string[] }> {
-  const days = await page.locator('#appointment-day option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value).filter(Boolean));
-  for (const day of days) {
+async function chooseDay(page: Page, except: string | null, latest = false): Promise<{ day: string; slots: string[] }> {
+  const offered = await page.locator('#appointment-day option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value).filter(Boolean));
+  for (const day of latest ? offered.reverse() : offered) {
     if (day === except) continue;
     await page.getByLabel('روز مراجعه').selectOption(day);
     const answer = page.locator('#appointment-slots form, #appointment-slots p');
@@ -123,7 +123,8 @@ if (!fs.existsSync(chromiumPath)) {
     });
     t.match(await page.locator('#request-status').innerText(), 'در انتظار نوبت');
     await accessible('appointment-05-book-again');
-    const again = await chooseDay(page, null);
+    // The last day offered: days away, so the process waits for the reminder when the citizen comes in early.
+    const again = await chooseDay(page, null, true);
     await page.getByRole('button', { name: 'رزرو نوبت' }).click();
     await page.getByRole('status').filter({ hasText: 'نوبت شما رزرو شد' }).waitFor();
     const rebooked = await portal.db('appointments').where({ request_id: request.id, status: 'booked' }).first();
@@ -132,6 +133,36 @@ if (!fs.existsSync(chromiumPath)) {
     t.match(await shownTime(page), clock.format(rebooked.starts_at));
     t.match(await page.locator('#timeline').innerText(), /نوبت/, 'the changes are on the timeline');
     await accessible('appointment-06-booked-again');
+
+    // When the citizen comes in, early (the reminder is not due: the process still waits for it), the clerk
+    // finds them in the counter's list for that day in the workspace and records that they came
+    await createStaffAccount(portal.db, 'clerk-counter', 'clerk', staffPassword);
+    const counter = await openPage(portal, desk);
+    await counter.page.goto(`${portal.base}/staff#/appointments?day=${isoDay.format(rebooked.starts_at)}`);
+    await counter.page.getByLabel('نام کاربری').fill('clerk-counter');
+    await counter.page.getByLabel('گذرواژه').fill(staffPassword);
+    await counter.page.getByRole('button', { name: 'ورود' }).click();
+    const row = counter.page.locator(`#counter-day tr[data-appointment="${rebooked.id}"]`);
+    await row.waitFor();
+    t.match(await row.innerText(), 'مریم رضایی', 'the counter sees who comes');
+    t.match(await row.innerText(), 'ملاقات', 'and for what');
+    await screenshot(counter.page, 'appointment-07-counter');
+    t.same(await accessibilityViolations(counter.page), [], 'the counter\'s list: no WCAG 2.1 AA violations');
+    t.notOk(await portal.db('appointments').where({ id: rebooked.id }).whereNotNull('reminded_at').first(), 'early: not reminded yet');
+    await row.getByRole('button', { name: 'مریم رضایی حاضر شد' }).click();
+    await counter.page.locator('#attendance-status', { hasText: 'حضور مریم رضایی ثبت شد' }).waitFor();
+    t.match(await counter.page.locator(`#counter-day tr[data-appointment="${rebooked.id}"]`).innerText(), 'حاضر شد');
+    await screenshot(counter.page, 'appointment-08-came');
+    t.same(counter.errors, [], 'no script errors at the counter');
+    await counter.context.close();
+
+    // Then the process takes it at once and the request moves on to its end
+    const closed = await until('the request closed', async () => portal.db('requests').where({ id: request.id }).whereNotNull('closed_at').first());
+    t.equal(closed.outcome, 'completed', 'the meeting took place; the request is completed');
+    await page.reload();
+    await page.locator('#request-status').waitFor();
+    t.match(await page.locator('#request-status').innerText(), 'انجام شد');
+    t.match(await page.locator('#timeline').innerText(), 'حاضر شد', 'the attendance is on the timeline');
 
     t.same(errors, [], 'no script errors');
     t.same(foreign, [], 'nothing is fetched from outside our server');

@@ -2,7 +2,9 @@
 // with every diagram deployed, the workers, the real API (which serves the
 // portal) on a free port, and headless Chromium. Helpers read the SMS outbox,
 // check a page with axe-core and keep screenshots.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +29,35 @@ const require = createRequire(import.meta.url);
 export const chromiumPath = '/usr/bin/chromium';
 export const artifacts = fileURLToPath(new URL('../../test-artifacts/portal/', import.meta.url));
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+// The UMD build sets module.exports to the decoder, while its types declare an ES default export.
+const jsQR = require('jsqr') as typeof import('jsqr').default;
+
+/**
+ * The QR code printed on a PDF's first page, read as a phone camera would:
+ * the page rasterised by poppler's pdftoppm (PPM), then decoded by jsQR.
+ */
+export function qrOfPdf(pdf: Buffer): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'qr-'));
+  try {
+    fs.writeFileSync(path.join(folder, 'document.pdf'), pdf);
+    execFileSync('pdftoppm', ['-r', '100', '-f', '1', '-l', '1', path.join(folder, 'document.pdf'), path.join(folder, 'page')]);
+    const image = fs.readFileSync(path.join(folder, fs.readdirSync(folder).find((name) => name.endsWith('.ppm'))!));
+    // Binary PPM: "P6", width, height, maximum value, each after whitespace, then RGB bytes.
+    const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(image.subarray(0, 64).toString('latin1'));
+    if (!header) throw new Error('pdftoppm did not write a binary PPM');
+    const [width, height] = [Number(header[1]), Number(header[2])];
+    const rgb = image.subarray(header[0].length);
+    const rgba = new Uint8ClampedArray(width * height * 4);
+    for (let i = 0; i < width * height; i++) {
+      rgba[i * 4] = rgb[i * 3]!; rgba[i * 4 + 1] = rgb[i * 3 + 1]!; rgba[i * 4 + 2] = rgb[i * 3 + 2]!; rgba[i * 4 + 3] = 255;
+    }
+    const found = jsQR(rgba, width, height);
+    if (!found) throw new Error('no QR code on the first page');
+    return found.data;
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
 
 /** A phone the size of the smallest common Android screens. */
 export const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
@@ -204,6 +235,7 @@ export async function workTask(portal: Portal, username: string, code: string, f
   await check(shot, page);
   await page.getByRole('button', { name: 'ثبت و پایان وظیفه' }).click();
   await page.getByRole('heading', { level: 1, name: 'کارتابل' }).waitFor();
+  await page.locator('#task-done', { hasText: 'وظیفه ثبت شد' }).waitFor();
   await context.close();
   return errors;
 }

@@ -70,7 +70,11 @@ if (!fs.existsSync(chromiumPath)) {
     await screenshot(page, 'pay-gateway');
     await page.getByRole('button', { name: 'پرداخت', exact: true }).click();
     await page.waitForURL(new RegExp(`#/requests/${code}\\?payment=paid`));
+    // PUBLIC_URL is left to its default (the address npm start prints): the bank returns to the origin the citizen signed in at
+    t.equal(new URL(page.url()).origin, portal.base, 'back on the same origin');
     await page.getByRole('status').filter({ hasText: 'پرداخت شما انجام شد' }).waitFor();
+    t.equal(await page.getByRole('heading', { level: 1, name: 'ورود به حساب شهروندی' }).count(), 0, 'still signed in: no sign-in page');
+    t.ok(await page.evaluate(() => Boolean(window.localStorage.getItem('shahrdari.citizenSession'))), 'the session is there');
     await until('the receipt', async () => {
       await page.reload();
       await page.locator('#request-status').waitFor();

@@ -11,8 +11,9 @@ import t from 'tap';
 import type { Page } from 'playwright-core';
 import { staffRoles } from '../../api/plugins/app/auth.ts';
 import { findService } from '../../processes/catalogue/index.ts';
+import { persianDigits } from '../../platform/persian.ts';
 import {
-  accessibilityViolations, asciiDigits, chromiumPath, createStaffAccount, fillTreeFellingForm, jobTypesOf, openPage, phone,
+  accessibilityViolations, asciiDigits, chromiumPath, createStaffAccount, fillTreeFellingForm, jobTypesOf, openPage, phone, qrOfPdf,
   routeExists, screenshot, signInCitizen, startPortal, staffPassword as password, until, workTask,
 } from './harness.ts';
 
@@ -93,6 +94,12 @@ if (!fs.existsSync(chromiumPath)) {
     }
     await createStaffAccount(portal.db, 'approver-walk', approver, password);
     t.same(await workTask(portal, 'approver-walk', code, async (staffPage) => {
+      // The manager decides on the inspection: its result, day and findings are beside the task
+      const findings = staffPage.locator('#inspection-findings');
+      t.match(await findings.innerText(), /مطابق است/, 'the approver sees the inspection\'s result');
+      t.match(await findings.innerText(), /دو اصله چنار خشک در معرض سقوط/, 'and its findings');
+      t.match(await findings.innerText(), /تاریخ بازدید\s+\S+ \S+ [۰-۹]{4}/, 'and the day of the visit');
+      t.equal((await portal.db('requests').where({ tracking_code: code }).first()).status, 'awaiting-approval', 'the status moved on from the inspection');
       await staffPage.getByLabel('تأیید', { exact: true }).check();
       const reason = staffPage.getByLabel('دلیل (برای شهروند ارسال می‌شود)');
       if (await reason.count()) await reason.fill('با قطع دو اصله موافقت می‌شود.');
@@ -126,9 +133,32 @@ if (!fs.existsSync(chromiumPath)) {
       return (await page.locator('#certificate').count()) > 0 && (await page.locator('#rating').count()) > 0;
     });
     await check('certificate', page);
+    const issued = await portal.db('certificates as c').join('requests as r', 'r.id', 'c.request_id').where('r.tracking_code', code).first('c.number', 'c.verification_code', 'c.pdf');
+    t.equal(await page.locator('#certificate-number').innerText(), persianDigits(issued.number), 'the request page shows the permit number');
+    const story = await page.locator('#timeline').innerText();
+    for (const [what, pattern] of [['the inspection', /بازدید کارشناس انجام شد/], ['the decision waiting', /در انتظار تصمیم/], ['the payment', /پرداخت ۶۰٬۰۰۰٬۰۰۰ ریال انجام شد/], ['the document', /مدرک «تصویر سند مالکیت یا قولنامه معتبر» بارگذاری شد/], ['the permit and its number', new RegExp(`به شماره ${persianDigits(issued.number)} صادر شد`)]] as const) {
+      t.match(story, pattern, `the timeline tells ${what}`);
+    }
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'دریافت مجوز' }).click();
     t.match((await download).suggestedFilename(), /\.pdf$/, 'the certificate downloads as a PDF');
+
+    // A neighbour scans the permit's QR code with a phone: the Persian verify page says it is valid
+    const scanned = qrOfPdf(issued.pdf as Buffer);
+    t.equal(scanned, `${portal.base}/verify/${issued.verification_code}`, 'the QR code leads to the verify page on the address the citizen uses');
+    const neighbour = await openPage(portal, phone);
+    await neighbour.page.goto(scanned);
+    await neighbour.page.getByRole('heading', { level: 1, name: 'این مجوز معتبر است' }).waitFor();
+    const verified = await neighbour.page.locator('main').innerText();
+    t.match(verified, 'مجوز قطع درخت');
+    t.match(verified, 'منطقه');
+    t.match(verified, '*******', 'the holder\'s national code masked');
+    t.notMatch(verified, /رضایی/, 'and the family name');
+    await check('verify-page', neighbour.page);
+    await neighbour.page.goto(`${portal.base}/verify/ZZZZ-ZZZZ-ZZZZ`);
+    await neighbour.page.getByRole('heading', { level: 1, name: 'مجوزی با این کد یافت نشد' }).waitFor();
+    await check('verify-page-unknown', neighbour.page);
+    await neighbour.context.close();
 
     // And the citizen rates the service
     await page.getByLabel('۵ — خیلی راضی').check();
