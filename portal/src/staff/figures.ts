@@ -8,6 +8,7 @@ import type { Figures } from '../../../domain/figures.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { h, show, type Child } from '../shared/elements.ts';
 import { channelNames, date, persianDigits } from '../shared/display.ts';
+import { go } from '../shared/router.ts';
 import { api, roleNames } from './session.ts';
 import { serviceNames } from './services.ts';
 import { barChart, legend, lineChart, lineStyles, shareRing, type Bar, type Line } from './charts.ts';
@@ -115,7 +116,27 @@ export function figureSections(figures: Figures, nameOf: (serviceId: string) => 
   ];
 }
 
-export async function figuresPage(main: HTMLElement): Promise<void> {
-  const [figures, names] = await Promise.all([api.get<Figures>(endpoints.figures), serviceNames()]);
-  show(main, 'آمار عملکرد', h('h1', {}, 'آمار عملکرد'), ...figureSections(figures, (id) => names.get(id) ?? id));
+/** The periods a manager picks from: the last so many days, or everything. */
+const periods: Array<[days: string, name: string]> = [['', 'از آغاز'], ['7', '۷ روز گذشته'], ['30', '۳۰ روز گذشته'], ['90', '۹۰ روز گذشته'], ['365', 'یک سال گذشته']];
+
+/** The period picker; the choice stays in the address (`#/figures?days=30`). */
+function periodPicker(days: string): HTMLFormElement {
+  const select = h('select', { id: 'figures-period', name: 'days' },
+    periods.map(([value, name]) => h('option', { value, selected: value === days }, name)));
+  const form = h('form', { class: 'search-box', 'aria-label': 'بازه آمار' },
+    h('div', {}, h('label', { for: 'figures-period' }, 'بازه'), select),
+    h('button', { type: 'submit', class: 'button button-secondary' }, 'نمایش'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    go(select.value ? `#/figures?days=${select.value}` : '#/figures');
+  });
+  return form;
+}
+
+export async function figuresPage(main: HTMLElement, query: URLSearchParams = new URLSearchParams()): Promise<void> {
+  const days = periods.some(([value]) => value === query.get('days')) ? query.get('days')! : '';
+  const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);
+  const url = days ? `${endpoints.figures}?${new URLSearchParams({ from: day(Number(days) - 1), to: day(0) })}` : endpoints.figures;
+  const [figures, names] = await Promise.all([api.get<Figures>(url), serviceNames()]);
+  show(main, 'آمار عملکرد', h('h1', {}, 'آمار عملکرد'), periodPicker(days), ...figureSections(figures, (id) => names.get(id) ?? id));
 }

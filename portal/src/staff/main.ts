@@ -45,14 +45,15 @@ async function route({ path, query }: Route): Promise<void> {
   drawNav();
   const me = staff();
   const [first, id] = path;
-  if (!me || first === 'sign-in') return signInPage(main, query.get('next') ?? '');
+  // A link into the workspace (a colleague's, a bookmark) opens where it points once signed in.
+  if (!me || first === 'sign-in') return signInPage(main, first === 'sign-in' ? query.get('next') ?? '' : window.location.hash);
   if (!first) return go(home(me.role));
   if (first === 'tasks' && id) return taskPage(main, id);
   if (first === 'tasks') return tasksPage(main, query);
   if (first === 'call-centre') return callCentrePage(main, query);
   if (first === 'file') return fileForCitizenPage(main, query);
   if (first === 'requests' && id) return requestStatusPage(main, id, query);
-  if (first === 'figures') return figuresPage(main);
+  if (first === 'figures') return figuresPage(main, query);
   if (first === 'appointments') return appointmentsPage(main, query);
   show(main, 'صفحه پیدا نشد', h('h1', {}, 'صفحه پیدا نشد'));
 }
