@@ -133,7 +133,7 @@ if (!fs.existsSync(chromiumPath)) {
     t.ok(await manager.page.locator('#chart-services').count(), 'requests per service are drawn');
     await check('figures', manager.page);
     // And picks a period: the last 7 days still count today's filing, and the choice stays in the address
-    await manager.page.getByLabel('بازه').selectOption('7');
+    await manager.page.getByLabel('بازه', { exact: true }).selectOption('7');
     await manager.page.getByRole('button', { name: 'نمایش' }).click();
     await manager.page.waitForURL(/#\/figures\?days=7$/);
     await manager.page.locator('#chart-period').waitFor();
