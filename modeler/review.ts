@@ -26,11 +26,13 @@ export interface Change {
 
 interface ModdleNode { $type: string; id?: string; name?: string; [property: string]: unknown }
 
-/** What the review compares about one element. */
-interface Facts {
+/** What the review compares about one element (and the migration reads). */
+export interface Facts {
   id: string;
   type: string;
   name: string | null;
+  /** Inside an event subprocess: not on the way a request normally takes. */
+  inEventSubprocess: boolean;
   /** Targets of its outgoing sequence flows, sorted. */
   next: string;
   jobType: string | null;
@@ -98,17 +100,23 @@ function messageOf(node: ModdleNode): string | null {
   return key ? `${message.name ?? message.id} (${String(key)})` : String(message.name ?? message.id);
 }
 
-function flowNodes(container: ModdleNode): ModdleNode[] {
-  return ((container.flowElements as ModdleNode[] | undefined) ?? [])
-    .flatMap((element) => [element, ...(element.flowElements ? flowNodes(element) : [])]);
+/** Every flow element, nested ones too, with whether it lies in an event subprocess. */
+function flowNodes(container: ModdleNode, inEvent = false): Array<[ModdleNode, boolean]> {
+  return ((container.flowElements as ModdleNode[] | undefined) ?? []).flatMap((element): Array<[ModdleNode, boolean]> => [
+    [element, inEvent],
+    ...(element.flowElements ? flowNodes(element, inEvent || element.triggeredByEvent === true) : []),
+  ]);
 }
 
-async function factsOf(xml: string | null): Promise<Map<string, Facts>> {
+/** The facts of every element of the diagram's processes, by id. */
+export async function elementFacts(xml: string | null): Promise<Map<string, Facts>> {
   const facts = new Map<string, Facts>();
   if (xml === null) return facts;
   const { rootElement } = await moddle.fromXML(xml, 'bpmn:Definitions');
   const processes = ((rootElement.rootElements ?? []) as ModdleNode[]).filter((root) => root.$type === 'bpmn:Process');
-  const elements = processes.flatMap(flowNodes).filter((element) => element.id);
+  const nodes = processes.flatMap((process) => flowNodes(process)).filter(([element]) => element.id);
+  const elements = nodes.map(([element]) => element);
+  const inEvent = new Map(nodes.map(([element, flag]) => [element.id!, flag]));
   const next = new Map<string, string[]>();
   for (const flow of elements.filter((element) => element.$type === 'bpmn:SequenceFlow')) {
     const source = (flow.sourceRef as ModdleNode | undefined)?.id;
@@ -125,6 +133,7 @@ async function factsOf(xml: string | null): Promise<Map<string, Facts>> {
       id: element.id!,
       type: element.$type,
       name: element.name?.trim() || null,
+      inEventSubprocess: inEvent.get(element.id!) ?? false,
       next: (next.get(element.id!) ?? []).sort().join(', '),
       jobType: task ? String(task.type ?? '') : null,
       headers: headers.length ? headers.join('، ') : null,
@@ -147,7 +156,7 @@ function described(facts: Facts): string {
 }
 
 /** Each compared property: which change it is and how to say it. */
-const properties: Array<{ key: keyof Facts; kind: ChangeKind; fa: (element: string, before: string, after: string) => string }> = [
+const properties: Array<{ key: Exclude<keyof Facts, 'inEventSubprocess'>; kind: ChangeKind; fa: (element: string, before: string, after: string) => string }> = [
   { key: 'name', kind: 'renamed', fa: (element, before, after) => `نام ${element} از ${before} به ${after} تغییر کرد` },
   { key: 'next', kind: 'rewired', fa: (element, before, after) => `مسیر پس از ${element} تغییر کرد: اکنون به ${after} (پیش‌تر به ${before})` },
   { key: 'jobType', kind: 'job-type', fa: (element, before, after) => `نوع کار ${element} از ${before} به ${after} تغییر کرد` },
@@ -162,7 +171,7 @@ const properties: Array<{ key: keyof Facts; kind: ChangeKind; fa: (element: stri
 
 /** The changes from `running` (null: nothing runs yet) to `next`, removals first, then additions, then changes in document order. */
 export async function reviewChanges(running: string | null, next: string): Promise<Change[]> {
-  const [before, after] = await Promise.all([factsOf(running), factsOf(next)]);
+  const [before, after] = await Promise.all([elementFacts(running), elementFacts(next)]);
   const changes: Change[] = [];
   // Flows are reported through their source's re-wiring and their conditions, not one by one.
   const isNode = (facts: Facts) => facts.type !== 'bpmn:SequenceFlow';

@@ -16,6 +16,7 @@ import { processesDirectory } from '../platform/deployment.ts';
 import { ApiProblem } from '../platform/problem.ts';
 import { Problem, problemRef } from '../api/schemas/problem.ts';
 import { sendProblem } from '../api/plugins/app/problems.ts';
+import { migrateRequests, planMigration, type Mapping } from './migration.ts';
 import { reviewChanges } from './review.ts';
 import { findVersion, listVersions, recordDeployment, runningVersion, saveVersion, savedProcesses, type ProcessVersion } from './versions.ts';
 
@@ -134,6 +135,55 @@ const Review = {
     },
     /** Saved forms the diagram links that are not deployed yet: they go with it. */
     forms: { type: 'array', items: { type: 'object', required: ['formId', 'version'], properties: { formId: { type: 'string' }, version: { type: 'integer' } } } },
+  },
+} as const;
+
+const WaitState = { type: 'object', required: ['id', 'type'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] }, type: { type: 'string' } } } as const;
+const MappingBody = {
+  type: 'array',
+  maxItems: 500,
+  items: {
+    type: 'object',
+    required: ['sourceElementId', 'targetElementId'],
+    additionalProperties: false,
+    properties: { sourceElementId: { type: 'string', maxLength: 200 }, targetElementId: { type: 'string', maxLength: 200 } },
+  },
+} as const;
+const PlannedRequest = {
+  type: 'object',
+  required: ['requestId', 'trackingCode', 'processInstanceKey'],
+  properties: {
+    requestId: { type: 'string' }, trackingCode: { type: 'string' }, processInstanceKey: { type: 'string' },
+    elementId: { type: ['string', 'null'] }, targetElementId: { type: ['string', 'null'] }, reasonFa: { type: ['string', 'null'] },
+  },
+} as const;
+/** Running requests of the version before a deployed one, where they wait, and where the proposal sends them. */
+const MigrationView = {
+  type: 'object',
+  required: ['target', 'source', 'rows', 'targets', 'requests'],
+  properties: {
+    target: { type: 'object', properties: { version: { type: 'integer' }, engineVersion: { type: ['integer', 'null'] }, processDefinitionKey: { type: 'string' } } },
+    source: { type: 'object', properties: { source: { type: 'string', enum: ['modeler', 'repository'] }, version: { type: ['integer', 'null'] }, engineVersion: { type: ['integer', 'null'] } } },
+    rows: { type: 'array', items: { ...WaitState, properties: { ...WaitState.properties, count: { type: 'integer' }, proposed: { type: ['string', 'null'] } } } },
+    targets: { type: 'array', items: WaitState },
+    requests: { type: 'array', items: PlannedRequest },
+  },
+} as const;
+const MigrationResults = {
+  type: 'object',
+  required: ['results'],
+  properties: {
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['requestId', 'trackingCode', 'migrated'],
+        properties: {
+          requestId: { type: 'string' }, trackingCode: { type: 'string' }, migrated: { type: 'boolean' },
+          reasonFa: { type: ['string', 'null'] }, detail: { type: ['string', 'null'] },
+        },
+      },
+    },
   },
 } as const;
 
@@ -349,6 +399,86 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       changes: await reviewChanges(running?.xml ?? (file ? fs.readFileSync(file.file, 'utf8') : null), saved.xml),
       forms,
     };
+  });
+
+  /** The deployed version `requested` (default: the one running) and the version that ran before it. */
+  async function migrationEnds(id: string, requested?: number) {
+    const target = requested ? await findVersion(app.db, id, requested) : await runningVersion(app.db, id);
+    if (!target?.deployedAt || !target.processDefinitionKey) {
+      throw new ApiProblem(409, 'not-deployed', `${requested ? `Version ${requested}` : 'No version'} of ${id} is deployed from the modeler.`,
+        'این نسخه هنوز مستقر نشده است؛ درخواست‌ها فقط به نسخهٔ مستقرشده منتقل می‌شوند.');
+    }
+    const previous = await runningVersion(app.db, id, target.deployedAt);
+    const file = previous ? undefined : findDiagramFile(id, directory);
+    if (!previous && !file) throw new ApiProblem(409, 'no-previous-version', `Nothing of ${id} ran before version ${target.version}.`, 'پیش از این نسخه، نسخهٔ دیگری اجرا نمی‌شد.');
+    return {
+      target,
+      source: previous
+        ? { source: 'modeler' as const, version: previous.version, engineVersion: previous.engineVersion, xml: previous.xml }
+        : { source: 'repository' as const, version: null, engineVersion: null, xml: fs.readFileSync(file!.file, 'utf8') },
+    };
+  }
+
+  async function migrationPlan(id: string, requested?: number, mapping?: Mapping[]) {
+    const { target, source } = await migrationEnds(id, requested);
+    const plan = await planMigration(app.db, { processId: id, sourceXml: source.xml, targetXml: target.xml, deployedAt: target.deployedAt!, mapping });
+    return { target, source, plan };
+  }
+
+  app.get('/api/processes/:id/migration', {
+    schema: {
+      tags: ['modeler'],
+      summary: 'Running requests of the version before a deployed one: where they wait, the proposed mapping (same id to itself) and which cannot move',
+      params: Params,
+      querystring: { type: 'object', additionalProperties: false, properties: { version: VersionNumber } },
+      response: { 200: MigrationView, 404: problemRef, 409: problemRef },
+    },
+  }, async (request) => {
+    const { id } = request.params as { id: string };
+    const { target, source, plan } = await migrationPlan(id, (request.query as { version?: number }).version);
+    const { xml: _xml, ...sourceSummary } = source;
+    return {
+      target: { version: target.version, engineVersion: target.engineVersion, processDefinitionKey: target.processDefinitionKey },
+      source: sourceSummary,
+      rows: plan.rows,
+      targets: plan.targets,
+      requests: plan.requests,
+    };
+  });
+
+  app.post('/api/processes/:id/migration', {
+    schema: {
+      tags: ['modeler'],
+      summary: 'Move running requests (all that can move, or the ones named) to a deployed version with the analyst\'s mapping; each moves whole or stays',
+      params: Params,
+      body: {
+        type: 'object',
+        required: ['mapping'],
+        additionalProperties: false,
+        properties: {
+          version: VersionNumber,
+          mapping: MappingBody,
+          requests: { type: 'array', maxItems: 10_000, items: { type: 'string', format: 'uuid' } },
+        },
+      },
+      response: { 200: MigrationResults, 401: problemRef, 403: problemRef, 404: problemRef, 409: problemRef },
+    },
+  }, async (request) => {
+    const editor = await editorOf(request);
+    if (!editor) refuse(await isSignedIn(request));
+    const { id } = request.params as { id: string };
+    const body = request.body as { version?: number; mapping: Mapping[]; requests?: string[] };
+    const { target, plan } = await migrationPlan(id, body.version, body.mapping);
+    const chosen = body.requests ? new Set(body.requests) : undefined;
+    const planned = plan.requests.filter((candidate) => !chosen || chosen.has(candidate.requestId));
+    const results = await migrateRequests(app.db, app.zeebe, {
+      planned,
+      mapping: body.mapping,
+      target: { processDefinitionKey: target.processDefinitionKey!, version: target.version, engineVersion: target.engineVersion },
+      by: editor!.username,
+    });
+    request.log.info({ processId: id, version: target.version, migrated: results.filter((result) => result.migrated).length, by: editor!.username }, 'running requests migrated');
+    return { results };
   });
 
   app.post('/api/processes/:id/deploy', {

@@ -107,10 +107,14 @@ export async function savedProcesses(db: Knex): Promise<Map<string, SavedProcess
   return new Map(rows.map((row) => [row.process_id, { version: row.version, name: row.name, deployedVersion: row.deployed }]));
 }
 
-/** The version the engine runs for new requests: the one deployed last (a re-deployed older version counts). */
-export async function runningVersion(db: Knex, processId: string): Promise<ProcessVersion | undefined> {
-  const row = await db('process_versions').where({ process_id: processId }).whereNotNull('deployed_at')
-    .orderBy('deployed_at', 'desc').orderBy('version', 'desc').first() as Row | undefined;
+/**
+ * The version the engine runs for new requests: the one deployed last (a
+ * re-deployed older version counts); with `before`, the one that ran then.
+ */
+export async function runningVersion(db: Knex, processId: string, before?: Date): Promise<ProcessVersion | undefined> {
+  const query = db('process_versions').where({ process_id: processId }).whereNotNull('deployed_at');
+  if (before) query.andWhere('deployed_at', '<', before);
+  const row = await query.orderBy('deployed_at', 'desc').orderBy('version', 'desc').first() as Row | undefined;
   return row ? fromRow(row) : undefined;
 }
 

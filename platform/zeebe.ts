@@ -83,22 +83,20 @@ export async function engineStatus(zeebe: ZBClient, timeoutMs = 2000): Promise<{
 }
 
 /**
- * Camunda 8.8's UpdateJobTimeout (zeebe-node 8.3 predates it): the activated
- * job's deadline becomes now + `timeoutMs`. Sent on the client's own gRPC
- * channel, with its own credentials (TLS, OAuth token, basic auth), so it
- * reaches whatever gateway the client does. Rejects as the gateway answers:
- * NOT_FOUND (code 5) when the job is gone.
+ * A Camunda 8.8 gateway RPC that zeebe-node 8.3 predates, sent on the client's
+ * own gRPC channel with its own credentials (TLS, OAuth token, basic auth), so
+ * it reaches whatever gateway the client does. Rejects as the gateway answers.
  */
-export async function updateJobTimeout(zeebe: ZBClient, jobKey: string, timeoutMs: number): Promise<void> {
+async function call88(zeebe: ZBClient, method: string, type: protobuf.Type, request: Record<string, unknown>): Promise<void> {
   // zeebe-node 8.3.2's unary-call client (the version is pinned in package.json).
   const grpc = (zeebe as unknown as { grpc: { client: GrpcClient; getAuthToken(): Promise<Metadata> } }).grpc;
   const metadata = await grpc.getAuthToken();
   await new Promise<void>((resolve, reject) => {
     grpc.client.makeUnaryRequest(
-      '/gateway_protocol.Gateway/UpdateJobTimeout',
-      (request: { jobKey: string; timeout: number }) => Buffer.from(UpdateJobTimeoutRequest.encode(UpdateJobTimeoutRequest.fromObject(request)).finish()),
+      `/gateway_protocol.Gateway/${method}`,
+      (message: Record<string, unknown>) => Buffer.from(type.encode(type.fromObject(message)).finish()),
       () => ({}),
-      { jobKey, timeout: timeoutMs },
+      request,
       metadata,
       { deadline: Date.now() + 10_000 },
       (error) => (error ? reject(error) : resolve()),
@@ -106,7 +104,44 @@ export async function updateJobTimeout(zeebe: ZBClient, jobKey: string, timeoutM
   });
 }
 
-/** The one 8.8 request message used here, as gateway.proto (Camunda 8.8) defines it. */
-const UpdateJobTimeoutRequest = protobuf.Type.fromJSON('UpdateJobTimeoutRequest', {
-  fields: { jobKey: { type: 'int64', id: 1 }, timeout: { type: 'int64', id: 2 } },
+/** The 8.8 request messages used here, as gateway.proto (Camunda 8.8) defines them. */
+const protocol88 = protobuf.Root.fromJSON({
+  nested: {
+    UpdateJobTimeoutRequest: { fields: { jobKey: { type: 'int64', id: 1 }, timeout: { type: 'int64', id: 2 } } },
+    MigrateProcessInstanceRequest: {
+      fields: { processInstanceKey: { type: 'int64', id: 1 }, migrationPlan: { type: 'MigrationPlan', id: 2 } },
+      nested: {
+        MigrationPlan: { fields: { targetProcessDefinitionKey: { type: 'int64', id: 1 }, mappingInstructions: { type: 'MappingInstruction', id: 2, rule: 'repeated' } } },
+        MappingInstruction: { fields: { sourceElementId: { type: 'string', id: 1 }, targetElementId: { type: 'string', id: 2 } } },
+      },
+    },
+  },
 });
+
+/**
+ * Camunda 8.8's UpdateJobTimeout: the activated job's deadline becomes now +
+ * `timeoutMs`. NOT_FOUND (code 5) when the job is gone.
+ */
+export async function updateJobTimeout(zeebe: ZBClient, jobKey: string, timeoutMs: number): Promise<void> {
+  await call88(zeebe, 'UpdateJobTimeout', protocol88.lookupType('UpdateJobTimeoutRequest'), { jobKey, timeout: timeoutMs });
+}
+
+export interface MigrationPlan {
+  processInstanceKey: string;
+  targetProcessDefinitionKey: string;
+  /** Source element id → target element id, for every element the instance is active in. */
+  mappingInstructions: Array<{ sourceElementId: string; targetElementId: string }>;
+}
+
+/**
+ * Camunda 8.8's MigrateProcessInstance: the instance moves to the target
+ * definition whole, or is refused untouched (FAILED_PRECONDITION, code 9,
+ * with the reason; INVALID_ARGUMENT, code 3, for a plan naming elements that
+ * do not exist; NOT_FOUND, code 5, for an instance or definition that does not).
+ */
+export async function migrateProcessInstance(zeebe: ZBClient, plan: MigrationPlan): Promise<void> {
+  await call88(zeebe, 'MigrateProcessInstance', protocol88.lookupType('MigrateProcessInstanceRequest'), {
+    processInstanceKey: plan.processInstanceKey,
+    migrationPlan: { targetProcessDefinitionKey: plan.targetProcessDefinitionKey, mappingInstructions: plan.mappingInstructions },
+  });
+}

@@ -54,6 +54,10 @@ export class ProcessApi {
   save(id, xml, comment) { return this.request(`/${id}`, { method: 'PUT', body: JSON.stringify(comment ? { xml, comment } : { xml }) }); }
   form(formId) { return this.request(`/forms/${formId}`); }
   saveForm(formId, schema) { return this.request(`/forms/${formId}`, { method: 'PUT', body: JSON.stringify({ schema }) }); }
+  migration(id, version) { return this.request(`/${id}/migration${version ? `?version=${version}` : ''}`); }
+  migrate(id, version, mapping, requests) {
+    return this.request(`/${id}/migration`, { method: 'POST', body: JSON.stringify({ version, mapping, requests }) });
+  }
   review(id, version) { return this.request(`/${id}/review${version ? `?version=${version}` : ''}`); }
   deploy(id, version, comment) {
     return this.request(`/${id}/deploy`, { method: 'POST', body: JSON.stringify({ ...(version ? { version } : {}), ...(comment ? { comment } : {}) }) });

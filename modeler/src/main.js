@@ -8,6 +8,7 @@ import ProcessList from './page/ProcessList.js';
 import VersionList from './page/VersionList.js';
 import FormDialog from './page/FormDialog.js';
 import DeployReview from './page/DeployReview.js';
+import MigrationDialog from './page/MigrationDialog.js';
 
 const $ = (selector) => document.querySelector(selector);
 const api = new ProcessApi();
@@ -135,6 +136,10 @@ async function deploy() {
     const { version } = await api.deploy(state.processId, review.version, confirmed.comment);
     await refreshVersions();
     say(`نسخه ${persianNumber(version.version)} مستقر شد (نسخه موتور ${persianNumber(version.engineVersion)})`);
+    // Requests still running on the version before may move to this one.
+    await migrationDialog.open(state.processId, version.version).catch((error) => {
+      if (!(error instanceof ApiError && error.status === 409)) throw error;
+    });
   } catch (error) {
     if (error instanceof ApiError && error.status === 422) {
       const lint = error.body.lint ?? [];
@@ -187,13 +192,17 @@ function guard(action) {
 }
 
 const processList = new ProcessList($('#process-list'), $('#filter'), guard(openProcess));
-const versionList = new VersionList($('#versions'), guard(viewVersion));
+const versionList = new VersionList($('#versions'), guard(viewVersion), guard(async (version) => {
+  if (!(await migrationDialog.open(state.processId, version))) say('درخواستی از نسخهٔ پیش از آن در جریان نیست');
+}));
 const formDialog = new FormDialog($('#form-dialog'), api, say);
 const deployReview = new DeployReview($('#deploy-review'), showElement);
+const migrationDialog = new MigrationDialog($('#migration'), api, say);
 
 async function start() {
   const { canEdit, user, processes } = await api.list();
   state.canEdit = canEdit;
+  versionList.canMigrate = canEdit;
   $('#mode').textContent = canEdit ? `تحلیلگر: ${user}` : 'فقط خواندنی';
   $('#upload-label').hidden = !canEdit;
   $('#comment').hidden = !canEdit;
@@ -216,7 +225,7 @@ async function start() {
     });
   }
   // Tests and scripts reach the editor through this.
-  window.shahrdariModeler = { editor, state, formDialog, deployReview };
+  window.shahrdariModeler = { editor, state, formDialog, deployReview, migrationDialog };
   processList.show(processes);
   $('#save').addEventListener('click', guard(save));
   $('#deploy').addEventListener('click', guard(deploy));
