@@ -75,7 +75,8 @@ if (!fs.existsSync(chromiumPath)) {
     await page.getByLabel('نشانی ملک').fill('مشهد، بلوار وکیل‌آباد، کوچه ۱۲، پلاک ۴');
     await page.getByLabel('تعداد درختان').fill('۲');
     await page.getByLabel('گونه درخت').fill('چنار');
-    // form-js draws its select as a list box beside a hidden input that carries the label
+    // form-js draws its select as a list box beside a hidden input that carries the label; empty, it asks in Persian
+    t.equal(await page.locator('.fjs-form-field-select .fjs-select-display').innerText(), 'انتخاب کنید', 'no English «Select»');
     await page.locator('.fjs-form-field-select .fjs-input-group').click();
     await page.locator('.fjs-dropdownlist-item', { hasText: 'خطر سقوط' }).click();
     await page.getByLabel('صحت اطلاعات واردشده را تأیید می‌کنم.').check();
@@ -85,6 +86,7 @@ if (!fs.existsSync(chromiumPath)) {
     t.match(answers, /مریم رضایی/);
     t.match(answers, /خطر سقوط/, 'choices read as their labels');
     t.match(answers, /۹۱۷۷۹-۴۸۹۷۴/, 'digits shown in Persian');
+    t.match(await page.locator('#fee-total').innerText(), /جمع هزینه: ۶۰٬۰۰۰٬۰۰۰ ریال/, 'the total for two trees, not the rate per tree');
     await accessible('05-check-answers');
 
     // When they submit, the confirmation page gives the tracking code and what happens next
