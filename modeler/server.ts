@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { BpmnModdle } from 'bpmn-moddle';
 import { createRequire } from 'node:module';
-import { editorOf, isSignedIn } from './access.ts';
+import { editorOf, editorsOnly, signedInEditor } from './access.ts';
 import { bundleDirectory, ensureBundle } from './build.ts';
 import { findDiagramFile, listProcesses } from './catalogue.ts';
 import { elementTemplate, loadElementTemplates, type JobContract } from './element-templates.ts';
@@ -68,13 +68,6 @@ const Diagram = {
     version: { ...VersionSummary, type: ['object', 'null'] },
   },
 } as const;
-
-/** 401 when the caller is not signed in (or the token is not valid), 403 when signed in but not an analyst. */
-function refuse(signedIn: boolean): never {
-  throw signedIn
-    ? new ApiProblem(403, 'forbidden', 'Only process analysts may save or deploy diagrams.', 'فقط تحلیلگر فرایند می‌تواند ذخیره یا مستقر کند.')
-    : new ApiProblem(401, 'sign-in-required', 'Sign in as a process analyst to save or deploy diagrams.', 'برای ذخیره یا استقرار، با حساب تحلیلگر فرایند وارد شوید.');
-}
 
 const notFound = (detail: string, detailFa: string) => new ApiProblem(404, 'not-found', detail, detailFa);
 const noSavedVersion = (id: string, requested?: number) => (requested
@@ -336,6 +329,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
   });
 
   app.put('/api/processes/:id', {
+    onRequest: editorsOnly(app),
     bodyLimit: 5 * 1024 * 1024,
     schema: {
       tags: ['modeler'],
@@ -355,8 +349,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       },
     },
   }, async (request, reply) => {
-    const editor = await editorOf(request);
-    if (!editor) refuse(await isSignedIn(request));
+    const editor = signedInEditor(request);
     const { id } = request.params as { id: string };
     const { xml, comment } = request.body as { xml: string; comment?: string };
     const processes = await definedProcesses(xml);
@@ -482,6 +475,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
   });
 
   app.post('/api/processes/:id/deploy', {
+    onRequest: editorsOnly(app),
     schema: {
       tags: ['modeler'],
       summary: 'Deploy a saved version (the latest unless given) to the engine; refused while lint errors remain',
@@ -505,8 +499,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       },
     },
   }, async (request, reply) => {
-    const editor = await editorOf(request);
-    if (!editor) refuse(await isSignedIn(request));
+    const editor = signedInEditor(request);
     const { id } = request.params as { id: string };
     const { version: requested, comment } = (request.body as { version?: number; comment?: string } | null) ?? {};
     const saved = await findVersion(app.db, id, requested);
@@ -574,6 +567,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
   });
 
   app.put('/api/processes/forms/:formId', {
+    onRequest: editorsOnly(app),
     bodyLimit: 2 * 1024 * 1024,
     schema: {
       tags: ['modeler'],
@@ -588,8 +582,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       },
     },
   }, async (request, reply) => {
-    const editor = await editorOf(request);
-    if (!editor) refuse(await isSignedIn(request));
+    const editor = signedInEditor(request);
     const { formId } = request.params as { formId: string };
     const { schema } = request.body as { schema: string };
     let parsed: { id?: unknown; components?: unknown };

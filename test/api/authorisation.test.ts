@@ -8,6 +8,11 @@
 // any answer that is not one of those three and not a 5xx — a 409 or 422 means
 // the caller got past the door. Every resource a row names exists, so a 404
 // always means "hidden". No cell may ever answer 5xx.
+//
+// Three callers hold tokens that were good when issued: a clerk whose account
+// an admin then withdrew, an analyst whose account was then deleted, and a
+// citizen who then signed out everywhere. They get what anonymous gets,
+// unless a row says otherwise: a token stands only while its account does.
 import fs from 'node:fs';
 import pino from 'pino';
 import t from 'tap';
@@ -23,13 +28,16 @@ type Outcome = typeof ok | 401 | 403 | 404;
 type Cell = Outcome;
 
 /** Citizen A owns the requests; B is another citizen; every staff role is of district 12 except otherClerk (district 5). */
-type Caller = 'anonymous' | 'citizenA' | 'citizenB' | Role | 'otherClerk';
-/** `staff` is the default for district-12 staff roles the row does not name. */
+type Caller = 'anonymous' | 'citizenA' | 'citizenB' | Role | 'otherClerk' | Ended;
+/** Tokens issued before their account was withdrawn or deleted, or before a sign-out everywhere. */
+type Ended = 'withdrawnClerk' | 'deletedAnalyst' | 'signedOutCitizen';
+const ended: Ended[] = ['withdrawnClerk', 'deletedAnalyst', 'signedOutCitizen'];
+/** `staff` is the default for district-12 staff roles the row does not name; `anonymous` for the ended tokens. */
 type Expectation = Partial<Record<Caller | 'staff', Cell>>;
 
 interface Data {
   request: string; cancellable: string; documentId: string; paymentId: string; gatewayToken: string; verificationCode: string;
-  task12: string; task5: string; nationalCode: string; mobile: string; day: string;
+  task12: string; task5: string; nationalCode: string; mobile: string; day: string; staffId: string;
 }
 
 interface Row {
@@ -158,13 +166,21 @@ const rows: Row[] = [
   { route: 'POST /api/processes/{id}/deploy', url: () => `/api/processes/${probeId}/deploy`, body: () => ({}), expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
   { route: 'GET /api/processes/forms/{formId}', url: () => '/api/processes/forms/task-approval', expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
   { route: 'PUT /api/processes/forms/{formId}', url: () => '/api/processes/forms/matrix-probe-form', body: () => ({ schema: JSON.stringify({ id: 'matrix-probe-form', components: [] }) }), expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
+
+  // staff accounts: admins only; the account they change is a bystander's, so no caller's token ends here
+  { route: 'GET /api/staff/', url: () => '/api/staff/', expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, admin: ok, otherClerk: 403 } },
+  { route: 'PATCH /api/staff/{staffId}', url: (d) => `/api/staff/${d.staffId}`, body: () => ({ active: false }), expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, admin: ok, otherClerk: 403 } },
+  { route: 'DELETE /api/staff/{staffId}/sessions', url: (d) => `/api/staff/${d.staffId}/sessions`, expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, admin: ok, otherClerk: 403 } },
+  // Last: signing out everywhere ends each caller's token.
+  { route: 'DELETE /api/auth/sessions', url: () => '/api/auth/sessions', expect: { anonymous: 401, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
 ];
 
-const callers: Caller[] = ['anonymous', 'citizenA', 'citizenB', ...staffRoles, 'otherClerk'];
+const callers: Caller[] = ['anonymous', 'citizenA', 'citizenB', ...staffRoles, 'otherClerk', ...ended];
 
 function expectedOf(row: Row, caller: Caller): Cell | undefined {
   const own = row.expect[caller];
   if (own !== undefined) return own;
+  if (ended.includes(caller as Ended)) return row.expect.anonymous;
   return staffRoles.includes(caller as Role) ? row.expect.staff : undefined;
 }
 
@@ -216,6 +232,8 @@ t.test('authorisation matrix', async (t) => {
   const staffAccounts: Array<[Caller, string, Role, number]> = [
     ...staffRoles.map((role): [Caller, string, Role, number] => [role, `${role}-12`, role, 12]),
     ['otherClerk', 'clerk-5', 'clerk', 5],
+    ['withdrawnClerk', 'clerk-12-withdrawn', 'clerk', 12],
+    ['deletedAnalyst', 'analyst-12-deleted', 'analyst', 12],
   ];
   for (const [index, [caller, username, role, districtId]] of staffAccounts.entries()) {
     await createStaff(db, username, role, districtId);
@@ -223,6 +241,18 @@ t.test('authorisation matrix', async (t) => {
     t.equal(signedIn.statusCode, 200, `${username} signs in`);
     tokens.set(caller, { authorization: `Bearer ${signedIn.json().token}` });
   }
+
+  // Then their accounts end: withdrawn by an admin, deleted, signed out everywhere.
+  const admin = tokens.get('admin')!;
+  const withdrawnId = (await db('staff').where({ username: 'clerk-12-withdrawn' }).first('id')).id;
+  t.equal((await app.inject({ method: 'PATCH', url: `/api/staff/${withdrawnId}`, headers: admin, payload: { active: false } })).statusCode, 200, 'the clerk is withdrawn');
+  await db('staff').where({ username: 'analyst-12-deleted' }).delete();
+  const c = await signInCitizen(api, '4721016352', '09131234567');
+  t.equal((await app.inject({ method: 'DELETE', url: '/api/auth/sessions', headers: { authorization: c.authorization } })).statusCode, 204, 'citizen C signs out everywhere');
+  tokens.set('signedOutCitizen', { authorization: c.authorization });
+  // A bystander's account for the admin rows to change.
+  await createStaff(db, 'matrix-bystander', 'inspector', 12);
+  const bystander = (await db('staff').where({ username: 'matrix-bystander' }).first('id')).id;
 
   const file = async () => {
     const response = await app.inject({ method: 'POST', url: '/api/requests', headers: tokens.get('citizenA'), payload: filing });
@@ -253,6 +283,7 @@ t.test('authorisation matrix', async (t) => {
     verificationCode: 'ABCD-EFGH-JKLM', task12: task12.job_key, task5: task5.job_key, nationalCode: citizenA.nationalCode, mobile: citizenA.mobile,
     // Tomorrow in Tehran, a day the slots route accepts.
     day: new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(new Date(Date.now() + 86_400_000)),
+    staffId: bystander,
   };
 
   await t.test('every route under /api has a row, and every row a route', async (t) => {

@@ -6,19 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
-import fastifyJwt from '@fastify/jwt';
 import pino from 'pino';
 import { chromium, type Page } from 'playwright-core';
 import { startEngine } from '../../engine/index.ts';
 import { readConfig } from '../../platform/config.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
-import context from '../../api/plugins/app/context.ts';
-import problems from '../../api/plugins/app/problems.ts';
+import authRoutes from '../../api/routes/api/auth/index.ts';
 import modeler from '../../modeler/server.ts';
 import { ensureBundle } from '../../modeler/build.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { reviewDiagram, reviewForm } from './fixtures.ts';
+import { modelerHost, staffBearer } from './helpers.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -33,28 +31,20 @@ async function startModeler(t: Teardown) {
   const db = await createTestDatabase(t);
   const engine = await startEngine({ db, port: 0, logger });
   t.teardown(() => engine.stop());
-  const config = readConfig({});
+  const config = readConfig({ JWT_SECRET: 'modeler-browser-test-secret-of-32-characters' });
   const zeebe = createZeebeClient(config, engine.address, logger);
   t.teardown(() => zeebe.close(1_000).catch(() => undefined));
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
-  await app.register(context, { config, db, zeebe });
-  await app.register(problems);
-  await app.register(fastifyJwt, { secret: 'modeler-browser-test' });
+  const app = await modelerHost({ config, db, zeebe });
   await app.register(modeler, {
     jobContracts: [{ type: 'payment.request', inputs: [{ name: 'amount', label: 'Amount in rials' }], errors: ['PAYMENT_DECLINED'] }],
   });
-  // Stands in for the API's staff sign-in (api/routes/api/auth), same request and answer shape.
-  app.post('/api/auth/staff/token', async (request, reply) => {
-    const { username, password } = request.body as { username: string; password: string };
-    if (username !== 'maryam' || password !== 'correct horse') return reply.code(401).send({ message: 'wrong username or password' });
-    const staff = { username, name: 'مریم', role: 'analyst' as const, districtId: null };
-    return { token: app.jwt.sign({ kind: 'staff', sub: 'staff-7', ...staff }), staff: { id: 'staff-7', ...staff } };
-  });
+  // The API's own staff sign-in, against a real account.
+  await app.register(authRoutes, { prefix: '/api/auth' });
   // The page waits for the bundle; on a busy machine building it can take longer than a page load may.
   await ensureBundle();
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(() => app.close());
-  const analystToken = app.jwt.sign({ kind: 'staff', sub: 'staff-7', username: 'maryam', name: 'مریم', role: 'analyst', districtId: null });
+  const analystToken = (await staffBearer(app, db, 'maryam', 'analyst')).authorization.slice('Bearer '.length);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -1,10 +1,13 @@
 // Who is asking. Citizens prove a mobile with a one-time SMS code; staff sign
-// in with a password. Both get a JWT whose claims say who they are; routes
-// state who may call them with `app.allow(...)`.
+// in with a password. Both get a JWT whose claims say who they are and the
+// account's session epoch; routes state who may call them with
+// `app.allow(...)`, which runs first (onRequest: before the body is read or
+// validated) and checks the token against the account on every request
+// (sessions.ts), so a withdrawn account or a signed-out session ends at once.
 import { createHash, randomBytes, randomInt, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import fp from 'fastify-plugin';
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Knex } from 'knex';
 import { ApiProblem } from './problems.ts';
 import { persianDigits } from '../../../platform/persian.ts';
@@ -19,11 +22,12 @@ const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, key
 export type Role = TaskRole | 'analyst' | 'agent-137' | 'admin';
 export const staffRoles: Role[] = [...taskRoles, 'analyst', 'agent-137', 'admin'];
 
-export interface CitizenClaims { kind: 'citizen'; sub: string; nationalCode: string; mobile: string }
-export interface StaffClaims { kind: 'staff'; sub: string; username: string; name: string; role: Role; districtId: number | null }
+/** `epoch` is the account's session epoch when the token was issued; the token stands while the account's is the same. */
+export interface CitizenClaims { kind: 'citizen'; sub: string; epoch: number; nationalCode: string; mobile: string }
+export interface StaffClaims { kind: 'staff'; sub: string; epoch: number; username: string; name: string; role: Role; districtId: number | null }
 export type Claims = CitizenClaims | StaffClaims;
 
-/** The verified claims of a request that passed `app.allow` (not typed through @fastify/jwt's global, which the modeler's tests sign freely). */
+/** The verified claims of a request that passed `app.allow`. */
 export function claimsOf(request: FastifyRequest): Claims {
   return request.user as Claims;
 }
@@ -31,8 +35,14 @@ export function claimsOf(request: FastifyRequest): Claims {
 declare module 'fastify' {
   interface FastifyInstance {
     auth: AuthService;
-    /** A preHandler letting through citizens (with 'citizen') and staff of the given roles (or any staff with 'staff'). */
-    allow(...who: Array<'citizen' | 'staff' | Role>): preHandlerAsyncHookHandler;
+    /**
+     * An onRequest hook letting through citizens (with 'citizen') and staff of
+     * the given roles (or any staff with 'staff') whose token stands: 401
+     * without one, 403 for anyone else, before the body is read.
+     */
+    allow(...who: Array<'citizen' | 'staff' | Role>): onRequestAsyncHookHandler;
+    /** The caller's claims when the request carries a token that stands, else null: for routes that answer anyone but show more to some. */
+    identify(request: FastifyRequest): Promise<Claims | null>;
   }
 }
 
@@ -145,21 +155,21 @@ export function createAuthService(db: Knex, sign: (claims: Claims, expiresIn: st
           ? `کد درست نیست؛ ${persianDigits(triesLeft)} بار دیگر می‌توانید آن را وارد کنید.`
           : 'کد درست نیست و دیگر پذیرفته نمی‌شود؛ کد تازه بگیرید.');
       }
-      const claims: CitizenClaims = { kind: 'citizen', sub: outcome.id, nationalCode, mobile: outcome.mobile };
+      const claims: CitizenClaims = { kind: 'citizen', sub: outcome.id, epoch: outcome.session_epoch, nationalCode, mobile: outcome.mobile };
       return {
         token: sign(claims, signInPolicy.citizenTokenLifetime),
         citizen: { id: outcome.id, nationalCode, mobile: outcome.mobile, name: outcome.name ?? null },
       };
     },
 
-    async signInStaff(username: string, password: string): Promise<{ token: string; staff: Omit<StaffClaims, 'kind' | 'sub'> & { id: string } }> {
+    async signInStaff(username: string, password: string): Promise<{ token: string; staff: Omit<StaffClaims, 'kind' | 'sub' | 'epoch'> & { id: string } }> {
       const account = await db('staff').where({ username, active: true }).first();
       const valid = await verifyPassword(password, account?.password_hash ?? await decoyHash);
       if (!account || !valid) {
         throw new ApiProblem(401, 'wrong-credentials', 'Wrong username or password.', 'نام کاربری یا گذرواژه نادرست است.');
       }
       const claims: StaffClaims = {
-        kind: 'staff', sub: account.id, username: account.username, name: account.display_name, role: account.role_id, districtId: account.district_id,
+        kind: 'staff', sub: account.id, epoch: account.session_epoch, username: account.username, name: account.display_name, role: account.role_id, districtId: account.district_id,
       };
       return {
         token: sign(claims, signInPolicy.staffTokenLifetime),
@@ -174,50 +184,78 @@ export type AuthService = ReturnType<typeof createAuthService>;
 const unauthenticated = () => new ApiProblem(401, 'sign-in-required', 'Sign in first.', 'ابتدا وارد سامانه شوید.');
 const forbidden = () => new ApiProblem(403, 'forbidden', 'You may not do this.', 'اجازه این کار را ندارید.');
 
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Claims of the shape we issue, or null. A token without `exp` would never
+ * expire; one whose subject is no account id could only have been signed by
+ * someone else with our secret, or by an older version of us.
+ */
+function wellFormed(claims: Record<string, unknown>): (Claims & { exp: number }) | null {
+  if (typeof claims.exp !== 'number' || typeof claims.sub !== 'string' || !uuid.test(claims.sub) || !Number.isSafeInteger(claims.epoch)) return null;
+  if (claims.kind === 'citizen') return typeof claims.nationalCode === 'string' && typeof claims.mobile === 'string' ? claims as unknown as CitizenClaims & { exp: number } : null;
+  if (claims.kind === 'staff') return typeof claims.role === 'string' && typeof claims.username === 'string' ? claims as unknown as StaffClaims & { exp: number } : null;
+  return null;
+}
+
 /**
  * Verified tokens by their text, so a client's repeated calls skip the
  * signature check and the JSON parse (a token is immutable: the same text
  * always verifies to the same claims). An entry lives until its token's
- * `exp`; the oldest entry goes when the cache is full.
+ * `exp`; the oldest entry goes when the cache is full. Only well-formed
+ * claims come out; anything else throws.
  */
-export function createTokenVerifier(verify: (token: string) => Claims & { exp?: number }, capacity = 10_000) {
+export function createTokenVerifier(verify: (token: string) => Record<string, unknown>, capacity = 10_000) {
   const verified = new Map<string, { claims: Claims; expiresAt: number }>();
   return (token: string): Claims => {
     const hit = verified.get(token);
     if (hit && hit.expiresAt > Date.now()) return hit.claims;
     if (hit) verified.delete(token);
-    const claims = verify(token);
-    if (typeof claims.exp === 'number') {
-      if (verified.size >= capacity) verified.delete(verified.keys().next().value!);
-      verified.set(token, { claims, expiresAt: claims.exp * 1000 });
-    }
+    const claims = wellFormed(verify(token));
+    if (!claims) throw new Error('not a token of ours');
+    if (verified.size >= capacity) verified.delete(verified.keys().next().value!);
+    verified.set(token, { claims, expiresAt: claims.exp * 1000 });
     return claims;
   };
 }
 
-const invalidToken = () => new ApiProblem(401, 'invalid-token', 'The token is missing, expired or not ours.', 'نشست شما معتبر نیست یا پایان یافته است؛ دوباره وارد شوید.');
+const invalidToken = () => new ApiProblem(401, 'invalid-token', 'The token is missing, expired, withdrawn or not ours.', 'نشست شما معتبر نیست یا پایان یافته است؛ دوباره وارد شوید.');
 
 export default fp(async (app) => {
   app.decorate('auth', createAuthService(app.db, (claims, expiresIn) => app.jwt.sign(claims, { expiresIn })));
   // The plugin's own verifier with its configured algorithms; request.jwtVerify would decode twice and merge options on every call.
-  const verify = createTokenVerifier((token) => app.jwt.verify<Claims & { exp?: number }>(token));
-  const claimsFrom = (request: FastifyRequest): Claims => {
+  const verify = createTokenVerifier((token) => app.jwt.verify<Record<string, unknown>>(token));
+  /** The claims of a token that stands; 401 for one that does not; undefined without one. */
+  const claimsFrom = async (request: FastifyRequest): Promise<Claims | undefined> => {
     const header = request.headers.authorization;
-    if (!header) throw unauthenticated();
+    if (!header) return undefined;
     const [scheme, token, extra] = header.split(' ');
     if (!token || extra !== undefined || scheme!.toLowerCase() !== 'bearer') throw invalidToken();
+    let claims: Claims;
     try {
-      return verify(token);
+      claims = verify(token);
     } catch {
       throw invalidToken();
     }
+    if (!await app.sessions.stands(claims.kind, claims.sub, claims.epoch)) throw invalidToken();
+    return claims;
   };
   app.decorate('allow', (...who: Array<'citizen' | 'staff' | Role>) => async (request: FastifyRequest) => {
-    const claims = claimsFrom(request);
+    const claims = await claimsFrom(request);
+    if (!claims) throw unauthenticated();
     request.user = claims;
     const allowed = claims.kind === 'citizen'
       ? who.includes('citizen')
       : who.includes('staff') || who.includes(claims.role);
     if (!allowed) throw forbidden();
   });
-}, { name: 'auth', dependencies: ['context', 'jwt', 'problems'] });
+  app.decorate('identify', async (request: FastifyRequest) => {
+    if (request.user) return request.user as Claims;
+    try {
+      return await claimsFrom(request) ?? null;
+    } catch (error) {
+      if (error instanceof ApiProblem) return null;
+      throw error;
+    }
+  });
+}, { name: 'auth', dependencies: ['context', 'jwt', 'problems', 'sessions'] });

@@ -36,7 +36,7 @@ const DayQuery = {
 
 export default async function appointmentDayRoutes(app: FastifyInstance) {
   app.get<{ Querystring: { day?: string; districtId?: number } }>('/', {
-    preHandler: app.allow('clerk', 'manager'),
+    onRequest: app.allow('clerk', 'manager'),
     schema: {
       tags: ['appointments'], summary: 'The district office\'s appointments of a day, for the counter (clerks and managers)', security: [{ bearer: [] }],
       querystring: DayQuery, response: { 200: { type: 'array', items: CounterAppointment }, ...problems(400, 401, 403) },

@@ -49,8 +49,21 @@ export default async function authRoutes(app: FastifyInstance) {
     },
   }, async (request) => app.auth.signInStaff(request.body.username, request.body.password));
 
+  app.delete('/sessions', {
+    onRequest: app.allow('citizen', 'staff'),
+    schema: {
+      tags: ['auth'], summary: 'Sign out everywhere: every token of this account issued so far stops working, this one too', security: [{ bearer: [] }],
+      response: { 204: { type: 'null' }, ...problems(401) },
+    },
+  }, async (request, reply) => {
+    const { kind, sub } = claimsOf(request);
+    await app.sessions.endSessions(kind, sub);
+    request.log.info({ account: `${kind}:${sub}` }, 'signed out everywhere');
+    return reply.code(204).send();
+  });
+
   app.get('/me', {
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: { tags: ['auth'], summary: 'Who the token belongs to', security: [{ bearer: [] }], response: { 200: Me, ...problems(401) } },
   }, async (request) => {
     const { sub, kind, ...rest } = claimsOf(request);

@@ -28,7 +28,7 @@ export default async function citizenRoutes(app: FastifyInstance) {
   // A caller gives their number before their national code; 137 agents find them by it.
   app.get<{ Querystring: { mobile: string } }>('/', {
     config: { normalise: ['query'] },
-    preHandler: app.allow('agent-137', 'clerk', 'manager'),
+    onRequest: app.allow('agent-137', 'clerk', 'manager'),
     schema: {
       tags: ['137'], summary: 'Citizens registered with a mobile number', security: [{ bearer: [] }],
       querystring: { type: 'object', required: ['mobile'], additionalProperties: false, properties: { mobile: { type: 'string', format: 'mobile' } } },
@@ -39,7 +39,7 @@ export default async function citizenRoutes(app: FastifyInstance) {
 
   app.get<{ Params: { nationalCode: string } }>('/:nationalCode/requests', {
     config: { normalise: ['params'] },
-    preHandler: app.allow('agent-137', 'clerk', 'manager'),
+    onRequest: app.allow('agent-137', 'clerk', 'manager'),
     schema: {
       tags: ['137'], summary: 'A citizen and their requests, by national code (137 agents; clerks and managers for their district)',
       security: [{ bearer: [] }], params: Params, response: { 200: CitizenRequests, ...problems(401, 403, 404) },

@@ -26,7 +26,7 @@ export default async function districtRoutes(app: FastifyInstance) {
 
   app.put<{ Params: { districtId: number; serviceId: string }; Body: { enabled: boolean } }>('/:districtId/services/:serviceId', {
     config: { normalise: ['params'] },
-    preHandler: app.allow('admin'),
+    onRequest: app.allow('admin'),
     schema: {
       tags: ['districts'], summary: 'Switch a service on or off in a district (admins)', security: [{ bearer: [] }],
       params: DistrictServiceParams, body: Rollout, response: { 200: District, ...problems(401, 403, 404) },

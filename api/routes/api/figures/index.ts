@@ -20,7 +20,7 @@ const Query = {
 export default async function figureRoutes(app: FastifyInstance) {
   app.get<{ Querystring: { from?: string; to?: string; district?: number } }>('/', {
     config: { normalise: ['query'] },
-    preHandler: app.allow('manager', 'analyst', 'admin'),
+    onRequest: app.allow('manager', 'analyst', 'admin'),
     schema: {
       tags: ['figures'], summary: 'Request figures for managers and analysts', security: [{ bearer: [] }],
       querystring: Query, response: { 200: FiguresSchema, ...problems(401, 403) },

@@ -32,7 +32,7 @@ export default async function paymentRoutes(app: FastifyInstance) {
 
   app.get<{ Params: { paymentId: string } }>('/:paymentId/receipt', {
     config: { normalise: ['params'] },
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: {
       tags: ['payments'], summary: 'Receipt of a paid fee', security: [{ bearer: [] }],
       params: { type: 'object', required: ['paymentId'], properties: { paymentId: { type: 'string', format: 'uuid' } } },

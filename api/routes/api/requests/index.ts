@@ -46,7 +46,7 @@ export default async function requestRoutes(app: FastifyInstance) {
 
   app.post<{ Body: SubmitBody; Headers: { 'idempotency-key'?: string } }>('/', {
     config: { normalise: ['body'] },
-    preHandler: app.allow('citizen', 'agent-137', 'clerk'),
+    onRequest: app.allow('citizen', 'agent-137', 'clerk'),
     schema: {
       tags: ['requests'], summary: 'File a request; returns its tracking code', security: [{ bearer: [] }],
       headers: IdempotencyHeaders, body: Submission,
@@ -77,7 +77,7 @@ export default async function requestRoutes(app: FastifyInstance) {
 
   app.get<{ Querystring: { status?: string; serviceId?: string; limit: number } }>('/', {
     config: { normalise: ['query'] },
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: {
       tags: ['requests'], summary: 'My requests (citizens) or my district\'s (staff), newest first', security: [{ bearer: [] }],
       querystring: RequestListQuery, response: { 200: { type: 'array', items: RequestSummary }, ...problems(401) },
@@ -94,7 +94,7 @@ export default async function requestRoutes(app: FastifyInstance) {
 
   app.get<{ Params: { trackingCode: string } }>('/:trackingCode', {
     config: { normalise: ['params'] },
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: {
       tags: ['requests'], summary: 'Status and timeline of a request', security: [{ bearer: [] }],
       params: TrackingParams, response: { 200: RequestView, ...problems(401, 404) },
@@ -114,7 +114,7 @@ export default async function requestRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { trackingCode: string }; Body: { form: Record<string, unknown> } }>('/:trackingCode/resubmit', {
     config: { normalise: ['params', 'body.form'] },
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: {
       tags: ['requests'], summary: 'Send corrected data while the request waits for a correction (status awaiting-correction)', security: [{ bearer: [] }],
       params: TrackingParams, body: Resubmission, response: { 202: Done, ...problems(401, 403, 404, 409) },
@@ -128,7 +128,7 @@ export default async function requestRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { trackingCode: string } }>('/:trackingCode/cancel', {
     config: { normalise: ['params'] },
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: {
       tags: ['requests'], summary: 'Withdraw an open request', security: [{ bearer: [] }],
       params: TrackingParams, response: { 202: Done, ...problems(401, 403, 404, 409) },
@@ -142,7 +142,7 @@ export default async function requestRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { trackingCode: string }; Body: { score: number; comment?: string } }>('/:trackingCode/rating', {
     config: { normalise: ['params', 'body'] },
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: {
       tags: ['requests'], summary: 'Rate a closed request from 1 to 5, once', security: [{ bearer: [] }],
       params: TrackingParams, body: Rating, response: { 201: Done, ...problems(401, 403, 404, 409) },

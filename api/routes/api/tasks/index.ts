@@ -80,7 +80,7 @@ export default async function taskRoutes(app: FastifyInstance) {
 
   app.get<{ Querystring: TaskFilter }>('/', {
     config: { normalise: ['query'] },
-    preHandler: onlyStaff,
+    onRequest: onlyStaff,
     schema: {
       tags: ['tasks'], summary: 'Open tasks of my groups (district-<id>:<role>) and those I claimed, soonest due first', security: [{ bearer: [] }],
       description: 'The X-Total-Count header gives how many open tasks match, beyond this page too.',
@@ -98,7 +98,7 @@ export default async function taskRoutes(app: FastifyInstance) {
 
   app.get<{ Params: { jobKey: string } }>('/:jobKey', {
     config: { normalise: ['params'] },
-    preHandler: onlyStaff,
+    onRequest: onlyStaff,
     schema: {
       tags: ['tasks'], summary: 'A task with its form and its request\'s data, documents and timeline', security: [{ bearer: [] }],
       params: JobParams, response: { 200: TaskDetail, ...problems(401, 403, 404) },
@@ -127,7 +127,7 @@ export default async function taskRoutes(app: FastifyInstance) {
   for (const action of ['claim', 'unclaim'] as const) {
     app.post<{ Params: { jobKey: string } }>(`/:jobKey/${action}`, {
       config: { normalise: ['params'] },
-      preHandler: onlyStaff,
+      onRequest: onlyStaff,
       schema: {
         tags: ['tasks'], summary: action === 'claim' ? 'Take the task' : 'Hand the task back to the group', security: [{ bearer: [] }],
         params: JobParams, response: { 200: Task, ...problems(401, 403, 404, 409) },
@@ -137,7 +137,7 @@ export default async function taskRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { jobKey: string }; Body: { variables: Record<string, unknown> } }>('/:jobKey/complete', {
     config: { normalise: ['params', 'body.variables'] },
-    preHandler: onlyStaff,
+    onRequest: onlyStaff,
     schema: {
       tags: ['tasks'], summary: 'Complete a claimed task with its form\'s data', security: [{ bearer: [] }],
       params: JobParams, body: Completion, response: { 200: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } }, ...problems(401, 403, 404, 409) },

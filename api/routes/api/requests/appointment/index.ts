@@ -134,7 +134,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
 
   app.get<{ Params: { trackingCode: string } }>('/', {
     config: { normalise: ['params'] },
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: {
       tags: ['appointments'], summary: 'The request\'s appointment at the district office', security: [{ bearer: [] }],
       params: TrackingParams, response: { 200: AppointmentView, ...problems(401, 404) },
@@ -143,7 +143,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
 
   app.get<{ Params: { trackingCode: string }; Querystring: { day: string } }>('/slots', {
     config: { normalise: ['params', 'query'] },
-    preHandler: app.allow(...choosers),
+    onRequest: app.allow(...choosers),
     schema: {
       tags: ['appointments'], summary: 'Free slots of a day at the office of the request\'s district (citizen; clerks and 137 agents for them)', security: [{ bearer: [] }],
       params: TrackingParams, querystring: SlotQuery,
@@ -159,7 +159,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { trackingCode: string }; Body: { slotId: string } }>('/', {
     config: { normalise: ['params', 'body'] },
-    preHandler: app.allow(...choosers),
+    onRequest: app.allow(...choosers),
     schema: {
       tags: ['appointments'],
       summary: 'Book a slot of the citizen\'s choice while the request waits for one (status awaiting-appointment); the same slot again answers the same booking',
@@ -174,7 +174,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
 
   app.put<{ Params: { trackingCode: string }; Body: { slotId: string } }>('/', {
     config: { normalise: ['params', 'body'] },
-    preHandler: app.allow(...choosers),
+    onRequest: app.allow(...choosers),
     schema: {
       tags: ['appointments'], summary: 'Move the live booking to another free slot (same appointment, new time)', security: [{ bearer: [] }],
       params: TrackingParams, body: SlotChoice, response: { 200: AppointmentView, ...problems(401, 403, 404, 409) },
@@ -186,7 +186,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
 
   app.delete<{ Params: { trackingCode: string } }>('/', {
     config: { normalise: ['params'] },
-    preHandler: app.allow(...choosers),
+    onRequest: app.allow(...choosers),
     schema: {
       tags: ['appointments'], summary: 'Cancel the live booking; the request then waits for a new one (status awaiting-appointment)', security: [{ bearer: [] }],
       params: TrackingParams, response: { 200: AppointmentView, ...problems(401, 403, 404, 409) },
@@ -198,7 +198,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { trackingCode: string }; Body: { attended: boolean } }>('/attendance', {
     config: { normalise: ['params'] },
-    preHandler: app.allow('clerk', 'manager'),
+    onRequest: app.allow('clerk', 'manager'),
     schema: {
       tags: ['appointments'], summary: 'Record whether the citizen came (district staff)', security: [{ bearer: [] }],
       params: TrackingParams,

@@ -8,7 +8,7 @@ import { problems } from '../../../../schemas/problem.ts';
 export default async function certificateRoutes(app: FastifyInstance) {
   app.get<{ Params: { trackingCode: string } }>('/', {
     config: { normalise: ['params'] },
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: {
       tags: ['certificates'], summary: 'Download the certificate the request ended with (PDF)', security: [{ bearer: [] }],
       params: TrackingParams,

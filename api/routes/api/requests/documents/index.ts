@@ -34,7 +34,7 @@ async function receiveFile(request: FastifyRequest): Promise<{ filename: string;
 export default async function documentRoutes(app: FastifyInstance) {
   app.post<{ Params: { trackingCode: string }; Querystring: { kind: string } }>('/', {
     config: { normalise: ['params', 'query'] },
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: {
       tags: ['documents'], summary: 'Attach a PDF, JPEG or PNG (multipart/form-data, field "file", at most 10 MB)',
       security: [{ bearer: [] }], consumes: ['multipart/form-data'],
@@ -63,7 +63,7 @@ export default async function documentRoutes(app: FastifyInstance) {
 
   app.get<{ Params: { trackingCode: string } }>('/', {
     config: { normalise: ['params'] },
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: {
       tags: ['documents'], summary: 'The request\'s documents', security: [{ bearer: [] }],
       params: TrackingParams, response: { 200: { type: 'array', items: DocumentView }, ...problems(401, 404) },
@@ -90,7 +90,7 @@ export default async function documentRoutes(app: FastifyInstance) {
 
   app.get<{ Params: { trackingCode: string; documentId: string } }>('/:documentId', {
     config: { normalise: ['params'] },
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: {
       tags: ['documents'], summary: 'Download a document', security: [{ bearer: [] }],
       params: DocumentParams, response: { 200: { type: 'string', format: 'binary' }, ...problems(401, 404) },

@@ -23,7 +23,7 @@ const PaymentStart = {
 export default async function requestPaymentRoutes(app: FastifyInstance) {
   app.get<{ Params: { trackingCode: string } }>('/', {
     config: { normalise: ['params'] },
-    preHandler: app.allow('citizen', 'staff'),
+    onRequest: app.allow('citizen', 'staff'),
     schema: {
       tags: ['payments'], summary: 'The request\'s fees, oldest first', security: [{ bearer: [] }],
       params: TrackingParams, response: { 200: { type: 'array', items: PaymentView }, ...problems(401, 404) },
@@ -35,7 +35,7 @@ export default async function requestPaymentRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { trackingCode: string } }>('/', {
     config: { normalise: ['params'] },
-    preHandler: app.allow('citizen'),
+    onRequest: app.allow('citizen'),
     schema: {
       tags: ['payments'], summary: 'Where to send the browser to pay the fee that is due', security: [{ bearer: [] }],
       params: TrackingParams,
