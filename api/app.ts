@@ -15,6 +15,7 @@ import context from './plugins/app/context.ts';
 import problems, { clientErrorHandler, frameworkErrors } from './plugins/app/problems.ts';
 import inputGate from './plugins/app/input-gate.ts';
 import sessions from './plugins/app/sessions.ts';
+import rateLimits from './plugins/app/rate-limits.ts';
 import auth from './plugins/app/auth.ts';
 import demoSeed from './plugins/app/demo-seed.ts';
 import catalogue, { type CatalogueSource } from './plugins/app/catalogue.ts';
@@ -55,10 +56,15 @@ export interface AppDependencies {
   catalogue?: CatalogueSource;
 }
 
+/** Fastify's trustProxy for `hops` proxies (its typings take no number; proxy-addr counts hops from 0). */
+const hopsTrusted = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // Behind a load balancer every client would otherwise share its address, and one rate limit.
+    trustProxy: typeof deps.config.trustProxy === 'number' ? hopsTrusted(deps.config.trustProxy) : deps.config.trustProxy,
     // Errors before any route, as problem documents like every other; Open311's clients read GeoReport errors.
     frameworkErrors: (error, request, reply) => (isOpen311Url(request.url) ? geoReportErrorHandler(error, request, reply) : frameworkErrors(error, request, reply)),
     clientErrorHandler,
@@ -71,10 +77,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(sensible);
   await app.register(swagger);
   await app.register(jwt, { config: deps.config });
-  await app.register(rateLimit);
   await app.register(multipart);
   await app.register(context, deps);
   await app.register(problems);
+  await app.register(rateLimits);
+  await app.register(rateLimit);
   await app.register(metrics);
   await app.register(inputGate);
   await app.register(sessions);

@@ -56,6 +56,13 @@ export const ConfigSchema = Type.Object({
     description: 'business clock (due dates, payment windows, appointment days): the machine\'s, or shared = the offset a simulation keeps in PostgreSQL (npm run simulate starts its processes so)',
     expected: 'system or shared',
   }),
+  TRUST_PROXY: Type.Optional(
+    Type.String({
+      pattern: '^([0-9]{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$',
+      description: 'the load balancers or proxies in front of the API, by how many hops or by address: the client address (rate limits, logs) is then read from X-Forwarded-For; unset trusts none',
+      expected: 'a number of hops such as 1, or addresses and CIDR ranges such as 10.0.0.0/8,127.0.0.1',
+    }),
+  ),
   START_SWEEP_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 15, description: 'how often the API starts process instances of requests left unstarted', expected: 'seconds from 1 to 3600' }),
   OPEN311_JURISDICTIONS: Type.String({
     pattern: `^${jurisdiction}(,${jurisdiction})*$`,
@@ -73,6 +80,8 @@ export type Config = Static<typeof ConfigSchema> & {
   dataDir: string;
   /** PUBLIC_URL without a trailing slash, or the local API. */
   publicUrl: string;
+  /** TRUST_PROXY as Fastify's trustProxy: hops, addresses, or false. */
+  trustProxy: number | string[] | false;
   /** OPEN311_JURISDICTIONS parsed, in the order written (the first is the default). */
   open311Jurisdictions: Open311Jurisdiction[];
 };
@@ -108,6 +117,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(config.DATA_DIR),
     publicUrl: (config.PUBLIC_URL ?? localUrl(config.HOST, config.PORT)).replace(/\/+$/, ''),
     open311Jurisdictions: parseJurisdictions(config.OPEN311_JURISDICTIONS),
+    trustProxy: config.TRUST_PROXY === undefined ? false
+      : /^[0-9]+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY.split(','),
   };
 }
 

@@ -9,9 +9,11 @@ import { startEngine } from '../../engine/index.ts';
 import { readConfig, type Config } from '../../platform/config.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
 import context from '../../api/plugins/app/context.ts';
+import { addIdentityFormats } from '../../api/schemas/formats.ts';
 import problems from '../../api/plugins/app/problems.ts';
 import jwt from '../../api/plugins/external/jwt.ts';
 import sessions from '../../api/plugins/app/sessions.ts';
+import rateLimits from '../../api/plugins/app/rate-limits.ts';
 import auth, { type Role } from '../../api/plugins/app/auth.ts';
 import modeler, { type ModelerOptions } from '../../modeler/server.ts';
 import { createTestDatabase } from '../helpers/database.ts';
@@ -23,11 +25,12 @@ interface Teardown { teardown(fn: () => unknown): void }
 
 /** A bare Fastify app with what the modeler needs from the API: its context, problem documents and authentication. */
 export async function modelerHost(deps: { config: Config; db: Knex; zeebe: ZBClient }): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, ajv: { plugins: [addIdentityFormats as never] } });
   await app.register(context, deps);
   await app.register(problems);
   await app.register(jwt, { config: deps.config });
   await app.register(sessions);
+  await app.register(rateLimits);
   await app.register(auth);
   return app;
 }

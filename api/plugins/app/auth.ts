@@ -10,6 +10,7 @@ import fp from 'fastify-plugin';
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Knex } from 'knex';
 import { ApiProblem } from './problems.ts';
+import type { RateLimits } from './rate-limits.ts';
 import { persianDigits } from '../../../platform/persian.ts';
 import { roles as taskRoles, type Role as TaskRole } from '../../../processes/catalogue/types.ts';
 
@@ -53,6 +54,9 @@ export const signInPolicy = {
   /** Codes a mobile may be sent per window: SMS costs money and annoys the owner. */
   codesPerMobile: 3,
   codesWindowSeconds: 600,
+  /** Wrong passwords a staff username takes per window, from anywhere: a guesser spread over many addresses still stops. */
+  failedSignInsPerUsername: 10,
+  failedSignInsWindowSeconds: 900,
   citizenTokenLifetime: '2h',
   staffTokenLifetime: '10h',
 } as const;
@@ -78,7 +82,7 @@ const decoyHash = hashPassword(randomBytes(12).toString('hex'));
 
 const codeHash = (salt: string, code: string) => createHash('sha256').update(`${salt}:${code}`).digest('hex');
 
-export function createAuthService(db: Knex, sign: (claims: Claims, expiresIn: string) => string) {
+export function createAuthService(db: Knex, sign: (claims: Claims, expiresIn: string) => string, limits: RateLimits) {
   return {
     /**
      * Sends a sign-in code through the notifications outbox. A national code
@@ -163,9 +167,16 @@ export function createAuthService(db: Knex, sign: (claims: Claims, expiresIn: st
     },
 
     async signInStaff(username: string, password: string): Promise<{ token: string; staff: Omit<StaffClaims, 'kind' | 'sub' | 'epoch'> & { id: string } }> {
+      // Counted per name whether or not an account has it, so the answer says nothing about which names exist.
+      const failures = `staff-sign-in-failures|${username}`;
+      if ((await limits.read(failures)).current >= signInPolicy.failedSignInsPerUsername) {
+        throw new ApiProblem(429, 'too-many-sign-ins', 'Too many wrong passwords for this username; try again in a quarter of an hour.',
+          'گذرواژه این نام کاربری چند بار نادرست وارد شد؛ یک ربع ساعت دیگر دوباره تلاش کنید.');
+      }
       const account = await db('staff').where({ username, active: true }).first();
       const valid = await verifyPassword(password, account?.password_hash ?? await decoyHash);
       if (!account || !valid) {
+        await limits.hit(failures, signInPolicy.failedSignInsWindowSeconds * 1000);
         throw new ApiProblem(401, 'wrong-credentials', 'Wrong username or password.', 'نام کاربری یا گذرواژه نادرست است.');
       }
       const claims: StaffClaims = {
@@ -222,7 +233,7 @@ export function createTokenVerifier(verify: (token: string) => Record<string, un
 const invalidToken = () => new ApiProblem(401, 'invalid-token', 'The token is missing, expired, withdrawn or not ours.', 'نشست شما معتبر نیست یا پایان یافته است؛ دوباره وارد شوید.');
 
 export default fp(async (app) => {
-  app.decorate('auth', createAuthService(app.db, (claims, expiresIn) => app.jwt.sign(claims, { expiresIn })));
+  app.decorate('auth', createAuthService(app.db, (claims, expiresIn) => app.jwt.sign(claims, { expiresIn }), app.rateLimits));
   // The plugin's own verifier with its configured algorithms; request.jwtVerify would decode twice and merge options on every call.
   const verify = createTokenVerifier((token) => app.jwt.verify<Record<string, unknown>>(token));
   /** The claims of a token that stands; 401 for one that does not; undefined without one. */
@@ -258,4 +269,4 @@ export default fp(async (app) => {
       throw error;
     }
   });
-}, { name: 'auth', dependencies: ['context', 'jwt', 'problems', 'sessions'] });
+}, { name: 'auth', dependencies: ['context', 'jwt', 'problems', 'sessions', 'rate-limits'] });
