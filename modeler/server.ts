@@ -440,6 +440,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
   });
 
   app.post('/api/processes/:id/migration', {
+    onRequest: editorsOnly(app),
     schema: {
       tags: ['modeler'],
       summary: 'Move running requests (all that can move, or the ones named) to a deployed version with the analyst\'s mapping; each moves whole or stays',
@@ -457,8 +458,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       response: { 200: MigrationResults, 401: problemRef, 403: problemRef, 404: problemRef, 409: problemRef },
     },
   }, async (request) => {
-    const editor = await editorOf(request);
-    if (!editor) refuse(await isSignedIn(request));
+    const editor = signedInEditor(request);
     const { id } = request.params as { id: string };
     const body = request.body as { version?: number; mapping: Mapping[]; requests?: string[] };
     const { target, plan } = await migrationPlan(id, body.version, body.mapping);

@@ -74,7 +74,7 @@ export default async function documentRoutes(app: FastifyInstance) {
   });
 
   app.delete<{ Params: { trackingCode: string; documentId: string } }>('/:documentId', {
-    preHandler: app.allow('citizen'),
+    onRequest: app.allow('citizen'),
     schema: {
       tags: ['documents'], summary: 'Remove a document the citizen uploaded by mistake, while the request is open (kept for the record, no longer listed)',
       security: [{ bearer: [] }], params: DocumentParams, response: { 204: { type: 'null' }, ...problems(401, 403, 404, 409) },
