@@ -7,6 +7,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import { isExpression, syntaxProblem, expressionBody } from '../feel.ts';
 import { deployLimits } from './limits.ts';
 import { parseTimerLiteral } from './timers.ts';
+import { unsupportedProblem } from './unsupported.ts';
 
 const require = createRequire(import.meta.url);
 const zeebeSchema = require('zeebe-bpmn-moddle/resources/zeebe.json') as Record<string, unknown>;
@@ -191,7 +192,12 @@ function userTaskOf(el: El): UserTaskDefinition {
   return definition;
 }
 
-export async function parseBpmn(xml: string): Promise<{ definitions: El; processes: ProcessModel[] }> {
+/**
+ * Parses and compiles a BPMN file. `refuseUnsupported` (deploy) also refuses
+ * what the engine would not run as Zeebe does (model/unsupported.ts); stored
+ * resources are loaded without it.
+ */
+export async function parseBpmn(xml: string, options: { refuseUnsupported?: boolean } = {}): Promise<{ definitions: El; processes: ProcessModel[] }> {
   const moddle = new BpmnModdle({ zeebe: zeebeSchema });
   let parsed;
   try {
@@ -204,7 +210,12 @@ export async function parseBpmn(xml: string): Promise<{ definitions: El; process
   const definitions = parsed.rootElement;
   const executable = (definitions.rootElements ?? []).filter((r: El) => r.$type === 'bpmn:Process' && r.isExecutable !== false);
   if (executable.length === 0) throw new ModelError('Must contain at least one executable process');
-  return { definitions, processes: executable.map(compileProcess) };
+  const processes = executable.map(compileProcess);
+  if (options.refuseUnsupported ?? true) {
+    const problem = unsupportedProblem(definitions, processes);
+    if (problem) throw new ModelError(problem);
+  }
+  return { definitions, processes };
 }
 
 function compileProcess(process: El): ProcessModel {

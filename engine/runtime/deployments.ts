@@ -36,11 +36,12 @@ export class Deployments {
 
   constructor(private readonly engine: Engine) {}
 
-  private async parseProcesses(content: string): Promise<ProcessModel[]> {
-    const sum = checksum(content);
+  /** Deploy refuses what the engine would not run as Zeebe does; loading a stored resource does not (it was accepted once). */
+  private async parseProcesses(content: string, mode: 'deploy' | 'load'): Promise<ProcessModel[]> {
+    const sum = `${mode}:${checksum(content)}`;
     let processes = this.parsed.get(sum);
     if (!processes) {
-      processes = (await parseBpmn(content)).processes;
+      processes = (await parseBpmn(content, { refuseUnsupported: mode === 'deploy' })).processes;
       this.parsed.set(sum, processes);
     }
     return processes;
@@ -53,7 +54,7 @@ export class Deployments {
   async load(): Promise<void> {
     for (const resource of this.engine.state.resources.values()) {
       if (resource.kind === 'process') {
-        const processes = await this.parseProcesses(resource.content!);
+        const processes = await this.parseProcesses(resource.content!, 'load');
         const model = processes.find((p) => p.id === resource.resourceId);
         if (model) this.models.set(resource.key, model);
       } else if (resource.kind === 'decision_requirements') {
@@ -146,7 +147,7 @@ export class Deployments {
         const problem = lower.endsWith('.form') ? textProblem(content) : xmlTextProblem(content) ?? xmlNestingProblem(content);
         if (problem) throw new ModelError(`The resource ${problem}`);
         if (lower.endsWith('.bpmn') || lower.endsWith('.xml')) {
-          prepared.push({ kind: 'bpmn', name: resource.name, content, processes: await this.parseProcesses(content) });
+          prepared.push({ kind: 'bpmn', name: resource.name, content, processes: await this.parseProcesses(content, 'deploy') });
         } else if (lower.endsWith('.dmn')) {
           prepared.push({ kind: 'dmn', name: resource.name, content, drg: await parseDmn(content) });
         } else if (lower.endsWith('.form')) {

@@ -300,6 +300,30 @@ if (fs.existsSync(chromiumPath)) {
         await page.screenshot({ path: path.join(artifacts, 'modeler-building-permit.png') });
       }
     }
+
+    // A user task drawn here is a job-worker user task (the engine refuses Camunda user tasks), and a Camunda user task is a lint error in the canvas.
+    const drawn = await page.evaluate(() => {
+      const editor = (window as any).shahrdariModeler.editor;
+      const registry = editor.get('elementRegistry');
+      const parent = registry.filter((element: any) => element.type === 'bpmn:Participant')[0] ?? editor.get('canvas').getRootElement();
+      const shape = editor.get('modeling').createShape(editor.get('elementFactory').createShape({ type: 'bpmn:UserTask' }), { x: parent.x + 200 || 400, y: parent.y + parent.height - 60 || 600 }, parent);
+      return { id: shape.id, extensions: (shape.businessObject.extensionElements?.values ?? []).map((value: any) => value.$type) };
+    });
+    t.same(drawn.extensions.filter((type: string) => type === 'zeebe:UserTask'), [], 'a new user task has no <zeebe:userTask/>');
+    await page.evaluate((id) => {
+      const editor = (window as any).shahrdariModeler.editor;
+      const element = editor.get('elementRegistry').get(id);
+      const modeling = editor.get('modeling');
+      const moddle = editor.get('moddle');
+      let extensions = element.businessObject.extensionElements;
+      if (!extensions) {
+        extensions = moddle.create('bpmn:ExtensionElements', { values: [] });
+        modeling.updateProperties(element, { extensionElements: extensions });
+      }
+      modeling.updateModdleProperties(element, extensions, { values: [...extensions.values, moddle.create('zeebe:UserTask')] });
+    }, drawn.id);
+    await page.waitForSelector(`#lint-errors li[data-rule="camunda-compat/no-zeebe-user-task"]`);
+    t.pass('a Camunda user task is a lint error in the canvas');
     t.same(pageErrors, [], 'no script errors');
     t.same(foreign, [], 'no request left this server');
   });

@@ -57,6 +57,14 @@ t.test('a user task without candidate groups or a linked form is reported', asyn
   t.ok((await rulesHit(noForm)).includes('shahrdari/user-task-contract'));
 });
 
+t.test('a Camunda user task (zeebe:userTask) is an error: the engine and the workers run job-worker user tasks', async (t) => {
+  const camunda = documentCheck.replace(/(<bpmn:userTask id="[^"]*"[^>]*>\s*<bpmn:extensionElements>)/, '$1<zeebe:userTask />');
+  t.not(camunda, documentCheck, 'the fixture has a user task');
+  const reports = (await lintProcessDiagram(camunda)).filter((report) => report.rule === 'camunda-compat/no-zeebe-user-task');
+  t.equal(reports.length, 1);
+  t.equal(reports[0]!.category, 'error');
+});
+
 t.test('an unknown error code is reported', async (t) => {
   const broken = documentCheck.replace('errorCode="REQUEST_REJECTED"', 'errorCode="REJECTED"');
   t.ok((await rulesHit(broken)).includes('shahrdari/message-contract'));

@@ -15,6 +15,7 @@ import TemplateChooserModule from '../template-chooser/index.js';
 import LinkedFormModule from '../linked-form/index.js';
 import PersianLabelsModule from '../persian-labels/index.js';
 import FittedViewModule from '../fitted-view/index.js';
+import JobWorkerUserTasksModule from '../job-worker-user-tasks/index.js';
 
 export function createEditor({ canEdit, canvas, properties, templatesUrl, headers }) {
   if (!canEdit) {
@@ -30,6 +31,7 @@ export function createEditor({ canEdit, canvas, properties, templatesUrl, header
       BpmnPropertiesProviderModule,
       ZeebePropertiesProviderModule,
       ZeebeBehaviorsModule,
+      JobWorkerUserTasksModule,
       CloudElementTemplatesPropertiesProviderModule,
       LintingModule,
       LintGateModule,
