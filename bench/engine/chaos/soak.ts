@@ -193,8 +193,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     let kills = 0;
     let postgresRestarts = 0;
     let chaosOver = false;
+    // The load goes on past the faults until every shape has an acknowledged instance (or half the settle time went by):
+    // a PostgreSQL restart stops the engine too (fencing), and restarts take seconds on a loaded machine.
+    let loadDeadline = Infinity;
     const load = (async () => {
-      while (!chaosOver) {
+      while (!chaosOver || (acked.creates < shapes.length && Date.now() < loadDeadline)) {
         const batch = Array.from({ length: Math.max(1, Math.round(options.ratePerSecond / 10)) }, startOne);
         await Promise.all([...batch, sleep(100)]);
       }
@@ -208,8 +211,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           postgresRestarts++;
           continue;
         }
+        await up; // an engine that stopped by itself (fencing) is being restarted
         const victim = engine!;
-        const exited = new Promise((resolve) => victim.once('exit', resolve));
+        const exited = new Promise((resolve) => {
+          if (victim.exitCode !== null || victim.signalCode !== null) resolve(undefined);
+          else victim.once('exit', resolve);
+        });
         engine = null;
         victim.kill('SIGKILL');
         await exited;
@@ -218,6 +225,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         await startEngineProcess();
       }
       await sleep(random(...options.killEveryMs));
+      loadDeadline = Date.now() + options.settleMs / 2;
       chaosOver = true;
     })();
     await Promise.all([load, faults]);
