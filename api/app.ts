@@ -65,6 +65,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: 1024 * 1024,
     // Behind a load balancer every client would otherwise share its address, and one rate limit.
     trustProxy: typeof deps.config.trustProxy === 'number' ? hopsTrusted(deps.config.trustProxy) : deps.config.trustProxy,
+    // Fastify's 10 s default for a plugin or an onReady hook is a deadlock
+    // detector; on a busy machine starting several processes at once, honest
+    // start-up work (the catalogue's form schemas, the demo seed) came close.
+    pluginTimeout: 60_000,
     // Errors before any route, as problem documents like every other; Open311's clients read GeoReport errors.
     frameworkErrors: (error, request, reply) => (isOpen311Url(request.url) ? geoReportErrorHandler(error, request, reply) : frameworkErrors(error, request, reply)),
     clientErrorHandler,

@@ -27,13 +27,18 @@ export function demoSeedEnabled(config: Config): boolean {
 /** Creates the accounts that do not exist yet; an account someone changed is left alone. */
 export async function seedDemoStaff(db: Knex): Promise<void> {
   const existing = new Set(await db('staff').whereIn('username', demoStaff.map((s) => s.username)).pluck('username'));
-  for (const account of demoStaff.filter((s) => !existing.has(s.username))) {
+  const missing = demoStaff.filter((s) => !existing.has(s.username));
+  if (missing.length === 0) return;
+  // One hash for the one known password: twenty scrypt runs took over Fastify's
+  // ten seconds for onReady when several API processes started on a busy machine.
+  const passwordHash = await hashPassword(demoPassword);
+  for (const account of missing) {
     await db('staff').insert({
       username: account.username,
       display_name: account.name,
       role_id: account.role,
       district_id: account.districtId,
-      password_hash: await hashPassword(demoPassword),
+      password_hash: passwordHash,
     }).onConflict('username').ignore();
   }
 }
