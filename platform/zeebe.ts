@@ -2,7 +2,8 @@
 import type { Client as GrpcClient, Metadata } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { ZBClient, type ZBClientOptions } from 'zeebe-node';
-import type { Config } from './config.ts';
+import fs from 'node:fs';
+import { ConfigError, type Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
 export type { ZBClient };
@@ -32,8 +33,9 @@ export const whileSomeoneWaits: RetryPolicy = { maxRetries: 3, maxRetryTimeoutMs
 
 /**
  * Creates a client for `address` (host:port). With ZEEBE_ADDRESS set, the
- * TLS and OAuth / Camunda SaaS settings of the configuration apply; the
- * embedded engine is plaintext on loopback.
+ * TLS (custom certificate authority, client certificate for mutual TLS) and
+ * OAuth (scope included) / basic-auth / Camunda SaaS settings of the
+ * configuration apply; the embedded engine is plaintext on loopback.
  */
 export function createZeebeClient(config: Config, address: string, logger: Logger, retry?: RetryPolicy): ZBClient {
   const options: ZBClientOptions = {
@@ -44,6 +46,8 @@ export function createZeebeClient(config: Config, address: string, logger: Logge
   };
   if (config.ZEEBE_ADDRESS) {
     options.useTLS = config.ZEEBE_SECURE_CONNECTION;
+    const tls = gatewayTls(config);
+    if (tls.rootCerts || tls.certChain) options.customSSL = tls;
     if (config.CAMUNDA_CLUSTER_ID && config.ZEEBE_CLIENT_ID && config.ZEEBE_CLIENT_SECRET) {
       options.camundaCloud = {
         clusterId: config.CAMUNDA_CLUSTER_ID,
@@ -55,13 +59,38 @@ export function createZeebeClient(config: Config, address: string, logger: Logge
       options.oAuth = {
         url: config.ZEEBE_AUTHORIZATION_SERVER_URL,
         audience: config.ZEEBE_TOKEN_AUDIENCE ?? address.split(':')[0]!,
+        ...(config.ZEEBE_TOKEN_SCOPE ? { scope: config.ZEEBE_TOKEN_SCOPE } : {}),
         clientId: config.ZEEBE_CLIENT_ID,
         clientSecret: config.ZEEBE_CLIENT_SECRET,
+        // The token endpoint is often signed by the same in-house authority as the gateway.
+        ...(tls.rootCerts ? { customRootCert: tls.rootCerts } : {}),
         cacheOnDisk: false,
       };
+    } else if (config.ZEEBE_BASIC_AUTH_USERNAME) {
+      if (!config.ZEEBE_BASIC_AUTH_PASSWORD) throw new ConfigError('invalid configuration: ZEEBE_BASIC_AUTH_USERNAME is set without ZEEBE_BASIC_AUTH_PASSWORD');
+      options.basicAuth = { username: config.ZEEBE_BASIC_AUTH_USERNAME, password: config.ZEEBE_BASIC_AUTH_PASSWORD };
     }
   }
   return new ZBClient(address, options);
+}
+
+/** The certificate files the configuration names, read once; a wrong one stops the start naming its variable. */
+function gatewayTls(config: Config): { rootCerts?: Buffer; certChain?: Buffer; privateKey?: Buffer } {
+  const read = (variable: 'ZEEBE_CA_CERTIFICATE_PATH' | 'ZEEBE_CLIENT_CERTIFICATE_PATH' | 'ZEEBE_CLIENT_PRIVATE_KEY_PATH') => {
+    const file = config[variable];
+    if (!file) return undefined;
+    if (!config.ZEEBE_SECURE_CONNECTION) throw new ConfigError(`invalid configuration: ${variable} is set but ZEEBE_SECURE_CONNECTION is not true`);
+    try {
+      return fs.readFileSync(file);
+    } catch (error) {
+      throw new ConfigError(`invalid configuration: ${variable}=${JSON.stringify(file)} cannot be read (${(error as NodeJS.ErrnoException).code})`);
+    }
+  };
+  const tls = { rootCerts: read('ZEEBE_CA_CERTIFICATE_PATH'), certChain: read('ZEEBE_CLIENT_CERTIFICATE_PATH'), privateKey: read('ZEEBE_CLIENT_PRIVATE_KEY_PATH') };
+  if (Boolean(tls.certChain) !== Boolean(tls.privateKey)) {
+    throw new ConfigError('invalid configuration: mutual TLS needs both ZEEBE_CLIENT_CERTIFICATE_PATH and ZEEBE_CLIENT_PRIVATE_KEY_PATH');
+  }
+  return tls;
 }
 
 /** Engine status for /health: the gateway answers Topology within `timeoutMs`. */
