@@ -1,10 +1,11 @@
 // npm run workers: all job workers, against DATABASE_URL and ZEEBE_ADDRESS.
-import { gatewayAddress, openKnex, openZeebe, runMain } from '../platform/runtime.ts';
+import { gatewayAddress, openKnex, openZeebe, runMain, serveProcessMetrics } from '../platform/runtime.ts';
 
 runMain('workers', async (runtime) => {
   const { startWorkers } = await import('../workers/index.ts');
   const db = await openKnex(runtime, { migrate: false });
   const zeebe = openZeebe(runtime, gatewayAddress(runtime.config));
+  await serveProcessMetrics(runtime);
   const workers = startWorkers({ zeebe, db, logger: runtime.logger, publicUrl: runtime.config.publicUrl });
   runtime.onShutdown(() => workers.stop(runtime.hurry));
   return 'keep-running';

@@ -171,6 +171,14 @@ export function runMain(name: string, body: (runtime: Runtime) => Promise<'keep-
 
 const osSignals: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGTERM: 15 };
 
+/** The Prometheus endpoint of a process without the API (engine, workers), when METRICS_PORT asks for one. */
+export async function serveProcessMetrics(runtime: Runtime): Promise<void> {
+  if (runtime.config.METRICS_PORT === undefined) return;
+  const { serveMetrics } = await import('./metrics.ts');
+  const server = await serveMetrics(runtime.config.METRICS_PORT, runtime.config.HOST, runtime.logger);
+  runtime.onShutdown(server.close);
+}
+
 /** The database: configured or embedded, migrated when `migrate` is true. */
 export async function openKnex(runtime: Runtime, options: { migrate: boolean }): Promise<Knex> {
   // The closer is there before PostgreSQL starts: a signal during the start stops it once it is up.

@@ -11,6 +11,7 @@
 // handler still finishes later does no harm.
 import type { ZBClient, ZBWorkerTaskHandler } from 'zeebe-node';
 import type { Logger } from '../platform/logger.ts';
+import { jobEnded } from './metrics.ts';
 
 export interface JobWorkerOptions {
   taskType: string;
@@ -26,9 +27,10 @@ export interface JobWorker {
 }
 
 /** What a stopping worker does with a job it will not work on. */
-export async function handBack(zeebe: ZBClient, logger: Logger, job: { key: string; retries: number }, reason: string): Promise<void> {
+export async function handBack(zeebe: ZBClient, logger: Logger, job: { key: string; type: string; retries: number }, reason: string): Promise<void> {
   try {
     await zeebe.failJob({ jobKey: job.key, retries: job.retries, retryBackOff: 0, errorMessage: `handed back: ${reason}` });
+    jobEnded(job.type, 'handed-back');
     logger.info({ jobKey: job.key, reason }, 'job handed back to the engine');
   } catch (error) {
     // Gone already (completed, cancelled) or the engine is away: then it times out and comes again.
@@ -39,19 +41,19 @@ export async function handBack(zeebe: ZBClient, logger: Logger, job: { key: stri
 /** zeebe-node 8.3.2's worker internals this module relies on (the version is pinned in package.json). */
 interface WorkerInternals {
   closing: boolean;
-  handleJobResponse: (response: { jobs: Array<{ key: string; retries: number }> }) => void;
+  handleJobResponse: (response: { jobs: Array<{ key: string; type: string; retries: number }> }) => void;
   close(timeout?: number): Promise<unknown>;
 }
 
 export function startJobWorker(zeebe: ZBClient, logger: Logger, options: JobWorkerOptions): JobWorker {
-  const held = new Set<{ key: string; retries: number }>();
+  const held = new Set<{ key: string; type: string; retries: number }>();
   let allReturned: (() => void) | undefined;
   const worker = zeebe.createWorker({
     taskType: options.taskType,
     timeout: options.timeout,
     maxJobsToActivate: options.maxJobsToActivate,
     taskHandler: async (job, zbWorker) => {
-      const entry = { key: job.key, retries: job.retries };
+      const entry = { key: job.key, type: job.type, retries: job.retries };
       held.add(entry);
       try {
         return await options.taskHandler(job, zbWorker);

@@ -4,6 +4,7 @@
 import type { ZBClient } from 'zeebe-node';
 import type { Logger } from '../platform/logger.ts';
 import { startJobWorker, type JobWorker } from './job-worker.ts';
+import { jobEnded } from './metrics.ts';
 
 /** The parts of a Zeebe job a handler needs; tests build these by hand. */
 export interface JobInput<V = Record<string, unknown>> {
@@ -71,6 +72,8 @@ export function bindJob(zeebe: ZBClient, logger: Logger, taskType: string, handl
     timeout: options.timeout ?? 30_000,
     maxJobsToActivate: options.maxJobsToActivate ?? 16,
     taskHandler: async (job) => {
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       const variables = job.variables as Record<string, unknown>;
       const log = logger.child({
         jobType: taskType,
@@ -93,6 +96,7 @@ export function bindJob(zeebe: ZBClient, logger: Logger, taskType: string, handl
         const outcome = await handler(input);
         if ('bpmnError' in outcome) {
           log.info({ errorCode: outcome.bpmnError.code }, outcome.bpmnError.message);
+          jobEnded(taskType, 'bpmn-error', seconds());
           return await acknowledged(log, () => job.error({
             errorCode: outcome.bpmnError.code,
             errorMessage: outcome.bpmnError.message,
@@ -100,11 +104,13 @@ export function bindJob(zeebe: ZBClient, logger: Logger, taskType: string, handl
           }));
         }
         log.info({ outputs: Object.keys(outcome.complete) }, 'job completed');
+        jobEnded(taskType, 'completed', seconds());
         return await acknowledged(log, () => job.complete(outcome.complete));
       } catch (error) {
         const permanent = error instanceof PermanentFault;
         const retries = permanent ? 0 : Math.max(0, job.retries - 1);
         log.error({ err: error, retries }, permanent ? 'job failed permanently' : 'job failed; will retry');
+        jobEnded(taskType, permanent ? 'failed-permanently' : 'failed', seconds());
         return acknowledged(log, () => job.fail({
           errorMessage: (error as Error).message,
           retries,

@@ -19,8 +19,8 @@ export interface Balancer {
 }
 
 const clientAddress = (client: string | undefined) => {
-  const n = Number(client ?? 0) % 65_000;
-  return `127.2.${n >> 8}.${(n & 255) + 1}`;
+  const n = Number(client ?? 0) % (254 * 254);
+  return `127.2.${Math.floor(n / 254) + 1}.${(n % 254) + 1}`;
 };
 
 export async function startBalancer(backends: () => number[]): Promise<Balancer> {
@@ -36,11 +36,17 @@ export async function startBalancer(backends: () => number[]): Promise<Balancer>
       const ports = backends();
       const attempt = (tries: number) => {
         const port = ports[next++ % ports.length]!;
-        const request = http.request({ host: '127.0.0.1', port, localAddress, method: incoming.method, path: incoming.url, headers }, (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(outgoing);
-          answer.on('error', () => outgoing.destroy());
-        });
+        let request: http.ClientRequest;
+        try {
+          request = http.request({ host: '127.0.0.1', port, localAddress, method: incoming.method, path: incoming.url, headers }, (answer) => {
+            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(outgoing);
+            answer.on('error', () => outgoing.destroy());
+          });
+        } catch (error) {
+          outgoing.writeHead(502, { 'content-type': 'text/plain' }).end(`balancer: ${(error as Error).message}`);
+          return;
+        }
         request.on('error', (error: NodeJS.ErrnoException) => {
           if (outgoing.headersSent) return outgoing.destroy();
           if (error.code === 'ECONNREFUSED' && tries < ports.length * 20) {

@@ -53,6 +53,8 @@ const workers = [1, 2].map((index) => member({ name: `workers-${index}`, command
 const fleet: Member[] = [engine, ...apis, ...workers];
 
 let exitCode = 1;
+// Whatever goes wrong in the bench itself, the fleet and PostgreSQL are stopped before it exits.
+process.on('uncaughtException', (error) => say(`bench error: ${error.stack}`));
 try {
   const started = Date.now();
   await engine.start();

@@ -10,6 +10,7 @@
 import type { Logger } from 'pino';
 import type { LockedConnection } from './lock.ts';
 import { writeBatch, type State } from './state.ts';
+import { commitBatchSize, commitSeconds } from '../metrics.ts';
 
 interface Waiter { done(): void; failed?(error: Error): void; roundTrip?: boolean }
 
@@ -65,6 +66,7 @@ export class Committer {
       const batch = this.state.takeChanges();
       try {
         if (batch) {
+          const timer = commitSeconds.startTimer();
           await this.connection.query('BEGIN');
           try {
             await writeBatch(this.connection, batch);
@@ -73,6 +75,8 @@ export class Committer {
             await this.connection.query('ROLLBACK').catch(() => undefined);
             throw error;
           }
+          timer();
+          commitBatchSize.observe(waiters.length);
         } else if (waiters.some((waiter) => waiter.roundTrip)) {
           await this.connection.query('SELECT 1');
         }

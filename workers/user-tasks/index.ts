@@ -10,6 +10,7 @@ import { updateJobTimeout } from '../../platform/zeebe.ts';
 import type { WorkerDependencies } from '../index.ts';
 import { familyOf, retryBackOff } from '../job.ts';
 import { startJobWorker } from '../job-worker.ts';
+import { jobEnded } from '../metrics.ts';
 import { createTaskDefinitionResolver } from './definitions.ts';
 import { createUserTaskHandlers, isNotFound } from './handlers.ts';
 import { backfillLegacyTasks } from './legacy.ts';
@@ -64,9 +65,11 @@ export function userTaskWorkers({ zeebe, db, logger }: WorkerDependencies, optio
         });
         await keepListedTask(job.key, log);
         log.info('user task open');
+        jobEnded(userTaskJobType, 'listed');
         return job.forward();
       } catch (error) {
         log.error({ err: error }, 'could not store user task; will retry');
+        jobEnded(userTaskJobType, 'failed');
         const retries = Math.max(0, job.retries - 1);
         return job.fail({ errorMessage: (error as Error).message, retries, retryBackOff: retryBackOff(retries) });
       }

@@ -190,7 +190,11 @@ update requests r set start_leased_until = now() + make_interval(secs => ?) -- w
 returning r.*, c.national_code as citizen_national_code, c.mobile as citizen_mobile, c.name as citizen_name`;
 const leaseStatement = numbered(leaseSql);
 
-export function createRequestService(deps: { db: Knex; zeebe: ZBClient; catalogue: CatalogueService; log: FastifyBaseLogger }) {
+export function createRequestService(deps: {
+  db: Knex; zeebe: ZBClient; catalogue: CatalogueService; log: FastifyBaseLogger;
+  /** Told of every request filed (not of a replayed Idempotency-Key): the metrics count them. */
+  onFiled?: (request: RequestRow) => void;
+}) {
   const { db, zeebe, catalogue, log } = deps;
 
   /** Fails with field errors under /body/form when the form does not satisfy the service's start form. */
@@ -242,7 +246,10 @@ export function createRequestService(deps: { db: Knex; zeebe: ZBClient; catalogu
           if ((error as { constraint?: string }).constraint === 'requests_tracking_code_unique' && attempt < 3) continue;
           throw error;
         }
-        if (inserted) return { request: inserted, replayed: false };
+        if (inserted) {
+          deps.onFiled?.(inserted);
+          return { request: inserted, replayed: false };
+        }
         await catalogue.assertOffered(serviceId, districtId);
         if (!idempotencyKey) {
           // Offered after all: an admin switched it on in between. File again.
@@ -407,7 +414,7 @@ export function assertVisible(claims: Claims, row: { citizen_id: string; distric
 }
 
 export default fp(async (app) => {
-  const requests = createRequestService({ db: app.db, zeebe: app.zeebe, catalogue: app.catalogue, log: app.log });
+  const requests = createRequestService({ db: app.db, zeebe: app.zeebe, catalogue: app.catalogue, log: app.log, onFiled: app.metrics.requestFiled });
   app.decorate('requests', requests);
   app.decorate('requestFor', async (request: FastifyRequest, trackingCode: string, who: 'viewer' | 'owner' = 'viewer') => {
     const claims = claimsOf(request);
@@ -419,4 +426,4 @@ export default fp(async (app) => {
     }
     return row;
   });
-}, { name: 'requests', dependencies: ['context', 'auth', 'catalogue', 'problems'] });
+}, { name: 'requests', dependencies: ['context', 'auth', 'catalogue', 'problems', 'metrics'] });
