@@ -26,7 +26,7 @@ import documents from './plugins/app/documents.ts';
 import tasks from './plugins/app/tasks.ts';
 import metrics from './plugins/app/metrics.ts';
 import payments from './plugins/app/payments.ts';
-import { sandboxGatewayPlugin } from '../workers/payment/sandbox-gateway.ts';
+import { sandboxGatewayPlugin } from './routes/sandbox-gateway/index.ts';
 import healthRoutes from './routes/health.ts';
 import metricsRoutes from './routes/metrics.ts';
 import authRoutes from './routes/api/auth/index.ts';

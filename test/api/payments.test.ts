@@ -1,7 +1,7 @@
 // Payments through the sandbox gateway: the due fee's page, the callback
 // verifying with the gateway before anything is believed, and the receipt.
 import t from 'tap';
-import { SandboxGateway } from '../../workers/payment/sandbox-gateway.ts';
+import { SandboxGateway } from '../../domain/payments/sandbox-gateway.ts';
 import { signInCitizen, signInStaff, startTestApi } from './helpers.ts';
 import { treePruningForm } from './fixtures.ts';
 

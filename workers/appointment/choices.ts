@@ -33,7 +33,7 @@ import { clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { jalaliDateTime } from '../../platform/persian.ts';
 import { appointmentRebookingDays } from '../../processes/catalogue/contract.ts';
-import { publishOnce } from '../messages.ts';
+import { publishOnce } from '../../platform/messages.ts';
 import { isUniqueViolation, lockOffice, officeOf, scheduleOf, takenSlots, type AppointmentRow, type OfficeRow } from './office.ts';
 import { bookingHorizonDays, freeSlotsOn, reminderTime, tehranDay, type Slot } from './slots.ts';
 

@@ -1,7 +1,7 @@
-// The fee the payment worker charges: domain/fee.ts's rule, and a permanent
+// The fee the payment worker charges: domain/payments/fee.ts's rule, and a permanent
 // fault (an incident) when the form lacks the quantity, which the form's own
 // validation should have made impossible.
-import { computeFee } from '../../domain/fee.ts';
+import { computeFee } from '../../domain/payments/fee.ts';
 import type { FeeRule } from '../../processes/catalogue/index.ts';
 import { PermanentFault } from '../job.ts';
 

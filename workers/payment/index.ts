@@ -1,20 +1,10 @@
-// Binds payment.request and payment.reverse to the configured gateway.
+// Binds payment.request and payment.reverse to the configured gateway, and
+// runs the sweep for callbacks that never came.
+import { defaultPaymentSettings, type PaymentSettings } from '../../domain/payments/settings.ts';
+import { announceUnheardPayments, reconcilePendingPayments } from '../../domain/payments/settlement.ts';
 import type { WorkerDependencies } from '../index.ts';
 import { bindJob, familyOf } from '../job.ts';
-import type { PaymentGateway } from './gateway.ts';
 import { createPaymentHandlers } from './handlers.ts';
-import { announceUnheardPayments, reconcilePendingPayments } from './settlement.ts';
-import { SandboxGateway } from './sandbox-gateway.ts';
-
-export interface PaymentSettings {
-  gateway: PaymentGateway;
-  callbackUrl: string;
-}
-
-/** The sandbox gateway the API mounts at its public address; see README for a production gateway. */
-export function defaultPaymentSettings(base: string): PaymentSettings {
-  return { gateway: new SandboxGateway(`${base}/sandbox-gateway`), callbackUrl: `${base}/api/payments/callback` };
-}
 
 export function paymentWorkers(deps: WorkerDependencies, settings: PaymentSettings = defaultPaymentSettings(deps.publicUrl)) {
   const handlers = createPaymentHandlers({ ...deps, ...settings });

@@ -1,12 +1,14 @@
 // Fees: the payment worker creates the payment and its gateway token when a
 // process reaches its payment step; the API shows it, sends the citizen to
 // the gateway, and on the gateway's callback verifies and tells the process
-// (workers/payment/settlement.ts). The gateway client is the workers' default
-// (the sandbox mounted at /sandbox-gateway until a bank gateway is configured).
+// (domain/payments/settlement.ts). The gateway is the configured one
+// (domain/payments/settings.ts: the sandbox mounted at /sandbox-gateway until
+// a bank gateway is configured).
 import fp from 'fastify-plugin';
-import { defaultPaymentSettings } from '../../../workers/payment/index.ts';
-import type { PaymentGateway } from '../../../workers/payment/gateway.ts';
-import { settlePayment, type SettlementResult } from '../../../workers/payment/settlement.ts';
+import type { PaymentGateway } from '../../../domain/payments/gateway.ts';
+import { paymentsOf, paymentView, type PaymentRow } from '../../../domain/payments/payments.ts';
+import { defaultPaymentSettings } from '../../../domain/payments/settings.ts';
+import { settlePayment, type SettlementResult } from '../../../domain/payments/settlement.ts';
 import type { Logger } from '../../../platform/logger.ts';
 
 declare module 'fastify' {
@@ -15,27 +17,19 @@ declare module 'fastify' {
   }
 }
 
-export interface PaymentRow {
-  id: string; request_id: string; amount: string; status: string; gateway: string; gateway_token: string | null;
-  reference: string | null; created_at: Date; paid_at: Date | null;
-}
-
 export interface PaymentService {
   /** Replaceable, so tests can point it at a sandbox on a port chosen at run time. */
   gateway: PaymentGateway;
   list(requestId: string): Promise<PaymentRow[]>;
-  view(row: PaymentRow): { id: string; status: string; amount: number; paidAt: Date | null; reference: string | null; paymentUrl: string | null; createdAt: Date };
+  view(row: PaymentRow): ReturnType<typeof paymentView>;
   settle(token: string): Promise<SettlementResult>;
 }
 
 export default fp(async (app) => {
   const service: PaymentService = {
     gateway: defaultPaymentSettings(app.config.publicUrl).gateway,
-    list: (requestId) => app.db<PaymentRow>('payments').where({ request_id: requestId }).orderBy('created_at'),
-    view: (row) => ({
-      id: row.id, status: row.status, amount: Number(row.amount), paidAt: row.paid_at, reference: row.reference, createdAt: row.created_at,
-      paymentUrl: row.gateway_token && ['created', 'pending'].includes(row.status) ? service.gateway.paymentPageUrl(row.gateway_token) : null,
-    }),
+    list: (requestId) => paymentsOf(app.db, requestId),
+    view: (row) => paymentView(service.gateway, row),
     settle: (token) => settlePayment({ db: app.db, zeebe: app.zeebe, gateway: service.gateway, logger: app.log as unknown as Logger }, token),
   };
   app.decorate('payments', service);

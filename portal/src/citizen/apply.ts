@@ -10,7 +10,7 @@ import { FormView } from '../shared/form-view.ts';
 import { go } from '../shared/router.ts';
 import { api, citizen } from './session.ts';
 import { feeText, loadService, stepNames } from './service-page.ts';
-import { computeFee } from '../../../domain/fee.ts';
+import { computeFee } from '../../../domain/payments/fee.ts';
 import type { ServiceDetail } from './service-types.ts';
 
 export interface Submitted { trackingCode: string; id?: string; status?: string }

@@ -2,8 +2,8 @@
 // before the process hears of it) and receipts.
 import type { FastifyInstance } from 'fastify';
 
+import { paymentWithRequest } from '../../../../domain/payments/payments.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
-import type { PaymentRow } from '../../../plugins/app/payments.ts';
 import { problems } from '../../../schemas/problem.ts';
 
 const Receipt = {
@@ -39,13 +39,13 @@ export default async function paymentRoutes(app: FastifyInstance) {
       response: { 200: Receipt, ...problems(401, 404, 409) },
     },
   }, async (request) => {
-    const payment = await app.db<PaymentRow>('payments').where({ id: request.params.paymentId }).first();
-    const owner = payment && await app.db('requests').where({ id: payment.request_id }).first('tracking_code', 'service_id');
-    if (!payment || !owner) throw new ApiProblem(404, 'unknown-payment', 'There is no such payment.', 'چنین پرداختی پیدا نشد.');
-    await app.requestFor(request, owner.tracking_code);
+    const found = await paymentWithRequest(app.db, request.params.paymentId);
+    if (!found) throw new ApiProblem(404, 'unknown-payment', 'There is no such payment.', 'چنین پرداختی پیدا نشد.');
+    const { payment, trackingCode, serviceId } = found;
+    await app.requestFor(request, trackingCode);
     if (payment.status !== 'paid' || !payment.reference || !payment.paid_at) {
       throw new ApiProblem(409, 'not-paid', 'This fee is not paid.', 'این هزینه هنوز پرداخت نشده است.');
     }
-    return { paymentId: payment.id, trackingCode: owner.tracking_code, serviceId: owner.service_id, amount: Number(payment.amount), reference: payment.reference, paidAt: payment.paid_at };
+    return { paymentId: payment.id, trackingCode, serviceId, amount: Number(payment.amount), reference: payment.reference, paidAt: payment.paid_at };
   });
 }

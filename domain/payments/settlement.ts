@@ -1,13 +1,14 @@
 // What happens when the gateway sends the citizen back. The callback is only
 // a hint: we verify with the gateway, compare amount and order id with our
 // own row, settle, and only then tell the process (message payment-confirmed,
-// correlated by payment id). The API's callback route calls `settlePayment`.
+// correlated by payment id). The API's callback route calls `settlePayment`;
+// the payment worker's sweep reconciles callbacks that never came.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import { clockNow } from '../../platform/clock.ts';
 import { persianDigits, rials } from '../../platform/persian.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { publishOnce } from '../messages.ts';
+import { publishOnce } from '../../platform/messages.ts';
 import type { PaymentGateway } from './gateway.ts';
 
 export interface SettlementDeps {

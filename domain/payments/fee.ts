@@ -1,7 +1,7 @@
 // The fee of a request, from the catalogue's rule and the start form. Rials,
 // integers; the one place a fee is computed: the payment worker charges it,
 // the portal shows it on the check-your-answers page before filing.
-import type { FeeRule } from '../processes/catalogue/types.ts';
+import type { FeeRule } from '../../processes/catalogue/types.ts';
 
 /** Reads a non-negative number from the form (numbers may arrive as strings from form-js); null when there is none. */
 function quantity(form: Record<string, unknown>, field: string): number | null {
