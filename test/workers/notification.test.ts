@@ -2,9 +2,9 @@
 // provider, survives a provider failure, and never sends twice.
 import t from 'tap';
 import { createNotificationHandlers } from '../../workers/notification/handlers.ts';
-import { RecordingProvider, type NotificationProvider, type OutgoingMessage } from '../../workers/notification/provider.ts';
-import { createNotificationSender } from '../../workers/notification/sender.ts';
-import { renderTemplate } from '../../workers/notification/templates.ts';
+import { RecordingProvider, type NotificationProvider, type OutgoingMessage } from '../../domain/notifications/provider.ts';
+import { createNotificationSender } from '../../domain/notifications/sender.ts';
+import { renderTemplate } from '../../domain/notifications/templates.ts';
 import { notificationTemplates } from '../../processes/catalogue/contract.ts';
 import { PermanentFault } from '../../workers/job.ts';
 import { createTestDatabase } from '../helpers/database.ts';

@@ -1,14 +1,14 @@
-// notification.send: renders the template in Persian and writes the outbox;
-// the sender delivers it. Writing is idempotent per element instance and
-// channel, so a re-delivered job queues nothing new.
+// notification.send: renders the template in Persian and writes the outbox
+// (domain/notifications/); the sender delivers it. Writing is idempotent per
+// element instance and channel, so a re-delivered job queues nothing new.
 import type { Knex } from 'knex';
 import { clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { findService } from '../../processes/catalogue/index.ts';
+import { notify } from '../../domain/notifications/outbox.ts';
+import { isTemplateId, renderTemplate, type TemplateContext } from '../../domain/notifications/templates.ts';
 import { businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
 import { findRequestOrFail } from '../request/queries.ts';
-import { queueNotification } from './outbox.ts';
-import { isTemplateId, renderTemplate, type TemplateContext } from './templates.ts';
 
 export interface Citizen {
   nationalCode?: string;
@@ -48,19 +48,14 @@ export function createNotificationHandlers({ db, logger, now = clock.now }: Noti
         ...(typeof variables.reason === 'string' ? { reason: variables.reason } : {}),
       };
       const body = renderTemplate(template, context);
-      const base = { requestId: request.id, template, body };
-
+      const base = { requestId: request.id, template, body, key: businessKey(job) };
       if (typeof variables.recipientGroup === 'string' && variables.recipientGroup) {
-        // Staff read these in their task list; no SMS numbers are kept for staff.
-        await queueNotification(db, { ...base, channel: 'staff', recipient: variables.recipientGroup, dedupeKey: businessKey(job, 'staff') });
+        await notify(db, { ...base, to: { staffGroup: variables.recipientGroup } });
         return complete();
       }
       const citizen = required<Citizen>(job, 'citizen');
       if (!citizen.mobile) throw new PermanentFault('variable "citizen" has no mobile');
-      await db.transaction(async (trx) => {
-        await queueNotification(trx, { ...base, channel: 'sms', recipient: citizen.mobile!, dedupeKey: businessKey(job, 'sms') });
-        if (citizen.email) await queueNotification(trx, { ...base, channel: 'email', recipient: citizen.email, dedupeKey: businessKey(job, 'email') });
-      });
+      await notify(db, { ...base, to: { mobile: citizen.mobile, ...(citizen.email ? { email: citizen.email } : {}) } });
       logger.debug({ template, requestId: request.id }, 'notification queued');
       return complete();
     },

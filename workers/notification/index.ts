@@ -2,8 +2,8 @@
 import type { WorkerDependencies } from '../index.ts';
 import { bindJob, familyOf } from '../job.ts';
 import { createNotificationHandlers } from './handlers.ts';
-import { RecordingProvider, type NotificationProvider } from './provider.ts';
-import { createNotificationSender } from './sender.ts';
+import { RecordingProvider, type NotificationProvider } from '../../domain/notifications/provider.ts';
+import { createNotificationSender } from '../../domain/notifications/sender.ts';
 
 export function notificationWorkers(deps: WorkerDependencies, provider: NotificationProvider = new RecordingProvider(deps.logger)) {
   const handlers = createNotificationHandlers(deps);

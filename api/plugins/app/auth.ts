@@ -13,6 +13,7 @@ import { ApiProblem } from './problems.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { persianDigits } from '../../../platform/persian.ts';
 import { roles as taskRoles, type Role as TaskRole } from '../../../processes/catalogue/types.ts';
+import { queueNotification } from '../../../domain/notifications/outbox.ts';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 
@@ -115,12 +116,13 @@ export function createAuthService(db: Knex, sign: (claims: Claims, expiresIn: st
           code_hash: codeHash(salt, code),
           expires_at: trx.raw(`now() + interval '${signInPolicy.codeLifetimeSeconds} seconds'`),
         }).returning('id');
-        await trx('notifications').insert({
+        await queueNotification(trx, {
+          requestId: null,
           channel: 'sms',
           recipient: mobile,
           template: 'sign-in-code',
           body: `کد ورود شما به سامانه شهرداری: ${persianDigits(code)}\nاین کد را به کسی ندهید.`,
-          dedupe_key: `sign-in-code:${row.id}`,
+          dedupeKey: `sign-in-code:${row.id}`,
         });
         return { expiresInSeconds: signInPolicy.codeLifetimeSeconds };
       });

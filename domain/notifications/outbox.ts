@@ -1,0 +1,52 @@
+// The outbox: a row per message and channel, delivered by sender.ts. The
+// dedupe key is unique, so queueing the same message twice (a re-delivered
+// job) leaves one row.
+import type { Knex } from 'knex';
+
+export interface QueuedMessage {
+  requestId: string | null;
+  channel: 'sms' | 'email' | 'staff';
+  recipient: string;
+  template: string;
+  body: string;
+  dedupeKey: string;
+}
+
+/** Returns whether the message is new. */
+export async function queueNotification(db: Knex, message: QueuedMessage): Promise<boolean> {
+  const inserted = await db('notifications')
+    .insert({
+      request_id: message.requestId,
+      channel: message.channel,
+      recipient: message.recipient,
+      template: message.template,
+      body: message.body,
+      dedupe_key: message.dedupeKey,
+    })
+    .onConflict('dedupe_key')
+    .ignore()
+    .returning('id');
+  return inserted.length > 0;
+}
+
+/** Who a message goes to: a staff group's task list, or a citizen by SMS (and e-mail when they gave one). */
+export type Recipients = { staffGroup: string } | { mobile: string; email?: string };
+
+/**
+ * Queues one message on every channel of its recipients, each row keyed
+ * `<key>:<channel>`, in one transaction: a repeated call (a re-delivered job
+ * with the same key) queues nothing new.
+ */
+export async function notify(db: Knex, message: { requestId: string; template: string; body: string; to: Recipients; key: string }): Promise<void> {
+  const { to, key } = message;
+  const base = { requestId: message.requestId, template: message.template, body: message.body };
+  if ('staffGroup' in to) {
+    // Staff read these in their task list; no SMS numbers are kept for staff.
+    await queueNotification(db, { ...base, channel: 'staff', recipient: to.staffGroup, dedupeKey: `${key}:staff` });
+    return;
+  }
+  await db.transaction(async (trx) => {
+    await queueNotification(trx, { ...base, channel: 'sms', recipient: to.mobile, dedupeKey: `${key}:sms` });
+    if (to.email) await queueNotification(trx, { ...base, channel: 'email', recipient: to.email, dedupeKey: `${key}:email` });
+  });
+}
