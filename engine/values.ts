@@ -73,7 +73,7 @@ export function valueProblem(value: unknown, path = '', budget?: { values: numbe
     const keys = Object.keys(current);
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i]!;
-      const keyProblem = textProblem(key);
+      const keyProblem = key === '__proto__' ? 'is __proto__, which JavaScript objects cannot hold as a plain name' : textProblem(key);
       if (keyProblem) return { path: childPath(item.path, key), problem: `has a name that ${keyProblem}` };
       stack.push({ value: (current as Record<string, unknown>)[key], path: childPath(item.path, key), depth: item.depth + 1 });
     }

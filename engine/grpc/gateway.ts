@@ -365,9 +365,11 @@ export function gatewayHandlers(engine: Engine, address: () => { host: string; p
     PublishMessage: unary(async (request) => {
       const tenantId = checkTenant(request.tenantId);
       if (!request.name) throw invalid('Expected to publish a message with a name, but the name is blank');
+      const timeToLive = key(request.timeToLive);
+      if (!Number.isSafeInteger(timeToLive) || timeToLive > maxDurationMs) throw invalid(`Expected the message's time to live to be at most ${maxDurationMs} milliseconds (about 100 years), but was ${String(request.timeToLive)}`);
       const variables = variablesOf(request.variables);
       const messageKey = await engine.command(() => engine.messages.publish({
-        name: request.name, correlationKey: request.correlationKey ?? '', timeToLive: key(request.timeToLive),
+        name: request.name, correlationKey: request.correlationKey ?? '', timeToLive,
         messageId: request.messageId ?? '', variables, tenantId,
       }));
       return { key: messageKey, tenantId };

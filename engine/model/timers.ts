@@ -15,9 +15,19 @@ function durationMs(text: string): number | string {
   return duration.toMillis();
 }
 
-/** Schedule of a timer value, or a reason it is invalid. */
+/** Latest instant a JavaScript Date (and so the engine) can hold, year 275760. */
+export const latestInstant = 8.64e15;
+
+/** Schedule of a timer value, or a reason it is invalid (also when it falls beyond the dates the engine can hold). */
 export function timerSchedule(type: 'timeDate' | 'timeDuration' | 'timeCycle', value: string, now = Date.now()): TimerSchedule | string {
-  const text = value.trim();
+  const schedule = scheduleOf(type, value.trim(), now);
+  if (typeof schedule !== 'string' && !(Math.abs(schedule.dueAt) <= latestInstant)) {
+    return `'${value.trim()}' falls beyond the dates the engine can hold (year 275760)`;
+  }
+  return schedule;
+}
+
+function scheduleOf(type: 'timeDate' | 'timeDuration' | 'timeCycle', text: string, now: number): TimerSchedule | string {
   if (type === 'timeDate') {
     const date = DateTime.fromISO(text, { setZone: true });
     if (!date.isValid) return `'${text}' is not an ISO 8601 date-time`;
@@ -53,6 +63,8 @@ export function parseTimerLiteral(type: 'timeDate' | 'timeDuration' | 'timeCycle
   return typeof result === 'string' ? result : undefined;
 }
 
-export function nextCycle(dueAt: number, interval: string): number {
-  return dueAt + Duration.fromISO(interval).toMillis();
+/** The next due time of a cycle, or null when it would fall beyond the dates the engine can hold. */
+export function nextCycle(dueAt: number, interval: string): number | null {
+  const next = dueAt + Duration.fromISO(interval).toMillis();
+  return Math.abs(next) <= latestInstant ? next : null;
 }

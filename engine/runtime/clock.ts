@@ -3,9 +3,8 @@
 // and back-offs, message time-to-live and FEEL's now() read it; a pinned clock
 // stands still until it is pinned again or reset.
 import { Settings } from 'luxon';
+import { latestInstant } from '../model/timers.ts';
 
-/** Largest instant a JavaScript Date can hold (±8.64e15 ms). */
-const latestInstant = 8.64e15;
 
 export class EngineClock {
   private pinnedAt: number | null = null;

@@ -188,9 +188,10 @@ export class Engine {
   private fireTimer(key: number): void {
     const timer = this.state.timers.get(key);
     if (!timer || timer.dueAt > this.clock.now()) return;
-    const repeats = timer.interval !== undefined && timer.repetitions !== undefined && timer.repetitions !== 0;
+    const next = timer.interval !== undefined && timer.repetitions !== undefined && timer.repetitions !== 0 ? nextCycle(timer.dueAt, timer.interval) : null;
+    const repeats = next !== null;
     if (repeats) {
-      timer.dueAt = nextCycle(timer.dueAt, timer.interval!);
+      timer.dueAt = next;
       if (timer.repetitions! > 0) timer.repetitions!--;
       this.state.touch('timers', timer);
       this.scheduler.add(timer.dueAt, 'timer', timer.key);

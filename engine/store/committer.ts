@@ -63,8 +63,8 @@ export class Committer {
     while (this.waiting.length > 0 && !this.stopped) {
       const waiters = this.waiting;
       this.waiting = [];
-      const batch = this.state.takeChanges();
       try {
+        const batch = this.state.takeChanges();
         if (batch) {
           const timer = commitSeconds.startTimer();
           await this.connection.query('BEGIN');

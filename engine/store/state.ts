@@ -2,6 +2,7 @@
 // changes not yet written. Commands mutate through put/remove only, so the
 // committer always knows exactly which rows to write.
 import type { Knex } from 'knex';
+import { latestInstant } from '../model/timers.ts';
 import type { Incident, Job, Message, ProcessInstance, Resource, Subscription, Timer } from './entities.ts';
 
 type Table = 'resources' | 'instances' | 'jobs' | 'timers' | 'subscriptions' | 'messages' | 'incidents';
@@ -142,6 +143,11 @@ export class State {
   }
 }
 
+/** A due time for its timestamptz column (the entity in `data` keeps the exact number): always a valid date. */
+function timestamp(at: number): string {
+  return new Date(Math.min(Math.max(Number.isFinite(at) ? at : 0, -latestInstant), latestInstant)).toISOString();
+}
+
 type RowShape<E> = { table: string; columns: Array<[string, string, (e: E) => unknown]> };
 
 /** Columns of each table besides `key`, computed from the entity. */
@@ -183,7 +189,7 @@ const rowShapes: { [T in Table]: RowShape<EntityOf[T]> } = {
     table: 'engine_timers',
     columns: [
       ['process_instance_key', 'bigint', (e) => e.processInstanceKey ?? null],
-      ['due_at', 'timestamptz', (e) => new Date(e.dueAt).toISOString()],
+      ['due_at', 'timestamptz', (e) => timestamp(e.dueAt)],
       ['data', 'jsonb', (e) => JSON.stringify(e)],
     ],
   },
@@ -203,7 +209,7 @@ const rowShapes: { [T in Table]: RowShape<EntityOf[T]> } = {
       ['name', 'text', (e) => e.name],
       ['correlation_key', 'text', (e) => e.correlationKey],
       ['message_id', 'text', (e) => e.messageId ?? null],
-      ['expires_at', 'timestamptz', (e) => new Date(e.expiresAt).toISOString()],
+      ['expires_at', 'timestamptz', (e) => timestamp(e.expiresAt)],
       ['data', 'jsonb', (e) => JSON.stringify(e)],
     ],
   },

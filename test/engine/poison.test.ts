@@ -20,6 +20,7 @@ t.test('variables with NUL, lone surrogates, huge numbers or deep nesting are re
   await t.rejects(client.createProcessInstance({ bpmnProcessId: 'poison', variables: { form: { rows: [1, { 'low\udc00': 1 }] } } }), invalid(/form\.rows\[1\]\["low\?"\]' has a name that contains a lone UTF-16 surrogate/));
   await t.rejects(create('{"big": 123456789012345678901234567890}'), invalid(/'big' is the integer 123456789012345678901234567890, past 2\^53 - 1/));
   await t.rejects(create('{"huge": 1e400}'), invalid(/'huge' is a number out of range/));
+  await t.rejects(create('{"form": {"__proto__": {"admin": true}}}'), invalid(/'form.__proto__' has a name that is __proto__/));
   const deep = `{"deep": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
   await t.rejects(create(deep), invalid(/'deep(\[0\])+' nests objects and lists deeper than 100 levels/));
   const fine = await create('{"fine": 9007199254740991, "float": 1e300, "text": "سلام 😀 \\\\u0000 is text"}');
@@ -64,4 +65,15 @@ t.test('an expression whose result cannot be stored raises an incident on its in
   t.equal(incident.error_type, 'EXTRACT_VALUE_ERROR');
   t.match(incident.data.errorMessage, /to be a value the engine can keep, but it contains a lone UTF-16 surrogate/);
   t.ok(await client.createProcessInstance({ bpmnProcessId: 'poison', variables: {} }), 'others go on');
+});
+
+t.test('times past what a date can hold are refused or become incidents, never a commit that fails', async (t) => {
+  await t.rejects(client.publishMessage({ name: 'poison-message', correlationKey: 'k', variables: {}, timeToLive: 9_007_199_254_740_991 }), invalid(/time to live to be at most/));
+  const timer = (value: string) => chain('poison-timer', [{ id: 'wait', xml: `<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>${value}</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>` }]);
+  await t.rejects(deploy(client, timer('P99999999Y')), invalid(/falls beyond the dates the engine can hold/));
+  await deploy(client, timer('=wait'));
+  const created = await client.createProcessInstance({ bpmnProcessId: 'poison-timer', variables: { wait: 'P99999999Y' } });
+  const incident = await eventually(async () => (await db('engine_incidents').where({ process_instance_key: created.processInstanceKey }))[0]);
+  t.match(incident.data.errorMessage, /falls beyond the dates the engine can hold/);
+  t.ok((await client.topology()).brokers.length, 'the commit path is fine');
 });
