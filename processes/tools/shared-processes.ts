@@ -269,7 +269,7 @@ function appointment(): ProcessDraft {
   message('Event_Moved', 'نوبت جابه‌جا شد', 8, 1, messages.moved.id, 'right');
   // Staff may record that the citizen came before the reminder is due (they came
   // early, or the visit was brought forward at the counter): the process takes
-  // it here, and the message is kept until then (workers/appointment/choices.ts).
+  // it here, and the message is kept until then (domain/appointments/announcements.ts).
   message('Event_AttendedBeforeReminder', 'حضور پیش از یادآوری', 8, 2, messages.attended.id);
   p.add({ id: 'End_AttendedBeforeReminder', type: 'endEvent', name: 'نوبت انجام شد', col: 9, row: 2 });
   message('Event_Cancelled', 'نوبت لغو شد', 8, 3, messages.appointmentCancelled.id, 'right');

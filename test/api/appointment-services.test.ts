@@ -11,7 +11,7 @@ import { deployResources } from '../../platform/deployment.ts';
 import { freePort } from '../../platform/free-port.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { startWorkers } from '../../workers/index.ts';
-import { tehranDay } from '../../workers/appointment/slots.ts';
+import { tehranDay } from '../../domain/appointments/slots.ts';
 import { openAroundTheClock } from '../helpers/offices.ts';
 import { signInCitizen, signInStaff, startTestApi } from './helpers.ts';
 import { until } from './fixtures.ts';

@@ -2,9 +2,11 @@
 import t from 'tap';
 import { addWorkingDays } from '../../platform/working-calendar.ts';
 import { createSlaHandlers } from '../../workers/sla/handlers.ts';
-import { recordAttendance } from '../../workers/appointment/attendance.ts';
-import { cancelAppointment, createAppointmentHandlers } from '../../workers/appointment/handlers.ts';
-import { announceUnannounced, bookChosenSlot, cancelBooking, freeSlots, moveBooking } from '../../workers/appointment/choices.ts';
+import { recordAttendance } from '../../domain/appointments/attendance.ts';
+import { cancelAppointment } from '../../domain/appointments/booking.ts';
+import { createAppointmentHandlers } from '../../workers/appointment/handlers.ts';
+import { announceUnannounced } from '../../domain/appointments/announcements.ts';
+import { bookChosenSlot, cancelBooking, freeSlots, moveBooking } from '../../domain/appointments/choices.ts';
 import { appointmentWorkers } from '../../workers/appointment/index.ts';
 import { notificationWorkers } from '../../workers/notification/index.ts';
 import { activate, eventually } from '../engine/helpers.ts';

@@ -2,7 +2,7 @@
 // appointment changes the engine has not been told of.
 import type { WorkerDependencies } from '../index.ts';
 import { bindJob, familyOf } from '../job.ts';
-import { announceUnannounced } from './choices.ts';
+import { announceUnannounced } from '../../domain/appointments/announcements.ts';
 import { createAppointmentHandlers } from './handlers.ts';
 
 /** How often the sweep looks; a change waits at most about this long (plus its few seconds of grace) after a crash. */

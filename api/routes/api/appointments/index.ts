@@ -4,6 +4,7 @@
 // Attendance is recorded per request (POST /api/requests/:trackingCode/appointment/attendance).
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
+import { counterDay } from '../../../../domain/appointments/listings.ts';
 import { clock } from '../../../../platform/clock.ts';
 import { IRAN_TIME_ZONE, normaliseInput } from '../../../../platform/persian.ts';
 import { findService } from '../../../../processes/catalogue/index.ts';
@@ -54,16 +55,7 @@ export default async function appointmentDayRoutes(app: FastifyInstance) {
       throw new ApiProblem(400, 'invalid-input', 'day must be a date as YYYY-MM-DD.', 'روز را به شکل سال-ماه-روز بنویسید.',
         [{ path: '/query/day', message: 'day must be a date as YYYY-MM-DD.', messageFa: 'روز را به شکل سال-ماه-روز بنویسید.' }]);
     }
-    const rows = await app.db('appointments as a')
-      .join('requests as r', 'r.id', 'a.request_id')
-      .join('citizens as c', 'c.id', 'r.citizen_id')
-      .leftJoin('offices as o', 'o.id', 'a.office_id')
-      .where('a.district_id', districtId).whereNot('a.status', 'cancelled')
-      .where('a.starts_at', '>=', day.startOf('day').toJSDate()).where('a.starts_at', '<', day.plus({ days: 1 }).startOf('day').toJSDate())
-      .orderBy([{ column: 'a.starts_at' }, { column: 'a.counter_number' }])
-      .limit(1000)
-      .select('a.id', 'a.starts_at', 'a.ends_at', 'a.status', 'a.counter_number', 'a.attendance_recorded_at', 'a.attendance_recorded_by',
-        'r.tracking_code', 'r.service_id', 'r.status as request_status', 'c.name', 'c.national_code', 'c.mobile', 'o.name_fa as office_name');
+    const rows = await counterDay(app.db, districtId, day.startOf('day').toJSDate(), day.plus({ days: 1 }).startOf('day').toJSDate());
     return rows.map((row) => ({
       id: row.id, trackingCode: row.tracking_code, serviceId: row.service_id, serviceName: findService(row.service_id)?.name.fa ?? row.service_id,
       citizenName: row.name, citizenNationalCode: row.national_code, citizenMobile: row.mobile,

@@ -2,9 +2,9 @@
 // free slot; here the citizen sees it, lists the free slots of a day, moves
 // the booking, cancels it, and books a slot of their choice when a cancelled
 // booking left the request waiting (status awaiting-appointment). District
-// staff record whether the citizen came. Each change is a worker-side
-// function (workers/appointment/choices.ts) that updates the row and tells
-// the process with a message.
+// staff record whether the citizen came. Each change is a domain function
+// (domain/appointments/choices.ts, attendance.ts) that updates the row and
+// tells the process with a message.
 //
 // Who may choose: the citizen whose request it is, and staff acting for a
 // citizen who asks in person or on the phone: a clerk of the request's
@@ -15,12 +15,13 @@
 // citizen is told the new time by SMS. Other staff roles get 403.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { recordAttendance } from '../../../../../workers/appointment/attendance.ts';
+import { NotAnnounced } from '../../../../../domain/appointments/announcements.ts';
+import { recordAttendance } from '../../../../../domain/appointments/attendance.ts';
 import {
-  bookChosenSlot, cancelBooking, freeSlots, lastBookableDay, moveBooking, NotAnnounced, type Changed, type Refusal,
-} from '../../../../../workers/appointment/choices.ts';
-import type { AppointmentRow } from '../../../../../workers/appointment/office.ts';
-import { tehranDay } from '../../../../../workers/appointment/slots.ts';
+  bookChosenSlot, cancelBooking, freeSlots, lastBookableDay, moveBooking, type Changed, type Refusal,
+} from '../../../../../domain/appointments/choices.ts';
+import { appointmentWithOffice, latestAppointment, type AppointmentWithOffice } from '../../../../../domain/appointments/listings.ts';
+import { tehranDay } from '../../../../../domain/appointments/slots.ts';
 import { clock } from '../../../../../platform/clock.ts';
 import { IRAN_TIME_ZONE, persianDigits } from '../../../../../platform/persian.ts';
 import { claimsOf } from '../../../../plugins/app/auth.ts';
@@ -98,13 +99,13 @@ function dayOf(text: string, now: Date): string {
 export default async function appointmentRoutes(app: FastifyInstance) {
   const deps = { db: app.db, zeebe: app.zeebe };
 
-  const view = async (row: AppointmentRow) => {
-    const office = row.office_id ? await app.db('offices').where({ id: row.office_id }).first('name_fa') : undefined;
-    return { id: row.id, startsAt: row.starts_at, endsAt: row.ends_at, status: row.status, officeName: office?.name_fa ?? null, counter: row.counter_number ?? null };
-  };
+  const view = (row: AppointmentWithOffice) =>
+    ({ id: row.id, startsAt: row.starts_at, endsAt: row.ends_at, status: row.status, officeName: row.office_name ?? null, counter: row.counter_number ?? null });
+  /** The appointment a change answers with, as it stands after the change. */
+  const viewOf = async (appointmentId: string) => view((await appointmentWithOffice(app.db, appointmentId))!);
 
   const current = async (requestId: string) => {
-    const row = await app.db('appointments').where({ request_id: requestId }).orderBy('created_at', 'desc').first();
+    const row = await latestAppointment(app.db, requestId);
     if (!row) throw new ApiProblem(404, 'no-appointment', 'This request has no appointment.', 'برای این درخواست نوبتی گرفته نشده است.');
     return view(row);
   };
@@ -119,16 +120,16 @@ export default async function appointmentRoutes(app: FastifyInstance) {
    * A change the engine did not take yet is still a success: it is committed
    * with the message it owes, and the workers' sweep publishes it shortly.
    */
-  async function changed<K extends string>(run: () => Promise<Changed<K> | Refusal>): Promise<Pick<Changed<K>, 'appointment' | 'replayed'>> {
+  async function changed<K extends string>(run: () => Promise<Changed<K> | Refusal>): Promise<{ appointmentId: string; replayed: boolean }> {
     let outcome: Changed<K> | Refusal;
     try {
       outcome = await run();
     } catch (error) {
       if (!(error instanceof NotAnnounced)) throw error;
       app.log.warn({ err: error }, 'appointment changed; its message waits for the sweep');
-      return { appointment: await app.db('appointments').where({ id: error.appointmentId }).first(), replayed: false };
+      return { appointmentId: error.appointmentId, replayed: false };
     }
-    if ('appointment' in outcome && 'replayed' in outcome) return outcome;
+    if ('appointment' in outcome && 'replayed' in outcome) return { appointmentId: outcome.appointment.id, replayed: outcome.replayed };
     throw refused(outcome as Refusal);
   }
 
@@ -169,7 +170,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const row = await app.requestFor(request, request.params.trackingCode);
     const booked = await changed(() => bookChosenSlot(deps, row.id, new Date(request.body.slotId), actorOf(request)));
-    return reply.code(booked.replayed ? 200 : 201).send(await view(booked.appointment));
+    return reply.code(booked.replayed ? 200 : 201).send(await viewOf(booked.appointmentId));
   });
 
   app.put<{ Params: { trackingCode: string }; Body: { slotId: string } }>('/', {
@@ -181,7 +182,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
     },
   }, async (request) => {
     const row = await app.requestFor(request, request.params.trackingCode);
-    return view((await changed(() => moveBooking(deps, row.id, new Date(request.body.slotId), actorOf(request)))).appointment);
+    return viewOf((await changed(() => moveBooking(deps, row.id, new Date(request.body.slotId), actorOf(request)))).appointmentId);
   });
 
   app.delete<{ Params: { trackingCode: string } }>('/', {
@@ -193,7 +194,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
     },
   }, async (request) => {
     const row = await app.requestFor(request, request.params.trackingCode);
-    return view((await changed(() => cancelBooking(deps, row.id, actorOf(request)))).appointment);
+    return viewOf((await changed(() => cancelBooking(deps, row.id, actorOf(request)))).appointmentId);
   });
 
   app.post<{ Params: { trackingCode: string }; Body: { attended: boolean } }>('/attendance', {

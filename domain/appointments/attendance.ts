@@ -1,13 +1,13 @@
 // Staff at the counter record whether the citizen came. The record is the
 // row's truth at once (status attended or missed, when and by whom, a line on
 // the timeline), committed with the message it owes the process; the message
-// is kept until the process takes it, whenever that is (choices.ts): staff
+// is kept until the process takes it, whenever that is (announcements.ts): staff
 // may record it before the process waits for it, or long after.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import { clock } from '../../platform/clock.ts';
 import { jalaliDateTime } from '../../platform/persian.ts';
-import { announce, oweAnnouncement, type Actor } from './choices.ts';
+import { announce, recordChange, type Actor } from './announcements.ts';
 import type { AppointmentRow } from './office.ts';
 
 export type AttendanceOutcome =
@@ -42,10 +42,7 @@ export async function recordAttendance(
       .update({ status, attendance_recorded_at: now, attendance_recorded_by: actor }).returning('*');
     const appointment = updated as AppointmentRow;
     const titleFa = attended ? `شهروند در نوبت ${jalaliDateTime(appointment.starts_at)} حاضر شد` : `شهروند در نوبت ${jalaliDateTime(appointment.starts_at)} حاضر نشد`;
-    await trx('request_events')
-      .insert({ request_id: appointment.request_id, kind: `appointment-${status}`, dedupe_key: `api:appointment-${status}:${appointment.id}`, data: { appointmentId: appointment.id, appointmentAt: appointment.starts_at.toISOString(), titleFa, by: actor } })
-      .onConflict(['request_id', 'dedupe_key']).ignore();
-    await oweAnnouncement(trx, appointment.id, status);
+    await recordChange(trx, appointment, status, `api:appointment-${status}:${appointment.id}`, titleFa, actor);
     return { kind: 'recorded', appointment, replayed: false };
   });
   if (outcome.kind !== 'recorded') return outcome;
