@@ -82,6 +82,28 @@ async function openRequest(trx: Knex.Transaction, requestId: string) {
   return request as { id: string; district_id: number; status: string; closed_at: Date | null };
 }
 
+interface AtOffice { request: Awaited<ReturnType<typeof openRequest>>; office: OfficeRow; live: AppointmentRow | undefined }
+
+/**
+ * Runs a booking or a move holding the office's lock, with the request's
+ * live booking; a closed request, a district without an office and a
+ * counter the backstop index finds taken meanwhile are refused here.
+ */
+async function changeAtOffice<T>(deps: ChoiceDeps, requestId: string, change: (trx: Knex.Transaction, at: AtOffice) => Promise<T | Refusal>): Promise<T | Refusal> {
+  try {
+    return await deps.db.transaction(async (trx): Promise<T | Refusal> => {
+      const request = await openRequest(trx, requestId);
+      if (request.closed_at) return { kind: 'request-closed' };
+      const office = await lockOffice(trx, request.district_id);
+      if (!office) return { kind: 'no-office' };
+      return change(trx, { request, office, live: await liveBooking(trx, requestId) });
+    });
+  } catch (error) {
+    if (isCounterTaken(error)) return { kind: 'slot-taken' };
+    throw error;
+  }
+}
+
 /**
  * Books the slot starting at `startsAt` for a request whose booking was
  * cancelled and which the process now holds waiting (status
@@ -89,35 +111,24 @@ async function openRequest(trx: Knex.Transaction, requestId: string) {
  * answers the same booking (replayed) and publishes appointment-booked again.
  */
 export async function bookChosenSlot(deps: ChoiceDeps, requestId: string, startsAt: Date, actor: Actor): Promise<Changed<'booked'> | Refusal> {
-  let outcome: Changed<'booked'> | Refusal;
-  try {
-    outcome = await deps.db.transaction(async (trx): Promise<Changed<'booked'> | Refusal> => {
-      const request = await openRequest(trx, requestId);
-      if (request.closed_at) return { kind: 'request-closed' };
-      const office = await lockOffice(trx, request.district_id);
-      if (!office) return { kind: 'no-office' };
-      const live = await liveBooking(trx, requestId);
-      if (live) {
-        const same = live.starts_at.getTime() === startsAt.getTime() && live.business_key.startsWith('choice:');
-        return same ? { kind: 'booked', appointment: live, office, replayed: true } : { kind: 'already-booked', appointment: live };
-      }
-      if (request.status !== 'awaiting-appointment') return { kind: 'not-awaiting' };
-      const slot = await claimableSlot(deps, trx, office, startsAt);
-      if (typeof slot === 'string') return { kind: slot };
-      const [{ count }] = await trx('appointments').where({ request_id: requestId }).count<Array<{ count: string }>>('* as count');
-      const [row] = await trx('appointments').insert({
-        request_id: requestId, district_id: request.district_id, office_id: office.id, counter_number: slot.counter,
-        // Numbered per request: two bookings racing past the checks meet on this key.
-        business_key: `choice:${requestId}:${Number(count) + 1}`, starts_at: slot.startsAt, ends_at: slot.endsAt,
-      }).returning('*');
-      const appointment = row as AppointmentRow;
-      await recordChange(trx, appointment, 'booked', `api:appointment-booked:${appointment.id}`, `نوبت ${jalaliDateTime(appointment.starts_at)} رزرو شد`, actor);
-      return { kind: 'booked', appointment, office, replayed: false };
-    });
-  } catch (error) {
-    if (isCounterTaken(error)) return { kind: 'slot-taken' };
-    throw error;
-  }
+  const outcome = await changeAtOffice(deps, requestId, async (trx, { request, office, live }): Promise<Changed<'booked'> | Refusal> => {
+    if (live) {
+      const same = live.starts_at.getTime() === startsAt.getTime() && live.business_key.startsWith('choice:');
+      return same ? { kind: 'booked', appointment: live, office, replayed: true } : { kind: 'already-booked', appointment: live };
+    }
+    if (request.status !== 'awaiting-appointment') return { kind: 'not-awaiting' };
+    const slot = await claimableSlot(deps, trx, office, startsAt);
+    if (typeof slot === 'string') return { kind: slot };
+    const [{ count }] = await trx('appointments').where({ request_id: requestId }).count<Array<{ count: string }>>('* as count');
+    const [row] = await trx('appointments').insert({
+      request_id: requestId, district_id: request.district_id, office_id: office.id, counter_number: slot.counter,
+      // Numbered per request: two bookings racing past the checks meet on this key.
+      business_key: `choice:${requestId}:${Number(count) + 1}`, starts_at: slot.startsAt, ends_at: slot.endsAt,
+    }).returning('*');
+    const appointment = row as AppointmentRow;
+    await recordChange(trx, appointment, 'booked', `api:appointment-booked:${appointment.id}`, `نوبت ${jalaliDateTime(appointment.starts_at)} رزرو شد`, actor);
+    return { kind: 'booked', appointment, office, replayed: false };
+  });
   if (outcome.kind !== 'booked') return outcome;
   // Past the buffer's lifetime the first message was either taken or the
   // process gave up waiting; a fresh copy could only mislead a later wait.
@@ -133,29 +144,18 @@ export async function bookChosenSlot(deps: ChoiceDeps, requestId: string, starts
  * success (replayed) and publishes its last move again.
  */
 export async function moveBooking(deps: ChoiceDeps, requestId: string, startsAt: Date, actor: Actor): Promise<Changed<'moved'> | Refusal> {
-  let outcome: Changed<'moved'> | Refusal;
-  try {
-    outcome = await deps.db.transaction(async (trx): Promise<Changed<'moved'> | Refusal> => {
-      const request = await openRequest(trx, requestId);
-      if (request.closed_at) return { kind: 'request-closed' };
-      const office = await lockOffice(trx, request.district_id);
-      if (!office) return { kind: 'no-office' };
-      const live = await liveBooking(trx, requestId);
-      if (!live) return { kind: 'no-live-booking' };
-      if (live.starts_at.getTime() === startsAt.getTime()) return { kind: 'moved', appointment: live, office, replayed: true };
-      const slot = await claimableSlot(deps, trx, office, startsAt, live.id);
-      if (typeof slot === 'string') return { kind: slot };
-      const [row] = await trx('appointments').where({ id: live.id, status: 'booked' }).update({
-        office_id: office.id, counter_number: slot.counter, starts_at: slot.startsAt, ends_at: slot.endsAt, reminded_at: null, moves: live.moves + 1,
-      }).returning('*');
-      const appointment = row as AppointmentRow;
-      await recordChange(trx, appointment, 'moved', `api:appointment-moved:${appointment.id}:${appointment.moves}`, `نوبت به ${jalaliDateTime(appointment.starts_at)} جابه‌جا شد`, actor);
-      return { kind: 'moved', appointment, office, replayed: false };
-    });
-  } catch (error) {
-    if (isCounterTaken(error)) return { kind: 'slot-taken' };
-    throw error;
-  }
+  const outcome = await changeAtOffice(deps, requestId, async (trx, { office, live }): Promise<Changed<'moved'> | Refusal> => {
+    if (!live) return { kind: 'no-live-booking' };
+    if (live.starts_at.getTime() === startsAt.getTime()) return { kind: 'moved', appointment: live, office, replayed: true };
+    const slot = await claimableSlot(deps, trx, office, startsAt, live.id);
+    if (typeof slot === 'string') return { kind: slot };
+    const [row] = await trx('appointments').where({ id: live.id, status: 'booked' }).update({
+      office_id: office.id, counter_number: slot.counter, starts_at: slot.startsAt, ends_at: slot.endsAt, reminded_at: null, moves: live.moves + 1,
+    }).returning('*');
+    const appointment = row as AppointmentRow;
+    await recordChange(trx, appointment, 'moved', `api:appointment-moved:${appointment.id}:${appointment.moves}`, `نوبت به ${jalaliDateTime(appointment.starts_at)} جابه‌جا شد`, actor);
+    return { kind: 'moved', appointment, office, replayed: false };
+  });
   if (outcome.kind !== 'moved') return outcome;
   return { ...outcome, appointment: (await announce(deps, outcome.appointment.id, 'moved'))! };
 }

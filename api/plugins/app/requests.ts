@@ -30,25 +30,9 @@ import { clockNow } from '../../../platform/clock.ts';
 import { parseMobile, parseNationalCode, parsePostalCode } from '../../../platform/identity.ts';
 import type { CatalogueService } from './catalogue.ts';
 import { ApiProblem, fieldErrors } from './problems.ts';
+import type { RequestRow } from '../../../domain/requests/rows.ts';
 
-export interface RequestRow {
-  id: string;
-  tracking_code: string;
-  service_id: string;
-  district_id: number;
-  channel: Channel;
-  status: string;
-  citizen_id: string;
-  filed_by_staff_id: string | null;
-  form: Record<string, unknown>;
-  idempotency_key: string | null;
-  process_instance_key: string | null;
-  outcome: string | null;
-  created_at: Date;
-  updated_at: Date;
-  closed_at: Date | null;
-  start_leased_until: Date | null;
-}
+export type { RequestRow };
 
 export interface CitizenIdentity { id: string; nationalCode: string; mobile: string; name: string | null }
 
