@@ -71,7 +71,53 @@ export function createZeebeClient(config: Config, address: string, logger: Logge
       options.basicAuth = { username: config.ZEEBE_BASIC_AUTH_USERNAME, password: config.ZEEBE_BASIC_AUTH_PASSWORD };
     }
   }
-  return new ZBClient(address, options);
+  const client = new ZBClient(address, options);
+  closeWithoutTimers(client);
+  return client;
+}
+
+/** zeebe-node 8.3.2's internals used below (the version is pinned in package.json). */
+interface ChannelTimers { readyTimer?: NodeJS.Timeout; failTimer?: NodeJS.Timeout }
+interface WorkerInternals {
+  jobStream?: { cancel(): void; emit(event: 'end'): boolean };
+  grpcClient: ChannelTimers;
+  close(timeout?: number): Promise<unknown>;
+}
+
+/**
+ * zeebe-node 8.3.2 keeps a closed client's process alive: it closes a
+ * worker's channel and then cancels its open long poll, but its own
+ * interceptor swallows the CANCELLED status while closing, so the stream never
+ * ends and the client-side timeout it set for that poll (longPoll + 1 s, 31 s
+ * by default) keeps running; and each call leaves a 3-second "channel ready"
+ * debounce timer. Once a worker has closed (its handlers done, so a job
+ * arriving on the poll until then is still seen), its last poll is cancelled
+ * and ended the way zeebe-node's own timeout ends it, which clears that timer,
+ * and the debounce timers of a closed worker or client are cleared.
+ */
+export function closeWithoutTimers(client: ZBClient): void {
+  const quiet = (channel: ChannelTimers) => {
+    clearTimeout(channel.readyTimer);
+    clearTimeout(channel.failTimer);
+  };
+  const createWorker = client.createWorker.bind(client) as unknown as (...args: unknown[]) => WorkerInternals;
+  client.createWorker = ((...args: unknown[]) => {
+    const worker = createWorker(...args);
+    const close = worker.close.bind(worker);
+    worker.close = (timeout) => {
+      const open = worker.jobStream;
+      return close(timeout).finally(() => {
+        for (const poll of new Set([open, worker.jobStream])) {
+          poll?.cancel();
+          poll?.emit('end');
+        }
+        quiet(worker.grpcClient);
+      });
+    };
+    return worker;
+  }) as unknown as ZBClient['createWorker'];
+  const closeClient = client.close.bind(client);
+  client.close = (timeout) => closeClient(timeout).finally(() => quiet((client as unknown as { grpc: ChannelTimers }).grpc));
 }
 
 /** The certificate files the configuration names, read once; a wrong one stops the start naming its variable. */

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { ZBClient } from 'zeebe-node';
 import type { Knex } from 'knex';
 import { startEngine, type EngineOptions, type RunningEngine } from '../../engine/index.ts';
+import { closeWithoutTimers } from '../../platform/zeebe.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 
 interface Teardown { teardown(fn: () => unknown): void }
@@ -12,6 +13,7 @@ export interface TestEngine { db: Knex; engine: RunningEngine; client: ZBClient 
 
 export function newClient(t: Teardown, port: number): ZBClient {
   const client = new ZBClient(`localhost:${port}`, { useTLS: false, loglevel: 'NONE', retry: false, longPoll: 2_000 } as never);
+  closeWithoutTimers(client);
   t.teardown(() => client.close(1_000).catch(() => undefined));
   return client;
 }
