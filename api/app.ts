@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
-import { addIdentityFormats } from './schemas/formats.ts';
+import { addIdentityFormats } from '../platform/identity-formats.ts';
 import swagger from './plugins/external/swagger.ts';
 import sensible from './plugins/external/sensible.ts';
 import jwt from './plugins/external/jwt.ts';

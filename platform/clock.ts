@@ -8,7 +8,7 @@
 //
 // The machine's clock stays for what is about the machine rather than the
 // business: token and sign-in code lifetimes, rate limits, start leases,
-// caches, sweep intervals, durations in logs. A line in api/ or workers/ that
+// caches, sweep intervals, durations in logs. A line in api/, workers/ or domain/ that
 // reads the machine's clock says so with a `wall clock` comment
 // (test/platform/clock.test.ts checks it).
 //

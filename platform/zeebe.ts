@@ -220,3 +220,8 @@ export async function migrateProcessInstance(zeebe: ZBClient, plan: MigrationPla
     migrationPlan: { targetProcessDefinitionKey: plan.targetProcessDefinitionKey, mappingInstructions: plan.mappingInstructions },
   });
 }
+
+/** The gateway's answer for a job (or element) it no longer has: gRPC NOT_FOUND, from Zeebe and our engine alike. */
+export function isNotFound(error: unknown): boolean {
+  return (error as { code?: number }).code === 5 || /NOT_FOUND/.test((error as Error | undefined)?.message ?? '');
+}

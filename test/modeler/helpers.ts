@@ -9,7 +9,7 @@ import { startEngine } from '../../engine/index.ts';
 import { readConfig, type Config } from '../../platform/config.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
 import context from '../../api/plugins/app/context.ts';
-import { addIdentityFormats } from '../../api/schemas/formats.ts';
+import { addIdentityFormats } from '../../platform/identity-formats.ts';
 import problems from '../../api/plugins/app/problems.ts';
 import jwt from '../../api/plugins/external/jwt.ts';
 import sessions from '../../api/plugins/app/sessions.ts';

@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import type { ZBClient } from 'zeebe-node';
 import { userTaskJobType } from '../../processes/catalogue/contract.ts';
 import { startJobWorker, type JobWorker } from '../../workers/job-worker.ts';
-import { createUserTaskHandlers } from '../../workers/user-tasks/handlers.ts';
+import { createTaskStore } from '../../domain/user-tasks/store.ts';
 import { userTaskWorkers } from '../../workers/user-tasks/index.ts';
 import { activate, bpmn, chain, deploy, eventually, flow, serviceTask } from '../engine/helpers.ts';
 import { startTestEngine } from './engine.ts';
@@ -170,7 +170,7 @@ t.test('user tasks: a short lease until listed, then kept (UpdateJobTimeout)', a
   t.test('a task listed but not yet kept (died before UpdateJobTimeout) comes back to its own row: no duplicate', async (t) => {
     const instance = await client.createProcessInstance({ bpmnProcessId: 'lease-review', variables: {} });
     const [job] = await activate(client, userTaskJobType, 1, 2_000, [], leaseMs);
-    await createUserTaskHandlers({ db, logger: silentLogger }).store({
+    await createTaskStore({ db, logger: silentLogger }).store({
       jobKey: String(job!.key), processInstanceKey: String(job!.processInstanceKey), processDefinitionKey: String(job!.processDefinitionKey),
       elementInstanceKey: String(job!.elementInstanceKey), elementId: String(job!.elementId), bpmnProcessId: String(job!.bpmnProcessId),
       retries: Number(job!.retries), headers: job!.customHeaders, variables: job!.variables,

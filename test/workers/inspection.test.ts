@@ -1,7 +1,8 @@
 // Fair inspector assignment and approval routing against real PostgreSQL.
 import t from 'tap';
 import type { Knex } from 'knex';
-import { createInspectionHandlers, finishInspectionVisit } from '../../workers/inspection/handlers.ts';
+import { finishInspectionVisit } from '../../domain/inspections/visits.ts';
+import { createInspectionHandlers } from '../../workers/inspection/handlers.ts';
 import { createApprovalHandlers } from '../../workers/approval/handlers.ts';
 import { PermanentFault } from '../../workers/job.ts';
 import { createTestDatabase } from '../helpers/database.ts';

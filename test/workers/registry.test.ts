@@ -8,7 +8,7 @@ import t from 'tap';
 import { allJobTypes } from '../../processes/catalogue/contract.ts';
 import { thrownByWorkers } from '../../processes/catalogue/errors.ts';
 import { startWorkers } from '../../workers/index.ts';
-import { completeUserTask } from '../../workers/user-tasks/handlers.ts';
+import { completeUserTask } from '../../domain/user-tasks/completion.ts';
 import { eventually } from '../engine/helpers.ts';
 import { deployFixture, startTestEngine } from './engine.ts';
 import { seedRequest, silentLogger, startVariables } from './helpers.ts';

@@ -8,10 +8,10 @@ import { deployResources } from '../../platform/deployment.ts';
 import { saveFormVersion, recordFormDeployment } from '../../modeler/forms.ts';
 import { recordDeployment, saveVersion } from '../../modeler/versions.ts';
 import { startWorkers } from '../../workers/index.ts';
-import { createUserTaskHandlers } from '../../workers/user-tasks/handlers.ts';
+import { createTaskStore } from '../../domain/user-tasks/store.ts';
 import { userTaskWorkers } from '../../workers/user-tasks/index.ts';
-import { backfillLegacyTasks } from '../../workers/user-tasks/legacy.ts';
-import { sweepStaleTasks } from '../../workers/user-tasks/sweep.ts';
+import { backfillLegacyTasks } from '../../domain/user-tasks/legacy.ts';
+import { sweepStaleTasks } from '../../domain/user-tasks/sweep.ts';
 import { bpmn, eventually, flow } from '../engine/helpers.ts';
 import { signInCitizen, signInStaff, startTestApi } from '../api/helpers.ts';
 import { treePruningForm } from '../api/fixtures.ts';
@@ -36,7 +36,7 @@ const reviewDiagram = (processId: string, name: string, formId: string) => bpmn(
 
 t.test('storing a task', async (t) => {
   const db = await createTestDatabase(t);
-  const handlers = createUserTaskHandlers({ db, logger: silentLogger });
+  const handlers = createTaskStore({ db, logger: silentLogger });
 
   t.test('given a job of a repository diagram delivered twice, one row with the element\'s Persian name and linked form', async (t) => {
     const request = await seedRequest(db);

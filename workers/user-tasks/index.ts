@@ -5,16 +5,16 @@
 // writing its row hides the task for minutes, not a month: the job comes
 // again and another process lists it. Beside the worker runs the sweep that
 // closes tasks their process has ended.
+import { createTaskDefinitionResolver } from '../../domain/user-tasks/definitions.ts';
+import { backfillLegacyTasks } from '../../domain/user-tasks/legacy.ts';
+import { createTaskStore } from '../../domain/user-tasks/store.ts';
+import { startStaleTaskSweep, sweepDefaults, type SweepOptions } from '../../domain/user-tasks/sweep.ts';
 import { userTaskJobType } from '../../processes/catalogue/contract.ts';
-import { updateJobTimeout } from '../../platform/zeebe.ts';
+import { isNotFound, updateJobTimeout } from '../../platform/zeebe.ts';
 import type { WorkerDependencies } from '../index.ts';
 import { familyOf, retryBackOff } from '../job.ts';
 import { startJobWorker } from '../job-worker.ts';
 import { jobEnded } from '../metrics.ts';
-import { createTaskDefinitionResolver } from './definitions.ts';
-import { createUserTaskHandlers, isNotFound } from './handlers.ts';
-import { backfillLegacyTasks } from './legacy.ts';
-import { startStaleTaskSweep, sweepDefaults, type SweepOptions } from './sweep.ts';
 
 /** How long a taken job may wait for its row: what a crash at that moment costs at most. */
 export const userTaskLeaseMs = 2 * 60 * 1000;
@@ -43,7 +43,7 @@ export function userTaskWorkers({ zeebe, db, logger }: WorkerDependencies, optio
       else log.warn({ err: error }, 'could not extend the task\'s job; it is kept when it comes again');
     }
   };
-  const handlers = createUserTaskHandlers({ db, logger, definitions: createTaskDefinitionResolver({ db }) });
+  const tasks = createTaskStore({ db, logger, definitions: createTaskDefinitionResolver({ db }) });
   const worker = startJobWorker(zeebe, logger, {
     taskType: userTaskJobType,
     timeout: options.leaseMs ?? userTaskLeaseMs,
@@ -51,7 +51,7 @@ export function userTaskWorkers({ zeebe, db, logger }: WorkerDependencies, optio
     taskHandler: async (job) => {
       const log = logger.child({ jobType: userTaskJobType, jobKey: job.key, processInstanceKey: job.processInstanceKey, trackingCode: (job.variables as Record<string, unknown>).trackingCode });
       try {
-        await handlers.store({
+        await tasks.store({
           jobKey: job.key,
           processInstanceKey: job.processInstanceKey,
           // zeebe-node 8.3 types the field as processKey but passes the gateway's processDefinitionKey through.

@@ -9,7 +9,7 @@ import { loadCatalogue } from '../../../processes/catalogue/index.ts';
 import type { Channel, Heading, HeadingId, Service } from '../../../processes/catalogue/index.ts';
 import { readForm, formToJsonSchema } from '../../../processes/forms/index.ts';
 import type { FormDefinition, JsonSchema } from '../../../processes/forms/index.ts';
-import { addIdentityFormats } from '../../schemas/formats.ts';
+import { addIdentityFormats } from '../../../platform/identity-formats.ts';
 import { persianDigits } from '../../../platform/persian.ts';
 import { ApiProblem } from './problems.ts';
 

@@ -3,7 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import { claimsOf, staffRoles, type StaffClaims } from '../../../plugins/app/auth.ts';
 import { documentView } from '../../../plugins/app/documents.ts';
-import { slaStates, type ListedTask, type TaskFilter, type TaskRow } from '../../../plugins/app/tasks.ts';
+import { findingsOf } from '../../../../domain/inspections/visits.ts';
+import { slaStates, type ListedTask, type TaskFilter, type TaskRow } from '../../../../domain/user-tasks/task-list.ts';
 import { problems } from '../../../schemas/problem.ts';
 
 const Task = {
@@ -113,13 +114,7 @@ export default async function taskRoutes(app: FastifyInstance) {
       documents: (await app.documents.list(row.id)).map(documentView),
       timeline: await app.requests.timeline(row.id),
       // What the field inspection found, for whoever decides next (the approver decides on it).
-      inspections: (await app.db('inspection_visits as v').leftJoin('staff as s', 's.id', 'v.inspector_id')
-        .where({ 'v.request_id': row.id, 'v.status': 'done' }).orderBy('v.done_at')
-        .select('v.result', app.db.raw(`to_char(v.visited_on, 'YYYY-MM-DD') as visited_on`), 'v.notes', 'v.done_at', 's.display_name as inspector_name'))
-        .map((visit) => ({
-          result: visit.result, visitedOn: visit.visited_on,
-          notes: visit.notes, recordedAt: visit.done_at, inspectorName: visit.inspector_name,
-        })),
+      inspections: await findingsOf(app.db, row.id),
     } : null;
     return { ...listedView(task), variables: task.variables, forms, request: context };
   });

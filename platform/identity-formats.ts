@@ -2,7 +2,7 @@
 // schemas (through Fastify's ajv) and the start-form schemas (through the
 // catalogue's own ajv), so `format: 'national-code'` means the same everywhere.
 import type { Ajv } from 'ajv';
-import { parseMobile, parseNationalCode, parsePostalCode } from '../../platform/identity.ts';
+import { parseMobile, parseNationalCode, parsePostalCode } from './identity.ts';
 
 export const identityFormats = {
   'national-code': (value: string) => parseNationalCode(value) !== null,

@@ -20,7 +20,8 @@ import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import { clockNow } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { isNotFound } from './handlers.ts';
+import { isNotFound } from '../../platform/zeebe.ts';
+import { cancelVisitOfClosedRequest } from '../inspections/visits.ts';
 
 export interface SweepOptions {
   /** Open tasks asked about per sweep at most (request-closed ones first). */
@@ -74,13 +75,7 @@ async function close(db: Knex, jobKey: string): Promise<boolean> {
       .update({ status: 'cancelled', cancelled_at: clockNow(trx) })
       .returning(['request_id', 'assignee']) as Array<{ request_id: string | null; assignee: string | null }>;
     if (!ended) return false;
-    if (ended.request_id && ended.assignee) {
-      await trx('inspection_visits')
-        .where({ request_id: ended.request_id, status: 'open' })
-        .whereIn('request_id', trx('requests').select('id').whereNotNull('closed_at'))
-        .whereIn('inspector_id', trx('staff').select('id').where({ username: ended.assignee }))
-        .update({ status: 'cancelled' });
-    }
+    if (ended.request_id && ended.assignee) await cancelVisitOfClosedRequest(trx, ended.request_id, ended.assignee);
     return true;
   });
 }

@@ -1,0 +1,42 @@
+// The form a task is completed with, compiled once per version: the one the
+// engine linked when an analyst deployed it from the modeler, else the
+// repository's file, else the newest version only the modeler has.
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Knex } from 'knex';
+import { addIdentityFormats } from '../../platform/identity-formats.ts';
+import { formToJsonSchema, listFormIds, readForm, type FormDefinition } from '../../processes/forms/index.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export interface TaskForm { id: string; form: FormDefinition; validate: ValidateFunction }
+
+/**
+ * The form a task is completed with, from the form id the worker stored.
+ * When the engine linked a form version an analyst deployed from the modeler
+ * (the job's form key is that version's), that version; otherwise the file
+ * in processes/forms/, which is what deploy on start sends; a form that only
+ * the modeler has, its newest deployed version.
+ */
+export function createFormResolver(db: Knex) {
+  const ajv = addIdentityFormats(addFormats(new Ajv({ allErrors: true, strict: false })));
+  const compiled = new Map<string, TaskForm>();
+  const compile = (cacheKey: string, id: string, form: FormDefinition): TaskForm => {
+    if (!compiled.has(cacheKey)) compiled.set(cacheKey, { id, form, validate: ajv.compile(formToJsonSchema(form, { additionalProperties: true })) });
+    return compiled.get(cacheKey)!;
+  };
+  const saved = async (formId: string, formKey: string | null) => {
+    const query = db('form_versions').where({ form_id: formId }).whereNotNull('form_key');
+    if (formKey) query.andWhere({ form_key: formKey });
+    return await query.orderBy('version', 'desc').first('form_key', 'schema') as { form_key: string; schema: string } | undefined;
+  };
+  return async (task: { form_id: string | null; form_key: string | null }): Promise<TaskForm[]> => {
+    const id = task.form_id;
+    if (!id) return [];
+    const deployed = task.form_key ? await saved(id, task.form_key) : undefined;
+    if (deployed) return [compile(`saved:${deployed.form_key}`, id, JSON.parse(deployed.schema) as FormDefinition)];
+    if (listFormIds().includes(id)) return [compile(`file:${id}`, id, readForm(id))];
+    const newest = await saved(id, null);
+    return newest ? [compile(`saved:${newest.form_key}`, id, JSON.parse(newest.schema) as FormDefinition)] : [];
+  };
+}
