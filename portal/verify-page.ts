@@ -4,7 +4,7 @@
 // once on any phone, without scripts; `/verify` asks for a code typed from
 // the paper. Machines read the same at /api/certificates/verify/<code>.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { normaliseVerificationCode, verifyCertificate, type VerifiedCertificate } from '../domain/certificates.ts';
+import { normaliseVerificationCode, verifyCertificate, type VerifiedCertificate } from '../domain/certificates/verification.ts';
 import { normaliseInput } from '../platform/persian.ts';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

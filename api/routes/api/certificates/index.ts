@@ -3,7 +3,7 @@
 // shows (the name and national code masked). People scanning the QR code get
 // the same facts as a Persian page at /verify/<code> (portal/verify-page.ts).
 import type { FastifyInstance } from 'fastify';
-import { verifyCertificate } from '../../../../domain/certificates.ts';
+import { verifyCertificate } from '../../../../domain/certificates/verification.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
 import { problems } from '../../../schemas/problem.ts';
 

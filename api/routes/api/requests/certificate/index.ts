@@ -1,6 +1,7 @@
 // The permit or certificate a request ended with, as the PDF the certificate
 // worker issued; for the request's owner and its district's staff.
 import type { FastifyInstance } from 'fastify';
+import { latestCertificate } from '../../../../../domain/certificates/issue.ts';
 import { ApiProblem } from '../../../../plugins/app/problems.ts';
 import { TrackingParams } from '../../../../schemas/requests.ts';
 import { problems } from '../../../../schemas/problem.ts';
@@ -16,13 +17,13 @@ export default async function certificateRoutes(app: FastifyInstance) {
     },
   }, async (request, reply) => {
     const row = await app.requestFor(request, request.params.trackingCode);
-    const certificate = await app.db('certificates').where({ request_id: row.id }).orderBy('issued_at', 'desc').first('number', 'pdf');
+    const certificate = await latestCertificate(app.db, row.id);
     if (!certificate) {
       throw new ApiProblem(404, 'no-certificate', 'No certificate has been issued for this request.', 'برای این درخواست هنوز گواهی یا مجوزی صادر نشده است.');
     }
     return reply
       .type('application/pdf')
       .header('content-disposition', `attachment; filename="certificate-${certificate.number}.pdf"`)
-      .send(certificate.pdf as Buffer);
+      .send(certificate.pdf);
   });
 }

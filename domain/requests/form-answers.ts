@@ -2,8 +2,8 @@
 // Persian label (never its key), an option by its label, a yes/no box as
 // «بله»/«خیر», a date on the Jalali calendar. For documents the municipality
 // issues (the certificate) and anything else that shows a filed form.
-import type { FormComponent, FormDefinition } from '../processes/forms/types.ts';
-import { jalaliDate } from '../platform/persian.ts';
+import type { FormComponent, FormDefinition } from '../../processes/forms/types.ts';
+import { jalaliDate } from '../../platform/persian.ts';
 
 export interface FormAnswer {
   key: string;

@@ -3,8 +3,8 @@
 // (masked), when and by which district. The JSON route and the Persian verify
 // page both read it here; the certificate worker prints the link.
 import type { Knex } from 'knex';
-import { jalaliDate } from '../platform/persian.ts';
-import { findService } from '../processes/catalogue/index.ts';
+import { jalaliDate } from '../../platform/persian.ts';
+import { findService } from '../../processes/catalogue/index.ts';
 
 /** The Persian verify page a certificate's QR code and link open. */
 export function verificationUrl(publicUrl: string, code: string): string {
