@@ -1,13 +1,13 @@
 // Moving running requests to a newly deployed version of their service.
 // The proposal maps each element where a request can wait to the element of
 // the same id in the new version (the analyst maps the rest); each running
-// request is placed at the element of its step (domain/request-positions.ts)
+// request is placed at the element of its step (domain/requests/positions.ts)
 // and is movable when that element is mapped. The engine's
 // MigrateProcessInstance moves each instance whole or refuses it untouched;
 // a moved request gets a `migrated` event on its timeline.
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
-import { requestPositions, type RequestPosition } from '../domain/request-positions.ts';
+import { requestPositions, type RequestPosition } from '../domain/requests/positions.ts';
 import { stepProcesses } from '../processes/catalogue/promises.ts';
 import { persianDigits } from '../platform/persian.ts';
 import { migrateProcessInstance } from '../platform/zeebe.ts';

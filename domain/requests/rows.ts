@@ -30,3 +30,7 @@ export const isRequestId = (value: unknown): value is string => typeof value ===
 export async function findRequest(db: Knex, requestId: string): Promise<RequestRow | undefined> {
   return db<RequestRow>('requests').where({ id: requestId }).first();
 }
+
+export async function requestByTrackingCode(db: Knex, trackingCode: string): Promise<RequestRow | undefined> {
+  return db<RequestRow>('requests').where({ tracking_code: trackingCode }).first();
+}

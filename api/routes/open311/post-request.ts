@@ -16,7 +16,8 @@ import { persianDigits } from '../../../platform/persian.ts';
 import { slaDueDate } from '../../../platform/working-calendar.ts';
 import { fieldErrors } from '../../plugins/app/problems.ts';
 import type { Open311Client } from '../../plugins/app/open311-clients.ts';
-import type { CitizenIdentity } from '../../plugins/app/requests.ts';
+import { recordCitizen } from '../../../domain/requests/citizens.ts';
+import type { CitizenIdentity } from '../../../domain/requests/filing.ts';
 import { inputFields, standIns, typedValue } from './attributes.ts';
 import { answer, formats } from './format.ts';
 import { foldBody } from './form-body.ts';
@@ -120,8 +121,7 @@ export default async function postRequestRoute(app: FastifyInstance) {
     const nationalCode = parseNationalCode(String(form.nationalCode))!;
     const mobile = parseMobile(String(form.mobile))!;
     const name = typeof form.citizenName === 'string' ? form.citizenName : null;
-    await app.db('citizens').insert({ national_code: nationalCode, mobile, name }).onConflict('national_code').ignore();
-    const row = await app.db('citizens').where({ national_code: nationalCode }).first();
+    const row = await recordCitizen(app.db, { nationalCode, mobile, name });
     if (row.mobile !== mobile) {
       throw new GeoReportError(400, 'attribute[mobile] (or phone): this national code is registered with another mobile number — '
         + 'این کد ملی با شماره همراه دیگری ثبت شده است؛ با همان شماره درخواست دهید یا با سامانه ۱۳۷ تماس بگیرید.');

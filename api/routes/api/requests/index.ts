@@ -6,7 +6,10 @@ import type { Channel } from '../../../../processes/catalogue/index.ts';
 import { parseMobile, parseNationalCode } from '../../../../platform/identity.ts';
 import { claimsOf, type Claims } from '../../../plugins/app/auth.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
-import { assertVisible, unknownRequest, type CitizenIdentity, type RequestRow } from '../../../plugins/app/requests.ts';
+import { recordCitizen } from '../../../../domain/requests/citizens.ts';
+import type { CitizenIdentity } from '../../../../domain/requests/filing.ts';
+import type { RequestRow } from '../../../../domain/requests/rows.ts';
+import { assertVisible, requestsVisibleTo, unknownRequest } from '../../../../domain/requests/visibility.ts';
 import {
   Accepted, Done, IdempotencyHeaders, Rating, RequestListQuery, RequestSummary, RequestView, Resubmission, Submission, TrackingParams,
 } from '../../../schemas/requests.ts';
@@ -38,9 +41,7 @@ export default async function requestRoutes(app: FastifyInstance) {
         [{ path: '/body/citizen', message: 'must have the citizen when staff file', messageFa: 'مشخصات شهروند لازم است.' }]);
     }
     const nationalCode = parseNationalCode(given.nationalCode)!;
-    await app.db('citizens').insert({ national_code: nationalCode, mobile: parseMobile(given.mobile)!, name: given.name ?? null })
-      .onConflict('national_code').ignore();
-    const row = await app.db('citizens').where({ national_code: nationalCode }).first();
+    const row = await recordCitizen(app.db, { nationalCode, mobile: parseMobile(given.mobile)!, name: given.name ?? null });
     return { id: row.id, nationalCode, mobile: row.mobile, name: row.name ?? given.name ?? null };
   }
 
@@ -83,13 +84,7 @@ export default async function requestRoutes(app: FastifyInstance) {
       querystring: RequestListQuery, response: { 200: { type: 'array', items: RequestSummary }, ...problems(401) },
     },
   }, async (request) => {
-    const claims = claimsOf(request);
-    const query = app.db<RequestRow>('requests').orderBy('created_at', 'desc').limit(request.query.limit);
-    if (claims.kind === 'citizen') query.where({ citizen_id: claims.sub });
-    else if (claims.districtId !== null && claims.role !== 'agent-137') query.where({ district_id: claims.districtId });
-    if (request.query.status) query.where({ status: request.query.status });
-    if (request.query.serviceId) query.where({ service_id: request.query.serviceId });
-    return (await query).map(summary);
+    return (await requestsVisibleTo(app.db, claimsOf(request), request.query)).map(summary);
   });
 
   app.get<{ Params: { trackingCode: string } }>('/:trackingCode', {

@@ -5,8 +5,8 @@
 // so the modeler's migration counts and proposes from this; the engine's
 // migration itself is the judge and refuses an instance it cannot move.
 import type { Knex } from 'knex';
-import { taskForms } from '../processes/catalogue/define.ts';
-import type { StepKind } from '../processes/catalogue/types.ts';
+import { taskForms } from '../../processes/catalogue/define.ts';
+import type { StepKind } from '../../processes/catalogue/types.ts';
 
 export interface RequestPosition {
   requestId: string;
