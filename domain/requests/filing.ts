@@ -67,22 +67,9 @@ with inserted as (
 select * from inserted`;
 const fileRequestStatement = numbered(fileRequestSql);
 
-/**
- * The lease and the start variables in one statement: a row comes back only
- * to the one caller that may start it now. A lease is about the process
- * holding it, so it runs on the machine's clock (wall clock), not the business one.
- */
-const leaseSql = `
-update requests r set start_leased_until = now() + make_interval(secs => ?) -- wall clock
-  from citizens c
- where r.id = ? and c.id = r.citizen_id and r.process_instance_key is null and r.closed_at is null
-   and (r.start_leased_until is null or r.start_leased_until < now()) -- wall clock
-returning r.*, c.national_code as citizen_national_code, c.mobile as citizen_mobile, c.name as citizen_name`;
-const leaseStatement = numbered(leaseSql);
-
 /** Fails with field errors under /body/form when the form does not satisfy the service's start form. */
 export function checkForm(catalogue: FilingCatalogue, serviceId: string, form: Record<string, unknown>): Record<string, unknown> {
-const { validate } = catalogue.get(serviceId);
+  const { validate } = catalogue.get(serviceId);
   if (!validate(form)) {
     throw new ApiProblem(400, 'invalid-input', 'Some fields of the form are not valid.', 'برخی از موردهای فرم درست پر نشده‌اند.',
       fieldErrors(validate.errors as never, '/body/form'));
