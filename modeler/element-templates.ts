@@ -1,33 +1,11 @@
 // Zeebe element templates for the project's own workers, so an analyst drops in
 // "Payment: request" and fills its fields instead of typing a job type. Only
-// job types that the workers (or the catalogue's contract list) declare are
-// offered: a template for a job nobody works on would make a stuck process.
-import fs from 'node:fs';
-import path from 'node:path';
-import { importSourceModule, repositoryRoot } from '../platform/paths.ts';
+// job types the catalogue's job contract declares are offered (and
+// test/workers/registry.test.ts holds every one to a worker): a template for
+// a job nobody works on would make a stuck process.
+import { jobContracts, type JobContract } from '../processes/catalogue/contract.ts';
 
-export interface JobInput {
-  /** Local variable the worker reads. */
-  name: string;
-  label?: string;
-  description?: string;
-  /** Optional inputs may be left empty by the analyst. */
-  optional?: boolean;
-}
-
-export interface JobContract {
-  /** Job type, `family.step` (e.g. `payment.request`). */
-  type: string;
-  name?: string;
-  description?: string;
-  inputs?: JobInput[];
-  /** Variables the worker completes the job with; the analyst names where each lands. */
-  outputs?: string[];
-  /** Task headers the worker reads, with their default values. */
-  headers?: Array<{ key: string; label?: string; value?: string }>;
-  /** BPMN error codes the worker throws, shown to the analyst as a hint. */
-  errors?: string[];
-}
+export type { JobContract };
 
 /** Persian and English names of the worker families the issue lists. */
 const families: Record<string, { fa: string; en: string }> = {
@@ -112,40 +90,7 @@ export function elementTemplate(contract: JobContract): ElementTemplate {
   };
 }
 
-function asContracts(value: unknown): JobContract[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const contracts = value.map((entry): JobContract | null => {
-    if (typeof entry === 'string') return { type: entry };
-    if (entry && typeof entry === 'object' && typeof (entry as JobContract).type === 'string') return entry as JobContract;
-    return null;
-  });
-  return contracts.every((contract) => contract !== null) ? contracts as JobContract[] : undefined;
-}
-
-/**
- * Job contracts from the first of these that exports a list: the catalogue's
- * contract module, then the workers registry. Export names tried: jobContracts,
- * jobTypes, declaredJobTypes. The user-task job type is the engine's own and
- * gets no template.
- */
-export async function loadJobContracts(root = repositoryRoot): Promise<JobContract[]> {
-  for (const file of ['processes/catalogue/contract.ts', 'workers/contracts.ts', 'workers/index.ts']) {
-    const absolute = path.join(root, file);
-    if (!fs.existsSync(absolute)) continue;
-    let exported: Record<string, unknown>;
-    try {
-      exported = await importSourceModule(absolute);
-    } catch {
-      continue;
-    }
-    for (const name of ['jobContracts', 'jobTypes', 'declaredJobTypes']) {
-      const contracts = asContracts(exported[name]);
-      if (contracts?.length) return contracts.filter((contract) => !contract.type.startsWith('io.camunda.'));
-    }
-  }
-  return [];
-}
-
-export async function loadElementTemplates(root = repositoryRoot): Promise<ElementTemplate[]> {
-  return (await loadJobContracts(root)).map(elementTemplate);
+/** One template per job type the catalogue's contract declares (the workers' registry test holds each to a worker). */
+export function elementTemplates(contracts: JobContract[] = jobContracts): ElementTemplate[] {
+  return contracts.map(elementTemplate);
 }

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { editorOf, editorsOnly, signedInEditor } from './access.ts';
 import { bundleDirectory, ensureBundle } from './build.ts';
 import { findDiagramFile, listProcesses } from './catalogue.ts';
-import { elementTemplate, loadElementTemplates, type JobContract } from './element-templates.ts';
+import { elementTemplates, type JobContract } from './element-templates.ts';
 import { formFile, latestFormVersion, linkedFormIds, recordFormDeployment, saveFormVersion } from './forms.ts';
 import { blockingIssues, lintDiagram, type LintIssue as Finding } from './lint.ts';
 import { processesDirectory } from '../platform/deployment.ts';
@@ -280,7 +280,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
       summary: 'Zeebe element templates for the job types the workers declare',
       response: { 200: { type: 'array', items: { type: 'object', additionalProperties: true } } },
     },
-  }, async () => (options.jobContracts ? options.jobContracts.map(elementTemplate) : loadElementTemplates()));
+  }, async () => elementTemplates(options.jobContracts));
 
   app.get('/api/processes/:id', {
     schema: {

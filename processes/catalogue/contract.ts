@@ -56,14 +56,18 @@ export const startVariables = ['requestId', 'trackingCode', 'serviceId', 'distri
 /** The job type of job-worker user tasks (Zeebe's own). */
 export const userTaskJobType = 'io.camunda.zeebe:userTask';
 
+/** A local variable a worker reads: the diagram maps it in (io input mappings), the modeler's template asks for it. */
 export interface JobInput {
   name: string;
   label?: string;
   description?: string;
+  /** Optional inputs may be left empty by the analyst. */
   optional?: boolean;
 }
 
+/** What a job type's worker reads and answers; the modeler offers one element template per contract. */
 export interface JobContract {
+  /** Job type, `family.step` (e.g. `payment.request`). */
   type: string;
   name?: string;
   description?: string;

@@ -1,21 +1,9 @@
-// Element templates come from what the workers declare and are valid Zeebe
-// element templates.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// Element templates come from the catalogue's job contract, the one list the
+// workers are held to, and are valid Zeebe element templates.
 import t from 'tap';
 import { validateZeebe } from '@bpmn-io/element-templates-validator';
-import { elementTemplate, loadJobContracts, loadElementTemplates } from '../../modeler/element-templates.ts';
-
-function repositoryWith(t: { teardown(fn: () => unknown): void }, files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'modeler-templates-'));
-  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
-  for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.writeFileSync(path.join(root, file), content);
-  }
-  return root;
-}
+import { elementTemplate, elementTemplates } from '../../modeler/element-templates.ts';
+import { jobContracts, userTaskJobType } from '../../processes/catalogue/contract.ts';
 
 t.test('a job contract becomes a valid Zeebe template that fixes the job type', async (t) => {
   const template = elementTemplate({
@@ -41,25 +29,16 @@ t.test('a job contract becomes a valid Zeebe template that fixes the job type', 
   t.ok(validateZeebe(elementTemplate({ type: 'notification.send' })).valid, 'a bare job type is a valid template too');
 });
 
-t.test('job types are read from the catalogue contract, else from the workers registry', async (t) => {
-  const fromWorkers = repositoryWith(t, {
-    'workers/index.ts': "export const jobTypes = ['inspection.assign', 'io.camunda.zeebe:userTask', 'certificate.issue'];\n",
-  });
-  t.same((await loadJobContracts(fromWorkers)).map((contract) => contract.type), ['inspection.assign', 'certificate.issue'],
-    "the engine's user-task job type gets no template");
-
-  const fromCatalogue = repositoryWith(t, {
-    'workers/index.ts': "export const jobTypes = ['inspection.assign'];\n",
-    'processes/catalogue/contract.ts': "export const jobContracts = [{ type: 'approval.decide', inputs: [{ name: 'role' }] }];\n",
-  });
-  t.match(await loadElementTemplates(fromCatalogue), [{ id: 'shahrdari.approval.decide' }]);
-
-  t.same(await loadJobContracts(repositoryWith(t, { 'workers/index.ts': 'export const families = [];\n' })), [], 'nothing declared, nothing offered');
+t.test('the templates are the catalogue\'s job contracts, one each', async (t) => {
+  t.ok(jobContracts.length >= 10, `${jobContracts.length} job contracts`);
+  t.same(elementTemplates().map((template) => template.id), jobContracts.map((contract) => `shahrdari.${contract.type}`));
+  t.notOk(jobContracts.some((contract) => contract.type === userTaskJobType), "the engine's user-task job type is no worker's contract, so it gets no template");
+  t.match(elementTemplates([{ type: 'approval.decide', inputs: [{ name: 'role' }] }]), [{ id: 'shahrdari.approval.decide' }], 'the server may be given its own list');
 });
 
 t.test("every template from the repository's job contract is a valid Zeebe element template", async (t) => {
-  const templates = await loadElementTemplates();
-  if (templates.length === 0) return t.pass('no job contract in the repository yet');
+  const templates = elementTemplates();
+  t.ok(templates.length > 0, 'the repository declares job contracts');
   for (const template of templates) {
     const result = validateZeebe(template);
     t.ok(result.valid, `${template.id} is valid`, { errors: result.errors });
