@@ -133,3 +133,15 @@ t.test('browser code pulls no server code into its bundle', async (t) => {
   for (const entry of entries) walk(entry, []);
   t.same(problems, [], 'the browser bundles stay browser code');
 });
+
+// Types written once: a route's schema is its type (api/schemas/type-provider.ts),
+// so no route restates it as a generic or a cast of what the schema checked.
+t.test('routes take their types from their schemas', async (t) => {
+  const restated: string[] = [];
+  for (const file of files.filter(under('api'))) {
+    fs.readFileSync(path.join(root, file), 'utf8').split('\n').forEach((line, index) => {
+      if (/\.(get|post|put|delete|patch|route)<\{/.test(line) || /request\.(body|params|query|headers) as /.test(line)) restated.push(`${file}:${index + 1}: ${line.trim()}`);
+    });
+  }
+  t.same(restated, [], 'use typed(app) and let the schema type the request');
+});

@@ -24,6 +24,7 @@ import { foldBody } from './form-body.ts';
 import { describeField, Errors, fieldName, GeoReportError } from './georeport.ts';
 import { serviceNotice } from './request-view.ts';
 import { Created, ordered } from './schemas.ts';
+import { typed } from '../../schemas/type-provider.ts';
 
 export interface GeoReportSubmission {
   api_key?: string; jurisdiction_id?: string; service_code?: string;
@@ -115,7 +116,8 @@ function formOf(fields: FormComponent[], body: GeoReportSubmission, where: { lat
   return form;
 }
 
-export default async function postRequestRoute(app: FastifyInstance) {
+export default async function postRequestRoute(fastify: FastifyInstance) {
+  const app = typed(fastify);
   /** The citizen the form names: recorded on first sight; a known national code keeps its mobile. */
   async function citizenOf(form: Record<string, unknown>): Promise<CitizenIdentity> {
     const nationalCode = parseNationalCode(String(form.nationalCode))!;
@@ -129,7 +131,7 @@ export default async function postRequestRoute(app: FastifyInstance) {
     return { id: row.id, nationalCode, mobile, name: row.name ?? name };
   }
 
-  app.post<{ Body: GeoReportSubmission; Querystring: { api_key?: string }; Headers: { 'idempotency-key'?: string } }>('/requests.:format', {
+  app.post('/requests.:format', {
     schema: {
       tags: ['open311'],
       summary: 'GeoReport v2: file a request (api_key required)',

@@ -11,6 +11,7 @@ import { answer, formats } from './format.ts';
 import { Errors, GeoReportError } from './georeport.ts';
 import { type PublishedRow, publishedRows, requestViews, type ViewContext } from './request-view.ts';
 import { ordered, Requests, Tokens } from './schemas.ts';
+import { typed } from '../../schemas/type-provider.ts';
 
 const day = 86_400_000;
 /** The specification's default and ceiling: 90 days or the first 1000 requests, whichever is smaller. */
@@ -47,14 +48,15 @@ function parseDate(value: string | undefined, name: string): Date | undefined {
   return parsed.toJSDate();
 }
 
-export default async function requestRoutes(app: FastifyInstance) {
+export default async function requestRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
   const context: ViewContext = {
     db: app.db,
     service: (id) => app.catalogue.find(id)?.service,
     districtName: (id) => app.open311Jurisdictions.districtName(id),
   };
 
-  app.get<{ Querystring: ListQuery }>('/requests.:format', {
+  app.get('/requests.:format', {
     schema: {
       tags: ['open311'],
       summary: 'GeoReport v2 requests: the jurisdiction\'s, newest first (90 days and 1000 requests at most; no personal data)',
@@ -85,7 +87,7 @@ export default async function requestRoutes(app: FastifyInstance) {
     return answer(request, reply, 'service_requests', await requestViews(context, await query as PublishedRow[]));
   });
 
-  app.get<{ Params: { id: string }; Querystring: { jurisdiction_id?: string } }>('/requests/:id.:format', {
+  app.get('/requests/:id.:format', {
     schema: {
       tags: ['open311'],
       summary: 'GeoReport v2 one request by its service_request_id (the tracking code)',
@@ -102,7 +104,7 @@ export default async function requestRoutes(app: FastifyInstance) {
     return answer(request, reply, 'service_requests', await requestViews(context, [row]));
   });
 
-  app.get<{ Params: { token: string }; Querystring: { jurisdiction_id?: string } }>('/tokens/:token.:format', {
+  app.get('/tokens/:token.:format', {
     schema: {
       tags: ['open311'],
       summary: 'GeoReport v2 token lookup: the service_request_id of the request filed with this token',

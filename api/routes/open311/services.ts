@@ -6,6 +6,7 @@ import { attributesOf } from './attributes.ts';
 import { answer, formats } from './format.ts';
 import { Errors, GeoReportError } from './georeport.ts';
 import { ordered, Service, ServiceDefinition, Services } from './schemas.ts';
+import { typed } from '../../schemas/type-provider.ts';
 
 const Jurisdiction = {
   type: 'object',
@@ -13,8 +14,9 @@ const Jurisdiction = {
 } as const;
 const format = { type: 'string', enum: formats } as const;
 
-export default async function serviceRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { jurisdiction_id?: string } }>('/services.:format', {
+export default async function serviceRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  app.get('/services.:format', {
     schema: {
       tags: ['open311'],
       summary: 'GeoReport v2 service list: the services the jurisdiction offers online',
@@ -40,7 +42,7 @@ export default async function serviceRoutes(app: FastifyInstance) {
     return answer(request, reply, 'services', services);
   });
 
-  app.get<{ Params: { service_code: string }; Querystring: { jurisdiction_id?: string } }>('/services/:service_code.:format', {
+  app.get('/services/:service_code.:format', {
     schema: {
       tags: ['open311'],
       summary: 'GeoReport v2 service definition: the start form\'s fields as attributes',

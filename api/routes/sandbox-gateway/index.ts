@@ -10,6 +10,7 @@ import { ApiProblem } from '../../../platform/problem.ts';
 import {
   decide, findTransaction, openTransaction, reverseTransaction, verifyTransaction, type SandboxTransaction,
 } from '../../../domain/payments/sandbox-bank.ts';
+import { typed } from '../../schemas/type-provider.ts';
 
 export interface SandboxGatewayOptions {
   db: Knex;
@@ -35,6 +36,8 @@ function paymentPage(transaction: SandboxTransaction): string {
 
 const Token = { type: 'string', pattern: '^[0-9a-f]{32}$' } as const;
 const TokenParams = { type: 'object', required: ['token'], properties: { token: Token } } as const;
+/** The payment page's form: «پرداخت» sends action=pay; anything else cancels. */
+const PayerChoice = { type: 'object', properties: { action: { type: 'string', maxLength: 20 } } } as const;
 const TokenBody = { type: 'object', required: ['token'], properties: { token: { type: 'string', maxLength: 200 } } } as const;
 
 const unknownTransaction = () => new ApiProblem(404, 'unknown-transaction', 'There is no such transaction.', 'تراکنش یافت نشد.');
@@ -44,13 +47,14 @@ const unknownTransaction = () => new ApiProblem(404, 'unknown-transaction', 'The
  * Like a PSP's, its business answers (declined, error) are 200s with a
  * status; a request it cannot take at all is a problem document.
  */
-export const sandboxGatewayPlugin: FastifyPluginAsync<SandboxGatewayOptions> = async (app: FastifyInstance, { db }) => {
+export const sandboxGatewayPlugin: FastifyPluginAsync<SandboxGatewayOptions> = async (fastify: FastifyInstance, { db }) => {
+  const app = typed(fastify);
   // The payment page posts an HTML form; parse it here without a dependency.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
-  app.post<{ Body: { orderId: string; amount: number; callbackUrl: string } }>('/token', {
+  app.post('/token', {
     schema: {
       tags: ['sandbox gateway'],
       body: {
@@ -71,14 +75,14 @@ export const sandboxGatewayPlugin: FastifyPluginAsync<SandboxGatewayOptions> = a
     return openTransaction(db, request.body);
   });
 
-  app.get<{ Params: { token: string } }>('/pay/:token', { schema: { tags: ['sandbox gateway'], params: TokenParams } }, async (request, reply) => {
+  app.get('/pay/:token', { schema: { tags: ['sandbox gateway'], params: TokenParams } }, async (request, reply) => {
     const transaction = await findTransaction(db, request.params.token);
     if (!transaction || transaction.status !== 'created') throw unknownTransaction();
     return reply.type('text/html; charset=utf-8').send(paymentPage(transaction));
   });
 
-  app.post<{ Params: { token: string }; Body: { action?: string } }>('/pay/:token', {
-    schema: { tags: ['sandbox gateway'], params: TokenParams },
+  app.post('/pay/:token', {
+    schema: { tags: ['sandbox gateway'], params: TokenParams, body: PayerChoice },
   }, async (request, reply) => {
     const transaction = await findTransaction(db, request.params.token);
     if (!transaction) throw unknownTransaction();
@@ -90,11 +94,11 @@ export const sandboxGatewayPlugin: FastifyPluginAsync<SandboxGatewayOptions> = a
     return reply.redirect(callback.toString(), 303);
   });
 
-  app.post<{ Body: { token: string } }>('/verify', {
+  app.post('/verify', {
     schema: { tags: ['sandbox gateway'], body: TokenBody },
   }, async (request) => verifyTransaction(db, request.body.token));
 
-  app.post<{ Body: { token: string } }>('/reverse', {
+  app.post('/reverse', {
     schema: { tags: ['sandbox gateway'], body: TokenBody },
   }, async (request) => reverseTransaction(db, request.body.token));
 };

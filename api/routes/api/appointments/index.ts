@@ -11,6 +11,7 @@ import { findService } from '../../../../processes/catalogue/index.ts';
 import { claimsOf, type StaffClaims } from '../../../plugins/app/auth.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
 import { problems } from '../../../schemas/problem.ts';
+import { typed } from '../../../schemas/type-provider.ts';
 
 const CounterAppointment = {
   type: 'object',
@@ -35,8 +36,9 @@ const DayQuery = {
   },
 } as const;
 
-export default async function appointmentDayRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { day?: string; districtId?: number } }>('/', {
+export default async function appointmentDayRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  app.get('/', {
     onRequest: app.allow('clerk', 'manager'),
     schema: {
       tags: ['appointments'], summary: 'The district office\'s appointments of a day, for the counter (clerks and managers)', security: [{ bearer: [] }],

@@ -6,10 +6,12 @@ import { problems } from '../../../schemas/problem.ts';
 import { claimsOf } from '../../../plugins/app/auth.ts';
 import { demoSeedEnabled } from '../../../plugins/app/demo-seed.ts';
 import { normaliseInput } from '../../../../platform/persian.ts';
+import { noContent, typed } from '../../../schemas/type-provider.ts';
 
 type CodeBody = { nationalCode: string; mobile: string };
 
-export default async function authRoutes(app: FastifyInstance) {
+export default async function authRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
   // Per client address, in this process; the per-mobile limit in the database holds across processes.
   const codeLimit = { max: 10, timeWindow: '10 minutes' };
 
@@ -17,7 +19,7 @@ export default async function authRoutes(app: FastifyInstance) {
   // delivers, so the code is handed back to let a developer sign in.
   const showCode = demoSeedEnabled(app.config);
 
-  app.post<{ Body: CodeBody }>('/citizen/code', {
+  app.post('/citizen/code', {
     config: { normalise: ['body'], rateLimit: codeLimit },
     schema: {
       tags: ['auth'], summary: 'Send a one-time sign-in code by SMS (with DEMO_SEED, also answered as developmentCode)', body: CodeRequest,
@@ -30,7 +32,7 @@ export default async function authRoutes(app: FastifyInstance) {
     return reply.code(202).send({ ...sent, developmentCode: await outboxCode(app, mobile) });
   });
 
-  app.post<{ Body: CodeBody & { code: string } }>('/citizen/token', {
+  app.post('/citizen/token', {
     config: { normalise: ['body'], rateLimit: { max: 20, timeWindow: '10 minutes' } },
     schema: {
       tags: ['auth'], summary: 'Exchange the SMS code for a token', body: CodeSignIn,
@@ -41,7 +43,7 @@ export default async function authRoutes(app: FastifyInstance) {
     return app.auth.verifyCode(parseNationalCode(nationalCode)!, parseMobile(mobile)!, code);
   });
 
-  app.post<{ Body: { username: string; password: string } }>('/staff/token', {
+  app.post('/staff/token', {
     config: { normalise: ['body.username'], rateLimit: { max: 20, timeWindow: '10 minutes' } },
     schema: {
       tags: ['auth'], summary: 'Staff sign-in with username and password', body: StaffSignIn,
@@ -59,7 +61,7 @@ export default async function authRoutes(app: FastifyInstance) {
     const { kind, sub } = claimsOf(request);
     await app.sessions.endSessions(kind, sub);
     request.log.info({ account: `${kind}:${sub}` }, 'signed out everywhere');
-    return reply.code(204).send();
+    return noContent(reply);
   });
 
   app.get('/me', {

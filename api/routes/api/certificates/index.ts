@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { verifyCertificate } from '../../../../domain/certificates/verification.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
 import { problems } from '../../../schemas/problem.ts';
+import { typed } from '../../../schemas/type-provider.ts';
 
 const Verified = {
   type: 'object',
@@ -18,8 +19,9 @@ const Verified = {
   },
 } as const;
 
-export default async function certificateVerificationRoutes(app: FastifyInstance) {
-  app.get<{ Params: { code: string } }>('/verify/:code', {
+export default async function certificateVerificationRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  app.get('/verify/:code', {
     config: { normalise: ['params'] },
     schema: {
       tags: ['certificates'], summary: 'Check a certificate by its verification code (public)',

@@ -8,6 +8,7 @@ import { claimsOf, type StaffClaims } from '../../../plugins/app/auth.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
 import { RequestSummary } from '../../../schemas/requests.ts';
 import { problems } from '../../../schemas/problem.ts';
+import { typed } from '../../../schemas/type-provider.ts';
 
 const Params = { type: 'object', required: ['nationalCode'], properties: { nationalCode: { type: 'string', format: 'national-code' } } } as const;
 const CitizenRequests = {
@@ -24,9 +25,10 @@ const CitizenRequests = {
 
 const Citizen = CitizenRequests.properties.citizen;
 
-export default async function citizenRoutes(app: FastifyInstance) {
+export default async function citizenRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
   // A caller gives their number before their national code; 137 agents find them by it.
-  app.get<{ Querystring: { mobile: string } }>('/', {
+  app.get('/', {
     config: { normalise: ['query'] },
     onRequest: app.allow('agent-137', 'clerk', 'manager'),
     schema: {
@@ -37,7 +39,7 @@ export default async function citizenRoutes(app: FastifyInstance) {
   }, async (request) => (await app.db('citizens').where({ mobile: parseMobile(request.query.mobile) }).orderBy('created_at'))
     .map((row) => ({ nationalCode: row.national_code, mobile: row.mobile, name: row.name })));
 
-  app.get<{ Params: { nationalCode: string } }>('/:nationalCode/requests', {
+  app.get('/:nationalCode/requests', {
     config: { normalise: ['params'] },
     onRequest: app.allow('agent-137', 'clerk', 'manager'),
     schema: {

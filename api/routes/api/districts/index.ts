@@ -3,10 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { claimsOf } from '../../../plugins/app/auth.ts';
 import { District, DistrictParams, DistrictServiceParams, Rollout } from '../../../schemas/catalogue.ts';
 import { problems } from '../../../schemas/problem.ts';
+import { typed } from '../../../schemas/type-provider.ts';
 
 interface DistrictRow { id: number; name_fa: string; name_en: string; is_pilot: boolean }
 
-export default async function districtRoutes(app: FastifyInstance) {
+export default async function districtRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
   const present = async (row: DistrictRow) => ({
     id: row.id, name: { fa: row.name_fa, en: row.name_en }, isPilot: row.is_pilot,
     services: [...await app.catalogue.offeredIn(row.id)].sort(),
@@ -16,7 +18,7 @@ export default async function districtRoutes(app: FastifyInstance) {
     schema: { tags: ['districts'], summary: 'Districts with the services each offers', response: { 200: { type: 'array', items: District } } },
   }, async () => Promise.all((await app.db<DistrictRow>('districts').orderBy('id')).map(present)));
 
-  app.get<{ Params: { districtId: number } }>('/:districtId', {
+  app.get('/:districtId', {
     config: { normalise: ['params'] },
     schema: { tags: ['districts'], summary: 'One district with its services', params: DistrictParams, response: { 200: District, ...problems(404) } },
   }, async (request, reply) => {
@@ -24,7 +26,7 @@ export default async function districtRoutes(app: FastifyInstance) {
     return row ? present(row) : reply.notFound(`There is no district ${request.params.districtId}.`);
   });
 
-  app.put<{ Params: { districtId: number; serviceId: string }; Body: { enabled: boolean } }>('/:districtId/services/:serviceId', {
+  app.put('/:districtId/services/:serviceId', {
     config: { normalise: ['params'] },
     onRequest: app.allow('admin'),
     schema: {

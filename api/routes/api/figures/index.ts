@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { computeFigures, FiguresSchema } from '../../../../domain/figures.ts';
 import { claimsOf, type StaffClaims } from '../../../plugins/app/auth.ts';
 import { problems } from '../../../schemas/problem.ts';
+import { typed } from '../../../schemas/type-provider.ts';
 
 const Query = {
   type: 'object',
@@ -17,8 +18,9 @@ const Query = {
   },
 } as const;
 
-export default async function figureRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { from?: string; to?: string; district?: number } }>('/', {
+export default async function figureRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  app.get('/', {
     config: { normalise: ['query'] },
     onRequest: app.allow('manager', 'analyst', 'admin'),
     schema: {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { paymentWithRequest } from '../../../../domain/payments/payments.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
 import { problems } from '../../../schemas/problem.ts';
+import { typed } from '../../../schemas/type-provider.ts';
 
 const Receipt = {
   type: 'object',
@@ -16,8 +17,9 @@ const Receipt = {
   },
 } as const;
 
-export default async function paymentRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { token: string } }>('/callback', {
+export default async function paymentRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  app.get('/callback', {
     schema: {
       tags: ['payments'], summary: 'Where the bank gateway sends the citizen back; verifies, then redirects to the request page',
       querystring: { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 1, maxLength: 200 }, orderId: { type: 'string' }, status: { type: 'string' } } },
@@ -30,7 +32,7 @@ export default async function paymentRoutes(app: FastifyInstance) {
     return reply.redirect(`/#/requests/${encodeURIComponent(row.tracking_code)}?payment=${result.status}`, 303);
   });
 
-  app.get<{ Params: { paymentId: string } }>('/:paymentId/receipt', {
+  app.get('/:paymentId/receipt', {
     config: { normalise: ['params'] },
     onRequest: app.allow('citizen', 'staff'),
     schema: {

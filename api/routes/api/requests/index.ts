@@ -1,7 +1,8 @@
 // Citizens' requests: file one, follow it, correct it, withdraw it, rate it.
 // Citizens file through the portal; 137 agents by phone and clerks at the
 // counter file on a citizen's behalf, and the channel says which.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
 import type { Channel } from '../../../../processes/catalogue/index.ts';
 import { parseMobile, parseNationalCode } from '../../../../platform/identity.ts';
 import { claimsOf, type Claims } from '../../../plugins/app/auth.ts';
@@ -14,13 +15,7 @@ import {
   Accepted, Done, IdempotencyHeaders, Rating, RequestListQuery, RequestSummary, RequestView, Resubmission, Submission, TrackingParams,
 } from '../../../schemas/requests.ts';
 import { problems } from '../../../schemas/problem.ts';
-
-interface SubmitBody {
-  serviceId: string;
-  districtId: number;
-  form: Record<string, unknown>;
-  citizen?: { nationalCode: string; mobile: string; name?: string };
-}
+import { typed } from '../../../schemas/type-provider.ts';
 
 const channelOf = (claims: Claims): Channel => claims.kind === 'citizen' ? 'portal' : claims.role === 'agent-137' ? 'call-centre' : 'in-person';
 
@@ -29,13 +24,15 @@ const summary = (row: RequestRow) => ({
   status: row.status, outcome: row.outcome, createdAt: row.created_at, closedAt: row.closed_at,
 });
 
-export default async function requestRoutes(app: FastifyInstance) {
+/** A filing as the API takes it: the Submission schema, read as a type. */
+type Filing = FromSchema<typeof Submission>;
+
+export default async function requestRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
   /** The citizen a request is for: the signed-in citizen, or the one staff name (found or recorded). */
-  async function citizenFor(request: FastifyRequest<{ Body: SubmitBody }>): Promise<CitizenIdentity> {
-    const claims = claimsOf(request);
+  async function citizenFor(claims: Claims, given: Filing['citizen']): Promise<CitizenIdentity> {
     // A citizen's token names them; the start reads their stored identity again.
     if (claims.kind === 'citizen') return { id: claims.sub, nationalCode: claims.nationalCode, mobile: claims.mobile, name: null };
-    const given = request.body.citizen;
     if (!given) {
       throw new ApiProblem(400, 'invalid-input', 'Staff filing a request name the citizen.', 'مشخصات شهروند را وارد کنید.',
         [{ path: '/body/citizen', message: 'must have the citizen when staff file', messageFa: 'مشخصات شهروند لازم است.' }]);
@@ -45,7 +42,7 @@ export default async function requestRoutes(app: FastifyInstance) {
     return { id: row.id, nationalCode, mobile: row.mobile, name: row.name ?? given.name ?? null };
   }
 
-  app.post<{ Body: SubmitBody; Headers: { 'idempotency-key'?: string } }>('/', {
+  app.post('/', {
     config: { normalise: ['body'] },
     onRequest: app.allow('citizen', 'agent-137', 'clerk'),
     schema: {
@@ -65,7 +62,7 @@ export default async function requestRoutes(app: FastifyInstance) {
     if (claims.kind === 'staff' && claims.role === 'clerk' && claims.districtId !== null && claims.districtId !== districtId) {
       throw new ApiProblem(403, 'other-district', 'Clerks file requests for their own district.', 'فقط برای منطقه خودتان می‌توانید درخواست ثبت کنید.');
     }
-    const citizen = await citizenFor(request);
+    const citizen = await citizenFor(claims, request.body.citizen);
     const { request: row, replayed } = await app.requests.submit({
       citizen, serviceId, districtId, channel, form,
       idempotencyKey: request.headers['idempotency-key'],
@@ -76,7 +73,7 @@ export default async function requestRoutes(app: FastifyInstance) {
     return reply.code(201).send({ id: row.id, trackingCode: row.tracking_code, status: row.status, started: row.process_instance_key !== null, replayed });
   });
 
-  app.get<{ Querystring: { status?: string; serviceId?: string; limit: number } }>('/', {
+  app.get('/', {
     config: { normalise: ['query'] },
     onRequest: app.allow('citizen', 'staff'),
     schema: {
@@ -87,7 +84,7 @@ export default async function requestRoutes(app: FastifyInstance) {
     return (await requestsVisibleTo(app.db, claimsOf(request), request.query)).map(summary);
   });
 
-  app.get<{ Params: { trackingCode: string } }>('/:trackingCode', {
+  app.get('/:trackingCode', {
     config: { normalise: ['params'] },
     onRequest: app.allow('citizen', 'staff'),
     schema: {
@@ -107,7 +104,7 @@ export default async function requestRoutes(app: FastifyInstance) {
     };
   });
 
-  app.post<{ Params: { trackingCode: string }; Body: { form: Record<string, unknown> } }>('/:trackingCode/resubmit', {
+  app.post('/:trackingCode/resubmit', {
     config: { normalise: ['params', 'body.form'] },
     onRequest: app.allow('citizen', 'staff'),
     schema: {
@@ -121,7 +118,7 @@ export default async function requestRoutes(app: FastifyInstance) {
     return reply.code(202).send({ status: 'resubmitted' });
   });
 
-  app.post<{ Params: { trackingCode: string } }>('/:trackingCode/cancel', {
+  app.post('/:trackingCode/cancel', {
     config: { normalise: ['params'] },
     onRequest: app.allow('citizen', 'staff'),
     schema: {
@@ -135,7 +132,7 @@ export default async function requestRoutes(app: FastifyInstance) {
     return reply.code(202).send({ status: outcome === 'closed' ? 'cancelled' : 'cancel-requested' });
   });
 
-  app.post<{ Params: { trackingCode: string }; Body: { score: number; comment?: string } }>('/:trackingCode/rating', {
+  app.post('/:trackingCode/rating', {
     config: { normalise: ['params', 'body'] },
     onRequest: app.allow('citizen', 'staff'),
     schema: {

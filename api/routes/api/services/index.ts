@@ -3,9 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Channel, HeadingId } from '../../../../processes/catalogue/index.ts';
 import { ServiceDetail, ServiceList, ServiceParams, ServiceQuery } from '../../../schemas/catalogue.ts';
 import { problems } from '../../../schemas/problem.ts';
+import { typed } from '../../../schemas/type-provider.ts';
 
-export default async function serviceRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { heading?: HeadingId; channel?: Channel; district?: number } }>('/', {
+export default async function serviceRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  app.get('/', {
     config: { normalise: ['query'] },
     schema: {
       tags: ['catalogue'], summary: 'The services, filtered by heading, channel and the district that offers them',
@@ -17,7 +19,7 @@ export default async function serviceRoutes(app: FastifyInstance) {
     return { headings: app.catalogue.headings, services: app.catalogue.list({ heading, channel, offered }) };
   });
 
-  app.get<{ Params: { id: string } }>('/:id', {
+  app.get('/:id', {
     config: { normalise: ['params'] },
     schema: {
       tags: ['catalogue'], summary: 'One service with its start form (form-js) and the JSON Schema it is checked with',

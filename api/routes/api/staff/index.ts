@@ -7,6 +7,7 @@ import { claimsOf, type Role } from '../../../plugins/app/auth.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
 import { problems } from '../../../schemas/problem.ts';
 import { StaffAccount, StaffChange, StaffListQuery, StaffParams } from '../../../schemas/staff.ts';
+import { noContent, typed } from '../../../schemas/type-provider.ts';
 
 interface StaffRow {
   id: string; username: string; display_name: string; role_id: Role; district_id: number | null; active: boolean; created_at: Date;
@@ -20,8 +21,9 @@ const unknownAccount = () => new ApiProblem(404, 'unknown-account', 'There is no
 
 interface Change { active?: boolean; role?: Role; districtId?: number | null }
 
-export default async function staffRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { districtId?: number; role?: Role; active?: boolean; limit: number; offset: number } }>('/', {
+export default async function staffRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  app.get('/', {
     config: { normalise: ['query'] },
     onRequest: app.allow('admin'),
     schema: {
@@ -37,7 +39,7 @@ export default async function staffRoutes(app: FastifyInstance) {
     return (await query).map(view);
   });
 
-  app.patch<{ Params: { staffId: string }; Body: Change }>('/:staffId', {
+  app.patch('/:staffId', {
     onRequest: app.allow('admin'),
     schema: {
       tags: ['staff'], summary: 'Withdraw an account (active: false), give it back, or move it to another role or district (admins); ends its sessions at once',
@@ -66,7 +68,7 @@ export default async function staffRoutes(app: FastifyInstance) {
     return view(row);
   });
 
-  app.delete<{ Params: { staffId: string } }>('/:staffId/sessions', {
+  app.delete('/:staffId/sessions', {
     onRequest: app.allow('admin'),
     schema: {
       tags: ['staff'], summary: 'Sign a person out everywhere (admins): a lost phone, a shared computer; the account stays',
@@ -75,6 +77,6 @@ export default async function staffRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     if (!await app.sessions.endSessions('staff', request.params.staffId)) throw unknownAccount();
     request.log.info({ staffId: request.params.staffId, by: claimsOf(request).sub }, 'staff sessions ended by an admin');
-    return reply.code(204).send();
+    return noContent(reply);
   });
 }

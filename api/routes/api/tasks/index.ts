@@ -6,6 +6,7 @@ import { documentView } from '../../../plugins/app/documents.ts';
 import { findingsOf } from '../../../../domain/inspections/visits.ts';
 import { slaStates, type ListedTask, type TaskFilter, type TaskRow } from '../../../../domain/user-tasks/task-list.ts';
 import { problems } from '../../../schemas/problem.ts';
+import { typed } from '../../../schemas/type-provider.ts';
 
 const Task = {
   type: 'object',
@@ -75,11 +76,12 @@ const view = (task: TaskRow) => ({
 
 const listedView = (task: ListedTask) => ({ ...view(task), sla: task.sla });
 
-export default async function taskRoutes(app: FastifyInstance) {
+export default async function taskRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
   const onlyStaff = app.allow(...staffRoles);
   const staffOf = (request: Parameters<typeof claimsOf>[0]) => claimsOf(request) as StaffClaims;
 
-  app.get<{ Querystring: TaskFilter }>('/', {
+  app.get('/', {
     config: { normalise: ['query'] },
     onRequest: onlyStaff,
     schema: {
@@ -97,7 +99,7 @@ export default async function taskRoutes(app: FastifyInstance) {
     return tasks.map(listedView);
   });
 
-  app.get<{ Params: { jobKey: string } }>('/:jobKey', {
+  app.get('/:jobKey', {
     config: { normalise: ['params'] },
     onRequest: onlyStaff,
     schema: {
@@ -120,7 +122,7 @@ export default async function taskRoutes(app: FastifyInstance) {
   });
 
   for (const action of ['claim', 'unclaim'] as const) {
-    app.post<{ Params: { jobKey: string } }>(`/:jobKey/${action}`, {
+    app.post(`/:jobKey/${action}`, {
       config: { normalise: ['params'] },
       onRequest: onlyStaff,
       schema: {
@@ -130,7 +132,7 @@ export default async function taskRoutes(app: FastifyInstance) {
     }, async (request) => view(await app.tasks[action](request.params.jobKey, staffOf(request))));
   }
 
-  app.post<{ Params: { jobKey: string }; Body: { variables: Record<string, unknown> } }>('/:jobKey/complete', {
+  app.post('/:jobKey/complete', {
     config: { normalise: ['params', 'body.variables'] },
     onRequest: onlyStaff,
     schema: {

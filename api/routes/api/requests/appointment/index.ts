@@ -28,6 +28,7 @@ import { claimsOf } from '../../../../plugins/app/auth.ts';
 import { ApiProblem } from '../../../../plugins/app/problems.ts';
 import { TrackingParams } from '../../../../schemas/requests.ts';
 import { problems } from '../../../../schemas/problem.ts';
+import { typed } from '../../../../schemas/type-provider.ts';
 
 const AppointmentView = {
   type: 'object',
@@ -96,7 +97,8 @@ function dayOf(text: string, now: Date): string {
   return text;
 }
 
-export default async function appointmentRoutes(app: FastifyInstance) {
+export default async function appointmentRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
   const deps = { db: app.db, zeebe: app.zeebe };
 
   const view = (row: AppointmentWithOffice) =>
@@ -133,7 +135,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
     throw refused(outcome as Refusal);
   }
 
-  app.get<{ Params: { trackingCode: string } }>('/', {
+  app.get('/', {
     config: { normalise: ['params'] },
     onRequest: app.allow('citizen', 'staff'),
     schema: {
@@ -142,7 +144,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
     },
   }, async (request) => current((await app.requestFor(request, request.params.trackingCode)).id));
 
-  app.get<{ Params: { trackingCode: string }; Querystring: { day: string } }>('/slots', {
+  app.get('/slots', {
     config: { normalise: ['params', 'query'] },
     onRequest: app.allow(...choosers),
     schema: {
@@ -158,7 +160,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
     return free.slots.map((slot) => ({ id: slot.startsAt.toISOString(), startsAt: slot.startsAt, endsAt: slot.endsAt, officeName: free.office.name_fa }));
   });
 
-  app.post<{ Params: { trackingCode: string }; Body: { slotId: string } }>('/', {
+  app.post('/', {
     config: { normalise: ['params', 'body'] },
     onRequest: app.allow(...choosers),
     schema: {
@@ -173,7 +175,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
     return reply.code(booked.replayed ? 200 : 201).send(await viewOf(booked.appointmentId));
   });
 
-  app.put<{ Params: { trackingCode: string }; Body: { slotId: string } }>('/', {
+  app.put('/', {
     config: { normalise: ['params', 'body'] },
     onRequest: app.allow(...choosers),
     schema: {
@@ -185,7 +187,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
     return viewOf((await changed(() => moveBooking(deps, row.id, new Date(request.body.slotId), actorOf(request)))).appointmentId);
   });
 
-  app.delete<{ Params: { trackingCode: string } }>('/', {
+  app.delete('/', {
     config: { normalise: ['params'] },
     onRequest: app.allow(...choosers),
     schema: {
@@ -197,7 +199,7 @@ export default async function appointmentRoutes(app: FastifyInstance) {
     return viewOf((await changed(() => cancelBooking(deps, row.id, actorOf(request)))).appointmentId);
   });
 
-  app.post<{ Params: { trackingCode: string }; Body: { attended: boolean } }>('/attendance', {
+  app.post('/attendance', {
     config: { normalise: ['params'] },
     onRequest: app.allow('clerk', 'manager'),
     schema: {

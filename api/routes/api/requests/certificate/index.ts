@@ -5,9 +5,11 @@ import { latestCertificate } from '../../../../../domain/certificates/issue.ts';
 import { ApiProblem } from '../../../../plugins/app/problems.ts';
 import { TrackingParams } from '../../../../schemas/requests.ts';
 import { problems } from '../../../../schemas/problem.ts';
+import { typed } from '../../../../schemas/type-provider.ts';
 
-export default async function certificateRoutes(app: FastifyInstance) {
-  app.get<{ Params: { trackingCode: string } }>('/', {
+export default async function certificateRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  app.get('/', {
     config: { normalise: ['params'] },
     onRequest: app.allow('citizen', 'staff'),
     schema: {

@@ -6,6 +6,7 @@ import { ApiProblem } from '../../../../plugins/app/problems.ts';
 import { storableText } from '../../../../plugins/app/input-gate.ts';
 import { DocumentParams, DocumentView, TrackingParams } from '../../../../schemas/requests.ts';
 import { problems } from '../../../../schemas/problem.ts';
+import { noContent, typed } from '../../../../schemas/type-provider.ts';
 
 const UploadQuery = {
   type: 'object',
@@ -31,8 +32,9 @@ async function receiveFile(request: FastifyRequest): Promise<{ filename: string;
   }
 }
 
-export default async function documentRoutes(app: FastifyInstance) {
-  app.post<{ Params: { trackingCode: string }; Querystring: { kind: string } }>('/', {
+export default async function documentRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  app.post('/', {
     config: { normalise: ['params', 'query'] },
     onRequest: app.allow('citizen', 'staff'),
     schema: {
@@ -61,7 +63,7 @@ export default async function documentRoutes(app: FastifyInstance) {
     return reply.code(201).send(documentView(document));
   });
 
-  app.get<{ Params: { trackingCode: string } }>('/', {
+  app.get('/', {
     config: { normalise: ['params'] },
     onRequest: app.allow('citizen', 'staff'),
     schema: {
@@ -73,7 +75,7 @@ export default async function documentRoutes(app: FastifyInstance) {
     return (await app.documents.list(row.id)).map(documentView);
   });
 
-  app.delete<{ Params: { trackingCode: string; documentId: string } }>('/:documentId', {
+  app.delete('/:documentId', {
     onRequest: app.allow('citizen'),
     schema: {
       tags: ['documents'], summary: 'Remove a document the citizen uploaded by mistake, while the request is open (kept for the record, no longer listed)',
@@ -85,10 +87,10 @@ export default async function documentRoutes(app: FastifyInstance) {
     if (!(await app.documents.remove(row.id, request.params.documentId, claimsOf(request).sub))) {
       throw new ApiProblem(404, 'unknown-document', 'There is no such document of yours.', 'چنین مدرکی از شما پیدا نشد.');
     }
-    return reply.code(204).send();
+    return noContent(reply);
   });
 
-  app.get<{ Params: { trackingCode: string; documentId: string } }>('/:documentId', {
+  app.get('/:documentId', {
     config: { normalise: ['params'] },
     onRequest: app.allow('citizen', 'staff'),
     schema: {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiProblem } from '../../../../plugins/app/problems.ts';
 import { TrackingParams } from '../../../../schemas/requests.ts';
 import { problems } from '../../../../schemas/problem.ts';
+import { typed } from '../../../../schemas/type-provider.ts';
 
 export const PaymentView = {
   type: 'object',
@@ -20,8 +21,9 @@ const PaymentStart = {
   properties: { paymentId: { type: 'string' }, redirectUrl: { type: 'string' }, method: { type: 'string', enum: ['GET'] } },
 } as const;
 
-export default async function requestPaymentRoutes(app: FastifyInstance) {
-  app.get<{ Params: { trackingCode: string } }>('/', {
+export default async function requestPaymentRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  app.get('/', {
     config: { normalise: ['params'] },
     onRequest: app.allow('citizen', 'staff'),
     schema: {
@@ -33,7 +35,7 @@ export default async function requestPaymentRoutes(app: FastifyInstance) {
     return (await app.payments.list(row.id)).map(app.payments.view);
   });
 
-  app.post<{ Params: { trackingCode: string } }>('/', {
+  app.post('/', {
     config: { normalise: ['params'] },
     onRequest: app.allow('citizen'),
     schema: {
