@@ -1,5 +1,5 @@
-// Charts drawn as inline SVG: horizontal bars read well right to left and on
-// a narrow screen, need no library, and carry a title and a table-like text
+// Charts with no library: bars as HTML (they read right to left and wrap on a
+// narrow screen), rings and lines as inline SVG with a title and a text
 // alternative for screen readers.
 import { persianDigits } from '../shared/display.ts';
 
@@ -14,23 +14,40 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<st
 
 export interface Bar { label: string; value: number; shown?: string; colour?: string }
 
-/** Bars from the right edge, label on the right, value at the bar's end. */
-export function barChart(title: string, bars: Bar[], id: string): SVGSVGElement {
-  const width = 560;
-  const labelWidth = 190;
-  const rowHeight = 30;
-  const height = Math.max(1, bars.length) * rowHeight + 10;
+/**
+ * Bars as HTML, not SVG: a card on the figures page is a third of the width,
+ * and text inside a scaled-down SVG shrank with it until labels were
+ * unreadable and long ones ran into their values. Here the label wraps in its
+ * own column, the bar grows from the right, and its value follows the bar;
+ * a screen reader reads each row as a term and its value.
+ */
+export function barChart(title: string, bars: Bar[], id: string): HTMLElement {
   const max = Math.max(1, ...bars.map((bar) => bar.value));
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, class: 'chart', role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, id });
-  chart.append(svg('title', { id: `${id}-title` }, title));
-  chart.append(svg('desc', { id: `${id}-desc` }, bars.map((bar) => `${bar.label}: ${bar.shown ?? persianDigits(bar.value)}`).join('؛ ')));
-  bars.forEach((bar, index) => {
-    const y = index * rowHeight + 5;
-    const length = Math.round(((width - labelWidth - 70) * bar.value) / max);
-    chart.append(svg('text', { x: width - 4, y: y + 19, 'text-anchor': 'start', 'font-size': 14, fill: '#0b0c0c', direction: 'rtl' }, bar.label));
-    chart.append(svg('rect', { x: width - labelWidth - length, y: y + 4, width: Math.max(length, 1), height: rowHeight - 10, fill: bar.colour ?? '#1d5a96' }));
-    chart.append(svg('text', { x: width - labelWidth - length - 6, y: y + 19, 'text-anchor': 'end', 'font-size': 14, fill: '#0b0c0c', direction: 'rtl' }, bar.shown ?? persianDigits(bar.value)));
-  });
+  const chart = document.createElement('dl');
+  chart.className = 'bar-chart';
+  chart.id = id;
+  chart.setAttribute('aria-label', title);
+  for (const bar of bars) {
+    const row = document.createElement('div');
+    row.className = 'bar-row';
+    const label = document.createElement('dt');
+    label.textContent = bar.label;
+    const value = document.createElement('dd');
+    const drawn = document.createElement('span');
+    drawn.className = 'bar';
+    drawn.setAttribute('aria-hidden', 'true');
+    drawn.style.inlineSize = `${(100 * bar.value) / max}%`;
+    if (bar.colour) drawn.style.background = bar.colour;
+    const shown = document.createElement('span');
+    shown.className = 'bar-value';
+    shown.textContent = bar.shown ?? persianDigits(bar.value);
+    const track = document.createElement('span');
+    track.className = 'bar-track';
+    track.append(drawn);
+    value.append(track, shown);
+    row.append(label, value);
+    chart.append(row);
+  }
   return chart;
 }
 
