@@ -333,6 +333,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     bodyLimit: 5 * 1024 * 1024,
     schema: {
       tags: ['modeler'],
+      security: [{ bearer: [] }],
       summary: 'Save a new version of a diagram (analysts only); lint findings are returned, not enforced',
       params: Params,
       body: {
@@ -443,6 +444,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     onRequest: editorsOnly(app),
     schema: {
       tags: ['modeler'],
+      security: [{ bearer: [] }],
       summary: 'Move running requests (all that can move, or the ones named) to a deployed version with the analyst\'s mapping; each moves whole or stays',
       params: Params,
       body: {
@@ -478,6 +480,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     onRequest: editorsOnly(app),
     schema: {
       tags: ['modeler'],
+      security: [{ bearer: [] }],
       summary: 'Deploy a saved version (the latest unless given) to the engine; refused while lint errors remain',
       params: Params,
       body: {
@@ -571,6 +574,7 @@ export default async function modeler(app: FastifyInstance, options: ModelerOpti
     bodyLimit: 2 * 1024 * 1024,
     schema: {
       tags: ['modeler'],
+      security: [{ bearer: [] }],
       summary: 'Save a new version of a user-task form (analysts only); deployed with the next diagram that links it',
       params: { type: 'object', required: ['formId'], properties: { formId: FormId } },
       body: { type: 'object', required: ['schema'], additionalProperties: false, properties: { schema: { type: 'string', minLength: 2 } } },

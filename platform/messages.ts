@@ -1,6 +1,7 @@
 // Publishing a message exactly once. The message id makes Zeebe refuse a
 // second publish within the TTL (ALREADY_EXISTS); for us that means "already
-// told", so it is success.
+// told", so it is success. Shared by the API (a citizen's repeated cancel)
+// and the workers.
 import type { ZBClient } from 'zeebe-node';
 
 /** gRPC status ALREADY_EXISTS. */

@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import { clockNow } from '../../platform/clock.ts';
+import { publishOnce } from '../../platform/messages.ts';
 import { ApiProblem } from '../../platform/problem.ts';
 import { checkForm, type FilingCatalogue } from './filing.ts';
 import type { RequestRow } from './rows.ts';
@@ -56,7 +57,8 @@ export async function cancel(deps: ActionDeps, row: RequestRow): Promise<'closed
   await db('request_events').insert({ request_id: row.id, kind: 'cancel-requested', dedupe_key: 'api:cancel-requested', data: {} })
     .onConflict(['request_id', 'dedupe_key']).ignore();
   if (closedNow) return 'closed';
-  await zeebe.publishMessage({
+  // A cancel sent again (a double tap, a retry) is the same message: already told is success.
+  await publishOnce(zeebe, {
     name: 'request-cancelled', correlationKey: row.id, messageId: `request-cancelled:${row.id}`, timeToLive: 600_000, variables: {},
   });
   return 'requested';

@@ -29,3 +29,4 @@ t.test('the first fault of a parsed value comes with its JSON pointer', async (t
   t.equal(findFault(deep)?.fault, 'too-deep', 'a parsed value 100,000 deep is refused without recursion');
   t.equal(findFault('plain'), null);
 });
+

@@ -117,4 +117,13 @@ export default fp(async (app) => {
     if (typeof body === 'string' || (body && typeof body === 'object' && !Buffer.isBuffer(body))) check(body, '/body');
     normaliseParts(request, request.routeOptions.config.normalise ?? []);
   });
+
+  // Schemas coerce text to numbers: "1e400" or "Infinity" in a query string becomes
+  // Infinity, which ajv lets past minimum and maximum and PostgreSQL refuses. What
+  // validation coerced is looked at once more before any handler.
+  app.addHook('preHandler', async (request) => {
+    check(request.query, '/query');
+    check(request.params, '/params');
+    if (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) check(request.body, '/body');
+  });
 }, { name: 'input-gate', dependencies: ['problems'] });
