@@ -42,22 +42,43 @@ async function binaries(): Promise<Binaries> {
   }
 }
 
-/** PostgreSQL refuses to run as root; as root we run it as the `postgres` user. */
+/**
+ * Every program we run for PostgreSQL (id, initdb, pg_ctl) runs in a session
+ * of its own: a terminal's Ctrl-C signals the whole foreground process group,
+ * and a pg_ctl or id killed half-way would leave the server running or name
+ * the wrong user. The server itself (pg_ctl starts it with setsid) never sees
+ * those signals either; only our stop ends it.
+ */
+const ownSession = { detached: true } as const;
+
+let postgresUser: { uid: number; gid: number } | undefined;
+
+/** PostgreSQL refuses to run as root; as root we run it as the `postgres` user (looked up once per process). */
 function serverUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const lookup = () => spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-  if (lookup().status !== 0) {
-    const made = spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { encoding: 'utf8' });
+  return (postgresUser ??= lookUpPostgresUser());
+}
+
+function lookUpPostgresUser(): { uid: number; gid: number } {
+  const id = (flag: '-u' | '-g') => {
+    const result = spawnSync('id', [flag, 'postgres'], { encoding: 'utf8', ...ownSession });
+    const value = result.stdout?.trim() ?? '';
+    return result.status === 0 && /^\d+$/.test(value) ? Number(value) : undefined;
+  };
+  if (id('-u') === undefined) {
+    const made = spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { encoding: 'utf8', ...ownSession });
     if (made.status !== 0) throw new Error(`could not create the postgres user to run PostgreSQL as: ${made.stderr.trim()}`);
   }
-  const uid = Number(lookup().stdout.trim());
-  const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const uid = id('-u');
+  const gid = id('-g');
+  // Never root: pg_ctl would refuse, and a server we cannot stop stays behind.
+  if (!uid || gid === undefined) throw new Error('could not look up the postgres user to run PostgreSQL as (id -u postgres)');
   return { uid, gid };
 }
 
 function assertReachable(user: { uid: number; gid: number } | undefined, file: string, test: '-x' | '-w'): void {
   if (!user) return;
-  const result = spawnSync('test', [test, file], { uid: user.uid, gid: user.gid });
+  const result = spawnSync('test', [test, file], { uid: user.uid, gid: user.gid, ...ownSession });
   if (result.status !== 0) {
     throw new Error(
       `PostgreSQL runs as user postgres, which cannot ${test === '-x' ? 'run' : 'write'} ${file}: ` +
@@ -69,7 +90,7 @@ function assertReachable(user: { uid: number; gid: number } | undefined, file: s
 
 function run(command: string, args: string[], options: SpawnOptions): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { ...options, ...ownSession, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
@@ -181,15 +202,27 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return { url: serverUrl(port, database), port, stop };
 }
 
-/** Stops the server of a data folder, from this process or another (the test run's `after` script). */
+/**
+ * Stops the server of a data folder, from this process or another (the test
+ * run's `after` script), and returns once its process is gone. Should pg_ctl
+ * fail while the server still runs, the server is asked to stop directly.
+ */
 export async function stopEmbeddedPostgres(dataDir: string): Promise<void> {
   const bin = await binaries();
   const user = serverUser();
-  const pid = serverPid(path.resolve(dataDir));
-  await run(bin.pg_ctl, ['stop', '-D', path.resolve(dataDir), '-m', 'fast', '-w', '-t', '60'], { ...user });
+  const folder = path.resolve(dataDir);
+  const pid = serverPid(folder);
+  try {
+    await run(bin.pg_ctl, ['stop', '-D', folder, '-m', 'fast', '-w', '-t', '60'], { ...user });
+  } catch (error) {
+    // Still the server postmaster.pid named: the fast shutdown pg_ctl would have asked for.
+    if (!pid || serverPid(folder) !== pid || !isAlive(pid)) throw error;
+    process.kill(pid, 'SIGINT');
+  }
   // pg_ctl returns once postmaster.pid is gone, a moment before the server process is.
-  for (const deadline = Date.now() + 5_000; pid && isAlive(pid) && Date.now() < deadline;) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  for (const deadline = Date.now() + 60_000; pid && isAlive(pid);) {
+    if (Date.now() > deadline) throw new Error(`embedded PostgreSQL (pid ${pid}) did not stop within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

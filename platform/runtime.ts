@@ -87,6 +87,9 @@ export function runMain(name: string, body: (runtime: Runtime) => Promise<'keep-
     for (let next = closers.findLast((closer) => !closer.done); next; next = closers.findLast((closer) => !closer.done)) {
       await runCloser(next);
     }
+    // A hurried shutdown may have started an essential closer (PostgreSQL's
+    // stop) beside this loop, which then skipped it: closed means it ended too.
+    await Promise.all(closers.map((closer) => closer.done));
     closed = true;
   })());
   const exit = (code: number) => {

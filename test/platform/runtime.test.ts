@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const fixture = fileURLToPath(new URL('./fixtures/shutdown.ts', import.meta.url));
 
-async function run(closer: 'quick' | 'hang', signals: Array<{ signal: NodeJS.Signals; afterMs: number }>) {
+async function run(closer: 'quick' | 'hang' | 'late', signals: Array<{ signal: NodeJS.Signals; afterMs: number }>, essentialMs = 0) {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
-    env: { ...process.env, CLOSER: closer, LOG_LEVEL: 'warn' },
+    env: { ...process.env, CLOSER: closer, ESSENTIAL_MS: String(essentialMs), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -47,4 +47,12 @@ t.test('a later signal hurries a hanging shutdown: the essential closer still ru
   t.match(output, 'hurried', 'closers were told to hurry');
   t.equal(output.match(/essential closer ran/g)?.length, 1, 'the essential closer ran once');
   t.ok(ms < 10_000, `done ${ms} ms after the first signal`);
+});
+
+t.test('a closer that ends while the hurried essential closer still runs does not end the process before it', async (t) => {
+  // Hurried at 1.3 s; the essential closer starts 3 s later beside the late
+  // one, which ends a second after that, two seconds before the essential one.
+  const { output } = await run('late', [{ signal: 'SIGTERM', afterMs: 0 }, { signal: 'SIGTERM', afterMs: 1_300 }], 3_000);
+  t.match(output, 'hurried', 'closers were told to hurry');
+  t.equal(output.match(/essential closer ran/g)?.length, 1, 'the essential closer finished before the exit');
 });
