@@ -44,7 +44,7 @@ const RoleFigures = Type.Object({
   waitMedianHours: Hours,
   waitP90Hours: Hours,
   handleMedianHours: Nullable(Type.Number({ description: 'office hours from claim to completion' })),
-  busyHours: Type.Number({ description: 'office hours between claim and completion, summed' }),
+  busyHours: Type.Number({ description: 'office hours between claim and completion, summed (work in hand counted to the end of the period)' }),
   availableHours: Type.Number({ description: 'office hours of the period times the staff' }),
   utilisation: Nullable(Type.Number({ description: 'busyHours / availableHours' })),
 });
@@ -242,7 +242,10 @@ async function workFigures(db: Knex, scope: { district?: number; from: Date | nu
     const completed = list.filter((task) => task.completed_at);
     const waits = completed.map((task) => ((task.claimed_at ?? task.completed_at)!.getTime() - task.created_at.getTime()) / hour).sort((a, b) => a - b);
     const handling = completed.map((task) => workingMillisBetween(task.claimed_at ?? task.completed_at!, task.completed_at!, holidays) / hour).sort((a, b) => a - b);
-    const busyHours = handling.reduce((total, hours) => total + hours, 0);
+    // Work in hand at the end of the period counts as busy up to then.
+    const inHand = list.filter((task) => task.claimed_at && !task.completed_at && !task.cancelled_at)
+      .reduce((total, task) => total + workingMillisBetween(task.claimed_at!, scope.to, holidays) / hour, 0);
+    const busyHours = handling.reduce((total, hours) => total + hours, 0) + inHand;
     const people = staff.get(role) ?? 0;
     const availableHours = people * officeHours;
     return {

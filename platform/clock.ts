@@ -12,12 +12,13 @@
 // reads the machine's clock says so with a `wall clock` comment
 // (test/platform/clock.test.ts checks it).
 //
-// In SQL the business clock is `clock_now()` (migration
-// 20261203191500_business_clock): a function whose body is `now()` plus the
-// offset as a constant. The offset lives there and nowhere else: setting it
-// redefines the function and notifies the followers in one transaction. With
-// no offset the body is `select now()`, which the planner inlines, so normal
-// running costs nothing (bench/clock measures it).
+// In SQL the business clock is `clock_now()` (migrations
+// 20261203191500_business_clock and 20261203230000_business_clock_offset).
+// Normally its body is `select now()`, which the planner inlines, so normal
+// running costs nothing (bench/clock measures it). A simulation switches it
+// once to add the offset kept in the `business_clock` row, then moves the
+// clock by updating that row and notifying the followers in one transaction;
+// putting the clock back switches the function back.
 import pg from 'pg';
 import type { Knex } from 'knex';
 import type { Logger } from './logger.ts';
@@ -26,6 +27,8 @@ import type { Logger } from './logger.ts';
 export const clockChannel = 'business_clock';
 
 let offsetMs = 0;
+/** Whether this process runs on a simulation's shared clock (CLOCK=shared). */
+let simulated = false;
 const listeners = new Set<(offsetMs: number) => void>();
 
 /** Takes a new offset in this process and tells whoever listens (the engine's clock follows this way). */
@@ -47,6 +50,19 @@ export const clock = {
   offsetMs(): number {
     return offsetMs;
   },
+  /**
+   * A job timeout as the engine should measure it. The engine's clock is the
+   * business clock, so under a simulation — where it runs many times faster
+   * than the machine's — a few seconds of patience for a worker become a day,
+   * or every job would time out under the clock's next step.
+   */
+  jobTimeout(ms: number): number {
+    return simulated ? Math.max(ms, 86_400_000) : ms;
+  },
+  /** Marks this process as running on a simulation's shared clock; before workers start. */
+  runShared(): void {
+    simulated = true;
+  },
   /** Calls `listener` with every offset this process takes from now on; returns the way to stop. */
   onChange(listener: (offsetMs: number) => void): () => void {
     listeners.add(listener);
@@ -57,9 +73,12 @@ export const clock = {
 /** The business time in SQL, for knex values: `update(... { closed_at: clockNow(trx) })`. */
 export const clockNow = (db: Knex) => db.raw('clock_now()');
 
-function functionBody(offset: number): string {
-  return offset === 0 ? 'select now()' : `select now() + interval '${offset} milliseconds'`;
-}
+const systemBody = 'select now()';
+const sharedBody = `select now() + (select offset_ms from business_clock) * interval '1 millisecond'`;
+/** Databases this process switched clock_now() to the offset row in. */
+const switchedDatabases = new WeakSet<Knex>();
+const defineClock = (body: string) =>
+  `create or replace function clock_now() returns timestamptz language sql stable parallel safe as $body$ ${body} $body$`;
 
 /** The offset PostgreSQL holds now. */
 export async function readSharedOffset(db: Knex): Promise<number> {
@@ -72,15 +91,23 @@ export async function readSharedOffset(db: Knex): Promise<number> {
  * Sets the shared business clock so that it reads `atMs` now (null puts it
  * back on the machine's clock), and announces it to every follower. The
  * calling process follows at once. The engine's clock is not set here: the
- * caller sets it too (simulation/engine-clock.ts).
+ * caller pins it too (simulation/driver.ts).
  */
 export async function setSharedClock(db: Knex, atMs: number | null): Promise<number> {
   const offset = atMs === null ? 0 : Math.round(atMs - Date.now());
   if (!Number.isSafeInteger(offset)) throw new RangeError(`clock offset ${offset} is not a whole number of milliseconds`);
-  await db.transaction(async (trx) => {
-    await trx.raw(`create or replace function clock_now() returns timestamptz language sql stable parallel safe as $body$ ${functionBody(offset)} $body$`);
-    await trx.raw('select pg_notify(?, ?)', [clockChannel, String(offset)]);
-  });
+  if (atMs !== null && !switchedDatabases.has(db)) {
+    await db.raw(defineClock(sharedBody));
+    switchedDatabases.add(db);
+  }
+  // One round trip: a simulation moves the clock thousands of times. A lost offset after a database
+  // crash is set again by whoever sets clocks, so the commit need not wait for the disk.
+  await db.raw(`begin; set local synchronous_commit to off; update business_clock set offset_ms = ${offset};
+    select pg_notify('${clockChannel}', '${offset}'); commit;`);
+  if (atMs === null) {
+    await db.raw(defineClock(systemBody));
+    switchedDatabases.delete(db);
+  }
   take(offset);
   return offset;
 }

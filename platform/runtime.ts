@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { followSharedClock } from './clock.ts';
+import { clock, followSharedClock } from './clock.ts';
 import { createKnex, migrateToLatest, openDatabase } from './database.ts';
 import { createZeebeClient, type RetryPolicy } from './zeebe.ts';
 
@@ -192,6 +192,7 @@ export async function openKnex(runtime: Runtime, options: { migrate: boolean }):
   runtime.onShutdown(() => db.destroy());
   if (options.migrate) await migrateToLatest(db, runtime.logger);
   if (runtime.config.CLOCK === 'shared') {
+    clock.runShared();
     const follower = followSharedClock({ url: database.url, logger: runtime.logger.child({ component: 'clock' }) });
     runtime.onShutdown(follower.stop);
     await follower.ready;

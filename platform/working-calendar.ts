@@ -85,3 +85,18 @@ export function workingMillisBetween(from: Date, to: Date, holidays: Set<string>
   }
   return total;
 }
+
+/** The moment `ms` of office time after `from` (work paused overnight and on days off goes on the next working day). */
+export function addOfficeMillis(from: Date, ms: number, holidays: Set<string>): Date {
+  let left = ms;
+  for (let day = DateTime.fromJSDate(from, { zone: IRAN_TIME_ZONE }).startOf('day'), guard = 0; guard < 3660; day = day.plus({ days: 1 }), guard++) {
+    const hours = officeHoursOn(day, holidays);
+    if (!hours) continue;
+    const start = Math.max(hours.opens.toMillis(), from.getTime());
+    const end = hours.closes.toMillis();
+    if (end <= start) continue;
+    if (end - start >= left) return new Date(start + left);
+    left -= end - start;
+  }
+  throw new Error(`no office time found within ten years of ${from.toISOString()}`);
+}

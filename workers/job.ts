@@ -2,6 +2,7 @@
 // the outcomes they return, and the one binding that turns a handler into a
 // zeebe-node worker (complete / BPMN error / fail with back-off).
 import type { ZBClient } from 'zeebe-node';
+import { clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { startJobWorker, type JobWorker } from './job-worker.ts';
 import { jobEnded } from './metrics.ts';
@@ -69,7 +70,7 @@ export interface BindOptions {
 export function bindJob(zeebe: ZBClient, logger: Logger, taskType: string, handler: JobHandler, options: BindOptions = {}): JobWorker {
   return startJobWorker(zeebe, logger, {
     taskType,
-    timeout: options.timeout ?? 30_000,
+    timeout: clock.jobTimeout(options.timeout ?? 30_000),
     maxJobsToActivate: options.maxJobsToActivate ?? 16,
     taskHandler: async (job) => {
       const started = performance.now();

@@ -75,7 +75,7 @@ t.test('request timestamps default to the business clock; only accounts, codes a
      where n.nspname = 'public' and c.relname not like 'engine\\_%' and c.relname not like 'knex\\_%'`);
   const wallClock = new Set([
     'staff.created_at', 'sign_in_codes.created_at', 'district_services.changed_at', 'process_versions.saved_at',
-    'form_versions.saved_at', 'open311_clients.created_at',
+    'form_versions.saved_at', 'open311_clients.created_at', 'simulation_reports.created_at',
     // When an API process first served a catalogue: a deployment record, compared with district_services.changed_at.
     'open311_catalogue_versions.first_served_at',
   ]);

@@ -1,0 +1,209 @@
+// The system a simulation drives: the real engine, workers and API on a
+// database of the simulation's own.
+//
+// `startProcesses` runs them as the production entry points do, each in its
+// own process (bin/engine.ts, bin/workers.ts, bin/api.ts) with CLOCK=shared,
+// so the business clock crosses processes the way it would on a cluster and
+// each one's CPU can be read from /proc. `startInProcess` puts all three in
+// the calling process, for tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import pg from 'pg';
+import pino from 'pino';
+import type { Config } from '../platform/config.ts';
+import { clock } from '../platform/clock.ts';
+import { createKnex, migrateToLatest } from '../platform/database.ts';
+import { deployResources } from '../platform/deployment.ts';
+import { freePort } from '../platform/free-port.ts';
+import type { Logger } from '../platform/logger.ts';
+import { repositoryRoot } from '../platform/paths.ts';
+import { createZeebeClient, whileSomeoneWaits } from '../platform/zeebe.ts';
+import { send } from './api-client.ts';
+
+export interface SystemUnderTest {
+  /** Where the API answers, e.g. http://127.0.0.1:41234. */
+  api: string;
+  /** The simulation's database: accounts are made, the clock set and the backlog read here. */
+  db: Knex;
+  /** The API's token secret. */
+  jwtSecret: string;
+  /** Pins the engine's clock (Camunda's PUT /v2/clock); resolves once what fell due has fired. */
+  pinEngineClock(epochMs: number): Promise<void>;
+  /** CPU seconds used so far, by component. */
+  cpuSeconds(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+const quietLogger = pino({ level: 'silent' }) as Logger;
+
+/** A new database on the server at `serverUrl`, migrated; its URL. */
+export async function createSimulationDatabase(serverUrl: string, name: string): Promise<string> {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) throw new Error(`database name ${name} is not a plain identifier`);
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = createKnex(url.toString());
+  try {
+    await migrateToLatest(db);
+  } finally {
+    await db.destroy();
+  }
+  return url.toString();
+}
+
+/** utime + stime of a process and its reaped children, in seconds (Linux /proc; 100 ticks a second). */
+function procCpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields after the name start at 3 (state); utime is 14, stime 15, cutime 16, cstime 17.
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU of a PostgreSQL server: the postmaster, its live backends and those that ended. */
+function postgresCpuSeconds(postmasterPid: number): number {
+  let total = procCpuSeconds(postmasterPid);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === postmasterPid) total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+export interface ProcessOptions {
+  /** URL of the database the simulation runs in (createSimulationDatabase). */
+  databaseUrl: string;
+  /** The PostgreSQL data folder, to read the server's CPU (embedded PostgreSQL only). */
+  postgresDataDir?: string;
+  logLevel?: Config['LOG_LEVEL'];
+  logger: Logger;
+}
+
+/** Engine, workers and API as separate processes of the production entry points. */
+export async function startProcesses(options: ProcessOptions): Promise<SystemUnderTest> {
+  const [apiPort, zeebePort, clockPort] = [await freePort(), await freePort(), await freePort()];
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const api = `http://127.0.0.1:${apiPort}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: options.databaseUrl, CLOCK: 'shared', LOG_LEVEL: options.logLevel ?? 'error', JWT_SECRET: jwtSecret, DEMO_SEED: 'false',
+    PORT: String(apiPort), ZEEBE_PORT: String(zeebePort), ENGINE_CLOCK_PORT: String(clockPort), PUBLIC_URL: api, DEPLOY_ON_START: 'false',
+  };
+  delete env.ZEEBE_ADDRESS;
+  const children = new Map<string, ChildProcess>();
+  const launch = (name: string, entry: string) => {
+    // As npm run engine / workers / api start them: the emitted JavaScript through bin/launch.js.
+    const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin', 'launch.js'), entry], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('exit', (code, signal) => {
+      if (!stopping) options.logger.error({ process: name, code, signal }, 'a process of the system under test ended');
+    });
+    children.set(name, child);
+  };
+  let stopping = false;
+  const db = createKnex(options.databaseUrl, { max: 6 });
+  const stop = async () => {
+    stopping = true;
+    await Promise.all([...children.values()].map((child) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.once('exit', () => { clearTimeout(force); resolve(); });
+      child.kill('SIGTERM');
+    })));
+    await db.destroy();
+  };
+  try {
+    launch('engine', 'engine');
+    const zeebe = createZeebeClient({ LOG_LEVEL: 'error' } as Config, `127.0.0.1:${zeebePort}`, quietLogger, whileSomeoneWaits);
+    await waitFor('the engine', async () => { await zeebe.topology(); });
+    await deployResources(zeebe, quietLogger);
+    await zeebe.close(1_000).catch(() => undefined);
+    launch('workers', 'workers');
+    launch('api', 'api');
+    await waitFor('the API', async () => {
+      const response = await fetch(`${api}/health`);
+      if (response.status !== 200) throw new Error(`health ${response.status}`);
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const clockAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const postmasterPid = options.postgresDataDir ? Number(fs.readFileSync(path.join(options.postgresDataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) : undefined;
+  return {
+    api, db, jwtSecret,
+    async pinEngineClock(epochMs) {
+      const url = new URL(`http://127.0.0.1:${clockPort}/v2/clock`);
+      const answer = await send(clockAgent, url, 'PUT', { 'content-type': 'application/json' }, JSON.stringify({ timestamp: Math.round(epochMs) }));
+      if (answer.status !== 204) throw new Error(`the engine refused the clock: ${answer.status} ${answer.text}`);
+    },
+    cpuSeconds() {
+      const cpu: Record<string, number> = {};
+      for (const [name, child] of children) cpu[name] = child.pid ? procCpuSeconds(child.pid) : 0;
+      if (postmasterPid) cpu.postgres = postgresCpuSeconds(postmasterPid);
+      cpu.driver = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+      return cpu;
+    },
+    stop,
+  };
+}
+
+/** Engine, workers and API in this process, on `db` (a test's database). */
+export async function startInProcess(db: Knex, logger: Logger = quietLogger): Promise<SystemUnderTest> {
+  const { startEngine } = await import('../engine/index.ts');
+  const { buildApp } = await import('../api/app.ts');
+  const { startWorkers } = await import('../workers/index.ts');
+  const { readConfig } = await import('../platform/config.ts');
+  const port = await freePort();
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const config = readConfig({ JWT_SECRET: jwtSecret, DEMO_SEED: 'false', PORT: String(port), LOG_LEVEL: 'error' });
+  clock.runShared();
+  const engine = await startEngine({ db, port: 0, logger });
+  const zeebe = createZeebeClient(config, engine.address, logger);
+  await deployResources(zeebe, logger);
+  const app = await buildApp({ config, db, zeebe, logger });
+  const api = await app.listen({ host: '127.0.0.1', port });
+  const workers = startWorkers({ zeebe, db, logger, publicUrl: api });
+  return {
+    api, db, jwtSecret,
+    pinEngineClock: (epochMs) => engine.clock.pin(Math.round(epochMs)),
+    cpuSeconds: () => ({ all: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 }),
+    async stop() {
+      await workers.stop();
+      await app.close();
+      await zeebe.close(1_000).catch(() => undefined);
+      await engine.stop();
+    },
+  };
+}
+
+async function waitFor(what: string, probe: () => Promise<void>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs; // wall clock: start-up time
+  for (;;) {
+    try {
+      await probe();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${what} did not come up: ${(error as Error).message}`); // wall clock
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
