@@ -39,6 +39,7 @@ import taskRoutes from './routes/api/tasks/index.ts';
 import citizenRoutes from './routes/api/citizens/index.ts';
 import figureRoutes from './routes/api/figures/index.ts';
 import staffRoutes from './routes/api/staff/index.ts';
+import simulationRoutes from './routes/api/simulations/index.ts';
 import open311Routes, { isOpen311Url, open311Prefix } from './routes/open311/index.ts';
 import { geoReportErrorHandler } from './routes/open311/georeport.ts';
 import paymentRoutes from './routes/api/payments/index.ts';
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(citizenRoutes, { prefix: '/api/citizens' });
   await app.register(figureRoutes, { prefix: '/api/figures' });
   await app.register(staffRoutes, { prefix: '/api/staff' });
+  await app.register(simulationRoutes, { prefix: '/api/simulations' });
   await app.register(open311Routes, { prefix: open311Prefix });
   await app.register(requestPaymentRoutes, { prefix: '/api/requests/:trackingCode/payments' });
   await app.register(paymentRoutes, { prefix: '/api/payments' });

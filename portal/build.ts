@@ -17,13 +17,14 @@ export const distDirectory = sourcePath(import.meta.url, './dist');
 /** The pages' HTML shells; each loads one script and one style sheet. */
 export const pages = ['citizen.html', 'staff.html'] as const;
 
-/** What a bundle is made from: the sources, the shared Persian helpers, the installed packages and this file. */
+/** What a bundle is made from: the sources, the shared Persian helpers, the catalogue's role names, the installed packages and this file. */
 const portal: FrontEnd = {
   name: 'portal',
   distDirectory,
   inputs: () => [
     sourceDirectory,
     path.join(repositoryRoot, 'platform', 'persian.ts'),
+    path.join(repositoryRoot, 'processes', 'catalogue', 'types.ts'),
     path.join(repositoryRoot, 'package-lock.json'),
     sourcePath(import.meta.url, './build.ts'),
   ],

@@ -92,6 +92,8 @@ const rows: Row[] = [
     },
   },
   { route: 'GET /api/figures/', url: () => '/api/figures/', expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, manager: ok, analyst: ok, admin: ok, otherClerk: 403 } },
+  { route: 'GET /api/simulations/', url: () => '/api/simulations/', expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, manager: ok, analyst: ok, admin: ok, otherClerk: 403 } },
+  { route: 'GET /api/simulations/{id}', url: (d) => `/api/simulations/${d.simulation}`, expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, manager: ok, analyst: ok, admin: ok, otherClerk: 403 } },
 
   // tasks: the candidate group (district-12:clerk) only; the other district's clerk sees their own
   { route: 'GET /api/tasks/', url: () => '/api/tasks/', expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: ok, otherClerk: ok } },

@@ -24,7 +24,7 @@ export const ended: Ended[] = ['withdrawnClerk', 'deletedAnalyst', 'signedOutCit
 /** Values of the world a request can name. */
 export interface Data {
   request: string; cancellable: string; documentId: string; paymentId: string; gatewayToken: string; verificationCode: string;
-  task12: string; task5: string; nationalCode: string; mobile: string; day: string; staffId: string;
+  task12: string; task5: string; nationalCode: string; mobile: string; day: string; staffId: string; simulation: string;
 }
 
 export const citizenA = { nationalCode: '0013542419', mobile: '09121234567' };
@@ -127,13 +127,16 @@ export async function populate(t: Test, api: TestApi): Promise<World> {
   const task12 = await until(() => db('user_tasks').where({ request_id: request.id }).first(), 'the district-12 task');
   const task5 = await until(() => db('user_tasks').whereRaw("candidate_groups @> '{district-5:clerk}'").first(), 'the district-5 task');
   await saveVersion(db, { processId: probeId, xml: probeDiagram, author: 'analyst-12' });
+  const [simulation] = await db('simulation_reports').insert({
+    district_id: 12, days: 1, simulated_from: '2027-01-02T00:00:00Z', simulated_to: '2027-01-03T00:00:00Z', requests: 0, report: {},
+  }).returning('id');
 
   const data: Data = {
     request: request.trackingCode, cancellable: cancellable.trackingCode, documentId: document.id, paymentId: payment.id, gatewayToken: 'matrix-token',
     verificationCode: 'ABCD-EFGH-JKLM', task12: task12.job_key, task5: task5.job_key, nationalCode: citizenA.nationalCode, mobile: citizenA.mobile,
     // Tomorrow in Tehran, a day the slots route accepts.
     day: new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(new Date(Date.now() + 86_400_000)),
-    staffId: bystander,
+    staffId: bystander, simulation: simulation.id,
   };
 
   return { tokens, data };

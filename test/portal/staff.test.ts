@@ -13,6 +13,7 @@ import {
   accessibilityViolations, asciiDigits, chromiumPath, createStaffAccount, desk, fillTreeFellingForm, openPage, routeExists, screenshot,
   staffPassword, startPortal, until, type Portal,
 } from './harness.ts';
+import { storeSimulationReport } from './simulation-report.ts';
 
 t.setTimeout(300_000);
 
@@ -140,6 +141,20 @@ if (!fs.existsSync(chromiumPath)) {
     await manager.page.locator('#chart-period').waitFor();
     t.equal(await callCentreFilings(), '۱', 'today\'s filing is in the last 7 days');
     t.same(manager.errors, [], 'no script errors on the figures page');
+
+    // When the manager opens a simulated month of their district
+    await storeSimulationReport(portal.db);
+    await manager.page.getByRole('link', { name: 'شبیه‌سازی', exact: true }).click();
+    await manager.page.getByRole('heading', { level: 1, name: 'شبیه‌سازی‌ها' }).waitFor();
+    await check('simulations', manager.page);
+    await manager.page.getByRole('link', { name: /منطقه ۱۲، ۲ روز/ }).click();
+    await manager.page.getByRole('heading', { level: 1, name: 'شبیه‌سازی منطقه ۱۲' }).waitFor();
+    // Then the report draws the figures page's sections, the run as a load test and every district's roster
+    t.ok(await manager.page.locator('#simulation-queues').count(), 'queues over time are drawn');
+    t.match(await manager.page.locator('#simulation-queues desc').textContent() ?? '', /بازدیدکننده/, 'the queue chart names its lines in text');
+    t.ok(await manager.page.getByRole('region', { name: 'کارکنان لازم در هر منطقه' }).getByRole('row', { name: /منطقه ۲/ }).count(), 'the rollout plan has district 2');
+    await check('simulation-report', manager.page);
+    t.same(manager.errors, [], 'no script errors on the simulation pages');
     t.same([...agent.foreign, ...manager.foreign], [], 'nothing fetched from outside our server');
   });
 }

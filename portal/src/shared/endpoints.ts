@@ -38,4 +38,6 @@ export const endpoints = {
   citizenByMobile: (mobile: string) => `/api/citizens?mobile=${encodeURIComponent(mobile)}`,
 
   figures: '/api/figures',
+  simulations: '/api/simulations',
+  simulation: (id: string) => `/api/simulations/${encodeURIComponent(id)}`,
 } as const;

@@ -1,5 +1,5 @@
 // The staff workspace: sign-in, then what the role does — the task list,
-// the 137 desk, the figures.
+// the 137 desk, the figures, simulated months.
 import { ApiError } from '../shared/api.ts';
 import { button, errorSummary, h, show } from '../shared/elements.ts';
 import { persianDigits } from '../shared/display.ts';
@@ -11,6 +11,7 @@ import { taskPage } from './task-page.ts';
 import { callCentrePage, fileForCitizenPage, requestStatusPage } from './call-centre.ts';
 import { figuresPage } from './figures.ts';
 import { appointmentsPage } from './appointments.ts';
+import { simulationPage, simulationsPage } from './simulations.ts';
 
 document.documentElement.dataset.site = 'میز کار شهرداری';
 const main = document.getElementById('main')!;
@@ -29,6 +30,7 @@ function drawNav(): void {
     canKeepCounter(me.role) ? h('a', { href: '#/appointments' }, 'نوبت‌های حضوری') : '',
     canFileForCitizens(me.role) ? h('a', { href: '#/call-centre' }, 'سامانه ۱۳۷') : '',
     canReadFigures(me.role) ? h('a', { href: '#/figures' }, 'آمار') : '',
+    canReadFigures(me.role) ? h('a', { href: '#/simulations' }, 'شبیه‌سازی') : '',
     // The name is isolated: a Latin or bracketed name must not reorder the Persian around it.
     h('span', { class: 'staff-who' }, h('bdi', {}, me.name), ` — ${roleNames[me.role] ?? me.role}${me.districtId ? `، منطقه ${persianDigits(me.districtId)}` : ''}`),
     signOut);
@@ -55,6 +57,8 @@ async function route({ path, query }: Route): Promise<void> {
   if (first === 'requests' && id) return requestStatusPage(main, id, query);
   if (first === 'figures') return figuresPage(main, query);
   if (first === 'appointments') return appointmentsPage(main, query);
+  if (first === 'simulations' && id) return simulationPage(main, id);
+  if (first === 'simulations') return simulationsPage(main);
   show(main, 'صفحه پیدا نشد', h('h1', {}, 'صفحه پیدا نشد'));
 }
 

@@ -10,6 +10,7 @@ export function staff(): Staff | null {
   return (api.session?.staff as Staff | undefined) ?? null;
 }
 
+/** The catalogue's roles (the deputies, crews and the rest), and the workspace's own. */
 export const roleNames: Record<string, string> = {
   ...taskRoleNames,
   analyst: 'تحلیلگر فرایند',
