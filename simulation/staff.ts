@@ -104,18 +104,26 @@ export function staffActions(run: Run, members: StaffMember[]) {
     await Promise.all([...byRole.entries()].map(async ([role, workers]) => {
       const free = workers.filter((worker) => worker.freeAt <= now);
       if (free.length === 0) return;
+      if (now - (emptySince.get(role) ?? -Infinity) < lookAgainMs) return;
       if (role === 'inspector') {
+        // Visits are assigned (inspection.assign): the group's list shows them all; each free inspector takes their own first.
+        const list = await client.call<ListedTask[]>('GET', '/api/tasks?limit=200', { token: free[0]!.member.token });
+        if (list.status !== 200) return run.unexpected('the inspection list', list.body);
+        const truncated = list.body.length >= 200;
+        const mine = (worker: Worker) => list.body.find((task) => task.assignee === worker.member.username);
+        if (!truncated && !free.some(mine)) emptySince.set(role, now);
+        else emptySince.delete(role);
         await Promise.all(free.map(async (worker) => {
-          const key = `inspector:${worker.member.username}`;
-          if (now - (emptySince.get(key) ?? -Infinity) < lookAgainMs) return;
-          const list = await client.call<ListedTask[]>('GET', '/api/tasks?mine=true&limit=5', { token: worker.member.token });
-          const next = list.status === 200 ? list.body[0] : undefined;
-          if (!next) emptySince.set(key, now);
-          else await take(worker, next);
+          let next = mine(worker);
+          // A long list may not reach someone's visits: they look at their own.
+          if (!next && truncated) {
+            const own = await client.call<ListedTask[]>('GET', '/api/tasks?mine=true&limit=1', { token: worker.member.token });
+            next = own.status === 200 ? own.body[0] : undefined;
+          }
+          if (next) await take(worker, next);
         }));
         return;
       }
-      if (now - (emptySince.get(role) ?? -Infinity) < lookAgainMs) return;
       const list = await client.call<ListedTask[]>('GET', `/api/tasks?unassigned=true&limit=${Math.min(200, free.length * 2)}`, { token: free[0]!.member.token });
       if (list.status !== 200) return run.unexpected(`the ${role} task list`, list.body);
       if (list.body.length === 0) {

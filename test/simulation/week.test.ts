@@ -17,9 +17,9 @@ import { createTestDatabase } from '../helpers/database.ts';
 const logger = pino({ level: process.env.SIMULATION_TEST_LOG ?? 'silent' }) as Logger;
 
 /**
- * About ten requests a day, half of them needing a site visit within a
- * 5-working-day SLA; a visit takes most of a morning, so one inspector
- * manages two a day and six keep up.
+ * About ten requests a day, more than half of them needing a site visit
+ * within a 5-working-day SLA; a visit takes about a working day, so one
+ * inspector cannot keep up and eight can.
  */
 const small: DemandModel = {
   ...district12,
@@ -29,7 +29,7 @@ const small: DemandModel = {
     'resident-parking-permit': 1, 'taxi-driver-permit': 1, 'renewal-dues-payment': 1,
   },
   citizens: { ...district12.citizens, payment: { ...district12.citizens.payment, share: 0.7 } },
-  handlingMinutes: { ...district12.handlingMinutes, 'task-inspection': { median: 200, p90: 300 } },
+  handlingMinutes: { ...district12.handlingMinutes, 'task-inspection': { median: 400, p90: 480 } },
   roster: { clerk: 2, inspector: 3, manager: 1, 'services-crew': 3, 'green-space-crew': 1, 'urban-planner': 1, 'public-relations': 1, 'traffic-deputy': 1 },
 };
 
@@ -41,7 +41,7 @@ async function week(t: Test, inspectors: number): Promise<{ report: SimulationRe
   // Thursday 2027-01-07 to the next Wednesday night: what is filed on Thursday and Friday falls due on Wednesday at 14:30.
   const outcome = await simulate({
     system, model, district: 12, startDay: '2027-01-07', days: 7, seed: 'week', logger,
-    step: { atWork: 20, offWork: 180, max: 180 },
+    step: { atWork: 30, offWork: 240, max: 240 },
   });
   const report = await buildReport(db, outcome, { district: 12, days: 7, seed: 'week', model });
   const { wallSeconds, steps, apiCalls, cpuSeconds } = report.run;
@@ -51,11 +51,11 @@ async function week(t: Test, inspectors: number): Promise<{ report: SimulationRe
   return { report, api: await answer.json() as Figures };
 }
 
-t.test('a simulated week, with six inspectors and with one', async (t) => {
-  const staffed = await week(t, 6);
+t.test('a simulated week, with eight inspectors and with one', async (t) => {
+  const staffed = await week(t, 8);
   const starved = await week(t, 1);
 
-  for (const [name, { report, api }] of [['six inspectors', staffed], ['one inspector', starved]] as const) {
+  for (const [name, { report, api }] of [['eight inspectors', staffed], ['one inspector', starved]] as const) {
     t.test(`${name}: every request is accounted for, and the figures say what the simulation did`, async (t) => {
       const { ledger } = report;
       t.ok(ledger.filed > 40, `a week's requests were filed (${ledger.filed})`);
