@@ -50,11 +50,12 @@ export async function createCitizens(db: Knex, random: Random, count: number, se
   }
   const citizens: Citizen[] = [];
   for (let start = 0; start < rows.length; start += 1000) {
-    const inserted = await db('citizens').insert(rows.slice(start, start + 1000)).returning(['id', 'national_code', 'mobile', 'name']);
+    const inserted = await db('citizens').insert(rows.slice(start, start + 1000)).returning(['id', 'national_code', 'mobile', 'name', 'session_epoch']);
     for (const row of inserted) {
       citizens.push({
         id: row.id, nationalCode: row.national_code, mobile: row.mobile, name: row.name,
-        token: signToken(secret, { kind: 'citizen', sub: row.id, nationalCode: row.national_code, mobile: row.mobile }, lifetimeSeconds),
+        // The account's session epoch, as sign-in puts it in every token (api/plugins/app/auth.ts).
+        token: signToken(secret, { kind: 'citizen', sub: row.id, epoch: row.session_epoch, nationalCode: row.national_code, mobile: row.mobile }, lifetimeSeconds),
       });
     }
   }
@@ -70,9 +71,9 @@ export async function createStaff(db: Knex, districtId: number, roster: Partial<
     district_id: role === 'agent-137' ? null : districtId, password_hash: unusable,
   })));
   if (rows.length === 0) return [];
-  const inserted = await db('staff').insert(rows).returning(['id', 'username', 'role_id', 'district_id', 'display_name']);
+  const inserted = await db('staff').insert(rows).returning(['id', 'username', 'role_id', 'district_id', 'display_name', 'session_epoch']);
   return inserted.map((row) => ({
     id: row.id, username: row.username, role: row.role_id,
-    token: signToken(secret, { kind: 'staff', sub: row.id, username: row.username, name: row.display_name, role: row.role_id, districtId: row.district_id }, lifetimeSeconds),
+    token: signToken(secret, { kind: 'staff', sub: row.id, epoch: row.session_epoch, username: row.username, name: row.display_name, role: row.role_id, districtId: row.district_id }, lifetimeSeconds),
   }));
 }
