@@ -3,13 +3,14 @@
 // entity still exists and is still due, so cancelled work needs no removal.
 // Due times are on the engine's clock: while it is pinned no Node timer is
 // armed (time stands still), and pinning it again fires what fell due.
+import { MinHeap } from '../../platform/min-heap.ts';
 import type { EngineClock } from './clock.ts';
 
 export type DueKind = 'timer' | 'jobDeadline' | 'jobBackoff' | 'messageExpiry';
 interface Entry { at: number; kind: DueKind; key: number }
 
 export class Scheduler {
-  private heap: Entry[] = [];
+  private heap = new MinHeap<Entry>((a, b) => a.at < b.at);
   private handle: NodeJS.Timeout | null = null;
   private armedAt = Infinity;
   private stopped = false;
@@ -17,36 +18,8 @@ export class Scheduler {
   constructor(private readonly clock: EngineClock, private readonly fire: (due: Entry[]) => void) {}
 
   add(at: number, kind: DueKind, key: number): void {
-    const heap = this.heap;
-    heap.push({ at, kind, key });
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent]!.at <= heap[i]!.at) break;
-      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
-      i = parent;
-    }
+    this.heap.push({ at, kind, key });
     if (at < this.armedAt) this.arm();
-  }
-
-  private pop(): Entry {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < heap.length && heap[l]!.at < heap[m]!.at) m = l;
-        if (r < heap.length && heap[r]!.at < heap[m]!.at) m = r;
-        if (m === i) break;
-        [heap[m], heap[i]] = [heap[i]!, heap[m]!];
-        i = m;
-      }
-    }
-    return top;
   }
 
   private arm(): void {
@@ -54,8 +27,9 @@ export class Scheduler {
     if (this.handle) clearTimeout(this.handle);
     this.handle = null;
     this.armedAt = Infinity;
-    if (this.heap.length === 0) return;
-    const at = this.heap[0]!.at;
+    const first = this.heap.peek();
+    if (!first) return;
+    const at = first.at;
     const now = this.clock.now();
     if (this.clock.pinned !== null && at > now) return; // a pinned clock does not move by itself
     this.armedAt = at;
@@ -79,8 +53,7 @@ export class Scheduler {
   fireDue(): void {
     for (;;) {
       const now = this.clock.now();
-      const due: Entry[] = [];
-      while (this.heap.length > 0 && this.heap[0]!.at <= now) due.push(this.pop());
+      const due = this.heap.popWhile((entry) => entry.at <= now);
       if (due.length === 0) return;
       this.fire(due);
     }
