@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { claimsOf, type StaffClaims } from '../../../plugins/app/auth.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
 import { problems } from '../../../schemas/problem.ts';
+import { typed } from '../../../schemas/type-provider.ts';
 
 const Summary = {
   type: 'object',
@@ -20,7 +21,8 @@ const Params = { type: 'object', required: ['id'], properties: { id: { type: 'st
 
 const columns = ['id', 'district_id as districtId', 'days', 'simulated_from as simulatedFrom', 'simulated_to as simulatedTo', 'requests', 'created_at as createdAt'];
 
-export default async function simulationRoutes(app: FastifyInstance) {
+export default async function simulationRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
   const readers = app.allow('manager', 'analyst', 'admin');
   /** A district manager reads their district's reports; city-wide staff any. */
   const scoped = (staff: StaffClaims) => {
@@ -30,15 +32,15 @@ export default async function simulationRoutes(app: FastifyInstance) {
   };
 
   app.get('/', {
-    preHandler: readers,
+    onRequest: readers,
     schema: {
       tags: ['simulations'], summary: 'Reports of simulated months, newest first', security: [{ bearer: [] }],
       response: { 200: { type: 'array', items: Summary }, ...problems(401, 403) },
     },
   }, async (request) => scoped(claimsOf(request) as StaffClaims).orderBy('created_at', 'desc').limit(50).select(columns));
 
-  app.get<{ Params: { id: string } }>('/:id', {
-    preHandler: readers,
+  app.get('/:id', {
+    onRequest: readers,
     schema: {
       tags: ['simulations'], summary: 'One simulated month: figures, the check against the run, staff, load-test numbers, the capacity plan',
       security: [{ bearer: [] }], params: Params,
