@@ -14,7 +14,7 @@ import path from 'node:path';
 import ts from 'typescript';
 
 const root = path.resolve(import.meta.dirname, '..');
-const sourceFolders = ['api', 'bench', 'bin', 'domain', 'engine', 'migrations', 'modeler', 'platform', 'portal', 'processes', 'workers'];
+const sourceFolders = ['api', 'bench', 'bin', 'domain', 'engine', 'migrations', 'modeler', 'platform', 'portal', 'processes', 'simulation', 'workers'];
 
 /** `to` is a repository-relative path, or a package name when `package` is set. */
 interface Import { from: string; to: string; typeOnly: boolean; package?: boolean }

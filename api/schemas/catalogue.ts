@@ -56,7 +56,15 @@ export const ServiceDetail = {
   required: [...ServiceSummary.required, 'form', 'schema', 'districts'],
   properties: {
     ...ServiceSummary.properties,
-    form: { type: 'object', additionalProperties: true, description: 'The start form (form-js schema) to render' },
+    form: {
+      type: 'object', additionalProperties: true, required: ['components'], description: 'The start form (form-js schema) to render',
+      properties: {
+        components: {
+          type: 'array',
+          items: { type: 'object', additionalProperties: true, properties: { key: { type: 'string' }, label: { type: 'string' }, type: { type: 'string' } } },
+        },
+      },
+    },
     schema: { type: 'object', additionalProperties: true, description: 'JSON Schema the submitted form is validated against' },
     districts: { type: 'array', items: { type: 'integer' }, description: 'Districts that offer the service' },
   },

@@ -87,7 +87,7 @@ export async function findingsOf(db: Knex, requestId: string) {
     .where({ 'v.request_id': requestId, 'v.status': 'done' }).orderBy('v.done_at')
     .select('v.result', db.raw(`to_char(v.visited_on, 'YYYY-MM-DD') as visited_on`), 'v.notes', 'v.done_at', 's.display_name as inspector_name');
   return visits.map((visit) => ({
-    result: visit.result as string, visitedOn: visit.visited_on as string | null,
+    result: visit.result as 'pass' | 'fail', visitedOn: visit.visited_on as string | null,
     notes: visit.notes as string | null, recordedAt: visit.done_at as Date, inspectorName: visit.inspector_name as string | null,
   }));
 }

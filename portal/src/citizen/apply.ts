@@ -2,7 +2,7 @@
 // then a confirmation page with the tracking code and what happens next.
 // One Idempotency-Key per check-your-answers page, so a double click or a
 // retry after a lost answer files the request once.
-import { ApiError } from '../shared/api.ts';
+import { ApiError, type Answer } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { button, errorSummary, h, notice, show, summaryList } from '../shared/elements.ts';
 import { persianDigits, rials, workingDays } from '../shared/display.ts';
@@ -13,7 +13,7 @@ import { feeText, loadService, stepNames } from './service-page.ts';
 import { computeFee } from '../../../domain/payments/fee.ts';
 import type { ServiceDetail } from './service-types.ts';
 
-export interface Submitted { trackingCode: string; id?: string; status?: string }
+export type Submitted = Answer<'/api/requests/', 'post'>;
 
 /** What the citizen typed, kept while they move between the form and the check page. */
 const drafts = new Map<string, Record<string, unknown>>();

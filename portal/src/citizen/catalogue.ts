@@ -5,9 +5,9 @@ import { searchKey } from '../../../platform/persian.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { h, show } from '../shared/elements.ts';
 import { api } from './session.ts';
-import type { ServiceSummary } from './service-types.ts';
+import type { Answer } from '../shared/api.ts';
 
-interface Catalogue { headings: Array<{ id: string; name: { fa: string } }>; services: ServiceSummary[] }
+type Catalogue = Answer<'/api/services/'>;
 
 let cached: Catalogue | null = null;
 

@@ -2,7 +2,7 @@
 // working day (Saturday to Wednesday), then one of the office's free slots.
 // The process books the earliest free slot itself; the citizen may move it,
 // or cancel it and book again while the request waits for a booking.
-import { ApiError } from '../shared/api.ts';
+import { ApiError, type Answer } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { button, h } from '../shared/elements.ts';
 import { dateTime } from '../shared/display.ts';
@@ -10,8 +10,8 @@ import { jalaliLongDate } from '../shared/jalali.ts';
 import { api } from './session.ts';
 import { isClosed, type CitizenRequest } from './request-types.ts';
 
-/** GET /api/requests/{code}/appointment/slots?day= : free slots of that day, id = the slot's start. */
-interface Slot { id: string; startsAt: string; endsAt: string; officeName: string | null }
+/** A free slot of the day; its id is the slot's start. */
+type Slot = Answer<'/api/requests/{trackingCode}/appointment/slots'>[number];
 
 /** What the page says after a change, by the `appointment` query value the reload carries. */
 export const appointmentNotices: Record<string, string> = {

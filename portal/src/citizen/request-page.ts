@@ -1,7 +1,7 @@
 // Following a request: its state, its timeline in Jalali dates, and the one
 // thing the citizen can do next — upload, pay, book, correct, rate — each in
 // its own section, shown only when it applies.
-import { ApiError } from '../shared/api.ts';
+import { ApiError, type Answer } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { errorSummary, h, show, summaryList } from '../shared/elements.ts';
 import { date, dateTime, normaliseInput, persianDigits, statusName } from '../shared/display.ts';
@@ -17,7 +17,7 @@ import { appointmentNotices, appointmentSection } from './request-appointment.ts
 import { correctionNotices, correctionSection } from './request-correction.ts';
 import { cancelSection, certificateSection, ratingSection } from './request-closing.ts';
 
-function statusTag(request: Pick<CitizenRequest, 'status' | 'closedAt' | 'outcome'>): HTMLElement {
+function statusTag(request: { status: string; closedAt?: string | null; outcome?: string | null }): HTMLElement {
   const ended = isClosed(request);
   const colour = ended ? (['rejected', 'cancelled', 'lapsed'].includes(request.outcome ?? '') ? 'red' : 'green') : request.status.startsWith('awaiting') ? 'yellow' : 'grey';
   const text = ended && request.outcome ? `${statusName('closed')} — ${statusName(request.outcome)}` : statusName(request.status);
@@ -94,7 +94,7 @@ export async function trackPage(main: HTMLElement): Promise<void> {
 
 export async function myRequestsPage(main: HTMLElement): Promise<void> {
   if (!citizen()) return go(`#/sign-in?next=${encodeURIComponent('#/requests')}`);
-  const requests = await api.get<Array<{ trackingCode: string; serviceId: string; status: string; outcome?: string | null; closedAt?: string | null; createdAt: string }>>(endpoints.requests);
+  const requests = await api.get<Answer<'/api/requests/'>>(endpoints.requests);
   const catalogue = await loadCatalogue();
   const nameOf = (id: string) => catalogue.services.find((service) => service.id === id)?.name.fa ?? id;
   show(main, 'درخواست‌های من',

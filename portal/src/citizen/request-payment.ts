@@ -1,35 +1,18 @@
 // Paying a fee: the API opens a payment with the bank gateway and answers
-// where to send the browser (Shaparak gateways take an auto-submitted POST
-// form; the sandbox gateway may take a plain redirect). The gateway sends the
-// citizen back to this request's page, where the verified outcome shows.
-import { ApiError } from '../shared/api.ts';
+// where to send the browser (for a Shaparak gateway that takes only a POST,
+// a page of ours that posts the form). The gateway sends the citizen back to
+// this request's page, where the verified outcome shows.
+import { ApiError, type Answer } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { button, h, summaryList } from '../shared/elements.ts';
 import { dateTime, persianDigits, rials } from '../shared/display.ts';
 import { api } from './session.ts';
 import type { CitizenRequest } from './request-types.ts';
 
-export interface PaymentStart {
-  paymentId?: string;
-  /** Where to send the browser. */
-  redirectUrl?: string;
-  gatewayUrl?: string;
-  /** With a form post: the fields to post (token, amount…). */
-  method?: 'GET' | 'POST';
-  fields?: Record<string, string>;
-}
+export type PaymentStart = Answer<'/api/requests/{trackingCode}/payments/', 'post'>;
 
 export function sendToGateway(start: PaymentStart): void {
-  const url = start.redirectUrl ?? start.gatewayUrl;
-  if (!url) throw new Error('the API named no gateway address');
-  if (start.method !== 'POST' || !start.fields) {
-    window.location.assign(url);
-    return;
-  }
-  const form = h('form', { method: 'POST', action: url, hidden: true },
-    Object.entries(start.fields).map(([name, value]) => h('input', { type: 'hidden', name, value })));
-  document.body.appendChild(form);
-  form.submit();
+  window.location.assign(start.redirectUrl);
 }
 
 export function paymentSection(request: CitizenRequest): HTMLElement | null {

@@ -1,37 +1,18 @@
 // A request as the pages use it, put together from GET /api/requests/{code}
 // (status, form, timeline, rating) and the request's documents, payments,
 // appointment and certificate routes, each fetched apart.
-import { ApiError } from '../shared/api.ts';
+import { ApiError, type Answer } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { api } from './session.ts';
 
 import type { TimelineEntry } from '../shared/timeline.ts';
 
 export type { TimelineEntry };
-export interface UploadedDocument { id: string; kind: string; filename: string; contentType?: string; size?: number; createdAt?: string }
-export interface Payment { id: string; status: string; amount: number; paidAt?: string | null; reference?: string | null; /** The gateway page for this payment, once the worker has its token. */ paymentUrl?: string | null }
-/** GET /api/requests/{code}/appointment: the newest booking, live (booked) or not (cancelled, attended, missed). */
-export interface Appointment { id: string; startsAt: string; endsAt: string; status: 'booked' | 'cancelled' | 'attended' | 'missed' | string; officeName: string | null; counter?: number | null }
-
-/** GET /api/requests/{trackingCode} (api/schemas/requests.ts RequestView). */
-export interface RequestView {
-  id: string;
-  trackingCode: string;
-  service: { id: string; name?: { fa?: string } };
-  districtId: number;
-  channel: string;
-  status: string;
-  outcome?: string | null;
-  form?: Record<string, unknown>;
-  createdAt: string;
-  closedAt?: string | null;
-  rating?: { score: number; comment?: string | null } | null;
-  timeline: TimelineEntry[];
-  /** While the status is awaiting-correction: what the clerk asked to be corrected, and when. */
-  correction?: { note: string | null; requestedAt: string } | null;
-  /** The permit or certificate the request ended with. */
-  certificate?: { number: string; issuedAt: string; verificationCode: string } | null;
-}
+export type UploadedDocument = Answer<'/api/requests/{trackingCode}/documents/'>[number];
+export type Payment = Answer<'/api/requests/{trackingCode}/payments/'>[number];
+/** The newest booking, live (booked) or not (cancelled, attended, missed). */
+export type Appointment = Answer<'/api/requests/{trackingCode}/appointment/'>;
+export type RequestView = Answer<'/api/requests/{trackingCode}'>;
 
 export interface CitizenRequest extends Omit<RequestView, 'certificate'> {
   documents: UploadedDocument[];
@@ -86,6 +67,6 @@ function certificateOf(view: RequestView, document: UploadedDocument | null): Ci
   return { document, number: typeof number === 'string' ? number : null, issuedAt: issued?.at ?? document?.createdAt ?? null };
 }
 
-export function isClosed(request: Pick<RequestView, 'status' | 'closedAt'>): boolean {
+export function isClosed(request: { status: string; closedAt?: string | null }): boolean {
   return Boolean(request.closedAt) || request.status === 'closed';
 }

@@ -1,22 +1,6 @@
-// The catalogue's shapes as GET /api/services returns them (api/schemas/catalogue.ts).
-import type { FormSchema } from '../shared/form-view.ts';
+// The catalogue's shapes as GET /api/services and GET /api/services/{id} answer them.
+import type { Answer } from '../shared/api.ts';
 
-export interface Fee { kind: string; amount?: number; rate?: number; field?: string }
-
-export interface ServiceSummary {
-  id: string;
-  name: { fa: string; en: string };
-  heading: string;
-  channels: string[];
-  documents: Array<{ id: string; fa: string }>;
-  fee: Fee;
-  steps?: string[];
-  slaWorkingDays: number;
-  description?: { fa?: string };
-}
-
-export interface ServiceDetail extends ServiceSummary {
-  form: FormSchema;
-  schema: Record<string, unknown>;
-  districts: number[];
-}
+export type ServiceSummary = Answer<'/api/services/'>['services'][number];
+export type Fee = ServiceSummary['fee'];
+export type ServiceDetail = Answer<'/api/services/{id}'>;

@@ -1,7 +1,7 @@
 // The signed-in citizen, kept in localStorage for the token's life (two hours).
-import { Api } from '../shared/api.ts';
+import { Api, type Answer } from '../shared/api.ts';
 
-export interface Citizen { id: string; nationalCode: string; mobile: string; name?: string | null }
+export type Citizen = Answer<'/api/auth/citizen/token', 'post'>['citizen'];
 
 export const api = new Api('shahrdari.citizenSession');
 

@@ -1,11 +1,11 @@
 // Signing in with a one-time code: national code and mobile first, then the
 // six digits from the SMS. Digits may be typed in Persian or ASCII.
-import { ApiError } from '../shared/api.ts';
+import { ApiError, type Answer } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { errorSummary, h, show } from '../shared/elements.ts';
 import { normaliseInput, persianDigits } from '../shared/display.ts';
 import { go } from '../shared/router.ts';
-import { api, type Citizen } from './session.ts';
+import { api } from './session.ts';
 
 interface Field { input: HTMLInputElement; error: HTMLElement; wrapper: HTMLElement }
 
@@ -64,7 +64,7 @@ export async function signInPage(main: HTMLElement, next: string): Promise<void>
     submit.disabled = true;
     try {
       if (!codeSent) {
-        const sent = await api.post<{ expiresInSeconds: number; developmentCode?: string }>(endpoints.citizenCode, { nationalCode: values.nationalCode, mobile: values.mobile });
+        const sent = await api.post<Answer<'/api/auth/citizen/code', 'post'>>(endpoints.citizenCode, { nationalCode: values.nationalCode, mobile: values.mobile });
         codeSent = true;
         showErrors(form, fields, new Map());
         sentNotice.textContent = `کد ورود به شماره ${persianDigits(values.mobile)} پیامک شد و تا ${persianDigits(Math.round(sent.expiresInSeconds / 60))} دقیقه معتبر است.`;
@@ -80,7 +80,7 @@ export async function signInPage(main: HTMLElement, next: string): Promise<void>
         submit.textContent = 'ورود';
         code.input.focus();
       } else {
-        const session = await api.post<{ token: string; citizen: Citizen }>(endpoints.citizenToken, values);
+        const session = await api.post<Answer<'/api/auth/citizen/token', 'post'>>(endpoints.citizenToken, values);
         api.session = { token: session.token, citizen: session.citizen };
         window.dispatchEvent(new Event('signed-in'));
         go(next || '#/');

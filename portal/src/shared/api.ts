@@ -1,6 +1,24 @@
 // The one place the pages talk to the API: a fetch wrapper that carries the
 // signed-in token and turns problem details (RFC 9457) into an ApiError the
 // forms can show field by field.
+import type { paths } from './api-types.ts';
+
+type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
+type JsonOf<Response> = Response extends { content: { 'application/json': infer Json } } ? Json : never;
+
+/**
+ * What the API answers to `method` on `path` when it succeeds, read from
+ * api-types.ts (generated from the API's OpenAPI document, so a page's idea
+ * of an answer cannot drift from the API's).
+ */
+export type Answer<Path extends keyof paths, M extends Method = 'get'> =
+  paths[Path][M] extends { responses: infer Responses } ? JsonOf<Responses[Extract<keyof Responses, 200 | 201 | 202>]> : never;
+
+/** The JSON body `method` on `path` takes. */
+export type Body<Path extends keyof paths, M extends Method> =
+  paths[Path][M] extends { requestBody?: { content: { 'application/json': infer Json } } } ? Json : never;
+
+/** What the pages make of any failed answer: the API's problem document, or as much of one as a proxy's error gives. */
 export interface FieldProblem { path: string; message: string; messageFa?: string }
 export interface Problem { type?: string; title?: string; status: number; detail?: string; detailFa?: string; errors?: FieldProblem[] }
 

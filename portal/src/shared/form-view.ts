@@ -132,7 +132,9 @@ export class FormView {
     new MutationObserver(placeholders).observe(this.element, { childList: true, subtree: true, characterData: true });
   }
 
-  static async create(schema: FormSchema, data: Record<string, unknown> = {}): Promise<FormView> {
+  /** `form` is a form-js form as the API serves it: form-js's own format, which the API passes through as analysts saved it. */
+  static async create(form: FormSchema | Record<string, unknown>, data: Record<string, unknown> = {}): Promise<FormView> {
+    const schema = form as FormSchema;
     const view = new FormView(schema);
     await view.form.importSchema(schema as never, data);
     return view;

@@ -1,6 +1,7 @@
 // A request's timeline in words: the API records milestone kinds
 // (received, awaiting-payment, closed…); an event may carry its own Persian title.
-export interface TimelineEntry { at: string; kind: string; elementId?: string | null; data?: Record<string, unknown> }
+/** What the wording reads of a timeline entry (the request's and the task page's timelines both carry it). */
+export interface TimelineEntry { at: string; kind: string; data?: Record<string, unknown> }
 
 /** Milestones in a citizen's words. */
 const milestoneNames: Record<string, string> = {

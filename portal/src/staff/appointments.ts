@@ -3,17 +3,14 @@
 // «حاضر نشد» for each booking still open. Recording moves the request on (the
 // process takes attendance whenever it is recorded). The day is in the
 // address, so a refresh or a colleague's link shows the same list.
-import { ApiError } from '../shared/api.ts';
+import { ApiError, type Answer } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { button, errorSummary, h, notice, show } from '../shared/elements.ts';
 import { date, persianDigits } from '../shared/display.ts';
 import { go } from '../shared/router.ts';
 import { api, staff } from './session.ts';
 
-interface CounterAppointment {
-  id: string; trackingCode: string; serviceName: string; citizenName: string | null; citizenNationalCode: string;
-  startsAt: string; endsAt: string; counter: number | null; officeName: string | null; status: 'booked' | 'attended' | 'missed'; requestStatus: string;
-}
+type CounterAppointment = Answer<'/api/appointments/'>[number];
 
 const tehranDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' });
 const timeOfDay = new Intl.DateTimeFormat('fa-IR', { timeZone: 'Asia/Tehran', hour: '2-digit', minute: '2-digit', hour12: false });

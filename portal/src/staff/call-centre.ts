@@ -1,7 +1,7 @@
 // The 137 desk: find a caller by mobile or national code and read their
 // requests' status to them, or file a request on their behalf (the API
 // records the channel as call-centre).
-import { ApiError } from '../shared/api.ts';
+import { ApiError, type Answer } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { errorSummary, h, notice, show, summaryList } from '../shared/elements.ts';
 import { date, normaliseInput, persianDigits, statusName } from '../shared/display.ts';
@@ -11,9 +11,9 @@ import { api, staff } from './session.ts';
 import { serviceNames, services } from './services.ts';
 import { entryTitle } from '../shared/timeline.ts';
 
-interface RequestRow { trackingCode: string; serviceId: string; status: string; outcome?: string | null; createdAt: string; closedAt?: string | null }
-interface Citizen { nationalCode: string; mobile: string; name?: string | null }
-interface CitizenRequests { citizen: Citizen; requests: RequestRow[] }
+type CitizenRequests = Answer<'/api/citizens/{nationalCode}/requests'>;
+type RequestRow = CitizenRequests['requests'][number];
+type Citizen = Answer<'/api/citizens/'>[number];
 
 const mobilePattern = /^(?:\+98|0098|0)?9\d{9}$/;
 const notFound = 'شهروندی با این مشخصات پیدا نشد.';
@@ -165,7 +165,7 @@ export async function fileForCitizenPage(main: HTMLElement, query: URLSearchPara
     view?.destroy();
     view = null;
     if (!select.value) return;
-    const service = await api.get<{ form: FormSchema }>(endpoints.service(select.value));
+    const service = await api.get<Answer<'/api/services/{id}'>>(endpoints.service(select.value));
     view = await FormView.create(service.form, { nationalCode: query.get('nationalCode') ?? '', mobile: query.get('mobile') ?? '' });
     formSlot.append(view.element, h('button', { type: 'submit', class: 'button button-primary' }, 'ثبت درخواست'));
   });
@@ -183,7 +183,7 @@ export async function fileForCitizenPage(main: HTMLElement, query: URLSearchPara
     }
     const citizen = { nationalCode: String(data.nationalCode ?? ''), mobile: String(data.mobile ?? ''), ...(data.citizenName ? { name: String(data.citizenName) } : {}) };
     try {
-      const accepted = await api.post<{ trackingCode: string }>(endpoints.requests, {
+      const accepted = await api.post<Answer<'/api/requests/', 'post'>>(endpoints.requests, {
         serviceId: select.value, districtId: Number(normaliseInput(district.value)), form: data, citizen,
       }, { 'idempotency-key': crypto.randomUUID() });
       go(`#/requests/${encodeURIComponent(accepted.trackingCode)}?filed=1`);
@@ -206,7 +206,7 @@ export async function fileForCitizenPage(main: HTMLElement, query: URLSearchPara
 /** A request's status as an agent reads it to the caller. */
 export async function requestStatusPage(main: HTMLElement, code: string, query: URLSearchParams): Promise<void> {
   const names = await serviceNames();
-  const request = await api.get<{ trackingCode: string; service: { id: string }; status: string; outcome?: string | null; closedAt?: string | null; createdAt: string; channel: string; timeline: Array<{ kind: string; at: string; data?: Record<string, unknown> }> }>(endpoints.request(code));
+  const request = await api.get<Answer<'/api/requests/{trackingCode}'>>(endpoints.request(code));
   show(main, `درخواست ${persianDigits(code)}`,
     h('p', {}, h('a', { href: '#/call-centre' }, 'سامانه ۱۳۷')),
     query.get('filed') ? h('div', { class: 'notice notice-success', role: 'status' }, 'درخواست ثبت شد. کد رهگیری را برای شهروند بخوانید.') : null,

@@ -4,7 +4,7 @@
 // satisfaction, and per role the staff, queues, waits and utilisation, over
 // time too. Each chart is inline SVG with its numbers in text; tables carry
 // the details. The simulation's report page draws the same sections.
-import type { Figures } from '../../../domain/figures.ts';
+import type { Answer } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { h, show, type Child } from '../shared/elements.ts';
 import { channelNames, date, persianDigits } from '../shared/display.ts';
@@ -13,7 +13,7 @@ import { api, roleNames } from './session.ts';
 import { serviceNames } from './services.ts';
 import { barChart, legend, lineChart, lineStyles, shareRing, type Bar, type Line } from './charts.ts';
 
-export type { Figures };
+export type Figures = Answer<'/api/figures/'>;
 
 const duration = (hours: number) => (hours >= 48 ? `${persianDigits((hours / 24).toFixed(1))} روز` : `${persianDigits(Math.round(hours))} ساعت`);
 const hoursOrDash = (hours: number | null) => (hours === null ? '—' : duration(hours));

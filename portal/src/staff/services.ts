@@ -1,13 +1,14 @@
 // Persian service names for the workspace's tables, from the catalogue, fetched once.
+import type { Answer } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { api } from './session.ts';
 
-export interface ServiceEntry { id: string; name: { fa: string }; channels: string[]; districts?: number[]; form?: unknown }
+export type ServiceEntry = Answer<'/api/services/'>['services'][number];
 
 let catalogue: Promise<ServiceEntry[]> | null = null;
 
 export function services(): Promise<ServiceEntry[]> {
-  catalogue ??= api.get<{ services: ServiceEntry[] }>(endpoints.services).then((answer) => answer.services);
+  catalogue ??= api.get<Answer<'/api/services/'>>(endpoints.services).then((answer) => answer.services);
   return catalogue;
 }
 

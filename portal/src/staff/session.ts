@@ -1,8 +1,8 @@
 // The signed-in staff member: role and district decide what the workspace offers.
 import { roleNames as taskRoleNames } from '../../../processes/catalogue/types.ts';
-import { Api } from '../shared/api.ts';
+import { Api, type Answer } from '../shared/api.ts';
 
-export interface Staff { id: string; username: string; name: string; role: string; districtId: number | null }
+export type Staff = Answer<'/api/auth/staff/token', 'post'>['staff'];
 
 export const api = new Api('shahrdari.staffSession');
 

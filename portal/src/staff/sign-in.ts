@@ -1,9 +1,9 @@
 // Staff sign in with username and password (accounts carry role and district).
-import { ApiError } from '../shared/api.ts';
+import { ApiError, type Answer } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { errorSummary, h, show } from '../shared/elements.ts';
 import { go } from '../shared/router.ts';
-import { api, type Staff } from './session.ts';
+import { api } from './session.ts';
 
 export async function signInPage(main: HTMLElement, next: string): Promise<void> {
   const username = h('input', { id: 'username', name: 'username', type: 'text', autocomplete: 'username', dir: 'ltr', required: true });
@@ -23,7 +23,7 @@ export async function signInPage(main: HTMLElement, next: string): Promise<void>
     }
     submit.disabled = true;
     try {
-      const session = await api.post<{ token: string; staff: Staff }>(endpoints.staffToken, { username: username.value.trim(), password: password.value });
+      const session = await api.post<Answer<'/api/auth/staff/token', 'post'>>(endpoints.staffToken, { username: username.value.trim(), password: password.value });
       api.session = { token: session.token, staff: session.staff };
       window.dispatchEvent(new Event('signed-in'));
       go(next || '#/');

@@ -1,19 +1,19 @@
 // One task: the request it is about — the citizen's data, documents and
 // timeline — beside the task's form; claim it, fill the form, complete it.
-import { ApiError } from '../shared/api.ts';
+import { ApiError, type Answer } from '../shared/api.ts';
 import { endpoints } from '../shared/endpoints.ts';
 import { button, errorSummary, h, notice, show, summaryList } from '../shared/elements.ts';
 import { date, dateTime, persianDigits } from '../shared/display.ts';
-import { FormView, type FormSchema } from '../shared/form-view.ts';
+import { FormView } from '../shared/form-view.ts';
 import { go } from '../shared/router.ts';
 import { api, staff } from './session.ts';
 import { serviceNames } from './services.ts';
-import { serviceIdOf, slaNames, slaOf, slaTags, type Task, type TaskRequest } from './task-types.ts';
+import { serviceIdOf, slaNames, slaOf, slaTags, type Task, type TaskDetail, type TaskRequest } from './task-types.ts';
 import { entryTitle } from '../shared/timeline.ts';
 import { documentKindName } from '../../../processes/catalogue/documents.ts';
 
 /** The API resolves the form the task's diagram version links (the version an analyst deployed, else the repository's). */
-function formOf(task: Task): FormSchema | null {
+function formOf(task: Task): TaskDetail['forms'][number] | null {
   return task.forms?.[0] ?? null;
 }
 
@@ -60,7 +60,7 @@ function requestContext(request: TaskRequest | null, fields: Array<[string, stri
 async function answerRows(serviceId: string | undefined, data: Record<string, unknown> | undefined): Promise<Array<[string, string]>> {
   if (!serviceId || !data) return [];
   try {
-    const service = await api.get<{ form: FormSchema }>(endpoints.service(serviceId));
+    const service = await api.get<Answer<'/api/services/{id}'>>(endpoints.service(serviceId));
     const view = await FormView.create(service.form, data);
     const rows = view.answers(data);
     view.destroy();
@@ -72,11 +72,11 @@ async function answerRows(serviceId: string | undefined, data: Record<string, un
 
 export async function taskPage(main: HTMLElement, key: string): Promise<void> {
   const me = staff()!;
-  const task = await api.get<Task>(endpoints.task(key));
+  const task = await api.get<TaskDetail>(endpoints.task(key));
   const schema = formOf(task);
   const request = contextOf(task);
   const names = await serviceNames();
-  const serviceId = serviceIdOf(task) ?? request?.serviceId ?? request?.service?.id;
+  const serviceId = serviceIdOf(task);
   const answers = await answerRows(serviceId, request?.form);
   const sla = slaOf(task);
   const mine = task.assignee === me.username;

@@ -1,46 +1,15 @@
 // A task as GET /api/tasks and GET /api/tasks/{jobKey} return it: the step's
 // Persian name as its diagram version has it, and its SLA state by the
 // server's clock (so every screen colours a task alike).
-import type { FormSchema } from '../shared/form-view.ts';
+import type { Answer } from '../shared/api.ts';
 
-export interface TaskRequest {
-  id?: string;
-  trackingCode?: string;
-  serviceId?: string;
-  service?: { id: string; name?: { fa?: string } };
-  serviceName?: { fa?: string } | string;
-  districtId?: number;
-  status?: string;
-  form?: Record<string, unknown>;
-  timeline?: Array<{ kind: string; at: string; data?: Record<string, unknown> }>;
-  documents?: Array<{ id: string; kind: string; filename: string; size?: number; createdAt?: string }>;
-  /** The field inspection's findings, for the decision that follows it. */
-  inspections?: Array<{ result: 'pass' | 'fail'; visitedOn: string | null; notes: string | null; recordedAt: string; inspectorName: string | null }>;
-}
-
-export type SlaState = 'breached' | 'near' | 'ok' | 'none';
-
-export interface Task {
-  jobKey: string;
-  /** The step's Persian name. */
-  name: string;
-  elementId: string;
-  formId?: string | null;
-  candidateGroups?: string[];
-  assignee?: string | null;
-  dueAt?: string | null;
-  followUpAt?: string | null;
-  sla?: SlaState;
-  createdAt?: string;
-  status?: string;
-  trackingCode?: string | null;
-  serviceId?: string | null;
-  requestId?: string | null;
-  request?: TaskRequest | null;
-  variables?: Record<string, unknown>;
-  /** The form-js form(s) to complete the task with (GET /api/tasks/{jobKey}). */
-  forms?: FormSchema[];
-}
+export type ListedTask = Answer<'/api/tasks/'>[number];
+export type TaskDetail = Answer<'/api/tasks/{jobKey}'>;
+/** The request a task is about, with its data, documents, timeline and the field inspections' findings. */
+export type TaskRequest = NonNullable<TaskDetail['request']>;
+/** A task as the list has it, or the task page with its variables, forms and request. */
+export type Task = ListedTask & Partial<Pick<TaskDetail, 'variables' | 'forms' | 'request'>>;
+export type SlaState = ListedTask['sla'];
 
 export function taskKey(task: Task): string {
   return task.jobKey;
@@ -51,7 +20,7 @@ export function trackingCodeOf(task: Task): string | undefined {
 }
 
 export function serviceIdOf(task: Task): string | undefined {
-  return task.serviceId ?? task.request?.serviceId ?? task.request?.service?.id;
+  return task.serviceId ?? task.request?.serviceId;
 }
 
 export function slaOf(task: Task): SlaState {

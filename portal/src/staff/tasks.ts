@@ -8,11 +8,11 @@ import { go } from '../shared/router.ts';
 import { api, staff } from './session.ts';
 import { serviceNames } from './services.ts';
 import {
-  apiQuery, filterOf, routeOf, serviceIdOf, slaNames, slaOf, slaTags, taskKey, trackingCodeOf, type SlaState, type Task, type TaskListFilter,
+  apiQuery, filterOf, routeOf, serviceIdOf, slaNames, slaOf, slaTags, taskKey, trackingCodeOf, type ListedTask, type SlaState, type Task, type TaskListFilter,
 } from './task-types.ts';
 
 export async function loadTasks(filter: TaskListFilter = { who: 'all', sla: '' }): Promise<Task[]> {
-  return api.get<Task[]>(`${endpoints.tasks}${apiQuery(filter)}`);
+  return api.get<ListedTask[]>(`${endpoints.tasks}${apiQuery(filter)}`);
 }
 
 export async function claim(task: Task): Promise<void> {

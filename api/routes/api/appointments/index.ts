@@ -15,13 +15,16 @@ import { typed } from '../../../schemas/type-provider.ts';
 
 const CounterAppointment = {
   type: 'object',
-  required: ['id', 'trackingCode', 'serviceId', 'serviceName', 'startsAt', 'endsAt', 'status', 'requestStatus'],
+  required: [
+    'id', 'trackingCode', 'serviceId', 'serviceName', 'citizenName', 'citizenNationalCode', 'citizenMobile', 'startsAt', 'endsAt',
+    'counter', 'officeName', 'status', 'requestStatus', 'attendanceRecordedAt', 'attendanceRecordedBy',
+  ],
   properties: {
     id: { type: 'string' }, trackingCode: { type: 'string' }, serviceId: { type: 'string' }, serviceName: { type: 'string' },
     citizenName: { type: ['string', 'null'] }, citizenNationalCode: { type: 'string' }, citizenMobile: { type: 'string' },
     startsAt: { type: 'string', format: 'date-time' }, endsAt: { type: 'string', format: 'date-time' },
     counter: { type: ['integer', 'null'] }, officeName: { type: ['string', 'null'] },
-    status: { type: 'string', description: 'booked, attended or missed (cancelled bookings are left out)' },
+    status: { type: 'string', enum: ['booked', 'attended', 'missed'], description: 'Cancelled bookings are left out' },
     requestStatus: { type: 'string' },
     attendanceRecordedAt: { type: ['string', 'null'], format: 'date-time' }, attendanceRecordedBy: { type: ['string', 'null'] },
   },

@@ -4,8 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { claimsOf, staffRoles, type StaffClaims } from '../../../plugins/app/auth.ts';
 import { documentView } from '../../../plugins/app/documents.ts';
 import { findingsOf } from '../../../../domain/inspections/visits.ts';
+import { findRequest } from '../../../../domain/requests/rows.ts';
 import { slaStates, type ListedTask, type TaskFilter, type TaskRow } from '../../../../domain/user-tasks/task-list.ts';
 import { problems } from '../../../schemas/problem.ts';
+import { DocumentView } from '../../../schemas/requests.ts';
 import { typed } from '../../../schemas/type-provider.ts';
 
 const Task = {
@@ -42,7 +44,37 @@ const TaskDetail = {
     ...ListedTask.properties,
     variables: { type: 'object', additionalProperties: true },
     forms: { type: 'array', items: { type: 'object', additionalProperties: true }, description: 'The form-js form(s) to complete the task with' },
-    request: { type: ['object', 'null'], additionalProperties: true, description: 'The request: data, documents, timeline, and the field inspections\' findings (inspections: result, visitedOn, notes, inspectorName)' },
+    request: {
+      type: ['object', 'null'], additionalProperties: true,
+      description: 'The request: data, documents, timeline, and the field inspections\' findings',
+      required: ['id', 'trackingCode', 'serviceId', 'districtId', 'channel', 'status', 'form', 'createdAt', 'documents', 'timeline', 'inspections'],
+      properties: {
+        id: { type: 'string' }, trackingCode: { type: 'string' }, serviceId: { type: 'string' }, districtId: { type: 'integer' },
+        channel: { type: 'string' }, status: { type: 'string' }, form: { type: 'object', additionalProperties: true },
+        createdAt: { type: 'string', format: 'date-time' },
+        documents: { type: 'array', items: DocumentView },
+        timeline: {
+          type: 'array',
+          items: {
+            type: 'object', required: ['kind', 'element_id', 'data', 'at'],
+            properties: {
+              kind: { type: 'string' }, element_id: { type: ['string', 'null'] },
+              data: { type: 'object', additionalProperties: true }, at: { type: 'string', format: 'date-time' },
+            },
+          },
+        },
+        inspections: {
+          type: 'array',
+          items: {
+            type: 'object', required: ['result', 'visitedOn', 'notes', 'recordedAt', 'inspectorName'],
+            properties: {
+              result: { type: 'string', enum: ['pass', 'fail'] }, visitedOn: { type: ['string', 'null'], description: 'YYYY-MM-DD' },
+              notes: { type: ['string', 'null'] }, recordedAt: { type: 'string', format: 'date-time' }, inspectorName: { type: ['string', 'null'] },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;
 
@@ -109,7 +141,7 @@ export default async function taskRoutes(fastify: FastifyInstance) {
   }, async (request) => {
     const task = await app.tasks.visible(request.params.jobKey, staffOf(request));
     const forms = (await app.tasks.formsOf(task)).map((form) => form.form);
-    const row = task.request_id ? await app.db('requests').where({ id: task.request_id }).first() : undefined;
+    const row = task.request_id ? await findRequest(app.db, task.request_id) : undefined;
     const context = row ? {
       id: row.id, trackingCode: row.tracking_code, serviceId: row.service_id, districtId: row.district_id, channel: row.channel,
       status: row.status, form: row.form, createdAt: row.created_at,
