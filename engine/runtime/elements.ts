@@ -6,7 +6,7 @@ import type { FlowNode } from '../model/bpmn.ts';
 import { evaluateDecision } from '../model/dmn.ts';
 import type { ElementInstance, Job, ProcessInstance } from '../store/entities.ts';
 import { userTaskHeaders } from '../user-tasks.ts';
-import { openBoundariesUnlessInner, openScopeEvents, openWaits, throwError } from './events.ts';
+import { openScope, openWaits, startTriggered, throwError } from './events.ts';
 import type { Executor } from './executor.ts';
 import { IncidentError } from './incidents.ts';
 import { visibleVariables } from './variables.ts';
@@ -64,7 +64,7 @@ export function behave(executor: Executor, instance: ProcessInstance, element: E
     case 'businessRuleTask': {
       if (node.script) {
         const value = valueOf(node.script.expression, visibleVariables(instance, element.key));
-        openBoundariesUnlessInner(executor, instance, element, node);
+        openScope(executor, instance, element, node);
         executor.completeWithVariables(instance, element, { [node.script.resultVariable]: value });
         return;
       }
@@ -76,10 +76,12 @@ export function behave(executor: Executor, instance: ProcessInstance, element: E
       return;
     }
     case 'subProcess':
+      openScope(executor, instance, element, node);
+      executor.activate(instance, node.noneStart!, element.key);
+      return;
     case 'eventSubProcess':
-      openBoundariesUnlessInner(executor, instance, element, node);
-      openScopeEvents(executor, instance, element, node);
-      if (node.type === 'subProcess') executor.activate(instance, node.noneStart!, element.key);
+      openScope(executor, instance, element, node);
+      startTriggered(executor, instance, element);
       return;
     case 'callActivity':
       callProcess(executor, instance, element, node);
@@ -99,7 +101,7 @@ function createJob(executor: Executor, instance: ProcessInstance, element: Eleme
   if (!Number.isFinite(retries)) throw new IncidentError('EXTRACT_VALUE_ERROR', `Expected job retries of '${node.id}' to be a number, but was '${JSON.stringify(retriesValue)}'.`);
   const headers = { ...definition.headers };
   if (node.userTask) Object.assign(headers, userTaskHeaders(node.userTask, context, (formId) => engine.deployments.latestForm(formId)?.key));
-  openBoundariesUnlessInner(executor, instance, element, node);
+  openScope(executor, instance, element, node);
   const job: Job = {
     key: engine.state.nextKey(), type, processInstanceKey: instance.key, elementInstanceKey: element.key, elementId: node.id,
     bpmnProcessId: instance.bpmnProcessId, processDefinitionKey: instance.processDefinitionKey, version: instance.version,
@@ -117,7 +119,7 @@ function evaluateCalledDecision(executor: Executor, instance: ProcessInstance, e
   if (!found) throw new IncidentError('CALLED_DECISION_ERROR', `Expected to evaluate decision '${decisionId}', but no decision found for id '${decisionId}'`);
   const result = evaluateDecision(found.drg, decisionId, context);
   if (result.failure) throw new IncidentError('DECISION_EVALUATION_ERROR', result.failure);
-  openBoundariesUnlessInner(executor, instance, element, node);
+  openScope(executor, instance, element, node);
   executor.completeWithVariables(instance, element, { [node.decision!.resultVariable]: result.output });
 }
 
@@ -130,7 +132,7 @@ function callProcess(executor: Executor, instance: ProcessInstance, element: Ele
   if (!definition) throw new IncidentError('CALLED_ELEMENT_ERROR', `Expected process with BPMN process id '${processId}' to be deployed, but not found.`);
   const model = deployments.model(definition.key);
   if (!model.nodes.get(model.id)!.noneStart) throw new IncidentError('CALLED_ELEMENT_ERROR', `Expected process with BPMN process id '${processId}' to have a none start event, but not found.`);
-  openBoundariesUnlessInner(executor, instance, element, node);
+  openScope(executor, instance, element, node);
   const variables = call.propagateAllParentVariables ? context : { ...(instance.variables[element.key] ?? {}) };
   const child = executor.createInstance(definition, variables, { parent: { instanceKey: instance.key, elementInstanceKey: element.key } });
   element.childKey = child.key;

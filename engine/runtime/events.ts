@@ -12,36 +12,44 @@ import { visibleVariables } from './variables.ts';
 
 type Catch = { owner: ElementInstance; node: FlowNode };
 
-/** Opens the boundary events of an activity; an inner multi-instance iteration leaves that to its body. */
-export function openBoundariesUnlessInner(executor: Executor, instance: ProcessInstance, element: ElementInstance, node: FlowNode): void {
-  if (element.mi === 'inner') return;
-  openWaits(executor, instance, element, [], node.boundaries);
+/**
+ * What a scope or activity waits on while it is active: its boundary events
+ * (an inner multi-instance iteration leaves them to its body) and the start
+ * events of its event subprocesses (waiting on the scope's element instance).
+ * Opened on entering it; evaluated whole before anything is created, so a
+ * failing expression (a correlation key that is null, a timer that is not
+ * one) leaves nothing half-open and can become an incident that is retried.
+ */
+export function openScope(executor: Executor, instance: ProcessInstance, element: ElementInstance, node: FlowNode): void {
+  planScope(executor, instance, element, node, visibleVariables(instance, element.key))();
 }
 
-export function openBoundaries(executor: Executor, instance: ProcessInstance, element: ElementInstance, node: FlowNode): void {
-  openWaits(executor, instance, element, [], node.boundaries);
+/** Evaluates what `openScope` would open against `context`; the returned function creates it. Throws FeelError or IncidentError. */
+export function planScope(executor: Executor, instance: ProcessInstance, element: ElementInstance, node: FlowNode, context: Record<string, unknown>): () => void {
+  const starts = node.eventSubprocesses.map((id) => ({ owner: element, node: eventSubprocessStart(executor, instance, id) }));
+  return planWaits(executor, instance, element, starts, element.mi === 'inner' ? [] : node.boundaries, context);
 }
 
-/** Event subprocess start events of a scope wait on the scope's element instance. */
-export function openScopeEvents(executor: Executor, instance: ProcessInstance, scope: ElementInstance, scopeNode: FlowNode): void {
-  const catches = scopeNode.eventSubprocesses.map((id) => {
-    const start = executor.node(instance, executor.node(instance, id).startEvents[0]!);
-    return { owner: scope, node: start };
-  });
-  if (catches.length > 0) openWaits(executor, instance, scope, catches, []);
+function eventSubprocessStart(executor: Executor, instance: ProcessInstance, subprocessId: string): FlowNode {
+  return executor.node(instance, executor.node(instance, subprocessId).startEvents[0]!);
 }
 
 /** Opens subscriptions and timers: catch events owned by `owner`, plus the element's boundary events. Evaluates everything before creating anything. */
 export function openWaits(executor: Executor, instance: ProcessInstance, element: ElementInstance, catches: Catch[], boundaryIds: string[]): void {
+  planWaits(executor, instance, element, catches, boundaryIds, visibleVariables(instance, element.key))();
+}
+
+function planWaits(executor: Executor, instance: ProcessInstance, element: ElementInstance, catches: Catch[], boundaryIds: string[], context: Record<string, unknown>): () => void {
   const all = [...catches, ...boundaryIds.map((id) => ({ owner: element, node: executor.node(instance, id) }))];
-  const context = visibleVariables(instance, element.key);
   const plans: Array<() => void> = [];
   for (const { owner, node } of all) {
     const trigger = node.trigger;
     if (!trigger || trigger.kind === 'error' || trigger.kind === 'none') continue;
     plans.push(planWait(executor, instance, owner, node, context));
   }
-  for (const plan of plans) plan();
+  return () => {
+    for (const plan of plans) plan();
+  };
 }
 
 function planWait(executor: Executor, instance: ProcessInstance, owner: ElementInstance, node: FlowNode, context: Record<string, unknown>): () => void {
@@ -93,14 +101,8 @@ export function trigger(executor: Executor, instance: ProcessInstance, owner: El
     return;
   }
   if (catchNode.type === 'startEvent') {
-    const subprocessId = catchNode.scopeId;
-    if (catchNode.interrupting) {
-      executor.closeWaits(instance, owner, (elementId) => executor.node(instance, elementId).type === 'startEvent');
-      for (const child of executor.children(instance, owner.key)) executor.terminate(instance, child);
-    }
-    const subprocess = executor.newElement(instance, subprocessId, owner.key);
-    openScopeEvents(executor, instance, subprocess, executor.node(instance, subprocessId));
-    activateTriggered(executor, instance, catchId, subprocess.key, variables);
+    if (catchNode.interrupting) interruptScope(executor, instance, owner);
+    startEventSubprocess(executor, instance, owner, catchNode, variables);
     return;
   }
   if (owner.elementId !== catchId) {
@@ -111,6 +113,32 @@ export function trigger(executor: Executor, instance: ProcessInstance, owner: El
     return;
   }
   executor.completeWithVariables(instance, owner, variables);
+}
+
+/** An interrupting event subprocess takes over the scope: its other event subprocess starts close and its tokens end. */
+function interruptScope(executor: Executor, instance: ProcessInstance, scope: ElementInstance): void {
+  executor.closeWaits(instance, scope, (elementId) => executor.node(instance, elementId).type === 'startEvent');
+  for (const child of executor.children(instance, scope.key)) executor.terminate(instance, child);
+}
+
+/**
+ * The event subprocess of `start` begins in `scope`: entered like any
+ * subprocess (input mappings, its own event subprocesses — an incident on it
+ * when those fail), then its start event takes the trigger's variables.
+ */
+function startEventSubprocess(executor: Executor, instance: ProcessInstance, scope: ElementInstance, start: FlowNode, variables: Record<string, unknown>): void {
+  const subprocess = executor.newElement(instance, start.scopeId, scope.key);
+  subprocess.triggeredBy = { catchId: start.id, variables };
+  executor.enter(instance, subprocess);
+}
+
+/** On entering an event subprocess (see startEventSubprocess): the start event that triggered it completes. */
+export function startTriggered(executor: Executor, instance: ProcessInstance, subprocess: ElementInstance): void {
+  const triggered = subprocess.triggeredBy;
+  if (!triggered) return;
+  delete subprocess.triggeredBy;
+  executor.touch(instance);
+  activateTriggered(executor, instance, triggered.catchId, subprocess.key, triggered.variables);
 }
 
 function activateTriggered(executor: Executor, instance: ProcessInstance, elementId: string, scopeKey: number, variables: Record<string, unknown>): void {
@@ -127,17 +155,12 @@ export function throwError(executor: Executor, instance: ProcessInstance, from: 
   while (current) {
     const node = executor.node(currentInstance, current.elementId);
     const eventSubprocesses = node.eventSubprocesses.filter((id) => id !== cameFrom?.elementId);
-    const starts = eventSubprocesses.map((id) => executor.node(currentInstance, executor.node(currentInstance, id).startEvents[0]!))
+    const starts = eventSubprocesses.map((id) => eventSubprocessStart(executor, currentInstance, id))
       .filter((start) => start.trigger!.kind === 'error');
     const start = starts.find((s) => s.trigger!.errorCode === code) ?? starts.find((s) => !s.trigger!.errorCode);
     if (start) {
-      const scope: ElementInstance = current;
-      const target = currentInstance;
-      executor.closeWaits(target, scope, (elementId) => executor.node(target, elementId).type === 'startEvent');
-      for (const child of executor.children(target, scope.key)) executor.terminate(target, child);
-      const subprocess = executor.newElement(target, start.scopeId, scope.key);
-      openScopeEvents(executor, target, subprocess, executor.node(target, start.scopeId));
-      activateTriggered(executor, target, start.id, subprocess.key, variables);
+      interruptScope(executor, currentInstance, current);
+      startEventSubprocess(executor, currentInstance, current, start, variables);
       return true;
     }
     if (current.mi !== 'inner') {

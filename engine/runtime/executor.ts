@@ -20,12 +20,12 @@ import type { FlowNode, ProcessModel } from '../model/bpmn.ts';
 import type { ElementInstance, ProcessInstance, Resource, Step } from '../store/entities.ts';
 import { behave } from './elements.ts';
 import type { Engine } from './engine.ts';
-import { openBoundaries, openScopeEvents, trigger } from './events.ts';
+import { openScope, planScope, trigger } from './events.ts';
 import { arriveAtJoin, chooseFlows, settleJoins } from './flows.ts';
 import { asIncident, raiseIncident } from './incidents.ts';
 import { applyInputs, applyOutputs } from './mappings.ts';
 import { enterBody, innerCompleted, innerResults } from './multi-instance.ts';
-import { propagate, setLocal } from './variables.ts';
+import { propagate, setLocal, visibleVariables } from './variables.ts';
 
 export interface StepBudget {
   /** Steps one command runs before the rest waits for a follow-up command. */
@@ -96,17 +96,13 @@ export class Executor {
     const instance = this.engine.state.instances.get(step.instanceKey);
     if (!instance) return;
     switch (step.kind) {
-      case 'begin': {
-        const root = instance.elements[instance.key];
-        if (!root) return;
-        const model = this.model(instance);
-        openScopeEvents(this, instance, root, model.nodes.get(model.id)!);
-        if (step.startAt && step.startAt.length > 0) {
-          for (const elementId of step.startAt) this.activateInScopeChain(instance, elementId, undefined);
-        } else {
-          const start = step.startEventId ?? model.nodes.get(model.id)!.noneStart;
-          if (start) this.activate(instance, start, root.key);
-        }
+      case 'begin':
+        this.begin(instance, step);
+        return;
+      case 'subscribe': {
+        // an incident on the scope was resolved: once subscribed it may complete, if its tokens have meanwhile
+        const element = instance.elements[step.elementKey];
+        if (element && this.subscribe(instance, element)) this.settle(instance, element.key);
         return;
       }
       case 'activate':
@@ -287,6 +283,51 @@ export class Executor {
 
   // ---------------------------------------------------------------- creation
 
+  /**
+   * The process instance starts: it subscribes to its event subprocesses'
+   * start events, then its start event (or its start instructions) is
+   * activated. A subscription that cannot be made (a correlation key that is
+   * null) is an incident on the process instance, as in Zeebe; resolving it
+   * begins again.
+   */
+  private begin(instance: ProcessInstance, step: Extract<Step, { kind: 'begin' }>): void {
+    const root = instance.elements[instance.key];
+    if (!root) return;
+    const model = this.model(instance);
+    try {
+      openScope(this, instance, root, model.nodes.get(model.id)!);
+    } catch (error) {
+      const incident = asIncident(error, 'EXTRACT_VALUE_ERROR');
+      const begin = { ...(step.startAt ? { startAt: step.startAt } : {}), ...(step.startEventId ? { startEventId: step.startEventId } : {}) };
+      raiseIncident(this, instance, root, incident.errorType, incident.message, 'begin', { begin });
+      return;
+    }
+    if (step.startAt && step.startAt.length > 0) {
+      for (const elementId of step.startAt) this.activateInScopeChain(instance, elementId, undefined);
+    } else {
+      const start = step.startEventId ?? model.nodes.get(model.id)!.noneStart;
+      if (start) this.activate(instance, start, root.key);
+    }
+  }
+
+  /**
+   * Opens the waits of a scope that a start instruction or a modification
+   * created around the element it activates (checked before, see
+   * checkScopeChain, so this fails only if what they read changed since);
+   * on failure the scope gets an incident (its inner tokens go on) and
+   * resolving it tries again. True when subscribed.
+   */
+  private subscribe(instance: ProcessInstance, scope: ElementInstance): boolean {
+    try {
+      openScope(this, instance, scope, this.node(instance, scope.elementId));
+      return true;
+    } catch (error) {
+      const incident = asIncident(error, 'EXTRACT_VALUE_ERROR');
+      raiseIncident(this, instance, scope, incident.errorType, incident.message, 'subscribe');
+      return false;
+    }
+  }
+
   createInstance(
     definition: Resource, variables: Record<string, unknown>,
     options: { startAt?: string[]; startEventId?: string; parent?: ProcessInstance['parent']; startedBy?: ProcessInstance['startedBy'] } = {},
@@ -325,22 +366,74 @@ export class Executor {
       return instance.key;
     }
     let candidates = Object.values(instance.elements).filter((e) => e.elementId === scopeId && e.mi !== 'body');
-    if (ancestorKey !== undefined && ancestorKey > 0) {
-      candidates = candidates.filter((candidate) => {
-        for (let e: ElementInstance | undefined = candidate; e; e = instance.elements[e.scopeKey]) if (e.key === ancestorKey) return true;
-        return false;
-      });
-    }
+    if (ancestorKey !== undefined && ancestorKey > 0) candidates = candidates.filter((candidate) => this.descendsFrom(instance, candidate, ancestorKey));
     let scope = candidates[0];
     if (!scope) {
       const scopeNode = this.node(instance, scopeId);
       const parentKey = this.scopeInstanceFor(instance, scopeNode.scopeId, ancestorKey, variables);
       scope = this.newElement(instance, scopeId, parentKey);
-      openBoundaries(this, instance, scope, scopeNode);
-      openScopeEvents(this, instance, scope, scopeNode);
+      // The instruction's variables for the scope first: they are what its subscriptions may read.
+      if (variables?.[scopeId]) setLocal(instance, scope.key, variables[scopeId]!);
+      this.subscribe(instance, scope);
+      return scope.key;
     }
     if (variables?.[scopeId]) setLocal(instance, scope.key, variables[scopeId]!);
     return scope.key;
+  }
+
+  /**
+   * Evaluates, changing nothing, the subscriptions of the scopes that
+   * `activateInScopeChain` would create around `elementId`, so that a start
+   * instruction or modification whose subscriptions would fail is refused
+   * whole, as Zeebe refuses it. `created` carries the scopes earlier
+   * instructions of the same command create (with what they will see).
+   * Returns the scope whose subscriptions would fail and why, or null.
+   */
+  checkScopeChain(
+    instance: ProcessInstance, elementId: string, ancestorKey: number | undefined,
+    variables: Record<string, Record<string, unknown>> | undefined, created = new Map<string, Record<string, unknown>>(),
+  ): { scopeId: string; reason: string } | null {
+    const planning = { scopeId: '' };
+    try {
+      this.plannedScope(instance, this.node(instance, elementId).scopeId, ancestorKey, variables, created, planning);
+      return null;
+    } catch (error) {
+      return { scopeId: planning.scopeId, reason: asIncident(error, 'EXTRACT_VALUE_ERROR').message };
+    }
+  }
+
+  /** The variables a (possibly still to be created) scope would see; plans its subscriptions when it would be created. */
+  private plannedScope(
+    instance: ProcessInstance, scopeId: string, ancestorKey: number | undefined, variables: Record<string, Record<string, unknown>> | undefined,
+    created: Map<string, Record<string, unknown>>, planning: { scopeId: string },
+  ): Record<string, unknown> {
+    const model = this.model(instance);
+    const root = instance.elements[instance.key];
+    const known = created.get(scopeId);
+    if (known) return known;
+    if (scopeId === model.id) {
+      const context = { ...(root ? visibleVariables(instance, instance.key) : {}), ...variables?.[''], ...variables?.[model.id] };
+      if (!root) {
+        planning.scopeId = scopeId;
+        planScope(this, instance, { key: instance.key, elementId: model.id, scopeKey: 0 }, model.nodes.get(model.id)!, context);
+        created.set(scopeId, context);
+      }
+      return context;
+    }
+    const existing = Object.values(instance.elements).find((e) => e.elementId === scopeId && e.mi !== 'body'
+      && (ancestorKey === undefined || ancestorKey <= 0 || this.descendsFrom(instance, e, ancestorKey)));
+    if (existing) return { ...visibleVariables(instance, existing.key), ...variables?.[scopeId] };
+    const scopeNode = this.node(instance, scopeId);
+    const context = { ...this.plannedScope(instance, scopeNode.scopeId, ancestorKey, variables, created, planning), ...variables?.[scopeId] };
+    planning.scopeId = scopeId;
+    planScope(this, instance, { key: 0, elementId: scopeId, scopeKey: 0 }, scopeNode, context);
+    created.set(scopeId, context);
+    return context;
+  }
+
+  private descendsFrom(instance: ProcessInstance, element: ElementInstance, ancestorKey: number): boolean {
+    for (let e: ElementInstance | undefined = element; e; e = instance.elements[e.scopeKey]) if (e.key === ancestorKey) return true;
+    return false;
   }
 
   // ---------------------------------------------------------------- activation

@@ -2,7 +2,7 @@
 // retries, an error nobody catches) stops its element instance with an
 // incident; resolving the incident retries the step that failed.
 import { FeelError } from '../feel.ts';
-import type { ElementInstance, IncidentStep, ProcessInstance } from '../store/entities.ts';
+import type { ElementInstance, Incident, IncidentStep, ProcessInstance } from '../store/entities.ts';
 import type { Engine } from './engine.ts';
 import { notFound } from './errors.ts';
 import type { Executor } from './executor.ts';
@@ -22,11 +22,12 @@ export function asIncident(error: unknown, fallbackType: string): IncidentError 
 }
 
 export function raiseIncident(
-  executor: Executor, instance: ProcessInstance, element: ElementInstance, errorType: string, errorMessage: string, step: IncidentStep, jobKey?: number,
+  executor: Executor, instance: ProcessInstance, element: ElementInstance, errorType: string, errorMessage: string, step: IncidentStep,
+  retry: Pick<Incident, 'jobKey' | 'begin'> = {},
 ): void {
   const { engine } = executor;
   const key = engine.state.nextKey();
-  const incident = { key, processInstanceKey: instance.key, elementInstanceKey: element.key, elementId: element.elementId, errorType, errorMessage, step, ...(jobKey !== undefined ? { jobKey } : {}) };
+  const incident: Incident = { key, processInstanceKey: instance.key, elementInstanceKey: element.key, elementId: element.elementId, errorType, errorMessage, step, ...retry };
   engine.state.put('incidents', incident);
   element.incidentKey = key;
   executor.touch(instance);
@@ -48,9 +49,12 @@ export function resolveIncident(engine: Engine, incidentKey: number): void {
     const job = incident.jobKey !== undefined ? state.jobs.get(incident.jobKey) : undefined;
     if (!job) return;
     if (job.retries > 0) jobs.makeActivatable(job);
-    else raiseIncident(executor, instance, element, incident.errorType, incident.errorMessage, 'job', job.key);
+    else raiseIncident(executor, instance, element, incident.errorType, incident.errorMessage, 'job', { jobKey: job.key });
     return;
   }
-  if (incident.step === 'activate') executor.queue({ kind: 'enter', instanceKey: instance.key, elementKey: element.key });
-  else if (incident.step === 'complete') executor.queue({ kind: 'complete', instanceKey: instance.key, elementKey: element.key });
+  const instanceKey = instance.key;
+  if (incident.step === 'activate') executor.queue({ kind: 'enter', instanceKey, elementKey: element.key });
+  else if (incident.step === 'complete') executor.queue({ kind: 'complete', instanceKey, elementKey: element.key });
+  else if (incident.step === 'begin') executor.queue({ kind: 'begin', instanceKey, ...incident.begin });
+  else if (incident.step === 'subscribe') executor.queue({ kind: 'subscribe', instanceKey, elementKey: element.key });
 }

@@ -51,6 +51,20 @@ export function startInstance(engine: Engine, request: StartRequest, created?: (
     throw failedPrecondition(`Expected to create instance of process with none start event, but there is no such event`);
   }
   const { executor } = engine;
+  if (request.startAt.length > 0) {
+    // Start instructions subscribe the process and the subprocesses they open at once: one that cannot is refused, as in Zeebe.
+    const planned: ProcessInstance = {
+      key: 0, processDefinitionKey: definition.key, bpmnProcessId: definition.resourceId, version: definition.version,
+      tenantId: definition.tenantId, elements: {}, variables: {},
+    };
+    const created = new Map<string, Record<string, unknown>>();
+    for (const elementId of request.startAt) {
+      const problem = executor.checkScopeChain(planned, elementId, undefined, { '': request.variables }, created);
+      if (problem) {
+        throw invalid(`Expected to create instance of process with start instructions but the events of '${problem.scopeId}' could not be subscribed to: ${problem.reason}`);
+      }
+    }
+  }
   let instance!: ProcessInstance;
   executor.run(() => {
     instance = executor.createInstance(definition, request.variables, { startAt: request.startAt });
@@ -85,6 +99,14 @@ export function modifyInstance(engine: Engine, instanceKey: number, modification
     for (const variable of instruction.variables) scopes[variable.scopeId] = { ...(scopes[variable.scopeId] ?? {}), ...variable.variables };
     return { elementId: node.id, ancestor: instruction.ancestorKey, scopes };
   });
+  // Subprocesses an activation opens subscribe to their events at once: one that cannot makes the whole modification refused, as in Zeebe.
+  const created = new Map<string, Record<string, unknown>>();
+  for (const activation of activations) {
+    const problem = executor.checkScopeChain(instance, activation.elementId, activation.ancestor, activation.scopes, created);
+    if (problem) {
+      throw invalid(`Expected to modify instance of process '${instance.bpmnProcessId}' but it contains one or more activate instructions for an element whose flow scope '${problem.scopeId}' could not subscribe to its events: ${problem.reason}`);
+    }
+  }
   const terminations = modification.terminate.map((elementKey) => {
     const element = instance.elements[elementKey];
     if (!element || elementKey === instance.key) throw invalid(`Expected to modify instance of process '${instance.bpmnProcessId}' but it contains one or more terminate instructions with an element instance that could not be found: '${elementKey}'`);

@@ -261,7 +261,7 @@ export class Jobs {
       } else this.makeActivatable(job);
     } else {
       this.setState(job, 'incident');
-      raiseIncident(executor, instance, element, 'JOB_NO_RETRIES', job.errorMessage || 'No more retries left.', 'job', job.key);
+      raiseIncident(executor, instance, element, 'JOB_NO_RETRIES', job.errorMessage || 'No more retries left.', 'job', { jobKey: job.key });
     }
   }
 
@@ -281,7 +281,7 @@ export class Jobs {
         element.jobKey = job.key;
         raiseIncident(executor, instance, element, 'UNHANDLED_ERROR_EVENT',
           `Expected to throw an error event with the code '${request.errorCode}' with message '${request.errorMessage}', but it was not caught. No error events are available in the scope.`,
-          'job', job.key);
+          'job', { jobKey: job.key });
       }
     });
   }

@@ -5,7 +5,7 @@
 import { booleanOf, valueOf } from '../feel.ts';
 import type { FlowNode } from '../model/bpmn.ts';
 import type { ElementInstance, ProcessInstance } from '../store/entities.ts';
-import { openBoundaries } from './events.ts';
+import { openScope } from './events.ts';
 import type { Executor } from './executor.ts';
 import { IncidentError } from './incidents.ts';
 import { setLocal, visibleVariables } from './variables.ts';
@@ -14,7 +14,7 @@ export function enterBody(executor: Executor, instance: ProcessInstance, body: E
   const loop = node.loop!;
   const items = valueOf(loop.inputCollection!, visibleVariables(instance, body.key));
   if (!Array.isArray(items)) throw new IncidentError('EXTRACT_VALUE_ERROR', `Expected result of the expression '${loop.inputCollection}' to be 'ARRAY', but was '${items === null ? 'NULL' : typeof items}'.`);
-  openBoundaries(executor, instance, body, node);
+  openScope(executor, instance, body, node);
   body.loop = { items, next: 0, active: 0, completed: 0, outputs: items.map(() => null) };
   if (loop.outputCollection) setLocal(instance, body.key, { [loop.outputCollection]: body.loop.outputs });
   executor.touch(instance);

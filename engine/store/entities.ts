@@ -40,6 +40,8 @@ export interface ElementInstance {
   joins?: Record<string, string[]>;
   /** Set while an interrupting event subprocess or boundary is taking over this scope. */
   interrupted?: boolean;
+  /** An event subprocess being entered: the start event that triggered it and the trigger's variables (runtime/events.ts). */
+  triggeredBy?: { catchId: string; variables: Record<string, unknown> };
 }
 
 export interface ProcessInstance {
@@ -71,7 +73,8 @@ export type Step =
   | { kind: 'complete'; instanceKey: number; elementKey: number; variables?: Record<string, unknown> }
   | { kind: 'trigger'; instanceKey: number; ownerKey: number; catchId: string; variables: Record<string, unknown> }
   | { kind: 'correlate'; instanceKey: number; subscriptionKey: number }
-  | { kind: 'broadcast'; instanceKey: number; signalName: string };
+  | { kind: 'broadcast'; instanceKey: number; signalName: string }
+  | { kind: 'subscribe'; instanceKey: number; elementKey: number };
 
 export type JobState = 'activatable' | 'activated' | 'backoff' | 'incident';
 
@@ -133,7 +136,14 @@ export interface Message {
   tenantId: string;
 }
 
-export type IncidentStep = 'activate' | 'complete' | 'job';
+/**
+ * What resolving an incident retries: entering the element, leaving it, its
+ * job; `begin` starting the process instance (its event subprocess
+ * subscriptions failed; `begin` holds the start it was made with);
+ * `subscribe` opening the waits of a scope created by a start instruction
+ * or a modification.
+ */
+export type IncidentStep = 'activate' | 'complete' | 'job' | 'begin' | 'subscribe';
 
 export interface Incident {
   key: number;
@@ -144,4 +154,5 @@ export interface Incident {
   errorMessage: string;
   jobKey?: number;
   step: IncidentStep;
+  begin?: { startAt?: string[]; startEventId?: string };
 }

@@ -1,0 +1,154 @@
+// An expression that fails on one instance's data — a correlation key that is
+// null, a timer that is not one, an input mapping that cannot be evaluated —
+// is an incident on that instance, as in Zeebe, never a stopped engine: the
+// engine goes on, other instances are served, and the instance goes on once
+// its data is fixed (SetVariables) and the incident resolved. Modifications
+// and start instructions whose subprocesses could not subscribe are refused
+// whole, as Zeebe refuses them.
+import pino from 'pino';
+import t from 'tap';
+import { startEngine } from '../../engine/index.ts';
+import { createTestDatabase } from '../helpers/database.ts';
+import { activate, bpmn, chain, deploy, eventually, flow, message, newClient, serviceTask } from './helpers.ts';
+
+const db = await createTestDatabase(t);
+const fatal: Error[] = [];
+const engine = await startEngine({ db, port: 0, logger: pino({ level: process.env.ENGINE_LOG ?? 'silent' }), onFatal: (error) => fatal.push(error) });
+t.teardown(() => engine.stop());
+const client = newClient(t, engine.port);
+const incidentOf = (instanceKey: string) => eventually(() => db('engine_incidents').where({ process_instance_key: instanceKey }).first());
+const gone = (instanceKey: string) => eventually(async () => (await db('engine_process_instances').where({ key: instanceKey })).length === 0);
+
+const cancelled = message('Message_Cancelled', 'cancelled', '=requestId');
+const work = chain('other-work', [{ id: 'task', xml: serviceTask('task', 'other-work') }]);
+
+/** Another client's instance runs to its end: the engine is serving everyone. */
+async function othersServed(t: { same(found: unknown, wanted: unknown, message: string): unknown }) {
+  const other = await client.createProcessInstance({ bpmnProcessId: 'other-work', variables: {} });
+  const [job] = await activate(client, 'other-work', 1);
+  await client.completeJob({ jobKey: job!.key, variables: {} });
+  await gone(other.processInstanceKey);
+  t.same(fatal, [], 'the engine did not stop');
+}
+
+t.before(() => deploy(client, work));
+
+t.test('a message event subprocess whose correlation key is null when the instance starts: incident on the process instance', async (t) => {
+  await deploy(client, bpmn('with-cancel', `
+    <bpmn:startEvent id="start" /><bpmn:endEvent id="end" />
+    ${serviceTask('review', 'with-cancel-review')}
+    ${flow('f0', 'start', 'review')}${flow('f1', 'review', 'end')}
+    <bpmn:subProcess id="onCancel" triggeredByEvent="true">
+      <bpmn:startEvent id="cancelStart"><bpmn:messageEventDefinition messageRef="Message_Cancelled" /></bpmn:startEvent>
+      <bpmn:endEvent id="cancelEnd" />${flow('c0', 'cancelStart', 'cancelEnd')}
+    </bpmn:subProcess>`, cancelled));
+  const broken = await client.createProcessInstance({ bpmnProcessId: 'with-cancel', variables: {} });
+  const incident = await incidentOf(broken.processInstanceKey);
+  t.equal(incident.error_type, 'EXTRACT_VALUE_ERROR');
+  t.equal(incident.data.elementId, 'with-cancel', 'on the process instance, as in Zeebe');
+  t.match(incident.data.errorMessage, /Failed to extract the correlation key for 'requestId'.*NULL/);
+  await othersServed(t);
+
+  await client.setVariables({ elementInstanceKey: broken.processInstanceKey, variables: { requestId: 'R-1' }, local: false });
+  await client.resolveIncident({ incidentKey: incident.key });
+  const [job] = await activate(client, 'with-cancel-review', 1);
+  t.equal(job?.processInstanceKey, broken.processInstanceKey, 'resolved, the instance begins and reaches its first task');
+  await client.publishMessage({ name: 'cancelled', correlationKey: 'R-1', variables: {}, timeToLive: 0 });
+  await gone(broken.processInstanceKey);
+  t.pass('and its event subprocess listens under the fixed key');
+});
+
+t.test('a message catch event and a boundary event whose correlation keys are null: incidents on those elements', async (t) => {
+  await deploy(client, chain('waits', [
+    { id: 'wait', xml: '<bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="Message_Cancelled" /></bpmn:intermediateCatchEvent>' },
+  ], cancelled));
+  await deploy(client, bpmn('guarded', `
+    <bpmn:startEvent id="start" /><bpmn:endEvent id="end" /><bpmn:endEvent id="stopped" />
+    ${serviceTask('review', 'guarded-review')}
+    <bpmn:boundaryEvent id="stop" attachedToRef="review"><bpmn:messageEventDefinition messageRef="Message_Cancelled" /></bpmn:boundaryEvent>
+    ${flow('f0', 'start', 'review')}${flow('f1', 'review', 'end')}${flow('f2', 'stop', 'stopped')}`, cancelled));
+  const catching = await client.createProcessInstance({ bpmnProcessId: 'waits', variables: {} });
+  const guarded = await client.createProcessInstance({ bpmnProcessId: 'guarded', variables: { requestId: null } as never });
+  const atCatch = await incidentOf(catching.processInstanceKey);
+  const atBoundary = await incidentOf(guarded.processInstanceKey);
+  t.match(atCatch, { error_type: 'EXTRACT_VALUE_ERROR', data: { elementId: 'wait', errorMessage: /correlation key for 'requestId'/ } });
+  t.match(atBoundary, { error_type: 'EXTRACT_VALUE_ERROR', data: { elementId: 'review', errorMessage: /correlation key for 'requestId'/ } });
+  t.same(await activate(client, 'guarded-review', 1, 200), [], 'no job was made for the task whose boundary could not subscribe');
+  await othersServed(t);
+
+  await client.setVariables({ elementInstanceKey: guarded.processInstanceKey, variables: { requestId: 'R-2' }, local: false });
+  await client.resolveIncident({ incidentKey: atBoundary.key });
+  await client.publishMessage({ name: 'cancelled', correlationKey: 'R-2', variables: {}, timeToLive: 0 });
+  await gone(guarded.processInstanceKey);
+  t.pass('resolved, the task waits with its boundary event, which the message then triggers');
+});
+
+t.test('a timer expression that is not a timer and an input mapping that cannot be evaluated within the budgets: incidents', async (t) => {
+  await deploy(client, chain('bad-timer', [
+    { id: 'pause', xml: '<bpmn:intermediateCatchEvent id="pause"><bpmn:timerEventDefinition><bpmn:timeDuration>=wait</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>' },
+  ]));
+  await deploy(client, chain('bad-input', [
+    { id: 'apply', xml: serviceTask('apply', 'bad-input-apply', '<zeebe:ioMapping><zeebe:input source="=for i in 1..n return i" target="n" /></zeebe:ioMapping>') },
+  ]));
+  const timer = await client.createProcessInstance({ bpmnProcessId: 'bad-timer', variables: { wait: 'next tuesday' } });
+  const input = await client.createProcessInstance({ bpmnProcessId: 'bad-input', variables: { n: 150_000 } });
+  t.match(await incidentOf(timer.processInstanceKey), { error_type: 'EXTRACT_VALUE_ERROR', data: { elementId: 'pause', errorMessage: /Invalid timer of 'pause'/ } });
+  t.match(await incidentOf(input.processInstanceKey), { error_type: 'EXTRACT_VALUE_ERROR', data: { elementId: 'apply', errorMessage: /expression 'for i in 1..n return i'/ } });
+  await othersServed(t);
+});
+
+t.test('a modification or start instruction whose new subprocess could not subscribe is refused whole', async (t) => {
+  await deploy(client, bpmn('nested', `
+    <bpmn:startEvent id="start" /><bpmn:endEvent id="end" />
+    ${serviceTask('first', 'nested-first')}
+    <bpmn:subProcess id="inner">
+      <bpmn:startEvent id="innerStart" /><bpmn:endEvent id="innerEnd" />
+      ${serviceTask('second', 'nested-second')}
+      ${flow('i0', 'innerStart', 'second')}${flow('i1', 'second', 'innerEnd')}
+    </bpmn:subProcess>
+    <bpmn:boundaryEvent id="stop" attachedToRef="inner"><bpmn:messageEventDefinition messageRef="Message_Cancelled" /></bpmn:boundaryEvent>
+    <bpmn:endEvent id="stopped" />
+    ${flow('f0', 'start', 'first')}${flow('f1', 'first', 'inner')}${flow('f2', 'inner', 'end')}${flow('f3', 'stop', 'stopped')}`, cancelled));
+  const instance = await client.createProcessInstance({ bpmnProcessId: 'nested', variables: {} });
+  await t.rejects(client.modifyProcessInstance({ processInstanceKey: instance.processInstanceKey, activateInstructions: [{ elementId: 'second', ancestorElementInstanceKey: '0', variableInstructions: [] }] } as never),
+    { code: 3, details: /flow scope 'inner' could not subscribe to its events: Failed to extract the correlation key for 'requestId'/ });
+  t.same(await activate(client, 'nested-second', 1, 200), [], 'nothing of the refused modification happened');
+  await client.modifyProcessInstance({
+    processInstanceKey: instance.processInstanceKey,
+    activateInstructions: [{ elementId: 'second', ancestorElementInstanceKey: '0', variableInstructions: [{ scopeId: 'inner', variables: { requestId: 'R-3' } }] }],
+  } as never);
+  t.equal((await activate(client, 'nested-second', 1)).length, 1, 'with the key given for the subprocess, the modification is applied');
+
+  await t.rejects(client.createProcessInstance({ bpmnProcessId: 'nested', variables: {}, startInstructions: [{ elementId: 'second' }] } as never),
+    { code: 3, details: /events of 'inner' could not be subscribed to/ });
+  await othersServed(t);
+});
+
+t.test('an error thrown by a worker into an event subprocess that cannot subscribe its own events: incident on the event subprocess', async (t) => {
+  await deploy(client, bpmn('on-error', `
+    <bpmn:startEvent id="start" /><bpmn:endEvent id="end" />
+    ${serviceTask('check', 'on-error-check')}
+    ${flow('f0', 'start', 'check')}${flow('f1', 'check', 'end')}
+    <bpmn:subProcess id="rejected" triggeredByEvent="true">
+      <bpmn:startEvent id="rejectedStart"><bpmn:errorEventDefinition errorRef="Error_Rejected" /></bpmn:startEvent>
+      ${serviceTask('close', 'on-error-close')}
+      <bpmn:endEvent id="rejectedEnd" />${flow('r0', 'rejectedStart', 'close')}${flow('r1', 'close', 'rejectedEnd')}
+      <bpmn:subProcess id="appeal" triggeredByEvent="true">
+        <bpmn:startEvent id="appealStart" isInterrupting="false"><bpmn:messageEventDefinition messageRef="Message_Cancelled" /></bpmn:startEvent>
+        <bpmn:endEvent id="appealEnd" />${flow('a0', 'appealStart', 'appealEnd')}
+      </bpmn:subProcess>
+    </bpmn:subProcess>`, `${cancelled}<bpmn:error id="Error_Rejected" errorCode="REJECTED" />`));
+  const instance = await client.createProcessInstance({ bpmnProcessId: 'on-error', variables: {} });
+  const [job] = await activate(client, 'on-error-check', 1);
+  await client.throwError({ jobKey: job!.key, errorCode: 'REJECTED', errorMessage: 'no' });
+  const incident = await incidentOf(instance.processInstanceKey);
+  t.match(incident, { error_type: 'EXTRACT_VALUE_ERROR', data: { elementId: 'rejected', errorMessage: /correlation key for 'requestId'/ } });
+  await othersServed(t);
+
+  await client.setVariables({ elementInstanceKey: instance.processInstanceKey, variables: { requestId: 'R-4' }, local: false });
+  await client.resolveIncident({ incidentKey: incident.key });
+  const [close] = await activate(client, 'on-error-close', 1);
+  t.ok(close, 'resolved, the event subprocess goes on from its start event');
+  await client.completeJob({ jobKey: close!.key, variables: {} });
+  await gone(instance.processInstanceKey);
+});
