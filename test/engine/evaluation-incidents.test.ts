@@ -22,6 +22,12 @@ const gone = (instanceKey: string) => eventually(async () => (await db('engine_p
 const cancelled = message('Message_Cancelled', 'cancelled', '=requestId');
 const work = chain('other-work', [{ id: 'task', xml: serviceTask('task', 'other-work') }]);
 
+/** start -> task (job type `type`) -> end, with `more` beside it (boundary events, event subprocesses). */
+function oneTask(processId: string, taskId: string, type: string, more: string, roots = cancelled) {
+  return bpmn(processId, `<bpmn:startEvent id="start" /><bpmn:endEvent id="end" />${serviceTask(taskId, type)}${flow('f0', 'start', taskId)}${flow('f1', taskId, 'end')}
+    ${more}`, roots);
+}
+
 /** Another client's instance runs to its end: the engine is serving everyone. */
 async function othersServed(t: { same(found: unknown, wanted: unknown, message: string): unknown }) {
   const other = await client.createProcessInstance({ bpmnProcessId: 'other-work', variables: {} });
@@ -31,17 +37,26 @@ async function othersServed(t: { same(found: unknown, wanted: unknown, message: 
   t.same(fatal, [], 'the engine did not stop');
 }
 
+/** The way out: fix the instance's data, then resolve its incident. */
+async function fixAndResolve(instanceKey: string, incidentKey: string, requestId: string) {
+  await client.setVariables({ elementInstanceKey: instanceKey, variables: { requestId }, local: false });
+  await client.resolveIncident({ incidentKey });
+}
+
+/** The citizen withdraws: the message under the fixed key ends the instance. */
+async function withdrawn(instanceKey: string, requestId: string) {
+  await client.publishMessage({ name: 'cancelled', correlationKey: requestId, variables: {}, timeToLive: 0 });
+  await gone(instanceKey);
+}
+
 t.before(() => deploy(client, work));
 
 t.test('a message event subprocess whose correlation key is null when the instance starts: incident on the process instance', async (t) => {
-  await deploy(client, bpmn('with-cancel', `
-    <bpmn:startEvent id="start" /><bpmn:endEvent id="end" />
-    ${serviceTask('review', 'with-cancel-review')}
-    ${flow('f0', 'start', 'review')}${flow('f1', 'review', 'end')}
+  await deploy(client, oneTask('with-cancel', 'review', 'with-cancel-review', `
     <bpmn:subProcess id="onCancel" triggeredByEvent="true">
       <bpmn:startEvent id="cancelStart"><bpmn:messageEventDefinition messageRef="Message_Cancelled" /></bpmn:startEvent>
       <bpmn:endEvent id="cancelEnd" />${flow('c0', 'cancelStart', 'cancelEnd')}
-    </bpmn:subProcess>`, cancelled));
+    </bpmn:subProcess>`));
   const broken = await client.createProcessInstance({ bpmnProcessId: 'with-cancel', variables: {} });
   const incident = await incidentOf(broken.processInstanceKey);
   t.equal(incident.error_type, 'EXTRACT_VALUE_ERROR');
@@ -49,12 +64,10 @@ t.test('a message event subprocess whose correlation key is null when the instan
   t.match(incident.data.errorMessage, /Failed to extract the correlation key for 'requestId'.*NULL/);
   await othersServed(t);
 
-  await client.setVariables({ elementInstanceKey: broken.processInstanceKey, variables: { requestId: 'R-1' }, local: false });
-  await client.resolveIncident({ incidentKey: incident.key });
+  await fixAndResolve(broken.processInstanceKey, incident.key, 'R-1');
   const [job] = await activate(client, 'with-cancel-review', 1);
   t.equal(job?.processInstanceKey, broken.processInstanceKey, 'resolved, the instance begins and reaches its first task');
-  await client.publishMessage({ name: 'cancelled', correlationKey: 'R-1', variables: {}, timeToLive: 0 });
-  await gone(broken.processInstanceKey);
+  await withdrawn(broken.processInstanceKey, 'R-1');
   t.pass('and its event subprocess listens under the fixed key');
 });
 
@@ -62,11 +75,9 @@ t.test('a message catch event and a boundary event whose correlation keys are nu
   await deploy(client, chain('waits', [
     { id: 'wait', xml: '<bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="Message_Cancelled" /></bpmn:intermediateCatchEvent>' },
   ], cancelled));
-  await deploy(client, bpmn('guarded', `
-    <bpmn:startEvent id="start" /><bpmn:endEvent id="end" /><bpmn:endEvent id="stopped" />
-    ${serviceTask('review', 'guarded-review')}
+  await deploy(client, oneTask('guarded', 'review', 'guarded-review', `<bpmn:endEvent id="stopped" />
     <bpmn:boundaryEvent id="stop" attachedToRef="review"><bpmn:messageEventDefinition messageRef="Message_Cancelled" /></bpmn:boundaryEvent>
-    ${flow('f0', 'start', 'review')}${flow('f1', 'review', 'end')}${flow('f2', 'stop', 'stopped')}`, cancelled));
+    ${flow('f2', 'stop', 'stopped')}`));
   const catching = await client.createProcessInstance({ bpmnProcessId: 'waits', variables: {} });
   const guarded = await client.createProcessInstance({ bpmnProcessId: 'guarded', variables: { requestId: null } as never });
   const atCatch = await incidentOf(catching.processInstanceKey);
@@ -76,10 +87,8 @@ t.test('a message catch event and a boundary event whose correlation keys are nu
   t.same(await activate(client, 'guarded-review', 1, 200), [], 'no job was made for the task whose boundary could not subscribe');
   await othersServed(t);
 
-  await client.setVariables({ elementInstanceKey: guarded.processInstanceKey, variables: { requestId: 'R-2' }, local: false });
-  await client.resolveIncident({ incidentKey: atBoundary.key });
-  await client.publishMessage({ name: 'cancelled', correlationKey: 'R-2', variables: {}, timeToLive: 0 });
-  await gone(guarded.processInstanceKey);
+  await fixAndResolve(guarded.processInstanceKey, atBoundary.key, 'R-2');
+  await withdrawn(guarded.processInstanceKey, 'R-2');
   t.pass('resolved, the task waits with its boundary event, which the message then triggers');
 });
 
@@ -125,10 +134,7 @@ t.test('a modification or start instruction whose new subprocess could not subsc
 });
 
 t.test('an error thrown by a worker into an event subprocess that cannot subscribe its own events: incident on the event subprocess', async (t) => {
-  await deploy(client, bpmn('on-error', `
-    <bpmn:startEvent id="start" /><bpmn:endEvent id="end" />
-    ${serviceTask('check', 'on-error-check')}
-    ${flow('f0', 'start', 'check')}${flow('f1', 'check', 'end')}
+  await deploy(client, oneTask('on-error', 'check', 'on-error-check', `
     <bpmn:subProcess id="rejected" triggeredByEvent="true">
       <bpmn:startEvent id="rejectedStart"><bpmn:errorEventDefinition errorRef="Error_Rejected" /></bpmn:startEvent>
       ${serviceTask('close', 'on-error-close')}
@@ -145,8 +151,7 @@ t.test('an error thrown by a worker into an event subprocess that cannot subscri
   t.match(incident, { error_type: 'EXTRACT_VALUE_ERROR', data: { elementId: 'rejected', errorMessage: /correlation key for 'requestId'/ } });
   await othersServed(t);
 
-  await client.setVariables({ elementInstanceKey: instance.processInstanceKey, variables: { requestId: 'R-4' }, local: false });
-  await client.resolveIncident({ incidentKey: incident.key });
+  await fixAndResolve(instance.processInstanceKey, incident.key, 'R-4');
   const [close] = await activate(client, 'on-error-close', 1);
   t.ok(close, 'resolved, the event subprocess goes on from its start event');
   await client.completeJob({ jobKey: close!.key, variables: {} });
