@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eventually } from './helpers/eventually.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -23,16 +24,6 @@ function launch(script: string, env: Record<string, string>): ChildProcess & { o
 
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 for (const [variable, value, expected] of [
   ['PORT', 'abc', 'a port number'],
@@ -73,7 +64,7 @@ t.test('npm start answers /health, stops PostgreSQL on Ctrl-C and reuses its dat
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
     const done = exited(child);
-    const url = await waitFor(`${round} start`, () => /ready at (http:\/\/\S+)/.exec(output)?.[1], 120_000);
+    const url = await eventually(`${round} start`, () => /ready at (http:\/\/\S+)/.exec(output)?.[1], { timeoutMs: 120_000, intervalMs: 100 });
     const response = await fetch(`${url}/health`);
     t.equal(response.status, 200, `${round} start: /health answers 200`);
     const health = (await response.json()) as { database: { ok: boolean }; engine: { ok: boolean } };
@@ -91,7 +82,7 @@ t.test('npm start answers /health, stops PostgreSQL on Ctrl-C and reuses its dat
     // npm exits on the signal without waiting for its child: wait for the whole group.
     if (round === 'first') t.equal(await done, 0, 'first start exits 0 on Ctrl-C');
     // PostgreSQL's shutdown checkpoint syncs some 500 files: seconds on a busy disk.
-    await waitFor(`${round} start's processes to end`, () => (alive(-child.pid!) ? undefined : true), 90_000);
+    await eventually(`${round} start's processes to end`, () => (alive(-child.pid!) ? undefined : true), { timeoutMs: 90_000, intervalMs: 100 });
     t.notOk(alive(postgres), `${round} start: its PostgreSQL (pid ${postgres}) is gone`);
     t.notOk(fs.existsSync(postmasterPid), `${round} start: and left no postmaster.pid`);
     t.notMatch(output, 'shutdown hurries', `${round} start: the signals were one request to stop`);

@@ -14,7 +14,7 @@ import { startWorkers } from '../../workers/index.ts';
 import { tehranDay } from '../../domain/appointments/slots.ts';
 import { openAroundTheClock } from '../helpers/offices.ts';
 import { signInCitizen, signInStaff, startTestApi } from './helpers.ts';
-import { until } from './fixtures.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 t.setTimeout(240_000);
 
@@ -90,12 +90,12 @@ t.test('appointment services from filing to closed, attendance recorded at the c
   };
 
   await Promise.all(filed.map(async (request) => {
-    const closed = await until(async () => {
+    const closed = await eventually(`${request.serviceId} closed`, async () => {
       const row = await db('requests').where({ id: request.id }).first();
       if (row.closed_at) return row;
       await step(request);
       return undefined;
-    }, `${request.serviceId} closed`, 180_000);
+    }, { timeoutMs: 180_000 });
     t.equal(closed.outcome, 'completed', `${request.serviceId} completed`);
     const kinds = (await db('request_events').where({ request_id: request.id }).orderBy('id')).map((event) => event.kind as string);
     t.ok(kinds.includes('appointment-booked') && kinds.includes('appointment-attended'), `${request.serviceId}: booked and came, on the timeline`);

@@ -53,27 +53,6 @@ export function recordJobs(t: { teardown(fn: () => unknown): void }, zeebe: ZBCl
   return seen;
 }
 
-export async function waitFor<T>(find: () => T | undefined, what: string, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Polls an async lookup until it finds something. */
-export async function until<T>(find: () => Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = await find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 export const treePruningForm = {
   citizenName: 'زهرا کریمی',
   nationalCode: '0013542419',

@@ -17,7 +17,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
 import { startWorkers } from '../../workers/index.ts';
 import { createTestDatabase } from '../helpers/database.ts';
-import { until } from './fixtures.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { createStaff, testSecret } from './helpers.ts';
 import { conformanceProblems, kindOf, readXml } from './open311-conformance.ts';
 
@@ -102,8 +102,8 @@ t.test('a GeoReport client files and follows a request in XML while staff close 
   await createStaff(db, 'crew-12', 'services-crew', 12);
   const signedIn = await app.inject({ method: 'POST', url: '/api/auth/staff/token', payload: { username: 'crew-12', password: 'correct horse' } });
   const crew = { authorization: `Bearer ${signedIn.json().token}` };
-  const task = await until(async () => (await app.inject({ url: '/api/tasks', headers: crew })).json()
-    .find((item: { trackingCode: string }) => item.trackingCode === id), 'the crew\'s task');
+  const task = await eventually('the crew\'s task', async () => (await app.inject({ url: '/api/tasks', headers: crew })).json()
+    .find((item: { trackingCode: string }) => item.trackingCode === id));
   t.equal(new Date(open.expected_datetime).toISOString(), new Date(task.dueAt).toISOString(), 'expected_datetime is the due date the SLA worker gave the process');
   const seen = (await app.inject({ url: `/api/requests/${id}`, headers: crew })).json();
   t.match(seen.timeline.find((event: { kind: string }) => event.kind === 'open311-filed'),
@@ -113,10 +113,10 @@ t.test('a GeoReport client files and follows a request in XML while staff close 
   t.equal(done.statusCode, 200, done.body);
 
   // The client polls, as FixMyStreet's update fetcher does, until the request is closed.
-  const closed = await until(async () => {
+  const closed = await eventually('the request closed', async () => {
     const [request] = (await ask('GET', url(`requests/${id}.xml`))).value;
     return request.status === 'closed' ? request : undefined;
-  }, 'the request closed', 30_000);
+  }, { timeoutMs: 30_000 });
   t.match(closed, { status: 'closed', status_notes: /انجام شد/, media_url: 'https://photos.example.org/reports/stray-dogs.jpg' });
   t.ok(closed.updated_datetime >= open.updated_datetime);
   const listed = (await ask('GET', url(`requests.xml?jurisdiction_id=mashhad.ir&status=closed&service_code=${serviceCode}`))).value;

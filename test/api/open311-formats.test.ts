@@ -10,7 +10,8 @@ import { XMLValidator } from 'fast-xml-parser';
 import { createOpen311ClientService } from '../../api/plugins/app/open311-clients.ts';
 import { toXml } from '../../api/routes/open311/format.ts';
 import { signInCitizen, startTestApi } from './helpers.ts';
-import { deployStandIn, treePruningForm, until } from './fixtures.ts';
+import { deployStandIn, treePruningForm } from './fixtures.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { geoReportClient, readXml, kindOf } from './open311-conformance.ts';
 
 t.test('open311 formats', async (t) => {
@@ -36,7 +37,7 @@ t.test('open311 formats', async (t) => {
   t.match(posted.body, /^<\?xml version="1\.0" encoding="utf-8"\?>\n<service_requests><request><service_request_id>\d{10}<\/service_request_id><token>/);
   const [{ service_request_id: id, token }] = posted.value;
   // Both started, so nothing changes under the comparisons below.
-  await until(async () => ((await db('requests').whereIn('tracking_code', [id, portal.trackingCode]).whereNotNull('process_instance_key')).length === 2 ? true : undefined), 'both instances');
+  await eventually('both instances', async () => ((await db('requests').whereIn('tracking_code', [id, portal.trackingCode]).whereNotNull('process_instance_key')).length === 2 ? true : undefined));
 
   await t.test('every resource in XML reads back as its JSON', async (t) => {
     const resources = [

@@ -8,7 +8,8 @@ import t from 'tap';
 import { createKnex } from '../../platform/database.ts';
 import { createTestDatabaseUrl } from '../helpers/database.ts';
 import { signInCitizen, startTestApi } from './helpers.ts';
-import { deployStandIn, recordJobs, treePruningForm, waitFor } from './fixtures.ts';
+import { deployStandIn, recordJobs, treePruningForm } from './fixtures.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { createOpen311ClientService, demoOpen311Key } from '../../api/plugins/app/open311-clients.ts';
 import { foldBody, parseForm } from '../../api/routes/open311/form-body.ts';
 import { findService, services } from '../../processes/catalogue/index.ts';
@@ -143,7 +144,7 @@ t.test('open311 POST requests.json', async (t) => {
     const citizen = await db('citizens').where({ id: row.citizen_id }).first();
     t.equal(created.account_id, citizen.id);
     t.match(await db('open311_requests').where({ request_id: row.id }).first(), { client_id: client.id, lat: 36.297, long: 59.6062, media_url: 'https://example.org/tree.jpg', device_id: 'device-1' });
-    const started = await waitFor(() => jobs.find((job) => job.type === 'test.started' && job.variables.trackingCode === created.service_request_id), 'the process instance');
+    const started = await eventually('the process instance', () => jobs.find((job) => job.type === 'test.started' && job.variables.trackingCode === created.service_request_id));
     t.match(started.variables, { serviceId: 'tree-pruning', districtId: 12, channel: 'portal', citizen: { nationalCode: '0013542419', mobile: '09121234567' } });
 
     const followed = await geo({ url: `/open311/v2/requests/${created.service_request_id}.json` });

@@ -9,6 +9,7 @@ import { buildApp } from '../../api/app.ts';
 import { createSessionCheck, listenForAccountChanges } from '../../api/plugins/app/sessions.ts';
 import { readConfig } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { signInCitizen, signInStaff, startTestApi, testSecret } from './helpers.ts';
 
 const citizen = { nationalCode: '0013542419', mobile: '09121234567' };
@@ -63,11 +64,10 @@ t.test('tokens are checked against the account on every request', async (t) => {
 
   await t.test('an account deleted from the database, or changed by an operator\'s SQL', async (t) => {
     // Changes made outside this process are heard through NOTIFY, milliseconds after their commit.
-    const refusedSoon = async (headers: Record<string, string>) => {
-      const started = Date.now();
-      while (await me(headers) === 200 && Date.now() - started < 2_000) await new Promise((resolve) => setTimeout(resolve, 5));
-      return me(headers);
-    };
+    const refusedSoon = (headers: Record<string, string>) => eventually('the token refused', async () => {
+      const status = await me(headers);
+      return status !== 200 && status;
+    }, { timeoutMs: 2_000, intervalMs: 5 });
     const analyst = await signInStaff(api, 'analyst-deleted', 'analyst');
     t.equal(await me(analyst), 200);
     await db('staff').where({ username: 'analyst-deleted' }).delete();
@@ -128,11 +128,10 @@ t.test('another API process on the same database drops a withdrawn account withi
   t.equal((await other.inject({ url: '/api/auth/me', headers: clerk })).statusCode, 200, 'the other process has the account cached');
   const withdrawnAt = Date.now();
   await api.app.inject({ method: 'PATCH', url: `/api/staff/${id}`, headers: admin, payload: { active: false } });
-  let status = 200;
-  while (status === 200 && Date.now() - withdrawnAt < 5_000) {
-    status = (await other.inject({ url: '/api/auth/me', headers: clerk })).statusCode;
-    if (status === 200) await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  const status = await eventually('the other process to refuse the token', async () => {
+    const answer = (await other.inject({ url: '/api/auth/me', headers: clerk })).statusCode;
+    return answer !== 200 && answer;
+  }, { timeoutMs: 5_000, intervalMs: 10 });
   const noticedMs = Date.now() - withdrawnAt;
   t.equal(status, 401, `the other process refuses the token after ${noticedMs} ms`);
   t.ok(noticedMs <= 2_000, 'within the 2 s bound');
@@ -150,7 +149,7 @@ t.test('a change is heard through NOTIFY long before the cache would expire', as
   t.ok(await check.stands('staff', id, epoch));
   const started = Date.now();
   await api.db('staff').where({ id }).update({ active: false });
-  while (await check.stands('staff', id, epoch) && Date.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 5));
+  await eventually('the cached account to be refused', async () => !(await check.stands('staff', id, epoch)), { timeoutMs: 5_000, intervalMs: 5 });
   t.notOk(await check.stands('staff', id, epoch), `refused ${Date.now() - started} ms after the change, with a 60 s cache`);
   t.ok(heard.includes(`staff:${id}`), 'the trigger named the account');
   const again = await api.db('staff').where({ id }).first('session_epoch');

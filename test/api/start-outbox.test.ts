@@ -15,7 +15,8 @@ import { notificationWorkers } from '../../workers/notification/index.ts';
 import { requestWorkers } from '../../workers/request/index.ts';
 import { activate, chain, deploy, serviceTask } from '../engine/helpers.ts';
 import { signInCitizen, startTestApi, testSecret } from './helpers.ts';
-import { deployStandIn, recordJobs, treePruningForm, until, waitFor } from './fixtures.ts';
+import { deployStandIn, recordJobs, treePruningForm } from './fixtures.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const silent = pino({ level: 'silent' }) as Logger;
 const filing = { serviceId: 'tree-pruning', districtId: 12, form: treePruningForm };
@@ -32,7 +33,7 @@ t.test('a request accepted just before its API process died is started by the ne
   t.equal(accepted.statusCode, 201);
   const { id } = accepted.json();
   await app.startQueue.drain();
-  const started = await until(async () => jobs.find((job) => job.type === 'test.started' && job.variables.requestId === id), 'the first instance');
+  const started = await eventually('the first instance', async () => jobs.find((job) => job.type === 'test.started' && job.variables.requestId === id));
   // Undo that start as if it had never happened, and leave the lease of the dead process behind.
   await zeebe.cancelProcessInstance(started.processInstanceKey);
   jobs.length = 0;
@@ -44,10 +45,13 @@ t.test('a request accepted just before its API process died is started by the ne
   const next = await buildApp({ config: readConfig({ JWT_SECRET: testSecret, DEMO_SEED: 'false', START_SWEEP_SECONDS: '1' }), db, zeebe, logger: silent });
   t.teardown(() => next.close());
   await next.ready();
-  const restarted = await waitFor(() => jobs.find((job) => job.type === 'test.started' && job.variables.requestId === id), 'the sweeper\'s start', 20_000);
-  const key = await until(async () => (await db('requests').where({ id }).first()).process_instance_key ?? undefined, 'the recorded key');
+  const restarted = await eventually('the sweeper\'s start', () => jobs.find((job) => job.type === 'test.started' && job.variables.requestId === id), { timeoutMs: 20_000 });
+  const key = await eventually('the recorded key', async () => (await db('requests').where({ id }).first()).process_instance_key ?? undefined);
   t.equal(key, restarted.processInstanceKey, 'the sweeper recorded its instance');
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  t.equal(await next.requests.sweep({ graceSeconds: 0 }), 0, 'a later sweep starts nothing');
+  t.equal(await next.requests.sweep({ graceSeconds: 0 }), 0, 'nor the one after');
+  // The engine's own table (Zeebe's gateway has no query): the cancelled first instance is gone, the sweeper's is there.
+  t.same((await db('engine_process_instances').where({ bpmn_process_id: 'tree-pruning' })).map((row) => String(row.key)), [String(key)], 'one instance in the engine');
   t.equal(jobs.filter((job) => job.variables.requestId === id).length, 1, 'one instance, even after more sweeps');
 });
 
@@ -97,7 +101,7 @@ t.test('correction gate end to end: the clerk\'s note, the resubmit, under revie
       citizen: { nationalCode: '0013542419', mobile: '09121234567', name: 'زهرا کریمی' }, correctionReason: 'نشانی کامل نیست',
     },
   });
-  const waiting = await until(async () => { const view = await get(); return view.status === 'awaiting-correction' ? view : undefined; }, 'awaiting-correction');
+  const waiting = await eventually('awaiting-correction', async () => { const view = await get(); return view.status === 'awaiting-correction' ? view : undefined; });
   t.match(waiting.correction, { note: 'نشانی کامل نیست', requestedAt: String });
   t.ok(Math.abs(Date.parse(waiting.correction.requestedAt) - Date.now()) < 60_000);
 
@@ -105,10 +109,10 @@ t.test('correction gate end to end: the clerk\'s note, the resubmit, under revie
   const resubmitted = await app.inject({ method: 'POST', url, headers: zahra, payload: { form: { ...treePruningForm, address: 'مشهد، بلوار پیروزی، پلاک ۴' } } });
   t.equal(resubmitted.statusCode, 202, resubmitted.body);
   t.equal((await app.inject({ method: 'POST', url, headers: zahra, payload: { form: treePruningForm } })).statusCode, 409, 'one correction per request for one');
-  const underReview = await until(async () => {
+  const underReview = await eventually('the process heard the correction', async () => {
     const events = await db('request_events').where({ request_id: accepted.id, kind: 'under-review' });
     return events.length > 0 ? events : undefined;
-  }, 'the process heard the correction');
+  });
   t.equal(underReview[0].element_id, 'Task_RecordResubmitted');
   const after = await get();
   t.equal(after.status, 'under-review');

@@ -13,26 +13,14 @@ import { recordDeployment, saveVersion } from '../../modeler/versions.ts';
 import { userTaskWorkers } from '../../workers/user-tasks/index.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { signInCitizen, signInStaff, startTestApi } from './helpers.ts';
-import { treePruningForm, until, waitFor } from './fixtures.ts';
+import { treePruningForm } from './fixtures.ts';
+import { bpmn, chain, flow, serviceTask, userTask } from '../helpers/diagrams.ts';
+import { eventually } from '../helpers/eventually.ts';
 
-const diagram = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_TaskTest" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="task-list-test" isExecutable="true">
-    <bpmn:startEvent id="Start_Test" />
-    <bpmn:userTask id="UserTask_Decide" name="بررسی و تصمیم">
-      <bpmn:extensionElements>
-        <zeebe:formDefinition formId="task-approval" />
-        <zeebe:assignmentDefinition candidateGroups="=[group]" />
-        <zeebe:taskSchedule dueDate="=dueDate" />
-      </bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:serviceTask id="Task_After"><bpmn:extensionElements><zeebe:taskDefinition type="test.after-task" /></bpmn:extensionElements></bpmn:serviceTask>
-    <bpmn:endEvent id="End_Test" />
-    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_Test" targetRef="UserTask_Decide" />
-    <bpmn:sequenceFlow id="Flow_2" sourceRef="UserTask_Decide" targetRef="Task_After" />
-    <bpmn:sequenceFlow id="Flow_3" sourceRef="Task_After" targetRef="End_Test" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const diagram = chain('task-list-test', [
+  { id: 'UserTask_Decide', xml: userTask('UserTask_Decide', { name: 'بررسی و تصمیم', formId: 'task-approval', candidateGroups: '=[group]', dueDate: '=dueDate' }) },
+  { id: 'Task_After', xml: serviceTask('Task_After', 'test.after-task') },
+]);
 
 /** Deploys a diagram the way the modeler does: saved as a version, deployed, the engine's key recorded on it. */
 async function deployFromModeler(db: Knex, zeebe: ZBClient, processId: string, xml: string): Promise<void> {
@@ -61,7 +49,7 @@ t.test('task list', async (t) => {
     bpmnProcessId: 'task-list-test',
     variables: { requestId: filed.id, trackingCode: filed.trackingCode, serviceId: 'tree-pruning', group: 'district-12:clerk', dueDate: '2026-12-01T10:00:00Z' },
   });
-  const task = await until(() => db('user_tasks').where({ request_id: filed.id }).first(), 'the stored user task');
+  const task = await eventually('the stored user task', () => db('user_tasks').where({ request_id: filed.id }).first());
   const base = `/api/tasks/${task.job_key}`;
 
   const clerk = await signInStaff(api, 'clerk-12', 'clerk', 12);
@@ -121,7 +109,7 @@ t.test('task list', async (t) => {
     t.equal((await complete(clerk, { approvalDecision: 'maybe' })).statusCode, 400);
     const done = await complete(clerk, { approvalDecision: 'return', approvalReason: 'نقشه پیوست نشده است' });
     t.equal(done.statusCode, 200, done.body);
-    const next = await waitFor(() => after.find((v) => v.requestId === filed.id), 'the next step');
+    const next = await eventually('the next step', () => after.find((v) => v.requestId === filed.id));
     t.match(next, { approvalDecision: 'return', approvalReason: 'نقشه پیوست نشده است' });
     t.match(await db('user_tasks').where({ job_key: task.job_key }).first(), { status: 'completed', completed_by: 'clerk-12' });
     t.equal((await complete(clerk, { approvalDecision: 'approve' })).statusCode, 409, 'once');
@@ -129,28 +117,17 @@ t.test('task list', async (t) => {
   });
 });
 
-const scheduled = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_TaskSla" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="task-list-sla" isExecutable="true">
+const scheduled = bpmn('task-list-sla', `
     <bpmn:startEvent id="Start_Sla" />
     <bpmn:exclusiveGateway id="Gateway_Dated" default="Flow_Undated" />
-    <bpmn:userTask id="UserTask_Dated" name="کار با موعد">
-      <bpmn:extensionElements>
-        <zeebe:assignmentDefinition candidateGroups="district-12:clerk" />
-        <zeebe:taskSchedule dueDate="=dueDate" followUpDate="=followUpDate" />
-      </bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:userTask id="UserTask_Undated" name="کار بی‌موعد">
-      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="district-12:clerk" /></bpmn:extensionElements>
-    </bpmn:userTask>
+    ${userTask('UserTask_Dated', { name: 'کار با موعد', candidateGroups: 'district-12:clerk', dueDate: '=dueDate', followUpDate: '=followUpDate' })}
+    ${userTask('UserTask_Undated', { name: 'کار بی‌موعد', candidateGroups: 'district-12:clerk' })}
     <bpmn:endEvent id="End_Dated" /><bpmn:endEvent id="End_Undated" />
-    <bpmn:sequenceFlow id="Flow_0" sourceRef="Start_Sla" targetRef="Gateway_Dated" />
-    <bpmn:sequenceFlow id="Flow_Dated" sourceRef="Gateway_Dated" targetRef="UserTask_Dated"><bpmn:conditionExpression>=dueDate != null</bpmn:conditionExpression></bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="Flow_Undated" sourceRef="Gateway_Dated" targetRef="UserTask_Undated" />
-    <bpmn:sequenceFlow id="Flow_1" sourceRef="UserTask_Dated" targetRef="End_Dated" />
-    <bpmn:sequenceFlow id="Flow_2" sourceRef="UserTask_Undated" targetRef="End_Undated" />
-  </bpmn:process>
-</bpmn:definitions>`;
+    ${flow('Flow_0', 'Start_Sla', 'Gateway_Dated')}
+    ${flow('Flow_Dated', 'Gateway_Dated', 'UserTask_Dated', '=dueDate != null')}
+    ${flow('Flow_Undated', 'Gateway_Dated', 'UserTask_Undated')}
+    ${flow('Flow_1', 'UserTask_Dated', 'End_Dated')}
+    ${flow('Flow_2', 'UserTask_Undated', 'End_Undated')}`);
 
 t.test('the workspace\'s list: filter by service and SLA, sort by due date or age, page with a total', async (t) => {
   const api = await startTestApi(t);
@@ -172,7 +149,7 @@ t.test('the workspace\'s list: filter by service and SLA, sort by due date or ag
   const keys: Record<string, string> = {};
   for (const [label, dates] of Object.entries(cases)) {
     const started = await zeebe.createProcessInstance({ bpmnProcessId: 'task-list-sla', variables: { serviceId: 'tree-felling-permit', trackingCode: `T-${label}`, ...dates } as never });
-    keys[label] = (await until(() => db('user_tasks').where({ process_instance_key: started.processInstanceKey }).first(), `the ${label} task`)).job_key;
+    keys[label] = (await eventually(`the ${label} task`, () => db('user_tasks').where({ process_instance_key: started.processInstanceKey }).first())).job_key;
   }
   const list = async (query: string, headers = clerk) => {
     const response = await app.inject({ url: `/api/tasks?serviceId=tree-felling-permit&${query}`, headers });
@@ -228,7 +205,7 @@ t.test('a form version an analyst deployed from the modeler is the one the task 
   t.teardown(() => workers.close());
 
   await zeebe.createProcessInstance({ bpmnProcessId: 'task-list-test', variables: { group: 'district-12:clerk', dueDate: '2026-12-01T10:00:00Z' } });
-  const task = await until(() => db('user_tasks').where({ element_id: 'UserTask_Decide' }).first(), 'the stored user task');
+  const task = await eventually('the stored user task', () => db('user_tasks').where({ element_id: 'UserTask_Decide' }).first());
   t.match(task, { form_id: 'task-approval', form_key: String(form.formKey) });
   const clerk = await signInStaff(api, 'clerk-12', 'clerk', 12);
   const detail = (await app.inject({ url: `/api/tasks/${task.job_key}`, headers: clerk })).json();

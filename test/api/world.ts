@@ -13,7 +13,9 @@ import type { Logger } from '../../platform/logger.ts';
 import { saveVersion } from '../../modeler/versions.ts';
 import { userTaskWorkers } from '../../workers/user-tasks/index.ts';
 import { createStaff, signInCitizen, type TestApi } from './helpers.ts';
-import { deployStandIn, recordJobs, treePruningForm, until } from './fixtures.ts';
+import { chain, userTask } from '../helpers/diagrams.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { deployStandIn, recordJobs, treePruningForm } from './fixtures.ts';
 
 /** Citizen A owns the requests; B is another citizen; every staff role is of district 12 except otherClerk (district 5). */
 export type Caller = 'anonymous' | 'citizenA' | 'citizenB' | Role | 'otherClerk' | Ended;
@@ -43,21 +45,9 @@ export const probeDiagram = `<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="Flow_Probe" sourceRef="Start_Probe" targetRef="End_Probe" />
   </bpmn:process>
 </bpmn:definitions>`;
-const taskDiagram = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_MatrixTask" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="matrix-task" isExecutable="true">
-    <bpmn:startEvent id="Start_Task" />
-    <bpmn:userTask id="UserTask_Decide" name="بررسی و تصمیم">
-      <bpmn:extensionElements>
-        <zeebe:formDefinition formId="task-approval" />
-        <zeebe:assignmentDefinition candidateGroups="=[group]" />
-      </bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:endEvent id="End_Task" />
-    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_Task" targetRef="UserTask_Decide" />
-    <bpmn:sequenceFlow id="Flow_2" sourceRef="UserTask_Decide" targetRef="End_Task" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const taskDiagram = chain('matrix-task', [
+  { id: 'UserTask_Decide', xml: userTask('UserTask_Decide', { name: 'بررسی و تصمیم', formId: 'task-approval', candidateGroups: '=[group]' }) },
+]);
 
 
 
@@ -124,8 +114,8 @@ export async function populate(t: Test, api: TestApi): Promise<World> {
   });
   await zeebe.createProcessInstance({ bpmnProcessId: 'matrix-task', variables: { requestId: request.id, trackingCode: request.trackingCode, group: 'district-12:clerk' } });
   await zeebe.createProcessInstance({ bpmnProcessId: 'matrix-task', variables: { group: 'district-5:clerk' } });
-  const task12 = await until(() => db('user_tasks').where({ request_id: request.id }).first(), 'the district-12 task');
-  const task5 = await until(() => db('user_tasks').whereRaw("candidate_groups @> '{district-5:clerk}'").first(), 'the district-5 task');
+  const task12 = await eventually('the district-12 task', () => db('user_tasks').where({ request_id: request.id }).first());
+  const task5 = await eventually('the district-5 task', () => db('user_tasks').whereRaw("candidate_groups @> '{district-5:clerk}'").first());
   await saveVersion(db, { processId: probeId, xml: probeDiagram, author: 'analyst-12' });
   const [simulation] = await db('simulation_reports').insert({
     district_id: 12, days: 1, simulated_from: '2027-01-02T00:00:00Z', simulated_to: '2027-01-03T00:00:00Z', requests: 0, report: {},

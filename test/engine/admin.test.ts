@@ -2,7 +2,7 @@
 // rule tasks, CancelProcessInstance, ModifyProcessInstance, SetVariables,
 // DeleteResource, and the rejections of invalid requests and models.
 import t from 'tap';
-import { activate, bpmn, chain, deploy, flow, serviceTask, startTestEngine } from './helpers.ts';
+import { activate, bpmn, chain, deploy, flow, serviceTask, startTestEngine, userTask } from './helpers.ts';
 
 const { client, db } = await startTestEngine(t);
 const alive = async (key: string) => Boolean(await db('engine_process_instances').where({ key }).first());
@@ -45,7 +45,7 @@ t.test('forms deploy with versions and link to user tasks by form id', async (t)
   const formMeta = (first.deployments[0] as any).form;
   t.equal(formMeta.formId, 'permit-form');
   t.equal(formMeta.version, 1);
-  const user = '<bpmn:userTask id="fill"><bpmn:extensionElements><zeebe:formDefinition formId="permit-form" /></bpmn:extensionElements></bpmn:userTask>';
+  const user = userTask('fill', { formId: 'permit-form' });
   await deploy(client, chain('with-form', [{ id: 'fill', xml: user }]));
   await client.createProcessInstance({ bpmnProcessId: 'with-form', variables: {} });
   const [job] = await activate(client, 'io.camunda.zeebe:userTask');

@@ -13,7 +13,8 @@ import { feelBudget } from '../../engine/feel.ts';
 import { startEngine } from '../../engine/index.ts';
 import { defaultStepBudget } from '../../engine/runtime/executor.ts';
 import { createTestDatabase } from '../helpers/database.ts';
-import { activate, bpmn, chain, deploy, eventually, flow, newClient, serviceTask } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { activate, bpmn, chain, deploy, flow, newClient, serviceTask } from './helpers.ts';
 
 const db = await createTestDatabase(t);
 const stepsWithoutWait = 10_000; // the default
@@ -69,22 +70,22 @@ t.test('a loop without a wait state and a heavy expression become incidents whil
 
   // Baseline: the same client's calls in this run, on this machine's load, with nobody misbehaving.
   const calm = otherClient(jobs.slice(0, 20));
-  while (calm.calls.length < 40) await new Promise((resolve) => setTimeout(resolve, 5));
+  await eventually('40 calls before the misbehaviour', () => calm.calls.length >= 40, { timeoutMs: 60_000, intervalMs: 5 });
   await calm.stop();
   const baseline = calm.calls.map((call) => call.ms);
 
   // The same calls while one instance loops and another evaluates a 10-million-item expression.
   const busy = otherClient(jobs.slice(20));
-  while (busy.calls.length < 4) await new Promise((resolve) => setTimeout(resolve, 5));
+  await eventually('the other client calling', () => busy.calls.length >= 4, { timeoutMs: 60_000, intervalMs: 5 });
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
   const [looping, counting] = await Promise.all([
     client.createProcessInstance({ bpmnProcessId: 'loop', variables: { done: false } }),
     client.createProcessInstance({ bpmnProcessId: 'heavy', variables: {} }),
   ]);
-  const loopIncident = await eventually(() => incidentOf(looping.processInstanceKey), 60_000);
+  const loopIncident = await eventually('the looping instance\'s incident', () => incidentOf(looping.processInstanceKey), { timeoutMs: 60_000 });
   const loopEnded = performance.now();
-  const heavyIncident = await eventually(() => incidentOf(counting.processInstanceKey), 60_000);
+  const heavyIncident = await eventually('the heavy expression\'s incident', () => incidentOf(counting.processInstanceKey), { timeoutMs: 60_000 });
   const ended = performance.now();
   const rssGrowth = (process.memoryUsage().rss - rssBefore) / 1e6;
   await busy.stop();
@@ -113,8 +114,8 @@ t.test('a loop without a wait state and a heavy expression become incidents whil
   // The way out: fix what the loop reads and resolve.
   await client.setVariables({ elementInstanceKey: looping.processInstanceKey, variables: { done: true }, local: false });
   await client.resolveIncident({ incidentKey: loopIncident.key });
-  await eventually(async () => (await db('engine_process_instances').where({ key: looping.processInstanceKey })).length === 0);
-  t.pass('the loop instance completes once its condition changed');
+  await eventually('the loop instance to complete', async () => (await db('engine_process_instances').where({ key: looping.processInstanceKey })).length === 0);
+  t.same(await db('engine_process_instances').where({ key: looping.processInstanceKey }), [], 'the loop instance completes once its condition changed');
 });
 
 t.test('absurd diagrams are refused at deploy, quickly', async (t) => {

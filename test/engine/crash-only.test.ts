@@ -10,7 +10,8 @@ import { startEngine, type EngineOptions, type RunningEngine } from '../../engin
 import { setLocal } from '../../engine/runtime/variables.ts';
 import { firstKey } from '../../engine/store/state.ts';
 import { createTestDatabase } from '../helpers/database.ts';
-import { activate, chain, deploy, eventually, newClient, serviceTask } from './helpers.ts';
+import { activate, chain, deploy, newClient, serviceTask } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const db = await createTestDatabase(t);
 const logger = pino({ level: process.env.ENGINE_LOG ?? 'silent' });
@@ -83,7 +84,7 @@ t.test('losing the lock\'s connection stops the engine; a second engine takes ov
   const [job] = await activate(second.client, 'fenced-work');
   t.equal(job!.processInstanceKey, acknowledged.processInstanceKey);
   await second.client.completeJob({ jobKey: job!.key, variables: {} });
-  await eventually(async () => (await instanceRows('fenced')).length === 0);
+  await eventually('the fenced instance to complete', async () => (await instanceRows('fenced')).length === 0);
   await second.engine.stop();
 });
 

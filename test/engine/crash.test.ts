@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { createKnex } from '../../platform/database.ts';
 import { createTestDatabaseUrl } from '../helpers/database.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { activate, bpmn, deploy, flow, message, newClient, serviceTask } from './helpers.ts';
 
 const childScript = fileURLToPath(new URL('./fixtures/engine-child.ts', import.meta.url));
@@ -72,14 +73,14 @@ t.test('kill -9 mid-flight, restart, finish every acknowledged instance exactly 
   // Timers due during the outage fire at start-up; buffered messages then correlate; the final jobs appear.
   const finals: Array<Record<string, any>> = [];
   const repeated: string[] = [];
-  const deadline = Date.now() + 20_000;
-  while (finals.length < total && Date.now() < deadline) {
+  await eventually('every instance at its final task', async () => {
     for (const job of await activate(client, 'durable-work', total, -1)) {
       if (acknowledged.has(job.key)) repeated.push(job.key);
       await client.completeJob({ jobKey: job.key, variables: { worked: 1 } });
     }
     finals.push(...await activate(client, 'durable-final', total, 300));
-  }
+    return finals.length >= total;
+  }, { timeoutMs: 20_000, intervalMs: 0 });
   t.same(repeated, [], 'an acknowledged completion never comes back');
   t.equal(finals.length, total, 'every instance reached its final task once');
   t.equal(new Set(finals.map((job) => job.processInstanceKey)).size, total, 'no instance twice');

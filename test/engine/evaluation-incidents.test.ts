@@ -9,15 +9,16 @@ import pino from 'pino';
 import t from 'tap';
 import { startEngine } from '../../engine/index.ts';
 import { createTestDatabase } from '../helpers/database.ts';
-import { activate, bpmn, chain, deploy, eventually, flow, message, newClient, serviceTask } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { activate, bpmn, chain, deploy, flow, message, newClient, serviceTask } from './helpers.ts';
 
 const db = await createTestDatabase(t);
 const fatal: Error[] = [];
 const engine = await startEngine({ db, port: 0, logger: pino({ level: process.env.ENGINE_LOG ?? 'silent' }), onFatal: (error) => fatal.push(error) });
 t.teardown(() => engine.stop());
 const client = newClient(t, engine.port);
-const incidentOf = (instanceKey: string) => eventually(() => db('engine_incidents').where({ process_instance_key: instanceKey }).first());
-const gone = (instanceKey: string) => eventually(async () => (await db('engine_process_instances').where({ key: instanceKey })).length === 0);
+const incidentOf = (instanceKey: string) => eventually(`an incident on ${instanceKey}`, () => db('engine_incidents').where({ process_instance_key: instanceKey }).first());
+const gone = (instanceKey: string) => eventually(`instance ${instanceKey} to complete`, async () => (await db('engine_process_instances').where({ key: instanceKey })).length === 0);
 
 const cancelled = message('Message_Cancelled', 'cancelled', '=requestId');
 const work = chain('other-work', [{ id: 'task', xml: serviceTask('task', 'other-work') }]);

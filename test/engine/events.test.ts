@@ -1,6 +1,7 @@
 // Messages, timers, signals, boundary events, event-based gateways and event subprocesses.
 import t from 'tap';
-import { activate, bpmn, chain, deploy, eventually, flow, message, serviceTask, startTestEngine } from './helpers.ts';
+import { activate, bpmn, chain, deploy, flow, message, serviceTask, startTestEngine } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const { client, db } = await startTestEngine(t);
 const alive = async (key: string) => Boolean(await db('engine_process_instances').where({ key }).first());
@@ -29,7 +30,7 @@ t.test('receive task and message start event', async (t) => {
     ${flow('f1', 'start', 'recv')}${flow('f2', 'recv', 'end')}`, message('s', 'complaint-filed') + message('r', 'complaint-answered', '=caseId'));
   await deploy(client, xml);
   await client.publishMessage({ name: 'complaint-filed', correlationKey: 'c-9', variables: { caseId: 'c-9' }, timeToLive: 0 });
-  const row = await eventually(() => db('engine_process_instances').where({ bpmn_process_id: 'starter' }).first());
+  const row = await eventually('the instance the message started', () => db('engine_process_instances').where({ bpmn_process_id: 'starter' }).first());
   await client.publishMessage({ name: 'complaint-answered', correlationKey: 'c-9', variables: {}, timeToLive: 0 });
   t.notOk(await alive(row.key), 'receive task completed the instance');
 });
@@ -63,7 +64,7 @@ t.test('non-interrupting message boundary leaves the task running; timer cycle r
   await client.publishMessage({ name: 'nudge', correlationKey: 'n1', variables: {}, timeToLive: 0 });
   const [nudge] = await activate(client, 'send-nudge');
   t.ok(nudge, 'the boundary path runs');
-  await eventually(async () => (await db('engine_timers').where({ process_instance_key: instance.processInstanceKey })).length === 0, 3_000);
+  await eventually('the boundary timer\'s removal', async () => (await db('engine_timers').where({ process_instance_key: instance.processInstanceKey })).length === 0, { timeoutMs: 3_000 });
   const [work] = await activate(client, 'long-work');
   t.ok(work, 'the task is still there');
   await client.completeJob({ jobKey: nudge!.key, variables: {} });
@@ -96,7 +97,7 @@ t.test('signals: start events, catch events and broadcast', async (t) => {
   await deploy(client, xml);
   const signal = await client.broadcastSignal({ signalName: 'flood-warning', variables: { level: 3 } });
   t.ok(signal.key);
-  const row = await eventually(() => db('engine_process_instances').where({ bpmn_process_id: 'alarm' }).first());
+  const row = await eventually('the instance the signal started', () => db('engine_process_instances').where({ bpmn_process_id: 'alarm' }).first());
   t.equal(row.state.variables[row.key].level, 3);
   await client.broadcastSignal({ signalName: 'all-clear', variables: {} });
   t.notOk(await alive(row.key));

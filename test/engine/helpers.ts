@@ -26,49 +26,11 @@ export async function startTestEngine(t: Teardown, options: Pick<EngineOptions, 
   return { db, engine, client };
 }
 
-/** A BPMN file with one executable process; `roots` adds messages, errors and signals. */
-export function bpmn(processId: string, body: string, roots = ''): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
-  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="defs_${processId}" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="${processId}" isExecutable="true">
-${body}
-  </bpmn:process>
-${roots}
-</bpmn:definitions>`;
-}
-
-export const flow = (id: string, source: string, target: string, condition?: string) => condition
-  ? `<bpmn:sequenceFlow id="${id}" sourceRef="${source}" targetRef="${target}"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${condition.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</bpmn:conditionExpression></bpmn:sequenceFlow>`
-  : `<bpmn:sequenceFlow id="${id}" sourceRef="${source}" targetRef="${target}" />`;
-
-export const serviceTask = (id: string, type: string, extra = '') =>
-  `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" />${extra}</bpmn:extensionElements></bpmn:serviceTask>`;
-
-export const message = (id: string, name: string, correlationKey?: string) => correlationKey
-  ? `<bpmn:message id="${id}" name="${name}"><bpmn:extensionElements><zeebe:subscription correlationKey="${correlationKey}" /></bpmn:extensionElements></bpmn:message>`
-  : `<bpmn:message id="${id}" name="${name}" />`;
-
-/** A chain start -> elements... -> end, flows named f0, f1, ... */
-export function chain(processId: string, elements: Array<{ id: string; xml: string }>, roots = ''): string {
-  const ids = ['start', ...elements.map((e) => e.id), 'end'];
-  const flows = ids.slice(1).map((id, i) => flow(`f${i}`, ids[i]!, id)).join('\n');
-  return bpmn(processId, `<bpmn:startEvent id="start" />\n${elements.map((e) => e.xml).join('\n')}\n<bpmn:endEvent id="end" />\n${flows}`, roots);
-}
+// The diagram builders live in test/helpers/diagrams.ts; engine tests import them from here too.
+export { bpmn, chain, flow, message, serviceTask, userTask } from '../helpers/diagrams.ts';
 
 export async function deploy(client: ZBClient, xml: string, name = 'process.bpmn') {
   return client.deployResource({ name, process: Buffer.from(xml) });
-}
-
-/** Polls a condition (e.g. a row in the database) for up to `ms`. */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, ms = 5_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Activates jobs of a type once, without a worker. */

@@ -5,6 +5,7 @@ import { credentials, makeGenericClientConstructor, type Client } from '@grpc/gr
 import net from 'node:net';
 import t from 'tap';
 import { gatewayService } from '../../engine/grpc/protocol.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { activate, chain, deploy, newClient, serviceTask, startTestEngine } from './helpers.ts';
 
 const { client, engine, db } = await startTestEngine(t);
@@ -24,13 +25,12 @@ async function openLongPoll(type: string, requestTimeout = 10_000): Promise<{ ca
   return { cancel: () => stream.cancel(), received };
 }
 
-async function activatableSoon(type: string, ms = 2_000): Promise<Array<Record<string, any>>> {
-  const until = Date.now() + ms;
-  for (;;) {
+/** The jobs of `type` a worker could take now, once there are any. */
+function activatableSoon(type: string): Promise<Array<Record<string, any>>> {
+  return eventually(`a ${type} job to take`, async () => {
     const jobs = await activate(client, type, 5, -1, [], 60_000);
-    if (jobs.length > 0 || Date.now() > until) return jobs;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+    return jobs.length > 0 ? jobs : undefined;
+  }, { timeoutMs: 2_000, intervalMs: 20 });
 }
 
 t.test('a long poll cancelled before its job appears takes nothing with it', async (t) => {

@@ -3,17 +3,17 @@
 // element; jobs keep their keys, timers their due dates, variables stay; an
 // instance that cannot move is refused with the reason and left untouched.
 import t from 'tap';
-import { activate, bpmn, deploy, flow, message, newSdkClient, serviceTask, startTestEngine } from './helpers.ts';
+import { activate, bpmn, deploy, flow, message, newSdkClient, serviceTask, startTestEngine, userTask } from './helpers.ts';
 
 const { client, db, engine } = await startTestEngine(t);
 const sdk = await newSdkClient(t, engine.port);
-const userTask = (id: string) => `<bpmn:userTask id="${id}"><bpmn:extensionElements><zeebe:assignmentDefinition assignee="=clerk" /></bpmn:extensionElements></bpmn:userTask>`;
+const clerksTask = (id: string) => userTask(id, { assignee: '=clerk' });
 const row = (key: string) => db('engine_process_instances').where({ key }).first();
 const definitionKey = (deployed: any) => deployed.deployments[0].process.processDefinitionKey as string;
 
-const v1 = bpmn('permit', `<bpmn:startEvent id="start" />${serviceTask('check', 'mig.check')}${userTask('decide')}<bpmn:endEvent id="end" />
+const v1 = bpmn('permit', `<bpmn:startEvent id="start" />${serviceTask('check', 'mig.check')}${clerksTask('decide')}<bpmn:endEvent id="end" />
   ${flow('f1', 'start', 'check')}${flow('f2', 'check', 'decide')}${flow('f3', 'decide', 'end')}`);
-const v2 = bpmn('permit', `<bpmn:startEvent id="start" />${serviceTask('check', 'mig.check')}${serviceTask('fee', 'mig.fee')}${userTask('approve')}<bpmn:endEvent id="end" />
+const v2 = bpmn('permit', `<bpmn:startEvent id="start" />${serviceTask('check', 'mig.check')}${serviceTask('fee', 'mig.fee')}${clerksTask('approve')}<bpmn:endEvent id="end" />
   ${flow('f1', 'start', 'check')}${flow('f2', 'check', 'fee')}${flow('f3', 'fee', 'approve')}${flow('f4', 'approve', 'end')}`);
 
 t.test('instances at a service task and at a user task move to v2: same job keys, variables kept, v2 flow followed', async (t) => {
@@ -78,7 +78,7 @@ t.test('what cannot move is refused with the reason, and nothing is half-moved',
     ${flow('f0', 'start', 'fork')}${flow('f1', 'fork', 'left')}${flow('f2', 'fork', 'right')}${flow('f3', 'left', 'e1')}${flow('f4', 'right', 'e2')}`);
   await deploy(client, parallel);
   const target = definitionKey(await deploy(client, parallel.replace('mig.right', 'mig.right2').replace('<bpmn:endEvent id="e1" />', '<bpmn:endEvent id="e1" name="v2" />')));
-  const other = definitionKey(await deploy(client, bpmn('split-user', `<bpmn:startEvent id="start" />${userTask('left')}<bpmn:endEvent id="end" />${flow('f', 'start', 'left')}${flow('g', 'left', 'end')}`)));
+  const other = definitionKey(await deploy(client, bpmn('split-user', `<bpmn:startEvent id="start" />${clerksTask('left')}<bpmn:endEvent id="end" />${flow('f', 'start', 'left')}${flow('g', 'left', 'end')}`)));
   const { processInstanceKey } = await client.createProcessInstance({ bpmnProcessId: 'split', version: 1, variables: {} });
   const before = await row(processInstanceKey);
   const migrate = (targetKey: string, pairs: Array<[string, string]>, instanceKey = processInstanceKey) => sdk.migrateProcessInstance({

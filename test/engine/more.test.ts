@@ -1,7 +1,8 @@
 // Remaining protocol corners: job streams, with-result time-outs, message
 // time-to-live, timer start events, errors thrown in a called process.
 import t from 'tap';
-import { activate, bpmn, chain, deploy, eventually, flow, message, serviceTask, startTestEngine } from './helpers.ts';
+import { activate, bpmn, chain, deploy, flow, message, serviceTask, startTestEngine } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const { client, db } = await startTestEngine(t);
 
@@ -14,7 +15,7 @@ t.test('StreamActivatedJobs pushes jobs as they become activatable', async (t) =
   await new Promise((resolve) => setTimeout(resolve, 200));
   await client.createProcessInstance({ bpmnProcessId: 'streamed', variables: { n: 1 } });
   await client.createProcessInstance({ bpmnProcessId: 'streamed', variables: { n: 2 } });
-  await eventually(async () => received.length === 2);
+  await eventually('both instances on the job stream', async () => received.length === 2);
   t.same(received.map((job) => JSON.parse(job.variables).n).sort(), [1, 2]);
   stream.cancel();
   for (const job of received) await client.completeJob({ jobKey: job.key, variables: {} });
@@ -30,7 +31,7 @@ t.test('a buffered message expires after its time to live', async (t) => {
     message('m', 'short-lived', '=id')));
   await client.publishMessage({ name: 'short-lived', correlationKey: 'k', variables: {}, timeToLive: 200 });
   t.equal((await db('engine_messages').where({ name: 'short-lived' })).length, 1);
-  await eventually(async () => (await db('engine_messages').where({ name: 'short-lived' })).length === 0, 3_000);
+  await eventually('the expired message to go', async () => (await db('engine_messages').where({ name: 'short-lived' })).length === 0, { timeoutMs: 3_000 });
   const instance = await client.createProcessInstance({ bpmnProcessId: 'late-waiter', variables: { id: 'k' } });
   t.ok(await db('engine_process_instances').where({ key: instance.processInstanceKey }).first(), 'the expired message did not correlate');
   await client.cancelProcessInstance(instance.processInstanceKey);
@@ -42,10 +43,10 @@ t.test('timer start event creates instances on its cycle; a new version replaces
     ${serviceTask('work', type)}<bpmn:endEvent id="end" />${flow('f1', 'tick', 'work')}${flow('f2', 'work', 'end')}`);
   await deploy(client, xml('tick-work'));
   const jobs: Array<Record<string, any>> = [];
-  await eventually(async () => {
+  await eventually('two repetitions of the timer cycle', async () => {
     jobs.push(...await activate(client, 'tick-work', 5, -1));
     return jobs.length >= 2;
-  }, 5_000);
+  }, { timeoutMs: 5_000 });
   t.equal(jobs.length, 2, 'two repetitions, two instances');
   await deploy(client, xml('tick-work-v2'));
   const timers = await db('engine_timers').whereNull('process_instance_key');
@@ -94,7 +95,7 @@ t.test('signal boundary, non-interrupting timer event subprocess, sequential mul
     </bpmn:subProcess>`, '<bpmn:signal id="sig" name="stop-all" />');
   await deploy(client, signalled);
   const instance = await client.createProcessInstance({ bpmnProcessId: 'stoppable', variables: {} });
-  const reminders = await eventually(async () => {
+  const reminders = await eventually('a reminder from the timer event subprocess', async () => {
     const found = await activate(client, 'stoppable-reminder', 10, -1);
     return found.length > 0 ? found : undefined;
   });

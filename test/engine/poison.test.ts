@@ -4,7 +4,8 @@
 // expression producing one raises an incident on its instance, and the
 // engine goes on serving everyone (the commit path is never poisoned).
 import t from 'tap';
-import { activate, bpmn, chain, deploy, eventually, flow, message, serviceTask, startTestEngine } from './helpers.ts';
+import { activate, bpmn, chain, deploy, flow, message, serviceTask, startTestEngine } from './helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const { db, client } = await startTestEngine(t);
 const grpc = (client as any).grpc;
@@ -46,7 +47,7 @@ t.test('every request carrying text or variables refuses them; the engine keeps 
   await client.completeJob({ jobKey: job!.key, variables: { answer: 'سلام' } });
   const other = await client.createProcessInstance({ bpmnProcessId: 'poison-wait', variables: { id: 'c1' } });
   await client.publishMessage({ name: 'poison-message', correlationKey: 'c1', variables: { v: '😀' }, timeToLive: 0 });
-  await eventually(async () => (await db('engine_process_instances').where({ key: other.processInstanceKey })).length === 0);
+  await eventually('the other instance to complete', async () => (await db('engine_process_instances').where({ key: other.processInstanceKey })).length === 0);
   t.same((await client.topology()).brokers[0]!.partitions[0]!.health, 'HEALTHY');
 });
 
@@ -61,7 +62,7 @@ t.test('a diagram that would carry NUL or a surrogate into the engine is refused
 t.test('an expression whose result cannot be stored raises an incident on its instance', async (t) => {
   await deploy(client, chain('poison-script', [{ id: 'script', xml: '<bpmn:scriptTask id="script"><bpmn:extensionElements><zeebe:script expression="=&quot;\\ud800&quot;" resultVariable="r" /></bpmn:extensionElements></bpmn:scriptTask>' }]));
   const created = await client.createProcessInstance({ bpmnProcessId: 'poison-script', variables: {} });
-  const incident = await eventually(async () => (await db('engine_incidents').where({ process_instance_key: created.processInstanceKey }))[0]);
+  const incident = await eventually('the expression\'s incident', async () => (await db('engine_incidents').where({ process_instance_key: created.processInstanceKey }))[0]);
   t.equal(incident.error_type, 'EXTRACT_VALUE_ERROR');
   t.match(incident.data.errorMessage, /to be a value the engine can keep, but it contains a lone UTF-16 surrogate/);
   t.ok(await client.createProcessInstance({ bpmnProcessId: 'poison', variables: {} }), 'others go on');
@@ -73,7 +74,7 @@ t.test('times past what a date can hold are refused or become incidents, never a
   await t.rejects(deploy(client, timer('P99999999Y')), invalid(/falls beyond the dates the engine can hold/));
   await deploy(client, timer('=wait'));
   const created = await client.createProcessInstance({ bpmnProcessId: 'poison-timer', variables: { wait: 'P99999999Y' } });
-  const incident = await eventually(async () => (await db('engine_incidents').where({ process_instance_key: created.processInstanceKey }))[0]);
+  const incident = await eventually('the timer\'s incident', async () => (await db('engine_incidents').where({ process_instance_key: created.processInstanceKey }))[0]);
   t.match(incident.data.errorMessage, /falls beyond the dates the engine can hold/);
   t.ok((await client.topology()).brokers.length, 'the commit path is fine');
 });

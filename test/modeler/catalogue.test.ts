@@ -55,7 +55,6 @@ t.test('names come from the catalogue first, then the saved diagram, then the fi
 
 t.test("the repository's catalogue names every service in Persian", async (t) => {
   const names = await catalogueNames();
-  if (names.size === 0) return t.pass('no catalogue in processes/catalogue yet');
   t.ok(names.size >= 54, `${names.size} services named`);
   for (const [id, name] of names) {
     if (!/[\u0600-\u06FF]/.test(name)) t.fail(`${id} has no Persian name: ${name}`);

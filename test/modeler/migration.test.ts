@@ -13,17 +13,19 @@ import { deployResources } from '../../platform/deployment.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { startWorkers } from '../../workers/index.ts';
 import { signInCitizen, signInStaff, startTestApi } from '../api/helpers.ts';
-import { treePruningForm, until } from '../api/fixtures.ts';
-import { activate, bpmn, deploy, eventually, flow, message, serviceTask, startTestEngine } from '../engine/helpers.ts';
+import { treePruningForm } from '../api/fixtures.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { activate, deploy, startTestEngine } from '../engine/helpers.ts';
+import { bpmn, flow, message, serviceTask, userTask } from '../helpers/diagrams.ts';
 import { editDiagram, insertTask, notificationTask } from '../processes/diagram-edits.ts';
 
-const userTask = (id: string) => `<bpmn:userTask id="${id}" name="${id}"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="district-12:clerk" /></bpmn:extensionElements></bpmn:userTask>`;
+const decision = (id: string) => userTask(id, { name: id, candidateGroups: 'district-12:clerk' });
 const paid = `<bpmn:intermediateCatchEvent id="Catch_Paid"><bpmn:messageEventDefinition messageRef="Message_Paid" /></bpmn:intermediateCatchEvent>`;
 const roots = message('Message_Paid', 'migration-paid', '=caseId');
-const v1 = bpmn('bench-permit', `<bpmn:startEvent id="Start" />${serviceTask('Task_Check', 'migration.check')}${userTask('UserTask_Decide')}${paid}<bpmn:endEvent id="End" />
+const v1 = bpmn('bench-permit', `<bpmn:startEvent id="Start" />${serviceTask('Task_Check', 'migration.check')}${decision('UserTask_Decide')}${paid}<bpmn:endEvent id="End" />
   ${flow('F1', 'Start', 'Task_Check')}${flow('F2', 'Task_Check', 'UserTask_Decide')}${flow('F3', 'UserTask_Decide', 'Catch_Paid')}${flow('F4', 'Catch_Paid', 'End')}`, roots);
 // v2 renames the decision and adds a fee step after it.
-const v2 = bpmn('bench-permit', `<bpmn:startEvent id="Start" />${serviceTask('Task_Check', 'migration.check')}${userTask('UserTask_Approve')}${serviceTask('Task_Fee', 'migration.fee')}${paid}<bpmn:endEvent id="End" />
+const v2 = bpmn('bench-permit', `<bpmn:startEvent id="Start" />${serviceTask('Task_Check', 'migration.check')}${decision('UserTask_Approve')}${serviceTask('Task_Fee', 'migration.fee')}${paid}<bpmn:endEvent id="End" />
   ${flow('F1', 'Start', 'Task_Check')}${flow('F2', 'Task_Check', 'UserTask_Approve')}${flow('F3', 'UserTask_Approve', 'Task_Fee')}${flow('F5', 'Task_Fee', 'Catch_Paid')}${flow('F4', 'Catch_Paid', 'End')}`, roots);
 
 t.test('50 instances at various elements move to v2 and finish there; the unmapped ones are refused and finish on v1', async (t) => {
@@ -45,7 +47,7 @@ t.test('50 instances at various elements move to v2 and finish there; the unmapp
   const checks = await activate(client, 'migration.check', 50, -1, [], 600_000);
   t.equal(checks.length, 50);
   for (const job of checks.slice(20)) await client.completeJob({ jobKey: job.key, variables: {} });
-  const decisions = await eventually(async () => {
+  const decisions = await eventually('the 30 decision jobs', async () => {
     const jobs = await activate(client, 'io.camunda.zeebe:userTask', 30, -1, [], 600_000);
     return jobs.length === 30 ? jobs : undefined;
   });
@@ -72,13 +74,13 @@ t.test('50 instances at various elements move to v2 and finish there; the unmapp
 
   // The moved ones finish on v2: the same check and decision jobs complete, then v2's fee step runs.
   for (const job of checks.slice(0, 20)) await client.completeJob({ jobKey: job.key, variables: {} });
-  const approvals = await eventually(async () => {
+  const approvals = await eventually('the 20 approval jobs', async () => {
     const jobs = await activate(client, 'io.camunda.zeebe:userTask', 20, -1, [], 600_000);
     return jobs.length === 20 ? jobs : undefined;
   });
   t.ok(approvals.every((job) => job.elementId === 'UserTask_Approve'), 'instances moved at the check reach the renamed decision of v2');
   for (const job of [...decisions.slice(0, 15), ...approvals]) await client.completeJob({ jobKey: job.key, variables: {} });
-  const fees = await eventually(async () => {
+  const fees = await eventually('v2\'s 35 fee jobs', async () => {
     const jobs = await activate(client, 'migration.fee', 35, -1);
     return jobs.length === 35 ? jobs : undefined;
   });
@@ -89,8 +91,8 @@ t.test('50 instances at various elements move to v2 and finish there; the unmapp
   // Everyone is paid; all 50 finish, the refused ones on v1 without a fee.
   for (let index = 0; index < 50; index++) await client.publishMessage({ name: 'migration-paid', correlationKey: `case-${index}`, variables: {}, timeToLive: 60_000 });
   // The engine's own table says which instances still run (Zeebe's gateway has no query).
-  await eventually(async () => (await db('engine_process_instances').whereIn('key', instances).count<Array<{ count: string }>>('* as count'))[0]!.count === '0');
-  t.pass('all 50 finished');
+  await eventually('all 50 instances to finish', async () => (await db('engine_process_instances').whereIn('key', instances).count<Array<{ count: string }>>('* as count'))[0]!.count === '0');
+  t.same(await db('engine_process_instances').whereIn('key', instances), [], 'all 50 finished');
 });
 
 t.test('a service: the requests waiting at its inspection are counted, the renamed step proposed for mapping, and each request moves whole or stays', async (t) => {
@@ -109,7 +111,7 @@ t.test('a service: the requests waiting at its inspection are counted, the renam
     t.equal(response.statusCode, 201, response.body);
     filed.push(response.json() as { id: string; trackingCode: string });
   }
-  for (const request of filed) await until(() => db('user_tasks').where({ request_id: request.id, status: 'open', form_id: 'task-inspection' }).first(), 'the inspection task');
+  for (const request of filed) await eventually('the inspection task', () => db('user_tasks').where({ request_id: request.id, status: 'open', form_id: 'task-inspection' }).first());
 
   // v2: the inspection step's element renamed, a notice added after it
   const v2 = await editDiagram(fs.readFileSync(listDiagrams().find((diagram) => diagram.id === 'tree-pruning')!.file, 'utf8'));

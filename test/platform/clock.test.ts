@@ -10,6 +10,7 @@ import { clock, clockChannel, followSharedClock, readSharedOffset, setSharedCloc
 import type { Logger } from '../../platform/logger.ts';
 import { businessTimeColumns } from '../../migrations/20261203191500_business_clock.ts';
 import { createTestDatabase, createTestDatabaseUrl } from '../helpers/database.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { createKnex } from '../../platform/database.ts';
 
 const logger = pino({ level: 'silent' }) as Logger;
@@ -56,14 +57,14 @@ t.test('a follower takes every offset announced, and reads it again after losing
   await other.query(`create or replace function clock_now() returns timestamptz language sql stable as $$ select now() + interval '${3 * day} milliseconds' $$`);
   await other.query('select pg_notify($1, $2)', [clockChannel, String(3 * day)]);
   await other.query('commit');
-  await waitFor(() => clock.offsetMs() === 3 * day);
+  await eventually('the follower to hear the new offset', () => clock.offsetMs() === 3 * day, { timeoutMs: 5_000, intervalMs: 20 });
   t.same(heard, [3 * day], 'the listener heard it once');
 
   // The listening connection dies; meanwhile the clock moves; the follower reads it when back.
   await other.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
   await other.query(`create or replace function clock_now() returns timestamptz language sql stable as $$ select now() + interval '${5 * day} milliseconds' $$`);
-  await waitFor(() => clock.offsetMs() === 5 * day, 10_000);
-  t.pass('caught up after reconnecting');
+  await eventually('the follower to catch up after reconnecting', () => clock.offsetMs() === 5 * day, { timeoutMs: 10_000, intervalMs: 20 });
+  t.equal(clock.offsetMs(), 5 * day, 'caught up after reconnecting');
 });
 
 t.test('request timestamps default to the business clock; only accounts, codes and admin records keep now()', async (t) => {
@@ -118,11 +119,3 @@ t.test('api/, workers/ and domain/ read the business clock, or say why not', asy
   }
   t.same(offenders, [], 'use clock.now() / clockNow(db) / clock_now(), or mark a machine-time read with a "wall clock" comment');
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

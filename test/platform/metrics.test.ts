@@ -6,7 +6,8 @@
 import t from 'tap';
 import { serveMetrics } from '../../platform/metrics.ts';
 import { bindJob, complete } from '../../workers/job.ts';
-import { chain, deploy, eventually, serviceTask } from '../engine/helpers.ts';
+import { chain, deploy, serviceTask } from '../engine/helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { signInCitizen, startTestApi } from '../api/helpers.ts';
 import { treePruningForm } from '../api/fixtures.ts';
 import { silentLogger } from '../workers/helpers.ts';
@@ -54,10 +55,10 @@ t.test('engine and workers: commit latency and batch size, jobs by type and outc
   const endpoint = await serveMetrics(0, '127.0.0.1', silentLogger);
   t.teardown(() => endpoint.close());
   const scrape = async () => (await fetch(`http://127.0.0.1:${endpoint.port}/metrics`)).text();
-  const body = await eventually(async () => {
+  const body = await eventually('the completed job counted', async () => {
     const text = await scrape();
     return /shahrdari_jobs_total\{type="metrics.work",outcome="completed"\} 1/.test(text) ? text : undefined;
-  }, 10_000);
+  }, { timeoutMs: 10_000 });
   t.match(body, /shahrdari_job_duration_seconds_count\{type="metrics.work"\} 1/);
   t.match(body, /shahrdari_engine_commit_seconds_count [1-9]/);
   t.match(body, /shahrdari_engine_commit_batch_size_bucket\{le="1"\} \d+/);

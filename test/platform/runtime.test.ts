@@ -6,6 +6,7 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { eventually } from '../helpers/eventually.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/shutdown.ts', import.meta.url));
 
@@ -22,7 +23,7 @@ async function run(closer: 'quick' | 'hang' | 'late', signals: Array<{ signal: N
     child.on('spawn', () => (started = Date.now()));
     child.on('exit', (code) => resolve({ code, ms: Date.now() - started }));
   });
-  while (!output.includes('running')) await new Promise((resolve) => setTimeout(resolve, 20));
+  await eventually('the fixture to run', () => output.includes('running'), { intervalMs: 20 });
   const signalled = Date.now();
   for (const { signal, afterMs } of signals) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, signalled + afterMs - Date.now())));

@@ -2,45 +2,39 @@
 // page shows the code in a box marked as development only, and a developer
 // signs in with it without reading the database. Without the demo seed the
 // box never appears (citizen.test.ts, through the harness, runs that way).
-import fs from 'node:fs';
 import t from 'tap';
-import { chromium } from 'playwright-core';
 import { ensureBundle } from '../../portal/build.ts';
 import { startTestApi } from '../api/helpers.ts';
-import { accessibilityViolations, asciiDigits, chromiumPath, openPage, phone, screenshot, smsCode } from './harness.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { accessibilityViolations, asciiDigits, openPage, phone, screenshot, smsCode } from './harness.ts';
 
 t.setTimeout(180_000);
 
-if (!fs.existsSync(chromiumPath)) {
-  t.plan(0, `skipped: ${chromiumPath} is missing (apt-get install -y chromium)`);
-} else {
-  t.test('with the demo seed on, the sign-in page shows the code as a development aid', async (t) => {
-    await ensureBundle();
-    // The sign-in needs the API alone: no workers or deployed diagrams.
-    const { app, db } = await startTestApi(t, {}, { DEMO_SEED: 'true' });
-    const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-    t.teardown(() => browser.close());
-    const { page, errors, foreign } = await openPage({ app, db, base, browser, jobTypes: [] }, phone);
+t.test('with the demo seed on, the sign-in page shows the code as a development aid', async (t) => {
+  await ensureBundle();
+  // The sign-in needs the API alone: no workers or deployed diagrams.
+  const { app, db } = await startTestApi(t, {}, { DEMO_SEED: 'true' });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const browser = await launchChromium(t);
+  const { page, errors, foreign } = await openPage({ app, db, base, browser, jobTypes: [] }, phone);
 
-    await page.goto(`${base}/#/sign-in`);
-    await page.getByLabel('کد ملی').fill('۰۰۱۳۵۴۲۴۱۹');
-    await page.getByLabel('شماره تلفن همراه').fill('۰۹۱۲۳۴۵۶۷۸۹');
-    t.ok(await page.locator('#development-code').isHidden(), 'no box before a code is asked for');
-    await page.getByRole('button', { name: 'دریافت کد ورود' }).click();
+  await page.goto(`${base}/#/sign-in`);
+  await page.getByLabel('کد ملی').fill('۰۰۱۳۵۴۲۴۱۹');
+  await page.getByLabel('شماره تلفن همراه').fill('۰۹۱۲۳۴۵۶۷۸۹');
+  t.ok(await page.locator('#development-code').isHidden(), 'no box before a code is asked for');
+  await page.getByRole('button', { name: 'دریافت کد ورود' }).click();
 
-    const box = page.locator('#development-code');
-    await box.waitFor();
-    t.match(await box.innerText(), /کد آزمایشی — فقط در محیط توسعه/, 'marked as development only');
-    const shown = await box.locator('.development-code').innerText();
-    t.equal(shown, await smsCode(db, '09123456789'), 'the code of the SMS, in Persian digits');
-    await screenshot(page, 'development-sign-in');
-    t.same(await accessibilityViolations(page), [], 'no WCAG 2.1 AA violations');
+  const box = page.locator('#development-code');
+  await box.waitFor();
+  t.match(await box.innerText(), /کد آزمایشی — فقط در محیط توسعه/, 'marked as development only');
+  const shown = await box.locator('.development-code').innerText();
+  t.equal(shown, await smsCode(db, '09123456789'), 'the code of the SMS, in Persian digits');
+  await screenshot(page, 'development-sign-in');
+  t.same(await accessibilityViolations(page), [], 'no WCAG 2.1 AA violations');
 
-    await page.getByLabel('کد ورود').fill(asciiDigits(shown));
-    await page.getByRole('button', { name: 'ورود' }).click();
-    await page.getByRole('link', { name: 'درخواست‌های من' }).waitFor();
-    t.same(errors, [], 'no script errors');
-    t.same(foreign, [], 'nothing is fetched from outside our server');
-  });
-}
+  await page.getByLabel('کد ورود').fill(asciiDigits(shown));
+  await page.getByRole('button', { name: 'ورود' }).click();
+  await page.getByRole('link', { name: 'درخواست‌های من' }).waitFor();
+  t.same(errors, [], 'no script errors');
+  t.same(foreign, [], 'nothing is fetched from outside our server');
+});

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildApp } from '../../api/app.ts';
 import { hashPassword } from '../../api/plugins/app/auth.ts';
 import { startEngine } from '../../engine/index.ts';
@@ -20,13 +20,14 @@ import { deployResources } from '../../platform/deployment.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
 import { startWorkers } from '../../workers/index.ts';
+import { launchChromium } from '../helpers/browser.ts';
 import { createTestDatabase } from '../helpers/database.ts';
+import { eventually, type Patience } from '../helpers/eventually.ts';
 import { ensureBundle as ensureModelerBundle } from '../../modeler/build.ts';
 import { ensureBundle as ensurePortalBundle } from '../../portal/build.ts';
 import { freePort } from '../../platform/free-port.ts';
 
 const require = createRequire(import.meta.url);
-export const chromiumPath = '/usr/bin/chromium';
 export const artifacts = fileURLToPath(new URL('../../test-artifacts/portal/', import.meta.url));
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 // The UMD build sets module.exports to the decoder, while its types declare an ES default export.
@@ -88,11 +89,7 @@ export async function startPortal(t: Teardown): Promise<Portal> {
   const base = await app.listen({ host: config.HOST, port });
   const workers = startWorkers({ zeebe, db, logger, publicUrl: config.publicUrl });
   t.teardown(() => workers.stop());
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  t.teardown(() => browser.close());
+  const browser = await launchChromium(t);
   return { app, db, base, browser, jobTypes: workers.jobTypes };
 }
 
@@ -189,21 +186,8 @@ export function jobTypesOf(serviceId: string): string[] {
   return [...types].filter((type) => type !== 'io.camunda.zeebe:userTask').sort();
 }
 
-/** Whether a route exists: without a token an existing route answers 401, a missing one 404. */
-export async function routeExists(portal: Portal, method: 'GET' | 'POST', url: string): Promise<boolean> {
-  const response = await portal.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
-  return response.statusCode !== 404;
-}
-
-export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
+/** How the browser tests wait: a step through the workers takes seconds on a busy machine, and a probe may reload a page. */
+export const pagePatience: Patience = { timeoutMs: 60_000, intervalMs: 500 };
 
 export const staffPassword = 'correct horse battery';
 
@@ -219,12 +203,11 @@ export async function workTask(portal: Portal, username: string, code: string, f
   await page.getByRole('button', { name: 'ورود' }).click();
   await page.getByRole('heading', { level: 1, name: 'کارتابل' }).waitFor();
   const row = page.locator('#task-list tbody tr', { hasText: code.replace(/[0-9]/g, (digit) => '۰۱۲۳۴۵۶۷۸۹'[Number(digit)]!) });
-  await until(`${username}'s task`, async () => {
+  await eventually(`${username}'s task`, async () => {
     if (await row.count()) return true;
     await page.getByRole('button', { name: 'به‌روزرسانی' }).click();
-    await page.waitForTimeout(300);
     return false;
-  });
+  }, pagePatience);
   await check(`${shot}-list`, page);
   // A group task is claimed first; a task the process assigned (inspections) is already the inspector's
   if (await row.getByRole('button', { name: 'برداشتن' }).count()) await row.getByRole('button', { name: 'برداشتن' }).click();

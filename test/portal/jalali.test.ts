@@ -2,10 +2,9 @@
 // Intl's Persian calendar on every day of three centuries, and in a Persian
 // browser a citizen types a date in Persian digits, reads it back in words,
 // is told in Persian when a date does not exist, and the API gets ISO 8601.
-import fs from 'node:fs';
 import t from 'tap';
 import { isoToJalali, jalaliLongDate, jalaliText, jalaliToIso, parseJalali } from '../../portal/src/shared/jalali.ts';
-import { accessibilityViolations, chromiumPath, openPage, phone, screenshot, signInCitizen, startPortal } from './harness.ts';
+import { accessibilityViolations, openPage, phone, screenshot, signInCitizen, startPortal } from './harness.ts';
 
 t.setTimeout(300_000);
 
@@ -56,67 +55,63 @@ t.test('known days, days that do not exist, and what a person may type', async (
   t.equal(jalaliLongDate('2026-11-29'), 'یکشنبه ۸ آذر ۱۴۰۵');
 });
 
-if (!fs.existsSync(chromiumPath)) {
-  t.test('browser', { skip: `${chromiumPath} is missing (apt-get install -y chromium)` }, async () => undefined);
-} else {
-  t.test('a citizen gives a date on the Jalali calendar in a Persian browser', async (t) => {
-    const portal = await startPortal(t);
-    const { page, errors, foreign } = await openPage(portal, phone, 'fa-IR');
-    const accessible = async (name: string) => {
-      await screenshot(page, name);
-      t.same(await accessibilityViolations(page), [], `${name}: no WCAG 2.1 AA violations`);
-    };
+t.test('a citizen gives a date on the Jalali calendar in a Persian browser', async (t) => {
+  const portal = await startPortal(t);
+  const { page, errors, foreign } = await openPage(portal, phone, 'fa-IR');
+  const accessible = async (name: string) => {
+    await screenshot(page, name);
+    t.same(await accessibilityViolations(page), [], `${name}: no WCAG 2.1 AA violations`);
+  };
 
-    // Given a signed-in citizen on the bulky waste collection form (its preferred day is a date field)
-    await page.goto(`${portal.base}/#/services/bulky-waste-collection/apply`);
-    await signInCitizen(page, portal, '0013542419', '09123456789');
-    await page.getByRole('heading', { level: 1, name: 'جمع‌آوری پسماند حجیم' }).waitFor();
-    const date = page.getByLabel('تاریخ پیشنهادی جمع‌آوری');
-    await date.waitFor();
-    t.equal(await page.locator('.flatpickr-calendar, .fjs-datepicker').count(), 0, 'no Gregorian date picker');
-    const dateId = await date.getAttribute('id');
-    const hint = page.locator(`[id="${dateId}-description"]`);
-    t.match(await hint.innerText(), /سال\/ماه\/روز/, 'the hint says how to write it');
-    t.match(await date.getAttribute('aria-describedby'), `${dateId}-description`, 'and is read with the field');
+  // Given a signed-in citizen on the bulky waste collection form (its preferred day is a date field)
+  await page.goto(`${portal.base}/#/services/bulky-waste-collection/apply`);
+  await signInCitizen(page, portal, '0013542419', '09123456789');
+  await page.getByRole('heading', { level: 1, name: 'جمع‌آوری پسماند حجیم' }).waitFor();
+  const date = page.getByLabel('تاریخ پیشنهادی جمع‌آوری');
+  await date.waitFor();
+  t.equal(await page.locator('.flatpickr-calendar, .fjs-datepicker').count(), 0, 'no Gregorian date picker');
+  const dateId = await date.getAttribute('id');
+  const hint = page.locator(`[id="${dateId}-description"]`);
+  t.match(await hint.innerText(), /سال\/ماه\/روز/, 'the hint says how to write it');
+  t.match(await date.getAttribute('aria-describedby'), `${dateId}-description`, 'and is read with the field');
 
-    await page.getByLabel('نام و نام خانوادگی').fill('مریم رضایی');
-    await page.getByLabel('نشانی محل').fill('مشهد، بلوار وکیل‌آباد، کوچه ۱۲، پلاک ۴');
-    await page.getByLabel('فهرست اقلام').fill('یک کمد و دو صندلی');
-    await page.getByLabel('صحت اطلاعات واردشده را تأیید می‌کنم.').check();
+  await page.getByLabel('نام و نام خانوادگی').fill('مریم رضایی');
+  await page.getByLabel('نشانی محل').fill('مشهد، بلوار وکیل‌آباد، کوچه ۱۲، پلاک ۴');
+  await page.getByLabel('فهرست اقلام').fill('یک کمد و دو صندلی');
+  await page.getByLabel('صحت اطلاعات واردشده را تأیید می‌کنم.').check();
 
-    // When they type a day the calendar does not have (1404 has no 30 Esfand), they are told in Persian
-    await date.fill('۱۴۰۴/۱۲/۳۰');
-    await page.getByRole('button', { name: 'ادامه' }).click();
-    const summary = page.locator('.error-summary');
-    await summary.waitFor();
-    t.match(await summary.innerText(), /تاریخ پیشنهادی جمع‌آوری: تاریخ را به شکل سال\/ماه\/روز خورشیدی بنویسید/);
-    t.match(await page.locator(`[id="${dateId}-error-message"]`).innerText(), /خورشیدی/, 'beside the field too');
-    await accessible('jalali-01-bad-date');
-    await summary.getByRole('link').first().click();
-    t.equal(await page.evaluate(() => document.activeElement?.getAttribute('id')), dateId, 'the summary link moves focus to the date box');
+  // When they type a day the calendar does not have (1404 has no 30 Esfand), they are told in Persian
+  await date.fill('۱۴۰۴/۱۲/۳۰');
+  await page.getByRole('button', { name: 'ادامه' }).click();
+  const summary = page.locator('.error-summary');
+  await summary.waitFor();
+  t.match(await summary.innerText(), /تاریخ پیشنهادی جمع‌آوری: تاریخ را به شکل سال\/ماه\/روز خورشیدی بنویسید/);
+  t.match(await page.locator(`[id="${dateId}-error-message"]`).innerText(), /خورشیدی/, 'beside the field too');
+  await accessible('jalali-01-bad-date');
+  await summary.getByRole('link').first().click();
+  t.equal(await page.evaluate(() => document.activeElement?.getAttribute('id')), dateId, 'the summary link moves focus to the date box');
 
-    // When they type 1 Dey 1405 in Persian digits without leading zeros, the hint reads it back in words
-    await date.fill('');
-    await date.pressSequentially('۱۴۰۵/۱۰/۱');
-    await hint.filter({ hasText: '۱ دی ۱۴۰۵' }).waitFor();
-    t.equal(await date.inputValue(), '1405/10/1', 'what they typed stays as typed (ASCII inside, drawn in Persian digits)');
-    await accessible('jalali-02-date');
+  // When they type 1 Dey 1405 in Persian digits without leading zeros, the hint reads it back in words
+  await date.fill('');
+  await date.pressSequentially('۱۴۰۵/۱۰/۱');
+  await hint.filter({ hasText: '۱ دی ۱۴۰۵' }).waitFor();
+  t.equal(await date.inputValue(), '1405/10/1', 'what they typed stays as typed (ASCII inside, drawn in Persian digits)');
+  await accessible('jalali-02-date');
 
-    // Then the answers show the Jalali date, and the API receives ISO 8601
-    await page.getByRole('button', { name: 'ادامه' }).click();
-    await page.getByRole('heading', { level: 1, name: 'پیش از ثبت، پاسخ‌های خود را بررسی کنید' }).waitFor();
-    t.match(await page.locator('.summary-list').innerText(), /۱ دی ۱۴۰۵/);
-    await page.getByRole('link', { name: 'تغییر پاسخ‌ها' }).click();
-    await date.waitFor();
-    t.equal(await date.inputValue(), '1405/10/01', 'going back shows the kept date on the Jalali calendar');
-    await page.getByRole('button', { name: 'ادامه' }).click();
-    await page.getByRole('button', { name: 'ثبت درخواست' }).click();
-    await page.getByRole('heading', { level: 1, name: 'درخواست شما ثبت شد' }).waitFor();
-    const request = await portal.db('requests').where({ service_id: 'bulky-waste-collection' }).first();
-    t.match(request.form.preferredDate, /^\d{4}-\d{2}-\d{2}$/, 'stored as an ISO date');
-    t.equal(intlJalali(request.form.preferredDate), '1405/10/1', 'and Intl reads it as the day typed');
+  // Then the answers show the Jalali date, and the API receives ISO 8601
+  await page.getByRole('button', { name: 'ادامه' }).click();
+  await page.getByRole('heading', { level: 1, name: 'پیش از ثبت، پاسخ‌های خود را بررسی کنید' }).waitFor();
+  t.match(await page.locator('.summary-list').innerText(), /۱ دی ۱۴۰۵/);
+  await page.getByRole('link', { name: 'تغییر پاسخ‌ها' }).click();
+  await date.waitFor();
+  t.equal(await date.inputValue(), '1405/10/01', 'going back shows the kept date on the Jalali calendar');
+  await page.getByRole('button', { name: 'ادامه' }).click();
+  await page.getByRole('button', { name: 'ثبت درخواست' }).click();
+  await page.getByRole('heading', { level: 1, name: 'درخواست شما ثبت شد' }).waitFor();
+  const request = await portal.db('requests').where({ service_id: 'bulky-waste-collection' }).first();
+  t.match(request.form.preferredDate, /^\d{4}-\d{2}-\d{2}$/, 'stored as an ISO date');
+  t.equal(intlJalali(request.form.preferredDate), '1405/10/1', 'and Intl reads it as the day typed');
 
-    t.same(errors, [], 'no script errors');
-    t.same(foreign, [], 'nothing is fetched from outside our server');
-  });
-}
+  t.same(errors, [], 'no script errors');
+  t.same(foreign, [], 'nothing is fetched from outside our server');
+});

@@ -14,7 +14,8 @@ import { recordAttendance } from '../../domain/appointments/attendance.ts';
 import { appointmentWorkers, type AppointmentWorkerOptions } from '../../workers/appointment/index.ts';
 import { notificationWorkers } from '../../workers/notification/index.ts';
 import { requestWorkers } from '../../workers/request/index.ts';
-import { eventually, startTestEngine } from '../engine/helpers.ts';
+import { startTestEngine } from '../engine/helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { openAroundTheClock } from '../helpers/offices.ts';
 import { seedRequest, silentLogger, startVariables } from '../workers/helpers.ts';
 import { signInCitizen, signInStaff, startTestApi } from '../api/helpers.ts';
@@ -42,8 +43,9 @@ function runAppointment(zeebe: ZBClient, variables: Record<string, unknown>): Pr
 
 /** The appointment of the request once the process has reminded the citizen of it (then it waits for attendance). */
 const remindedOf = (db: Knex, requestId: string, appointmentId?: string) => eventually(
+  'the reminded booking',
   () => db('appointments').where({ request_id: requestId, status: 'booked', ...(appointmentId ? { id: appointmentId } : {}) }).whereNotNull('reminded_at').first(),
-  60_000,
+  { timeoutMs: 60_000 },
 );
 
 /** The statuses the process recorded (API change events carry no element id). */
@@ -77,7 +79,7 @@ t.test('booked, moved while waiting for attendance, moved again while waiting fo
   // Five days ahead: the new reminder is days away, so the process waits for it.
   const later = await slotFrom({ db, zeebe: client }, 5);
   t.match(await moveBooking({ db, zeebe: client }, request.id, later, 'citizen'), { kind: 'moved' });
-  await eventually(async () => (await templatesOf(db, request.id)).filter((template) => template === 'appointment-booked').length === 2, 30_000);
+  await eventually('the second booking notice', async () => (await templatesOf(db, request.id)).filter((template) => template === 'appointment-booked').length === 2, { timeoutMs: 30_000 });
   const told = await db('notifications').where({ request_id: request.id, template: 'appointment-booked' }).orderBy('id', 'desc').first();
   t.match(told.body, jalaliDateTime(later), 'the new time is told');
 
@@ -118,7 +120,7 @@ t.test('booked, cancelled by the citizen, awaiting-appointment, booked again thr
   const cancelled = await app.inject({ method: 'DELETE', url: base, headers: zahra });
   t.equal(cancelled.statusCode, 200, cancelled.body);
   t.equal(cancelled.json().status, 'cancelled');
-  await eventually(async () => (await db('requests').where({ id: filed.id }).first()).status === 'awaiting-appointment', 30_000);
+  await eventually('the request awaiting an appointment', async () => (await db('requests').where({ id: filed.id }).first()).status === 'awaiting-appointment', { timeoutMs: 30_000 });
   t.equal((await app.inject({ url: `/api/requests/${filed.trackingCode}`, headers: zahra })).json().status, 'awaiting-appointment', 'the process recorded the wait');
 
   const soon = await slotFrom({ db, zeebe }, 0);
@@ -153,7 +155,7 @@ t.test('attendance recorded before the process waits for it is kept until the pr
   const booked = await remindedOf(db, early.id);
   const later = await slotFrom({ db, zeebe: client }, 5);
   t.match(await moveBooking({ db, zeebe: client }, early.id, later, 'citizen'), { kind: 'moved' });
-  await eventually(async () => (await templatesOf(db, early.id)).filter((template) => template === 'appointment-booked').length === 2, 30_000);
+  await eventually('the second booking notice', async () => (await templatesOf(db, early.id)).filter((template) => template === 'appointment-booked').length === 2, { timeoutMs: 30_000 });
   t.match(await recordAttendance({ db, zeebe: client }, booked.id, false), { kind: 'too-early' }, 'no no-show before the time');
   t.match(await recordAttendance({ db, zeebe: client }, booked.id, true, 'staff:clerk-12'), { kind: 'recorded', replayed: false });
   t.equal((await earlyFinished).variables.appointmentId, booked.id, 'the process took it while waiting for the reminder');
@@ -194,10 +196,10 @@ t.test('two bookings race for the last counters of a slot: the loser hears SLOT_
   })));
   // … when the process books, it sees the slot free and waits on the unique index;
   const finished = runAppointment(client, startVariables(request));
-  await eventually(async () => {
+  await eventually('the process waiting on the unique index', async () => {
     const [{ waiting }] = (await db.raw(`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows;
     return waiting > 0;
-  }, 30_000);
+  }, { timeoutMs: 30_000 });
   // then the rival commits first: the process's insert fails, SLOT_TAKEN loops back, and it books the next slot.
   await other.commit();
   const booked = await remindedOf(db, request.id);
@@ -229,7 +231,7 @@ t.test('a move committed while the engine was unreachable is announced by the wo
   t.same((await db('appointments').where({ id: booked.id }).first()).unannounced, ['moved'], 'the row owes the process its move');
 
   // No call retries; the sweep of the running workers publishes it once it is a few seconds old.
-  await eventually(async () => (await templatesOf(db, request.id)).filter((template) => template === 'appointment-booked').length === 2, 30_000);
+  await eventually('the second booking notice', async () => (await templatesOf(db, request.id)).filter((template) => template === 'appointment-booked').length === 2, { timeoutMs: 30_000 });
   const told = await db('notifications').where({ request_id: request.id, template: 'appointment-booked' }).orderBy('id', 'desc').first();
   t.match(told.body, jalaliDateTime(later), 'the process told the citizen the new time');
   t.same((await db('appointments').where({ id: booked.id }).first()).unannounced, [], 'announced');

@@ -23,7 +23,8 @@ import { SandboxGateway } from '../../domain/payments/sandbox-gateway.ts';
 import { settlePayment } from '../../domain/payments/settlement.ts';
 import { requestWorkers } from '../../workers/request/index.ts';
 import { slaWorkers } from '../../workers/sla/index.ts';
-import { activate, eventually, startTestEngine } from '../engine/helpers.ts';
+import { activate, startTestEngine } from '../engine/helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { jobOf, seedRequest, silentLogger, startVariables } from '../workers/helpers.ts';
 
 t.setTimeout(240_000);
@@ -76,17 +77,17 @@ t.test('cancelled after paying: payment.reverse in the diagram refunds once alth
   const request = await seedRequest(db, { serviceId });
   const finished = client.createProcessInstanceWithResult({ bpmnProcessId: serviceId, variables: startVariables(request), requestTimeout: 200_000 } as never) as unknown as Promise<{ variables: Record<string, unknown> }>;
 
-  const pending = await eventually(() => db('payments').where({ request_id: request.id, status: 'pending' }).first(), 30_000);
+  const pending = await eventually('the pending payment', () => db('payments').where({ request_id: request.id, status: 'pending' }).first(), { timeoutMs: 30_000 });
   t.equal(Number(pending.amount), 500_000, 'the fixed fee');
   t.match(await citizenPays(gateway.paymentPageUrl(pending.gateway_token)), { status: 'paid' });
   // Paid, and the process has gone on to the field work.
-  await eventually(async () => (await db('requests').where({ id: request.id }).first()).status === 'under-review', 30_000);
+  await eventually('the request under review', async () => (await db('requests').where({ id: request.id }).first()).status === 'under-review', { timeoutMs: 30_000 });
 
   await client.publishMessage({ name: 'request-cancelled', correlationKey: request.id, messageId: `request-cancelled:${request.id}`, timeToLive: 600_000, variables: {} });
-  const [raw] = await eventually(async () => {
+  const [raw] = await eventually('the reversal job', async () => {
     const jobs = await activate(client, 'payment.reverse', 1, 1_000, [], 2_000);
     return jobs.length > 0 ? jobs : undefined;
-  }, 30_000);
+  }, { timeoutMs: 30_000 });
   t.equal(raw!.elementId, 'Task_ReversePayment');
   // The first delivery reverses, then its worker dies before completing the job.
   await handlers.reverse({

@@ -10,7 +10,8 @@ import { services } from '../../processes/catalogue/index.ts';
 import { jobTypes, userTaskJobType } from '../../processes/catalogue/contract.ts';
 import { listDiagrams } from '../../processes/diagrams.ts';
 import { formsDirectory, listFormIds } from '../../processes/forms/index.ts';
-import { eventually, startTestEngine } from '../engine/helpers.ts';
+import { startTestEngine } from '../engine/helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 t.setTimeout(600_000);
 
@@ -135,7 +136,7 @@ t.test('all diagrams and forms deploy, and each service runs to its outcome', as
     }
   }
   for (const expectation of expectations) {
-    await eventually(async () => expectation.run.outcome, 60_000).catch(() => undefined);
+    await eventually('the run to end', async () => expectation.run.outcome, { timeoutMs: 60_000 }).catch(() => undefined);
     t.equal(expectation.run.outcome, expectation.outcome, `${expectation.service} (${expectation.scenario}): ${expectation.run.statuses.join(' → ')}`);
     t.equal(expectation.run.statuses[0], 'received', `${expectation.service} (${expectation.scenario}): received first`);
     if (expectation.scenario === 'reject') t.ok(expectation.run.statuses.includes('rejected'), `${expectation.service}: rejection recorded with its reason`);
@@ -161,7 +162,7 @@ t.test('a cancellation while payment is pending is reversed; an overdue request 
   t.teardown(() => Promise.all(workers.map((worker) => worker.close())));
   const cancelled = await start(client, 'building-permit', 'cancel');
   const overdue = await start(client, 'building-permit', 'overdue');
-  await eventually(async () => cancelled.outcome && overdue.outcome, 60_000).catch(() => undefined);
+  await eventually('both runs to end', async () => cancelled.outcome && overdue.outcome, { timeoutMs: 60_000 }).catch(() => undefined);
   t.equal(cancelled.outcome, 'cancelled');
   t.ok(cancelled.reversed, 'payment.reverse ran');
   t.equal(overdue.outcome, 'completed', 'an overdue request still completes');

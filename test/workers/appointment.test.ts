@@ -9,7 +9,8 @@ import { announceUnannounced } from '../../domain/appointments/announcements.ts'
 import { bookChosenSlot, cancelBooking, freeSlots, moveBooking } from '../../domain/appointments/choices.ts';
 import { appointmentWorkers } from '../../workers/appointment/index.ts';
 import { notificationWorkers } from '../../workers/notification/index.ts';
-import { activate, eventually } from '../engine/helpers.ts';
+import { activate } from '../engine/helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { closeAtEnd, deployFixture, startTestEngine } from './engine.ts';
 import { PermanentFault } from '../../workers/job.ts';
 import { createTestDatabase } from '../helpers/database.ts';
@@ -112,7 +113,7 @@ t.test('appointments through the engine', async (t) => {
     const request = await seedRequest(db, { districtId: 10 });
     const finished = run(startVariables(request));
     // A worker takes the job, books, and dies before completing it.
-    const [raw] = await eventually(async () => {
+    const [raw] = await eventually('the booking job', async () => {
       const jobs = await activate(client, 'appointment.book', 1, 1_000, [], 1_000);
       return jobs.length > 0 ? jobs : undefined;
     });
@@ -124,8 +125,8 @@ t.test('appointments through the engine', async (t) => {
     // The engine hands the job out again after its timeout; the real workers finish it.
     closeAtEnd(t, appointmentWorkers({ zeebe: client, db, logger: silentLogger, publicUrl: 'http://localhost:3000' }));
     closeAtEnd(t, notificationWorkers({ zeebe: client, db, logger: silentLogger, publicUrl: 'http://localhost:3000' }));
-    const appointment = await eventually(() => db('appointments').where({ request_id: request.id }).first());
-    await eventually(() => db('appointments').where({ id: appointment.id }).whereNotNull('reminded_at').first(), 15_000);
+    const appointment = await eventually('the booking', () => db('appointments').where({ request_id: request.id }).first());
+    await eventually('the reminder', () => db('appointments').where({ id: appointment.id }).whereNotNull('reminded_at').first(), { timeoutMs: 15_000 });
     t.match(await recordAttendance({ db, zeebe: client }, appointment.id, false), { kind: 'too-early' }, 'a no-show is not known before the booked time');
     const afterStart = { db, zeebe: client, now: () => new Date(appointment.starts_at.getTime() + 60_000) };
     t.match(await recordAttendance(afterStart, appointment.id, false), { kind: 'recorded', replayed: false });

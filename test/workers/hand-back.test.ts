@@ -14,7 +14,9 @@ import { userTaskJobType } from '../../processes/catalogue/contract.ts';
 import { startJobWorker, type JobWorker } from '../../workers/job-worker.ts';
 import { createTaskStore } from '../../domain/user-tasks/store.ts';
 import { userTaskWorkers } from '../../workers/user-tasks/index.ts';
-import { activate, bpmn, chain, deploy, eventually, flow, serviceTask } from '../engine/helpers.ts';
+import { activate, deploy } from '../engine/helpers.ts';
+import { chain, serviceTask, userTask } from '../helpers/diagrams.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { startTestEngine } from './engine.ts';
 import { silentLogger } from './helpers.ts';
 
@@ -68,19 +70,19 @@ function quickWorker(t: { teardown(fn: () => unknown): void }, client: ZBClient)
 }
 
 t.test('a stopping worker finishes the job in its handler, then stops', async (t) => {
-  const { client } = await startTestEngine(t);
+  const { db, client } = await startTestEngine(t);
   await deploy(client, slowProcess);
   const { worker, taken, release } = slowWorker(client);
   const instance = await client.createProcessInstance({ bpmnProcessId: 'hand-back', variables: {} });
-  await eventually(async () => taken.length === 1);
+  await eventually('the slow worker to take the job', async () => taken.length === 1);
   let stopped = false;
   const closing = worker.close().then(() => (stopped = true));
   await new Promise((resolve) => setTimeout(resolve, 300));
   t.notOk(stopped, 'it waits for its handler');
   release();
   await closing;
+  await eventually('the instance to finish', async () => (await db('engine_process_instances').where({ key: instance.processInstanceKey })).length === 0);
   const second = quickWorker(t, client);
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
   t.same(second.filter((job) => job.processInstanceKey === instance.processInstanceKey), [], 'the finished job is not worked again');
 });
 
@@ -91,7 +93,7 @@ t.test('hurried, it hands the job in its handler back: another worker takes it a
   const { worker, taken, release } = slowWorker(client, logger);
   t.teardown(release);
   const instance = await client.createProcessInstance({ bpmnProcessId: 'hand-back', variables: {} });
-  await eventually(async () => taken.length === 1);
+  await eventually('the slow worker to take the job', async () => taken.length === 1);
   const hurry = new AbortController();
   const closing = worker.close(hurry.signal);
   setTimeout(() => hurry.abort(), 200);
@@ -99,7 +101,7 @@ t.test('hurried, it hands the job in its handler back: another worker takes it a
   await closing;
   t.match(lines, [{ msg: 'job handed back to the engine', reason: 'its worker had to stop before finishing it' }]);
   const second = quickWorker(t, client);
-  const again = await eventually(async () => second.find((job) => job.processInstanceKey === instance.processInstanceKey), 10_000);
+  const again = await eventually('the second worker to get the job', async () => second.find((job) => job.processInstanceKey === instance.processInstanceKey), { timeoutMs: 10_000 });
   t.equal(again.key, taken[0]!.key, 'the same job');
   t.equal(again.retries, taken[0]!.retries, 'no retry spent');
   t.ok(Date.now() - started < jobTimeout / 10, `taken again after ${Date.now() - started} ms, not after its ${jobTimeout / 1000} s timeout`);
@@ -114,30 +116,23 @@ t.test('a job that reaches a stopping worker on its open long poll is handed bac
   // polls while under a third of its capacity); stopping, it stops polling
   // but that poll stays open until its handlers are done.
   const first = await client.createProcessInstance({ bpmnProcessId: 'hand-back', variables: {} });
-  await eventually(async () => taken.length === 1);
+  await eventually('the slow worker to take the first job', async () => taken.length === 1);
   await new Promise((resolve) => setTimeout(resolve, 500));
   const closing = worker.close();
   const second = await client.createProcessInstance({ bpmnProcessId: 'hand-back', variables: {} });
-  await eventually(async () => lines.some((line) => line.msg === 'job handed back to the engine'), 10_000);
+  await eventually('the hand-back', async () => lines.some((line) => line.msg === 'job handed back to the engine'), { timeoutMs: 10_000 });
   t.match(lines.filter((line) => line.msg === 'job handed back to the engine'), [{ reason: 'it arrived while its worker was stopping' }], 'the job that came on the open poll went back');
   release();
   await closing;
   t.equal(taken.length, 1, 'the stopping worker worked only the job it held');
   const other = quickWorker(t, client);
   const started = Date.now();
-  await eventually(async () => other.find((job) => job.processInstanceKey === second.processInstanceKey), 10_000);
+  await eventually('the other worker to get the handed-back job', async () => other.find((job) => job.processInstanceKey === second.processInstanceKey), { timeoutMs: 10_000 });
   t.ok(Date.now() - started < jobTimeout / 10, `another worker took it ${Date.now() - started} ms later, not after its timeout`);
   t.notOk(other.some((job) => job.processInstanceKey === first.processInstanceKey), 'and the finished one is not worked again');
 });
 
-const reviewProcess = bpmn('lease-review', `
-    <bpmn:startEvent id="Start" />
-    <bpmn:userTask id="Review" name="بررسی">
-      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="district-12:clerk" /></bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:endEvent id="End" />
-    ${flow('f0', 'Start', 'Review')}
-    ${flow('f1', 'Review', 'End')}`);
+const reviewProcess = chain('lease-review', [{ id: 'Review', xml: userTask('Review', { name: 'بررسی', candidateGroups: 'district-12:clerk' }) }]);
 
 t.test('user tasks: a short lease until listed, then kept (UpdateJobTimeout)', async (t) => {
   const { db, client } = await startTestEngine(t);
@@ -149,7 +144,7 @@ t.test('user tasks: a short lease until listed, then kept (UpdateJobTimeout)', a
     const family = userTaskWorkers({ zeebe: client, db, logger: silentLogger, publicUrl: 'http://localhost:3000' }, { leaseMs });
     t.teardown(() => family.close());
     const instance = await client.createProcessInstance({ bpmnProcessId: 'lease-review', variables: {} });
-    await eventually(async () => (await rowsOf(instance.processInstanceKey)).length === 1, 10_000);
+    await eventually('the task row', async () => (await rowsOf(instance.processInstanceKey)).length === 1, { timeoutMs: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, leaseMs * 2.5));
     t.same(await activate(client, userTaskJobType, 10, 500), [], 'nothing to activate: the lease was extended');
     t.equal((await rowsOf(instance.processInstanceKey)).length, 1, 'one row');
@@ -163,7 +158,7 @@ t.test('user tasks: a short lease until listed, then kept (UpdateJobTimeout)', a
     const family = userTaskWorkers({ zeebe: client, db, logger: silentLogger, publicUrl: 'http://localhost:3000' }, { leaseMs });
     t.teardown(() => family.close());
     const started = Date.now();
-    await eventually(async () => (await rowsOf(instance.processInstanceKey)).length === 1, 10_000);
+    await eventually('the task row', async () => (await rowsOf(instance.processInstanceKey)).length === 1, { timeoutMs: 10_000 });
     t.ok(Date.now() - started < 10_000, `listed ${Date.now() - started} ms later`);
   });
 

@@ -13,7 +13,7 @@ import type { PaymentGateway } from '../../domain/payments/gateway.ts';
 import { PermanentFault } from '../../workers/job.ts';
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
-import { eventually } from '../engine/helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { closeAtEnd, deployFixture, startTestEngine } from './engine.ts';
 import { jobOf, seedRequest, silentLogger, startVariables } from './helpers.ts';
 
@@ -65,7 +65,7 @@ t.test('payment through the engine', async (t) => {
   t.test('given a building permit of 120 m², the citizen pays, we verify, the process goes on', async (t) => {
     const request = await seedRequest(db, { serviceId: 'building-permit', form: { floorArea: 120 } });
     const finished = run(startVariables(request, { floorArea: 120 }));
-    const payment = await eventually(() => db('payments').where({ request_id: request.id, status: 'pending' }).first());
+    const payment = await eventually('the pending payment', () => db('payments').where({ request_id: request.id, status: 'pending' }).first());
     t.equal(Number(payment.amount), 240_000_000);
     const { html, status, result } = await citizenPresses(`${gateway.paymentPageUrl(payment.gateway_token)}`, 'pay');
     t.match(html, /۲۴۰٬۰۰۰٬۰۰۰ ریال/);
@@ -85,7 +85,7 @@ t.test('payment through the engine', async (t) => {
   t.test('a payment settled while the engine was away is announced by the sweep, once the request still waits', async (t) => {
     const request = await seedRequest(db, { serviceId: 'building-permit' });
     const finished = run(startVariables(request, { floorArea: 10 }));
-    const payment = await eventually(() => db('payments').where({ request_id: request.id, status: 'pending' }).first());
+    const payment = await eventually('the pending payment', () => db('payments').where({ request_id: request.id, status: 'pending' }).first());
     // The callback settled the row, then publishing payment-confirmed failed; the request still says it waits.
     await db('requests').where({ id: request.id }).update({ status: 'awaiting-payment' });
     await db('payments').where({ id: payment.id }).update({ status: 'paid', reference: '123456789', paid_at: db.raw(`now() - interval '1 minute'`) });
@@ -103,7 +103,7 @@ t.test('payment through the engine', async (t) => {
   t.test('the citizen cancels at the gateway: verify fails and the process hears payment-failed', async (t) => {
     const request = await seedRequest(db, { serviceId: 'building-permit' });
     const finished = run(startVariables(request, { floorArea: 10 }));
-    const payment = await eventually(() => db('payments').where({ request_id: request.id, status: 'pending' }).first());
+    const payment = await eventually('the pending payment', () => db('payments').where({ request_id: request.id, status: 'pending' }).first());
     const { result } = await citizenPresses(gateway.paymentPageUrl(payment.gateway_token), 'cancel');
     t.equal(result.status, 'failed');
     t.equal((await finished).variables.result, 'failed');

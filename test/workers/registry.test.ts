@@ -9,7 +9,7 @@ import { allJobTypes } from '../../processes/catalogue/contract.ts';
 import { thrownByWorkers } from '../../processes/catalogue/errors.ts';
 import { startWorkers } from '../../workers/index.ts';
 import { completeUserTask } from '../../domain/user-tasks/completion.ts';
-import { eventually } from '../engine/helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { deployFixture, startTestEngine } from './engine.ts';
 import { seedRequest, silentLogger, startVariables } from './helpers.ts';
 
@@ -53,14 +53,14 @@ t.test('the registry', async (t) => {
     const request = await seedRequest(db, { serviceId: 'building-permit', districtId: 12, form: { floorArea: 90 } });
     await client.createProcessInstance({ bpmnProcessId: 'workers-flow-test', variables: startVariables(request, { floorArea: 90 }) as never });
 
-    const notice = await eventually(() => db('notifications').where({ request_id: request.id, template: 'request-received' }).first(), 10_000);
+    const notice = await eventually('the received notice', () => db('notifications').where({ request_id: request.id, template: 'request-received' }).first(), { timeoutMs: 10_000 });
     t.match(notice.body, /ثبت شد/);
     // No inspector in district 12 yet: the job fails and waits for its back-off.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await eventually('the assignment failed into its back-off', () => db('engine_jobs').where({ type: 'inspection.assign', state: 'backoff' }).first(), { timeoutMs: 10_000 });
     t.equal((await db('inspection_visits').where({ request_id: request.id })).length, 0);
     await db('staff').insert({ username: 'inspector-12', display_name: 'بازدیدکننده ۱۲', role_id: 'inspector', district_id: 12, password_hash: 'x' });
 
-    const inspect = await eventually(() => db('user_tasks').where({ request_id: request.id, element_id: 'UserTask_Inspect' }).first(), 15_000);
+    const inspect = await eventually('the inspection task', () => db('user_tasks').where({ request_id: request.id, element_id: 'UserTask_Inspect' }).first(), { timeoutMs: 15_000 });
     t.equal(inspect.assignee, 'inspector-12');
     t.same(inspect.candidate_groups, ['district-12:inspector']);
     const received = await db('request_events').where({ request_id: request.id, kind: 'received' });
@@ -70,23 +70,23 @@ t.test('the registry', async (t) => {
 
     await completeUserTask({ db, zeebe: client }, { jobKey: inspect.job_key, variables: { inspectionResult: 'pass' }, completedBy: 'inspector-12' });
     t.match(await db('inspection_visits').where({ request_id: request.id }).first(), { status: 'done', result: 'pass' }, 'findings close the visit');
-    const approve = await eventually(() => db('user_tasks').where({ request_id: request.id, element_id: 'UserTask_Approve' }).first(), 10_000);
+    const approve = await eventually('the approval task', () => db('user_tasks').where({ request_id: request.id, element_id: 'UserTask_Approve' }).first(), { timeoutMs: 10_000 });
     t.same(approve.candidate_groups, ['district-12:urban-planning-deputy']);
     await completeUserTask({ db, zeebe: client }, { jobKey: approve.job_key, variables: { decision: 'approve' }, completedBy: 'deputy-12' });
 
-    const closed = await eventually(() => db('requests').where({ id: request.id, status: 'closed' }).first(), 10_000);
+    const closed = await eventually('the closed request', () => db('requests').where({ id: request.id, status: 'closed' }).first(), { timeoutMs: 10_000 });
     t.equal(closed.outcome, 'completed');
     const certificate = await db('certificates').where({ request_id: request.id }).first();
     t.match(certificate.number, /^12-\d{4}-000001$/);
     t.equal((await db('user_tasks').where({ request_id: request.id, status: 'completed' })).length, 2);
     await t.rejects(completeUserTask({ db, zeebe: client }, { jobKey: approve.job_key, variables: {}, completedBy: 'x' }), /not open/);
-    await eventually(() => db('notifications').where({ id: notice.id, status: 'sent' }).first(), 5_000);
+    await eventually('the notice sent', () => db('notifications').where({ id: notice.id, status: 'sent' }).first(), { timeoutMs: 5_000 });
   });
 
   t.test('a task whose instance was cancelled cannot be completed and is marked cancelled', async (t) => {
     const request = await seedRequest(db, { serviceId: 'building-permit', districtId: 12 });
     const instance = await client.createProcessInstance({ bpmnProcessId: 'workers-flow-test', variables: startVariables(request) as never });
-    const task = await eventually(() => db('user_tasks').where({ request_id: request.id, element_id: 'UserTask_Inspect' }).first(), 15_000);
+    const task = await eventually('the inspection task', () => db('user_tasks').where({ request_id: request.id, element_id: 'UserTask_Inspect' }).first(), { timeoutMs: 15_000 });
     await client.cancelProcessInstance(instance.processInstanceKey);
     await t.rejects(completeUserTask({ db, zeebe: client }, { jobKey: task.job_key, variables: {}, completedBy: 'inspector-12' }), /ended by its process/);
     t.equal((await db('user_tasks').where({ job_key: task.job_key }).first()).status, 'cancelled');

@@ -5,7 +5,8 @@ import t from 'tap';
 import { requestWorkers } from '../../workers/request/index.ts';
 import { createRequestHandlers } from '../../workers/request/handlers.ts';
 import { PermanentFault } from '../../workers/job.ts';
-import { activate, chain, deploy, eventually, serviceTask } from '../engine/helpers.ts';
+import { activate, chain, deploy, serviceTask } from '../engine/helpers.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { closeAtEnd, startTestEngine } from './engine.ts';
 import { jobOf, seedRequest, silentLogger, startVariables } from './helpers.ts';
 
@@ -92,10 +93,10 @@ t.test('one instance per request', async (t) => {
     const keys = [String(a.processInstanceKey), String(b.processInstanceKey)];
     const family = requestWorkers(workerDeps);
     closeAtEnd(t, family);
-    const winner = await eventually(async () => (await db('requests').where({ id: request.id }).first()).process_instance_key as string | null);
+    const winner = await eventually('the winner\'s recorded key', async () => (await db('requests').where({ id: request.id }).first()).process_instance_key as string | null);
     t.ok(keys.includes(winner), 'one of the two is recorded');
     const loser = keys.find((key) => key !== winner)!;
-    await eventually(async () => cancelRefused(client, loser), 10_000);
+    await eventually('the loser\'s cancellation', async () => cancelRefused(client, loser), { timeoutMs: 10_000 });
     const waiting = await activate(client, 'test.work', 10, 2_000);
     t.same(waiting.map((job) => String(job.processInstanceKey)), [winner], 'only the recorded instance goes on to work');
     const received = await db('request_events').where({ request_id: request.id, kind: 'received' });
@@ -110,8 +111,8 @@ t.test('one instance per request', async (t) => {
     const second = await client.createProcessInstance({ bpmnProcessId: 'tree-pruning', variables: startVariables(request) as never });
     const family = requestWorkers(workerDeps);
     closeAtEnd(t, family);
-    await eventually(async () => cancelRefused(client, String(second.processInstanceKey)), 10_000);
-    await eventually(async () => (await db('request_events').where({ request_id: request.id, kind: 'received' })).length === 1);
+    await eventually('the second instance\'s cancellation', async () => cancelRefused(client, String(second.processInstanceKey)), { timeoutMs: 10_000 });
+    await eventually('one received event', async () => (await db('request_events').where({ request_id: request.id, kind: 'received' })).length === 1);
     const events = await db('request_events').where({ request_id: request.id });
     t.same(events.map((event) => event.dedupe_key.split(':')[0]), [String(first.processInstanceKey)], 'the timeline holds the first instance only');
     t.equal((await db('requests').where({ id: request.id }).first()).process_instance_key, String(first.processInstanceKey));
@@ -123,7 +124,7 @@ t.test('one instance per request', async (t) => {
     const late = await client.createProcessInstance({ bpmnProcessId: 'tree-pruning', variables: startVariables(request) as never });
     const family = requestWorkers(workerDeps);
     closeAtEnd(t, family);
-    await eventually(async () => cancelRefused(client, String(late.processInstanceKey)), 10_000);
+    await eventually('the late instance\'s cancellation', async () => cancelRefused(client, String(late.processInstanceKey)), { timeoutMs: 10_000 });
     t.equal((await db('request_events').where({ request_id: request.id })).length, 0, 'nothing recorded');
     t.match(await db('requests').where({ id: request.id }).first(), { status: 'closed', process_instance_key: null });
   });

@@ -12,7 +12,8 @@ import { createTaskStore } from '../../domain/user-tasks/store.ts';
 import { userTaskWorkers } from '../../workers/user-tasks/index.ts';
 import { backfillLegacyTasks } from '../../domain/user-tasks/legacy.ts';
 import { sweepStaleTasks } from '../../domain/user-tasks/sweep.ts';
-import { bpmn, eventually, flow } from '../engine/helpers.ts';
+import { bpmn, flow, userTask } from '../helpers/diagrams.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { signInCitizen, signInStaff, startTestApi } from '../api/helpers.ts';
 import { treePruningForm } from '../api/fixtures.ts';
 import { createTestDatabase } from '../helpers/database.ts';
@@ -24,12 +25,7 @@ const formFile = (id: string) => fs.readFileSync(new URL(`../../processes/forms/
 /** A review step as an analyst might save it: its name and linked form vary by version. */
 const reviewDiagram = (processId: string, name: string, formId: string) => bpmn(processId, `
     <bpmn:startEvent id="Start" />
-    <bpmn:userTask id="UserTask_Review" name="${name}">
-      <bpmn:extensionElements>
-        <zeebe:formDefinition formId="${formId}" />
-        <zeebe:assignmentDefinition candidateGroups="district-12:clerk" />
-      </bpmn:extensionElements>
-    </bpmn:userTask>
+    ${userTask('UserTask_Review', { name, formId, candidateGroups: 'district-12:clerk' })}
     <bpmn:endEvent id="End" />
     ${flow('f0', 'Start', 'UserTask_Review')}
     ${flow('f1', 'UserTask_Review', 'End')}`);
@@ -116,7 +112,7 @@ t.test('the name and form come from the version the instance runs', async (t) =>
     await recordDeployment(db, { processId: 'review-versions', version: saved.version, deployedBy: 'analyst-12', processDefinitionKey: String(process.processDefinitionKey), engineVersion: process.version });
     return { key: String(process.processDefinitionKey), version: process.version };
   };
-  const taskOf = async (processInstanceKey: string) => eventually(() => db('user_tasks').where({ process_instance_key: processInstanceKey }).first(), 10_000);
+  const taskOf = async (processInstanceKey: string) => eventually('the stored task', () => db('user_tasks').where({ process_instance_key: processInstanceKey }).first(), { timeoutMs: 10_000 });
 
   const { key: firstKey, version: firstVersion } = await deployFromModeler('بررسی\nنخست', 'task-approval');
   const first = await client.createProcessInstance({ bpmnProcessId: 'review-versions', variables: {} });
@@ -145,7 +141,7 @@ t.test('the sweep closes tasks whose job the engine ended', async (t) => {
     const inspector = await signInStaff(api, 'inspector-12', 'inspector', 12);
     const citizen = await signInCitizen(api, '0013542419', '09121234567');
     const filed = (await app.inject({ method: 'POST', url: '/api/requests', headers: citizen, payload: { serviceId: 'tree-pruning', districtId: 12, form: treePruningForm } })).json();
-    const task = await eventually(() => db('user_tasks').where({ request_id: filed.id, status: 'open' }).first(), 20_000);
+    const task = await eventually('the open task', () => db('user_tasks').where({ request_id: filed.id, status: 'open' }).first(), { timeoutMs: 20_000 });
     const listed = async () => (await app.inject({ url: '/api/tasks', headers: inspector })).json() as Array<{ jobKey: string; name: string }>;
     t.match(await listed(), [{ jobKey: task.job_key, name: 'بازدید و ثبت یافته‌ها' }], 'the inspector has the findings task');
 
@@ -154,7 +150,7 @@ t.test('the sweep closes tasks whose job the engine ended', async (t) => {
     t.equal((await db('user_tasks').where({ job_key: task.job_key }).first()).status, 'open');
 
     t.equal((await app.inject({ method: 'POST', url: `/api/requests/${filed.trackingCode}/cancel`, headers: citizen })).statusCode, 202);
-    await eventually(() => db('requests').where({ id: filed.id, outcome: 'cancelled' }).whereNotNull('closed_at').first(), 15_000);
+    await eventually('the cancelled request closed', () => db('requests').where({ id: filed.id, outcome: 'cancelled' }).whereNotNull('closed_at').first(), { timeoutMs: 15_000 });
     t.equal((await listed()).length, 1, 'the request closed, but nothing has told the task list yet');
 
     const swept = await sweepStaleTasks({ db, zeebe, logger: silentLogger });
@@ -172,11 +168,11 @@ t.test('the sweep closes tasks whose job the engine ended', async (t) => {
     await client.deployResource({ name: 'timed-review.bpmn', process: Buffer.from(bpmn('timed-review', `
     <bpmn:startEvent id="Start" />
     <bpmn:parallelGateway id="Fork" />
-    <bpmn:userTask id="UserTask_Timed" name="کار زمان‌دار" />
+    ${userTask('UserTask_Timed', { name: 'کار زمان‌دار' })}
     <bpmn:boundaryEvent id="Timer_Late" attachedToRef="UserTask_Timed" cancelActivity="true">
       <bpmn:timerEventDefinition><bpmn:timeDuration>PT1S</bpmn:timeDuration></bpmn:timerEventDefinition>
     </bpmn:boundaryEvent>
-    <bpmn:userTask id="UserTask_Untimed" name="کار بی‌زمان" />
+    ${userTask('UserTask_Untimed', { name: 'کار بی‌زمان' })}
     <bpmn:endEvent id="End_Timed" /><bpmn:endEvent id="End_Late" /><bpmn:endEvent id="End_Untimed" />
     ${flow('f0', 'Start', 'Fork')}
     ${flow('f1', 'Fork', 'UserTask_Timed')}
@@ -188,12 +184,11 @@ t.test('the sweep closes tasks whose job the engine ended', async (t) => {
     t.teardown(() => family.close());
 
     const instance = await client.createProcessInstance({ bpmnProcessId: 'timed-review', variables: {} });
-    const timed = await eventually(() => db('user_tasks').where({ process_instance_key: instance.processInstanceKey, element_id: 'UserTask_Timed', status: 'cancelled' }).first(), 10_000);
+    const timed = await eventually('the timed task cancelled by its timer', () => db('user_tasks').where({ process_instance_key: instance.processInstanceKey, element_id: 'UserTask_Timed', status: 'cancelled' }).first(), { timeoutMs: 10_000 });
     t.ok(timed.cancelled_at, 'the timer fired and a sweep noticed');
     const untimed = await db('user_tasks').where({ process_instance_key: instance.processInstanceKey, element_id: 'UserTask_Untimed' }).first();
     t.equal(untimed.status, 'open');
     t.ok(untimed.checked_at, 'it was asked about, and is alive');
-    await client.completeJob({ jobKey: untimed.job_key, variables: {} });
-    t.pass('being asked about did not disturb the live job');
+    await t.resolves(client.completeJob({ jobKey: untimed.job_key, variables: {} }), 'being asked about did not disturb the live job');
   });
 });
