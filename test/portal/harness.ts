@@ -163,6 +163,14 @@ export async function fillTreeFellingForm(page: Page): Promise<void> {
   await page.getByLabel('صحت اطلاعات واردشده را تأیید می‌کنم.').check();
 }
 
+/** On a closed request's page, the citizen gives the service five stars and a comment, and is thanked. */
+export async function rateService(page: Page): Promise<void> {
+  await page.getByLabel('۵ — خیلی راضی').check();
+  await page.getByLabel('توضیح (اختیاری)').fill('سریع و بدون مراجعه حضوری.');
+  await page.getByRole('button', { name: 'ثبت نظر' }).click();
+  await page.locator('#rating').getByText('سپاس از شما', { exact: false }).waitFor();
+}
+
 /** Persian digits to ASCII, for comparing what a page shows with the database. */
 export function asciiDigits(text: string): string {
   return text.replace(/[۰-۹]/g, (digit) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(digit)));

@@ -6,7 +6,7 @@ import t from 'tap';
 import type { Page } from 'playwright-core';
 import { eventually } from '../helpers/eventually.ts';
 import {
-  accessibilityViolations, asciiDigits, createStaffAccount, jobTypesOf, openPage, phone, screenshot, signInCitizen,
+  accessibilityViolations, asciiDigits, createStaffAccount, jobTypesOf, openPage, phone, rateService, screenshot, signInCitizen,
   staffPassword, startPortal, pagePatience, workTask,
 } from './harness.ts';
 
@@ -83,10 +83,7 @@ t.test('a citizen pays for a resident parking permit in the sandbox gateway and 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'دریافت مجوز' }).click();
   t.match((await download).suggestedFilename(), /\.pdf$/, 'the permit downloads as a PDF');
-  await page.getByLabel('۵ — خیلی راضی').check();
-  await page.getByLabel('توضیح (اختیاری)').fill('سریع و بدون مراجعه حضوری.');
-  await page.getByRole('button', { name: 'ثبت نظر' }).click();
-  await page.locator('#rating').getByText('سپاس از شما', { exact: false }).waitFor();
+  await rateService(page);
   await check('rated', page);
   const request = await portal.db('requests').where({ tracking_code: code }).first();
   t.equal(request.outcome, 'completed');

@@ -11,7 +11,7 @@ import { persianDigits } from '../../platform/persian.ts';
 import { eventually } from '../helpers/eventually.ts';
 import {
   accessibilityViolations, asciiDigits, createStaffAccount, fillTreeFellingForm, jobTypesOf, openPage, phone, qrOfPdf,
-  screenshot, signInCitizen, startPortal, staffPassword as password, pagePatience, workTask,
+  rateService, screenshot, signInCitizen, startPortal, staffPassword as password, pagePatience, workTask,
 } from './harness.ts';
 
 t.setTimeout(600_000);
@@ -134,10 +134,7 @@ t.test('a tree felling permit from filing to rating, through the portal and the 
   await neighbour.context.close();
 
   // And the citizen rates the service
-  await page.getByLabel('۵ — خیلی راضی').check();
-  await page.getByLabel('توضیح (اختیاری)').fill('سریع و بدون مراجعه حضوری.');
-  await page.getByRole('button', { name: 'ثبت نظر' }).click();
-  await page.locator('#rating').getByText('سپاس از شما', { exact: false }).waitFor();
+  await rateService(page);
   await check('rated', page);
   const request = await portal.db('requests').where({ tracking_code: code }).first();
   t.equal(request.outcome, 'completed');
