@@ -21,7 +21,7 @@ runMain('start', async (runtime) => {
     const { analystDeployedProcesses } = await import('../modeler/versions.ts');
     await deployResources(zeebe, logger, { skipProcesses: await analystDeployedProcesses(db) });
   }
-  const workers = startWorkers({ zeebe, db, logger, publicUrl: config.publicUrl });
+  const workers = startWorkers({ zeebe, db, logger, publicUrl: config.publicUrl, userTaskLeaseMs: config.USER_TASK_LEASE_SECONDS * 1000 });
   runtime.onShutdown(() => workers.stop(runtime.hurry));
   // The API's own client gives up quickly, so a person is answered during an engine outage.
   const { whileSomeoneWaits } = await import('../platform/zeebe.ts');

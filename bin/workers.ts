@@ -6,7 +6,7 @@ runMain('workers', async (runtime) => {
   const db = await openKnex(runtime, { migrate: false });
   const zeebe = openZeebe(runtime, gatewayAddress(runtime.config));
   await serveProcessMetrics(runtime);
-  const workers = startWorkers({ zeebe, db, logger: runtime.logger, publicUrl: runtime.config.publicUrl });
+  const workers = startWorkers({ zeebe, db, logger: runtime.logger, publicUrl: runtime.config.publicUrl, userTaskLeaseMs: runtime.config.USER_TASK_LEASE_SECONDS * 1000 });
   runtime.onShutdown(() => workers.stop(runtime.hurry));
   return 'keep-running';
 });

@@ -70,6 +70,7 @@ export const ConfigSchema = Type.Object({
       expected: 'a number of hops such as 1, or addresses and CIDR ranges such as 10.0.0.0/8,127.0.0.1',
     }),
   ),
+  USER_TASK_LEASE_SECONDS: Type.Integer({ minimum: 5, maximum: 3600, default: 120, description: 'how long the engine leaves a taken user-task job with a workers process before its task is listed (then UpdateJobTimeout keeps it for 30 days): the longest a workers process that dies at that moment hides a task', expected: 'seconds from 5 to 3600' }),
   START_SWEEP_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 15, description: 'how often the API starts process instances of requests left unstarted', expected: 'seconds from 1 to 3600' }),
   OPEN311_JURISDICTIONS: Type.String({
     pattern: `^${jurisdiction}(,${jurisdiction})*$`,

@@ -20,6 +20,8 @@ export interface WorkerDependencies {
   logger: Logger;
   /** Where citizens reach the platform (configuration's publicUrl): payment callbacks, certificate links. */
   publicUrl: string;
+  /** USER_TASK_LEASE_SECONDS in milliseconds; user-tasks/index.ts's default when absent. */
+  userTaskLeaseMs?: number;
 }
 
 export interface RunningWorkers {
@@ -37,7 +39,7 @@ type WorkerFamily = (deps: WorkerDependencies) => StartedFamily;
 /** Worker families, added as they are written (issue 5). */
 const families: WorkerFamily[] = [
   requestWorkers,
-  userTaskWorkers,
+  (deps) => userTaskWorkers(deps, deps.userTaskLeaseMs === undefined ? {} : { leaseMs: deps.userTaskLeaseMs }),
   (deps) => notificationWorkers(deps),
   (deps) => paymentWorkers(deps),
   slaWorkers,

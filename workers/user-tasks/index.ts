@@ -16,7 +16,7 @@ import { familyOf, retryBackOff } from '../job.ts';
 import { startJobWorker } from '../job-worker.ts';
 import { jobEnded } from '../metrics.ts';
 
-/** How long a taken job may wait for its row: what a crash at that moment costs at most. */
+/** How long a taken job may wait for its row: what a crash at that moment costs at most (USER_TASK_LEASE_SECONDS sets it; this is for callers without configuration). */
 export const userTaskLeaseMs = 2 * 60 * 1000;
 /**
  * How long the engine leaves a listed task with us: a month. Should nobody
