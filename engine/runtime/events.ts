@@ -39,20 +39,31 @@ export function openWaits(executor: Executor, instance: ProcessInstance, element
   planWaits(executor, instance, element, catches, boundaryIds, visibleVariables(instance, element.key))();
 }
 
-function planWaits(executor: Executor, instance: ProcessInstance, element: ElementInstance, catches: Catch[], boundaryIds: string[], context: Record<string, unknown>): () => void {
+/**
+ * Evaluates the waits of catch events owned by `element` (and its boundary
+ * events) against `context`; the returned function opens them. `checkMessage`
+ * may refuse a message subscription by its evaluated name (migration does).
+ */
+export function planWaits(
+  executor: Executor, instance: ProcessInstance, element: ElementInstance, catches: Catch[], boundaryIds: string[], context: Record<string, unknown>,
+  checkMessage?: (node: FlowNode, name: string) => void,
+): () => void {
   const all = [...catches, ...boundaryIds.map((id) => ({ owner: element, node: executor.node(instance, id) }))];
   const plans: Array<() => void> = [];
   for (const { owner, node } of all) {
     const trigger = node.trigger;
     if (!trigger || trigger.kind === 'error' || trigger.kind === 'none') continue;
-    plans.push(planWait(executor, instance, owner, node, context));
+    plans.push(planWait(executor, instance, owner, node, context, checkMessage));
   }
   return () => {
     for (const plan of plans) plan();
   };
 }
 
-function planWait(executor: Executor, instance: ProcessInstance, owner: ElementInstance, node: FlowNode, context: Record<string, unknown>): () => void {
+function planWait(
+  executor: Executor, instance: ProcessInstance, owner: ElementInstance, node: FlowNode, context: Record<string, unknown>,
+  checkMessage?: (node: FlowNode, name: string) => void,
+): () => void {
   const trigger = node.trigger!;
   const { engine } = executor;
   if (trigger.kind === 'timer') {
@@ -78,6 +89,7 @@ function planWait(executor: Executor, instance: ProcessInstance, owner: ElementI
   const kind = trigger.kind === 'message' ? 'message' : 'signal';
   const name = kind === 'message' ? stringOf(trigger.messageName!, context) : trigger.signalName!;
   const correlationKey = kind === 'message' ? correlationKeyOf(trigger.correlationKey!, context) : undefined;
+  if (kind === 'message') checkMessage?.(node, name);
   return () => {
     const subscription: Subscription = {
       key: engine.state.nextKey(), kind, name, processInstanceKey: instance.key, elementInstanceKey: owner.key, elementId: node.id,

@@ -35,6 +35,11 @@ export class Messages {
     set.add(instance.key);
   }
 
+  /** True while an instance of `bpmnProcessId` started by message `name` with `correlationKey` runs. */
+  hasStartedInstance(bpmnProcessId: string, name: string, correlationKey: string): boolean {
+    return this.startedByKey.has(this.startKey(bpmnProcessId, name, correlationKey));
+  }
+
   instanceEnded(instance: ProcessInstance): void {
     if (!instance.startedBy) return;
     const key = this.startKey(instance.bpmnProcessId, instance.startedBy.name, instance.startedBy.correlationKey);
@@ -125,7 +130,7 @@ export class Messages {
     const executor = this.engine.executor;
     executor.run(() => {
       for (const { definition, startEventId } of this.engine.deployments.startEvents('message', request.name)) {
-        if (request.correlationKey !== '' && this.startedByKey.has(this.startKey(definition.resourceId, request.name, request.correlationKey))) continue;
+        if (request.correlationKey !== '' && this.hasStartedInstance(definition.resourceId, request.name, request.correlationKey)) continue;
         const instance = executor.createInstance(definition, request.variables, {
           startEventId, startedBy: { name: request.name, correlationKey: request.correlationKey },
         });

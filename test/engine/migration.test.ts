@@ -1,7 +1,10 @@
 // MigrateProcessInstance (Camunda 8.8 protocol, through @camunda8/sdk's client):
 // an instance waiting at its wait states moves to a new version element by
-// element; jobs keep their keys, timers their due dates, variables stay; an
-// instance that cannot move is refused with the reason and left untouched.
+// element; jobs keep their keys (and type), timers their due dates, variables
+// stay; catch events follow Zeebe's rules (mapped: kept; unmapped in the
+// source: closed; unmapped in the target: opened), event subprocesses
+// included; an instance that cannot move is refused with the reason and left
+// untouched.
 import t from 'tap';
 import { activate, bpmn, deploy, flow, message, newSdkClient, serviceTask, startTestEngine, userTask } from './helpers.ts';
 
@@ -86,7 +89,6 @@ t.test('what cannot move is refused with the reason, and nothing is half-moved',
   });
   const cases: Array<[string, () => Promise<unknown>, number, RegExp]> = [
     ['an active element without a mapping', () => migrate(target, [['left', 'left']]), 9, /no mapping instruction .* 'right'/],
-    ['a changed job type', () => migrate(target, [['left', 'left'], ['right', 'right']]), 9, /job type 'mig.right2' differs/],
     ['a different element type', () => migrate(other, [['left', 'left'], ['right', 'left']]), 9, /different type 'userTask'/],
     ['an unknown source element', () => migrate(target, [['nowhere', 'left']]), 3, /non-existing source element id 'nowhere'/],
     ['an unknown target element', () => migrate(target, [['left', 'nowhere']]), 3, /non-existing target element id 'nowhere'/],
@@ -101,4 +103,69 @@ t.test('what cannot move is refused with the reason, and nothing is half-moved',
   }
   t.same(await row(processInstanceKey), before, 'the refused instance is exactly as it was: nothing half-moved');
   t.equal((await activate(client, 'mig.left', 1, -1)).length, 1, 'and still runs on v1');
+});
+
+/** A permit with the services' shape: a task, and a message event subprocess on the process that listens for withdrawal. */
+const withdrawable = (task: string, extra = '', messageName = 'mig.withdrawn') => bpmn('withdrawable', `<bpmn:startEvent id="start" />
+  ${serviceTask(task, 'mig.review')}${extra}<bpmn:endEvent id="end" />${flow('f1', 'start', task)}${flow('f2', task, 'end')}
+  <bpmn:subProcess id="Sub_Withdrawn" triggeredByEvent="true">
+    <bpmn:startEvent id="Start_Withdrawn"><bpmn:messageEventDefinition messageRef="withdrawn" /></bpmn:startEvent>
+    ${serviceTask('notify', 'mig.withdrawn-notify')}<bpmn:endEvent id="withdrawnEnd" />${flow('w1', 'Start_Withdrawn', 'notify')}${flow('w2', 'notify', 'withdrawnEnd')}
+  </bpmn:subProcess>`, message('withdrawn', messageName, '=caseId'));
+const timerBoundary = (task: string) => `<bpmn:boundaryEvent id="late" attachedToRef="${task}" cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeDuration>=reminder</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+  ${serviceTask('remind', 'mig.remind')}<bpmn:endEvent id="reminded" />${flow('l1', 'late', 'remind')}${flow('l2', 'remind', 'reminded')}`;
+
+t.test('a process with a message event subprocess moves: the mapped start keeps its subscription, a new boundary timer opens, a job keeps its type', async (t) => {
+  await deploy(client, withdrawable('review'));
+  const first = await client.createProcessInstance({ bpmnProcessId: 'withdrawable', variables: { caseId: 'w-1', reminder: 'P2D' } });
+  const second = await client.createProcessInstance({ bpmnProcessId: 'withdrawable', variables: { caseId: 'w-2', reminder: 'P2D' } });
+  const subscription = await db('engine_subscriptions').where({ process_instance_key: first.processInstanceKey }).first();
+  // v2 renames the task, gives it another job type and a reminder timer.
+  const target = definitionKey(await deploy(client, withdrawable('assess', timerBoundary('assess')).replace("type=\"mig.review\"", "type=\"mig.assess\"")));
+  const migratedAt = Date.now();
+  const plan = { targetProcessDefinitionKey: target, mappingInstructions: [{ sourceElementId: 'review', targetElementId: 'assess' }, { sourceElementId: 'Start_Withdrawn', targetElementId: 'Start_Withdrawn' }] };
+  for (const instance of [first, second]) await sdk.migrateProcessInstance({ processInstanceKey: instance.processInstanceKey, migrationPlan: plan });
+
+  t.match(await db('engine_subscriptions').where({ key: subscription.key }).first(), { data: { elementId: 'Start_Withdrawn', correlationKey: 'w-1' } }, 'the mapped event subprocess start kept its subscription');
+  const timer = await db('engine_timers').where({ process_instance_key: first.processInstanceKey }).first();
+  t.match(timer.data, { elementId: 'late', processDefinitionKey: Number(target) }, "the target's new boundary timer opened");
+  t.ok(timer.due_at.getTime() >= migratedAt + 2 * 24 * 3_600_000 - 1_000, 'counting from the migration');
+  const jobs = await activate(client, 'mig.review', 2, -1);
+  t.same(jobs.map((job) => job.elementId), ['assess', 'assess'], 'the jobs kept the type they were made with, at the renamed task (as in Zeebe)');
+
+  await client.publishMessage({ name: 'mig.withdrawn', correlationKey: 'w-2', variables: {}, timeToLive: 0 });
+  const [notify] = await activate(client, 'mig.withdrawn-notify', 1);
+  t.equal(notify?.processInstanceKey, second.processInstanceKey, 'withdrawal still interrupts the moved instance');
+  await client.completeJob({ jobKey: notify!.key, variables: {} });
+  t.notOk(await row(second.processInstanceKey), 'and ends it');
+  await engine.clock.pin(Date.now() + 3 * 24 * 3_600_000);
+  const [remind] = await activate(client, 'mig.remind', 1);
+  t.equal(remind?.processInstanceKey, first.processInstanceKey, "the new reminder fires on the target's flow");
+  await engine.clock.reset();
+});
+
+t.test('unmapped catch events close and the target\'s open; what cannot subscribe, or would subscribe twice, is refused untouched', async (t) => {
+  await deploy(client, withdrawable('review').replace(/withdrawable/g, 'renamed-message'));
+  const instance = await client.createProcessInstance({ bpmnProcessId: 'renamed-message', variables: { caseId: 'r-1', reminder: 'P2D' } });
+  const before = await row(instance.processInstanceKey);
+  const migrate = (xml: string, pairs: Array<[string, string]>) => deploy(client, xml).then((deployed) => sdk.migrateProcessInstance({
+    processInstanceKey: instance.processInstanceKey,
+    migrationPlan: { targetProcessDefinitionKey: definitionKey(deployed), mappingInstructions: pairs.map(([s, d]) => ({ sourceElementId: s, targetElementId: d })) },
+  }));
+  const sameName = withdrawable('review').replace(/withdrawable/g, 'renamed-message');
+  await t.rejects(migrate(sameName, [['review', 'review']]), { code: 9, details: /already subscribed to with name 'mig.withdrawn'.*mapping instruction to message catch event with id 'Start_Withdrawn'/ },
+    "re-creating a subscription to the same message is refused, as in Zeebe: map the start event instead");
+  await t.rejects(migrate(withdrawable('review', timerBoundary('review')).replace(/withdrawable/g, 'renamed-message').replace('=reminder', '=noSuchVariable'), [['review', 'review'], ['Start_Withdrawn', 'Start_Withdrawn']]),
+    { code: 9, details: /must be subscribed to a catch event.*noSuchVariable/ }, 'a new timer whose expression fails is refused');
+  await t.rejects(migrate(sameName.replace('id="Start_Withdrawn"', 'id="Start_Other"').replace("'Start_Withdrawn'", "'Start_Other'").replace(/Start_Withdrawn/g, 'Start_Other'), [['review', 'review'], ['Start_Withdrawn', 'review']]),
+    { code: 9, details: /detach the catch event/ }, 'a catch event mapped away from its element is refused');
+  t.same(await row(instance.processInstanceKey), before, 'each refused migration left the instance exactly as it was');
+
+  // The target renames the message: unmapped, the old subscription closes and the new one opens.
+  await migrate(withdrawable('review', '', 'mig.withdrawn-v2').replace(/withdrawable/g, 'renamed-message'), [['review', 'review']]);
+  await client.publishMessage({ name: 'mig.withdrawn', correlationKey: 'r-1', variables: {}, timeToLive: 0 });
+  t.same(await activate(client, 'mig.withdrawn-notify', 1, -1), [], 'the old message name no longer reaches it');
+  await client.publishMessage({ name: 'mig.withdrawn-v2', correlationKey: 'r-1', variables: {}, timeToLive: 0 });
+  const [notify] = await activate(client, 'mig.withdrawn-notify', 1);
+  t.equal(notify?.processInstanceKey, instance.processInstanceKey, 'the new one does');
 });
