@@ -48,6 +48,7 @@ import appointmentRoutes from './routes/api/requests/appointment/index.ts';
 import requestCertificateRoutes from './routes/api/requests/certificate/index.ts';
 import certificateVerificationRoutes from './routes/api/certificates/index.ts';
 import appointmentDayRoutes from './routes/api/appointments/index.ts';
+import processRoutes from './routes/api/processes/index.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -121,6 +122,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(certificateVerificationRoutes, { prefix: '/api/certificates' });
   // The workers' stand-in bank (no money moves); their default gateway until a real one is configured.
   await app.register(sandboxGatewayPlugin, { prefix: '/sandbox-gateway', db: deps.db });
+  await app.register(processRoutes, { prefix: '/api/processes' });
   await app.register(import('../modeler/server.ts'));
   await app.register(import('../portal/server.ts'));
   return app;

@@ -4,7 +4,7 @@ import { gatewayAddress, openKnex, openZeebe, runMain } from '../platform/runtim
 
 runMain('deploy', async (runtime) => {
   const { deployResources } = await import('../platform/deployment.ts');
-  const { analystDeployedProcesses } = await import('../modeler/versions.ts');
+  const { analystDeployedProcesses } = await import('../domain/process-design/versions.ts');
   const db = await openKnex(runtime, { migrate: false });
   const zeebe = openZeebe(runtime, gatewayAddress(runtime.config));
   await deployResources(zeebe, runtime.logger, { skipProcesses: await analystDeployedProcesses(db) });

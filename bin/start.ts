@@ -18,7 +18,7 @@ runMain('start', async (runtime) => {
   const address = await engineAddress(runtime, db);
   const zeebe = openZeebe(runtime, address);
   if (config.DEPLOY_ON_START) {
-    const { analystDeployedProcesses } = await import('../modeler/versions.ts');
+    const { analystDeployedProcesses } = await import('../domain/process-design/versions.ts');
     await deployResources(zeebe, logger, { skipProcesses: await analystDeployedProcesses(db) });
   }
   const workers = startWorkers({ zeebe, db, logger, publicUrl: config.publicUrl, userTaskLeaseMs: config.USER_TASK_LEASE_SECONDS * 1000 });

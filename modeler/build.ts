@@ -14,7 +14,7 @@ import { processesDirectory } from '../platform/deployment.ts';
 import {
   defaultLintConfig, effectiveLintConfig, lintConfigFile, lintResolver, loadProjectPlugin, projectPluginPackage, projectRulesModule,
   readLintConfig, type LintConfig,
-} from './lint.ts';
+} from '../domain/process-design/lint.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -101,7 +101,7 @@ const modeler: FrontEnd = {
     path.join(processesDirectory, 'catalogue'),
     path.join(repositoryRoot, 'package-lock.json'),
     sourcePath(import.meta.url, './build.ts'),
-    sourcePath(import.meta.url, './lint.ts'),
+    sourcePath(import.meta.url, '../domain/process-design/lint.ts'),
   ],
   async write(outdir, log) {
     // A project rule that cannot run in a browser (it reads files, say) must

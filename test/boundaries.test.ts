@@ -138,7 +138,7 @@ t.test('browser code pulls no server code into its bundle', async (t) => {
 // so no route restates it as a generic or a cast of what the schema checked.
 t.test('routes take their types from their schemas', async (t) => {
   const restated: string[] = [];
-  for (const file of files.filter(under('api'))) {
+  for (const file of files.filter((file) => under('api')(file) || under('modeler')(file))) {
     fs.readFileSync(path.join(root, file), 'utf8').split('\n').forEach((line, index) => {
       if (/\.(get|post|put|delete|patch|route)<\{/.test(line) || /request\.(body|params|query|headers) as /.test(line)) restated.push(`${file}:${index + 1}: ${line.trim()}`);
     });

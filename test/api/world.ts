@@ -10,7 +10,7 @@ import pino from 'pino';
 import type { Test } from 'tap';
 import { staffRoles, type Role } from '../../api/plugins/app/auth.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { saveVersion } from '../../modeler/versions.ts';
+import { saveVersion } from '../../domain/process-design/versions.ts';
 import { userTaskWorkers } from '../../workers/user-tasks/index.ts';
 import { createStaff, signInCitizen, type TestApi } from './helpers.ts';
 import { chain, userTask } from '../helpers/diagrams.ts';

@@ -9,7 +9,7 @@ import { createZeebeClient } from '../../platform/zeebe.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { ensureBundle as ensurePortalBundle } from '../../portal/build.ts';
-import { projectRulesModule } from '../../modeler/lint.ts';
+import { projectRulesModule } from '../../domain/process-design/lint.ts';
 import { processesDirectory } from '../../platform/deployment.ts';
 
 t.test('the API serves the modeler page, its bundle and a read-only process list without a token', async (t) => {

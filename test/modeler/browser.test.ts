@@ -13,6 +13,7 @@ import { readConfig } from '../../platform/config.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
 import authRoutes from '../../api/routes/api/auth/index.ts';
 import modeler from '../../modeler/server.ts';
+import processRoutes from '../../api/routes/api/processes/index.ts';
 import { ensureBundle } from '../../modeler/build.ts';
 import { listDiagrams } from '../../processes/diagrams.ts';
 import { launchChromium } from '../helpers/browser.ts';
@@ -36,7 +37,9 @@ async function startModeler(t: Teardown) {
   const zeebe = createZeebeClient(config, engine.address, logger);
   t.teardown(() => zeebe.close(1_000).catch(() => undefined));
   const app = await modelerHost({ config, db, zeebe });
-  await app.register(modeler, {
+  await app.register(modeler);
+  await app.register(processRoutes, {
+    prefix: '/api/processes',
     jobContracts: [{ type: 'payment.request', inputs: [{ name: 'amount', label: 'Amount in rials' }], errors: ['PAYMENT_DECLINED'] }],
   });
   // The API's own staff sign-in, against a real account.

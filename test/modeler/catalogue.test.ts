@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { catalogueNames, diagramProcessName, listDiagramFiles, listProcesses } from '../../modeler/catalogue.ts';
+import { catalogueNames, diagramProcessName, listDiagramFiles, listProcesses } from '../../domain/process-design/catalogue.ts';
 import { reviewDiagram } from './fixtures.ts';
 
 function processesWith(t: { teardown(fn: () => unknown): void }, files: Record<string, string>): string {

@@ -2,7 +2,7 @@
 // workers are held to, and are valid Zeebe element templates.
 import t from 'tap';
 import { validateZeebe } from '@bpmn-io/element-templates-validator';
-import { elementTemplate, elementTemplates } from '../../modeler/element-templates.ts';
+import { elementTemplate, elementTemplates } from '../../domain/process-design/element-templates.ts';
 import { jobContracts, userTaskJobType } from '../../processes/catalogue/contract.ts';
 
 t.test('a job contract becomes a valid Zeebe template that fixes the job type', async (t) => {

@@ -1,4 +1,4 @@
-// The modeler's routes on the API's context and authentication (tokens
+// The modeler's routes (api/routes/api/processes/) on the API's context and authentication (tokens
 // checked against real accounts), a fresh database and a real engine over
 // gRPC, with tokens for an analyst and a clerk.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -15,7 +15,7 @@ import jwt from '../../api/plugins/external/jwt.ts';
 import sessions from '../../api/plugins/app/sessions.ts';
 import rateLimits from '../../api/plugins/app/rate-limits.ts';
 import auth, { type Role } from '../../api/plugins/app/auth.ts';
-import modeler, { type ModelerOptions } from '../../modeler/server.ts';
+import processRoutes, { type ProcessRouteOptions } from '../../api/routes/api/processes/index.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { createStaff } from '../api/helpers.ts';
 
@@ -42,7 +42,7 @@ export async function staffBearer(app: FastifyInstance, db: Knex, username: stri
   return { authorization: `Bearer ${token}` };
 }
 
-export async function startModelerApi(test: Teardown, processesDirectory?: string, options: ModelerOptions = {}) {
+export async function startModelerApi(test: Teardown, processesDirectory?: string, options: ProcessRouteOptions = {}) {
   const db = await createTestDatabase(test);
   const engine = await startEngine({ db, port: 0, logger });
   test.teardown(() => engine.stop());
@@ -50,7 +50,7 @@ export async function startModelerApi(test: Teardown, processesDirectory?: strin
   const zeebe = createZeebeClient(config, engine.address, logger);
   test.teardown(() => zeebe.close(1_000).catch(() => undefined));
   const app = await modelerHost({ config, db, zeebe });
-  await app.register(modeler, { skipBundle: true, processesDirectory, ...options });
+  await app.register(processRoutes, { prefix: '/api/processes', processesDirectory, ...options });
   await app.ready();
   test.teardown(() => app.close());
   return { app, db, zeebe, analyst: await staffBearer(app, db, 'maryam', 'analyst'), clerk: await staffBearer(app, db, 'reza', 'clerk') };

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { blockingIssues, defaultLintConfig, lintDiagram, projectRulesModule, readLintConfig } from '../../modeler/lint.ts';
+import { blockingIssues, defaultLintConfig, lintDiagram, projectRulesModule, readLintConfig } from '../../domain/process-design/lint.ts';
 import { processesDirectory } from '../../platform/deployment.ts';
 import { reviewDiagram } from './fixtures.ts';
 

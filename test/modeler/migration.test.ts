@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import pino from 'pino';
 import t from 'tap';
-import { migrateRequests } from '../../modeler/migration.ts';
+import { migrateRequests } from '../../domain/process-design/migration.ts';
 import { listDiagrams } from '../../processes/diagrams.ts';
 import { deployResources } from '../../platform/deployment.ts';
 import type { Logger } from '../../platform/logger.ts';

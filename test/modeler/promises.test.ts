@@ -7,7 +7,7 @@ import { findService } from '../../processes/catalogue/index.ts';
 import { servicePromises } from '../../processes/catalogue/promises.ts';
 import { listDiagrams } from '../../processes/diagrams.ts';
 import { editDiagram, insertTask, notificationTask, promiseKeepers, removeElements } from '../processes/diagram-edits.ts';
-import { saveVersion } from '../../modeler/versions.ts';
+import { saveVersion } from '../../domain/process-design/versions.ts';
 import { startModelerApi } from './helpers.ts';
 
 const id = 'tree-felling-permit';

@@ -2,7 +2,7 @@
 // Persian; and a confirmed deployment records who, when and the comment.
 import fs from 'node:fs';
 import t from 'tap';
-import { reviewChanges } from '../../modeler/review.ts';
+import { reviewChanges } from '../../domain/process-design/review.ts';
 import { listDiagrams } from '../../processes/diagrams.ts';
 import { removeElements } from '../processes/diagram-edits.ts';
 import { reviewDiagram } from './fixtures.ts';

@@ -5,7 +5,7 @@
 // And a clerk's task list: the steps' Persian names from the diagram, SLA
 // colours in words, filters kept in the address.
 import t from 'tap';
-import { recordDeployment, saveVersion } from '../../modeler/versions.ts';
+import { recordDeployment, saveVersion } from '../../domain/process-design/versions.ts';
 import type { Page } from 'playwright-core';
 import { statusName } from '../../portal/src/shared/display.ts';
 import { chain, userTask } from '../helpers/diagrams.ts';

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import t from 'tap';
 import { deployResources } from '../../platform/deployment.ts';
-import { saveFormVersion, recordFormDeployment } from '../../modeler/forms.ts';
-import { recordDeployment, saveVersion } from '../../modeler/versions.ts';
+import { saveFormVersion, recordFormDeployment } from '../../domain/process-design/forms.ts';
+import { recordDeployment, saveVersion } from '../../domain/process-design/versions.ts';
 import { startWorkers } from '../../workers/index.ts';
 import { createTaskStore } from '../../domain/user-tasks/store.ts';
 import { userTaskWorkers } from '../../workers/user-tasks/index.ts';

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
+import { ApiProblem } from '../../platform/problem.ts';
 
 export interface FormVersion {
   formId: string;
@@ -66,7 +67,7 @@ export async function recordFormDeployment(
   input: { formId: string; version: number; formKey: string; engineVersion: number },
 ): Promise<void> {
   await db('form_versions').where({ form_id: input.formId, version: input.version }).update({
-    deployed_at: db.fn.now(),
+    deployed_at: db.fn.now(), // wall clock: when the engine got it, a deployment record
     form_key: input.formKey,
     engine_version: input.engineVersion,
   });
@@ -84,4 +85,31 @@ export function linkedFormIds(definitions: { rootElements?: unknown[] }): string
   };
   definitions.rootElements?.forEach(visit);
   return [...found].sort();
+}
+
+export interface FormDocument { id: string; schema: string; source: 'saved' | 'repository'; version: number | null }
+
+/** The latest saved version of a user-task form, else its file in `directory`'s forms/. */
+export async function formOf(db: Knex, directory: string, formId: string): Promise<FormDocument> {
+  const saved = await latestFormVersion(db, formId);
+  if (saved) return { id: formId, schema: saved.schema, source: 'saved', version: saved.version };
+  const file = formFile(directory, formId);
+  if (!fs.existsSync(file)) throw new ApiProblem(404, 'not-found', `There is no form ${formId}.`, 'چنین فرمی پیدا نشد.');
+  return { id: formId, schema: fs.readFileSync(file, 'utf8'), source: 'repository', version: null };
+}
+
+const notAForm = (detail: string) => new ApiProblem(400, 'not-a-form', detail, 'این پرونده فرم درستی نیست.');
+
+/** Saves a new version of a form from its form-js JSON text; deployed with the next diagram that links it. */
+export async function saveForm(db: Knex, input: { formId: string; schema: string; author: string }): Promise<FormVersion> {
+  let parsed: { id?: unknown; components?: unknown };
+  try {
+    parsed = JSON.parse(input.schema) as typeof parsed;
+  } catch (error) {
+    throw notAForm(`Not JSON: ${(error as Error).message}`);
+  }
+  if (!parsed || !Array.isArray(parsed.components)) throw notAForm('Not a form-js schema: it has no components.');
+  // One name per thing: the form saved as <formId> has the id <formId>, which user tasks link.
+  if (parsed.id !== input.formId) throw notAForm(`The form's id is ${JSON.stringify(parsed.id)}, not ${input.formId}.`);
+  return saveFormVersion(db, input);
 }

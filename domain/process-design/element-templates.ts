@@ -3,7 +3,7 @@
 // job types the catalogue's job contract declares are offered (and
 // test/workers/registry.test.ts holds every one to a worker): a template for
 // a job nobody works on would make a stuck process.
-import { jobContracts, type JobContract } from '../processes/catalogue/contract.ts';
+import { jobContracts, type JobContract } from '../../processes/catalogue/contract.ts';
 
 export type { JobContract };
 

@@ -6,12 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { BpmnModdle } from 'bpmn-moddle';
-import { processesDirectory } from '../platform/deployment.ts';
-import { importSourceModule } from '../platform/paths.ts';
+import { processesDirectory } from '../../platform/deployment.ts';
+import { importSourceModule } from '../../platform/paths.ts';
+import { moddle } from './moddle.ts';
 
 const require = createRequire(import.meta.url);
-const zeebeSchema = require('zeebe-bpmn-moddle/resources/zeebe.json') as Record<string, unknown>;
 
 export interface LintConfig { extends?: string | string[]; rules?: Record<string, unknown>; [key: string]: unknown }
 
@@ -122,8 +121,6 @@ async function createLinter(directory: string): Promise<BpmnlintLinter> {
   const Linter = require('bpmnlint/lib/linter') as LinterConstructor;
   return new Linter({ resolver: lintResolver(directory, await loadProjectPlugin(directory)) });
 }
-
-const moddle = new BpmnModdle({ zeebe: zeebeSchema });
 
 /** Lints `xml`; an unreadable document is one error report, not an exception. */
 export async function lintDiagram(xml: string, directory = processesDirectory): Promise<LintIssue[]> {

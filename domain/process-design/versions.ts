@@ -126,7 +126,7 @@ export async function recordDeployment(
   const [row] = await db('process_versions')
     .where({ process_id: input.processId, version: input.version })
     .update({
-      deployed_at: db.fn.now(),
+      deployed_at: db.fn.now(), // wall clock: when the engine got it, a deployment record
       deployed_by: input.deployedBy,
       deploy_comment: input.comment ?? null,
       process_definition_key: input.processDefinitionKey,

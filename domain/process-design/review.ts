@@ -4,11 +4,7 @@
 // types and headers, forms and candidate groups, called processes, timers,
 // messages and conditions. Ids and expressions are wrapped in Unicode isolates
 // (FSI … PDI) so they keep their order inside right-to-left sentences.
-import { createRequire } from 'node:module';
-import { BpmnModdle } from 'bpmn-moddle';
-
-const require = createRequire(import.meta.url);
-const moddle = new BpmnModdle({ zeebe: require('zeebe-bpmn-moddle/resources/zeebe.json') as Record<string, unknown> });
+import { moddle } from './moddle.ts';
 
 export type ChangeKind =
   | 'added' | 'removed' | 'renamed' | 'rewired' | 'job-type' | 'headers' | 'form' | 'assignment' | 'called-process' | 'timer' | 'message' | 'condition';

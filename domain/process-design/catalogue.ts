@@ -3,8 +3,8 @@
 // in Persian from the catalogue when it has an entry, else from the diagram.
 import fs from 'node:fs';
 import path from 'node:path';
-import { processesDirectory } from '../platform/deployment.ts';
-import { importSourceModule } from '../platform/paths.ts';
+import { processesDirectory } from '../../platform/deployment.ts';
+import { importSourceModule } from '../../platform/paths.ts';
 
 export interface DiagramFile { id: string; file: string; shared: boolean }
 

@@ -5,12 +5,16 @@
 // and is movable when that element is mapped. The engine's
 // MigrateProcessInstance moves each instance whole or refuses it untouched;
 // a moved request gets a `migrated` event on its timeline.
+import fs from 'node:fs';
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
-import { requestPositions, type RequestPosition } from '../domain/requests/positions.ts';
-import { stepProcesses } from '../processes/catalogue/promises.ts';
-import { persianDigits } from '../platform/persian.ts';
-import { migrateProcessInstance } from '../platform/zeebe.ts';
+import { requestPositions, type RequestPosition } from '../requests/positions.ts';
+import { stepProcesses } from '../../processes/catalogue/promises.ts';
+import { persianDigits } from '../../platform/persian.ts';
+import { ApiProblem } from '../../platform/problem.ts';
+import { migrateProcessInstance } from '../../platform/zeebe.ts';
+import { findDiagramFile } from './catalogue.ts';
+import { findVersion, runningVersion } from './versions.ts';
 import { elementFacts, type Facts } from './review.ts';
 
 /** Elements a request can wait at: call activities (the steps), staff and receive tasks, catch events. */
@@ -170,4 +174,50 @@ export async function migrateRequests(
     results.push({ ...base, migrated: true, reasonFa: null, detail: null });
   }
   return results;
+}
+
+/** The deployed version `requested` (default: the one running) and the version that ran before it. */
+async function migrationEnds(db: Knex, directory: string, id: string, requested?: number) {
+  const target = requested ? await findVersion(db, id, requested) : await runningVersion(db, id);
+  if (!target?.deployedAt || !target.processDefinitionKey) {
+    throw new ApiProblem(409, 'not-deployed', `${requested ? `Version ${requested}` : 'No version'} of ${id} is deployed from the modeler.`,
+      'این نسخه هنوز مستقر نشده است؛ درخواست‌ها فقط به نسخهٔ مستقرشده منتقل می‌شوند.');
+  }
+  const previous = await runningVersion(db, id, target.deployedAt);
+  const file = previous ? undefined : findDiagramFile(id, directory);
+  if (!previous && !file) throw new ApiProblem(409, 'no-previous-version', `Nothing of ${id} ran before version ${target.version}.`, 'پیش از این نسخه، نسخهٔ دیگری اجرا نمی‌شد.');
+  return {
+    target,
+    source: previous
+      ? { source: 'modeler' as const, version: previous.version, engineVersion: previous.engineVersion, xml: previous.xml }
+      : { source: 'repository' as const, version: null, engineVersion: null, xml: fs.readFileSync(file!.file, 'utf8') },
+  };
+}
+
+/**
+ * The plan for moving the running requests of `id` to its deployed version
+ * `requested` (the one running unless given) from the version before it,
+ * with `mapping` (default: the proposal).
+ */
+export async function migrationPlanFor(db: Knex, directory: string, id: string, requested?: number, mapping?: Mapping[]) {
+  const { target, source } = await migrationEnds(db, directory, id, requested);
+  const plan = await planMigration(db, { processId: id, sourceXml: source.xml, targetXml: target.xml, deployedAt: target.deployedAt!, mapping });
+  return { target, source, plan };
+}
+
+/** Moves the planned requests (all that can move, or the ones named in `chosen`) with the analyst's mapping; each moves whole or stays. */
+export async function migrateRunning(
+  deps: { db: Knex; zeebe: ZBClient; directory: string },
+  input: { id: string; version?: number; mapping: Mapping[]; requests?: string[]; by: string },
+) {
+  const { target, plan } = await migrationPlanFor(deps.db, deps.directory, input.id, input.version, input.mapping);
+  const chosen = input.requests ? new Set(input.requests) : undefined;
+  const planned = plan.requests.filter((candidate) => !chosen || chosen.has(candidate.requestId));
+  const results = await migrateRequests(deps.db, deps.zeebe, {
+    planned,
+    mapping: input.mapping,
+    target: { processDefinitionKey: target.processDefinitionKey!, version: target.version, engineVersion: target.engineVersion },
+    by: input.by,
+  });
+  return { target, results };
 }
