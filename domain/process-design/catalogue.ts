@@ -5,8 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { processesDirectory } from '../../platform/deployment.ts';
 import { importSourceModule } from '../../platform/paths.ts';
-
-export interface DiagramFile { id: string; file: string; shared: boolean }
+import { listDiagrams, type DiagramFile } from '../../processes/diagrams.ts';
 
 export interface ProcessEntry {
   id: string;
@@ -17,16 +16,9 @@ export interface ProcessEntry {
   inRepository: boolean;
 }
 
-/** processes/<id>.bpmn and processes/shared/<id>.bpmn; the file name is the process id. */
+/** processes/<id>.bpmn and processes/shared/<id>.bpmn, sorted by id; the file name is the process id. */
 export function listDiagramFiles(directory = processesDirectory): DiagramFile[] {
-  const found: DiagramFile[] = [];
-  for (const [folder, shared] of [[directory, false], [path.join(directory, 'shared'), true]] as const) {
-    if (!fs.existsSync(folder)) continue;
-    for (const name of fs.readdirSync(folder)) {
-      if (name.endsWith('.bpmn')) found.push({ id: name.slice(0, -'.bpmn'.length), file: path.join(folder, name), shared });
-    }
-  }
-  return found.sort((a, b) => a.id.localeCompare(b.id));
+  return listDiagrams(directory).sort((a, b) => a.id.localeCompare(b.id));
 }
 
 export function findDiagramFile(id: string, directory = processesDirectory): DiagramFile | undefined {
