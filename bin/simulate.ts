@@ -13,14 +13,15 @@ const usage = `npm run simulate -- [options]
   --roster R=N,..  staff per role instead of the model's, e.g. inspector=4,clerk=3
   --seed S         random seed (default 1)
   --keep           keep the simulation's database (default: dropped after the report)
-  --plan           also plan every district's roster (capacity planning; a few minutes)`;
+  --plan           also plan every district's roster (capacity planning; a few minutes)
+  --profile DIR    write the engine's, workers' and API's CPU profiles (node --cpu-prof) into DIR`;
 
 runMain('simulate', async (runtime) => {
   const { values } = parseArgs({
     options: {
       district: { type: 'string', default: '12' }, days: { type: 'string', default: '30' }, start: { type: 'string' },
       scale: { type: 'string', default: '1' }, roster: { type: 'string' }, seed: { type: 'string', default: '1' },
-      keep: { type: 'boolean', default: false }, plan: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false }, profile: { type: 'string' }, plan: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -36,6 +37,7 @@ runMain('simulate', async (runtime) => {
     district, days, scale, seed: values.seed!, keep: values.keep!, plan: values.plan!,
     ...(values.start ? { startDay: values.start } : {}),
     ...(values.roster ? { roster: parseRoster(values.roster) } : {}),
+    ...(values.profile ? { profileDir: values.profile } : {}),
   });
   process.stdout.write(report);
 });

@@ -15,7 +15,7 @@
 // role beside the one the simulation measured.
 import type { Knex } from 'knex';
 import { addOfficeMillis, workingMillisBetween } from '../platform/working-calendar.ts';
-import { services as catalogue, type Service } from '../processes/catalogue/index.ts';
+import { services as catalogue, roleOfStep, taskForms, type Service } from '../processes/catalogue/index.ts';
 import type { DemandModel } from './demand.ts';
 import { districtPopulations, populationOf } from './districts.ts';
 import { createRandom, type Random } from './random.ts';
@@ -56,16 +56,8 @@ export interface CapacityPlan {
   districts: PlannedDistrict[];
 }
 
-/** Staff steps of a service and the role of each (the diagram's user tasks). */
-function staffSteps(service: Service): string[] {
-  return service.steps.flatMap((step) => {
-    if (step === 'document-check') return ['clerk'];
-    if (step === 'inspection') return ['inspector'];
-    if (step === 'approval') return [service.approver!];
-    if (step === 'field-work' || step === 'response') return [service.performer!];
-    return [];
-  });
-}
+/** The role of each staff step of a service (the diagram's user tasks). */
+const staffSteps = (service: Service): string[] => service.steps.flatMap((step) => (taskForms[step] ? [roleOfStep(service, step)!] : []));
 
 /** The planning rule's targets, for the services the model files. */
 export function waitTargets(model: DemandModel): CapacityPlan['targets'] {

@@ -29,6 +29,8 @@ export interface RunOptions {
   plan: boolean;
   startDay?: string;
   roster?: Partial<Record<Role, number>>;
+  /** Folder for the engine's, workers' and API's CPU profiles. */
+  profileDir?: string;
 }
 
 /** `inspector=4,clerk=3` as a roster; an unknown role or a bad count is refused. */
@@ -74,7 +76,7 @@ export async function runSimulation(runtime: Runtime, options: RunOptions): Prom
   };
   const model = modelFor(options.district, options.scale, options.roster);
   const system = await startProcesses({
-    databaseUrl: simulationUrl, logger,
+    databaseUrl: simulationUrl, logger, ...(options.profileDir ? { profileDir: path.resolve(options.profileDir) } : {}),
     ...(database.embedded || fs.existsSync(path.join(config.dataDir, 'postgres', 'postmaster.pid')) ? { postgresDataDir: path.join(config.dataDir, 'postgres') } : {}),
   });
   let report: SimulationReport;

@@ -6,14 +6,17 @@
 // workers and PostgreSQL.
 import type { Knex } from 'knex';
 import { computeFigures, type Figures } from '../domain/figures.ts';
+import { requestStatuses } from '../processes/catalogue/contract.ts';
 import type { CapacityPlan } from './capacity.ts';
 import type { SimulationOutcome } from './driver.ts';
 import type { DemandModel } from './demand.ts';
 
-/** Where an open request may rightly be at the end: waiting for staff, for the citizen, or for a timer. */
-export const waitingStatuses = [
-  'received', 'under-review', 'awaiting-inspection', 'awaiting-payment', 'awaiting-correction', 'awaiting-appointment', 'appointment-booked', 'approved',
-] as const;
+/**
+ * Where an open request may rightly be at the end: waiting for staff, for the
+ * citizen, or for a timer — every milestone but the two that end a request
+ * (a rejected request closes in the same breath).
+ */
+export const waitingStatuses: readonly string[] = requestStatuses.filter((status) => status !== 'closed' && status !== 'rejected');
 
 export interface SimulationReport {
   /** Rosters per role for every district (npm run simulate -- --plan). */
@@ -63,7 +66,7 @@ export async function buildReport(db: Knex, outcome: SimulationOutcome, options:
   const closed = requests.filter((request) => request.final?.status === 'closed');
   const open = requests.filter((request) => request.final && request.final.status !== 'closed');
   const unaccounted = requests
-    .filter((request) => !request.final || (request.final.status !== 'closed' && !(waitingStatuses as readonly string[]).includes(request.final.status)) || (request.final.status !== 'closed' && !request.final.started))
+    .filter((request) => !request.final || (request.final.status !== 'closed' && !waitingStatuses.includes(request.final.status)) || (request.final.status !== 'closed' && !request.final.started))
     .map((request) => ({ trackingCode: request.trackingCode, status: request.final?.status ?? null }));
   const ledger = {
     filed: requests.length,

@@ -1,5 +1,7 @@
 // The report as a terminal reads it: the month's figures, the check of the
 // figures against the simulation's own ledger, staff, and the run as a load test.
+import { DateTime } from 'luxon';
+import { IRAN_TIME_ZONE } from '../platform/persian.ts';
 import type { SimulationReport } from './report.ts';
 
 const percent = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(1)}%`);
@@ -12,7 +14,7 @@ export function summary(report: SimulationReport, where: { file: string; id: str
   const median = closed ? figures.timeToClose.reduce((sum, row) => sum + row.medianHours * row.closed, 0) / closed : null;
   const lines = [
     '',
-    `District ${report.district}, ${report.days} days from ${report.from.slice(0, 10)} (model: ${Math.round(report.model.requestsPerMonth)} requests a month), seed ${report.seed}`,
+    `District ${report.district}, ${report.days} days from ${DateTime.fromISO(report.from, { zone: IRAN_TIME_ZONE }).toISODate()} (Tehran) (model: ${Math.round(report.model.requestsPerMonth)} requests a month), seed ${report.seed}`,
     '',
     `Requests filed          ${ledger.filed}  (portal ${ledger.byChannel.portal ?? 0}, 137 ${ledger.byChannel['call-centre'] ?? 0}, counter ${ledger.byChannel['in-person'] ?? 0})`,
     `Closed                  completed ${figures.outcomes.completed}, rejected ${figures.outcomes.rejected}, lapsed ${figures.outcomes.lapsed}, cancelled ${figures.outcomes.cancelled}; open ${figures.outcomes.open}`,

@@ -95,6 +95,8 @@ export interface ProcessOptions {
   /** The PostgreSQL data folder, to read the server's CPU (embedded PostgreSQL only). */
   postgresDataDir?: string;
   logLevel?: Config['LOG_LEVEL'];
+  /** Write each process's CPU profile (node --cpu-prof) into this folder when it exits. */
+  profileDir?: string;
   logger: Logger;
 }
 
@@ -112,7 +114,8 @@ export async function startProcesses(options: ProcessOptions): Promise<SystemUnd
   const children = new Map<string, ChildProcess>();
   const launch = (name: string, entry: string) => {
     // As npm run engine / workers / api start them: the emitted JavaScript through bin/launch.js.
-    const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin', 'launch.js'), entry], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+    const child = spawn(process.execPath, [...profile, path.join(repositoryRoot, 'bin', 'launch.js'), entry], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('exit', (code, signal) => {
       if (!stopping) options.logger.error({ process: name, code, signal }, 'a process of the system under test ended');
     });

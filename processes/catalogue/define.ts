@@ -18,6 +18,13 @@ const stepRoles: Partial<Record<StepKind, Role>> = {
   inspection: 'inspector',
 };
 
+/** Who does a staff step of a service: the clerk, the inspector, or the service's approver or performer. */
+export function roleOfStep(service: Pick<ServiceInput, 'approver' | 'performer'>, step: StepKind): Role | undefined {
+  if (step === 'approval') return service.approver;
+  if (step === 'field-work' || step === 'response') return service.performer;
+  return stepRoles[step];
+}
+
 export function startFormId(serviceId: string): string {
   return `${serviceId}-start`;
 }

@@ -3,6 +3,6 @@
 // the same data after validating it, and is what start-up code should call.
 export { headings, services, findService, servicesUnder } from './data.ts';
 export { loadCatalogue, validateCatalogue, CatalogueError } from './load.ts';
-export { startFormId, taskForms } from './define.ts';
+export { roleOfStep, startFormId, taskForms } from './define.ts';
 export type * from './types.ts';
 export { channels, headingIds, roleNames, roles, stepKinds } from './types.ts';

@@ -60,7 +60,7 @@ t.test('a simulated week, with eight inspectors and with one', async (t) => {
       const { ledger } = report;
       t.ok(ledger.filed > 40, `a week's requests were filed (${ledger.filed})`);
       t.same(ledger.unaccounted, [], 'none lost: each is closed, or open where someone or a timer waits');
-      for (const status of Object.keys(ledger.waiting)) t.ok((waitingStatuses as readonly string[]).includes(status), `${status} is a waiting place`);
+      for (const status of Object.keys(ledger.waiting)) t.ok(waitingStatuses.includes(status), `${status} is a waiting place`);
       const closed = Object.values(ledger.outcomes).reduce((sum, count) => sum + count, 0);
       const open = Object.values(ledger.waiting).reduce((sum, count) => sum + count, 0);
       t.equal(closed + open, ledger.filed, 'closed and open make all filed');
