@@ -9,18 +9,37 @@
 // the text layer (pdftotext, screen readers) holds the digits as entered;
 // runs with Latin letters (codes, addresses on the web) use plain Vazirmatn,
 // whose digits are Latin, so a code reads as it is typed.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { rightToLeftParagraph, visualRuns, wrapLines, type DirectionalRun } from './bidi.ts';
 
 const require = createRequire(import.meta.url);
-const fonts = {
+const fontFiles = {
   regular: require.resolve('vazirmatn/misc/Farsi-Digits/fonts/ttf/Vazirmatn-FD-Regular.ttf'),
   bold: require.resolve('vazirmatn/misc/Farsi-Digits/fonts/ttf/Vazirmatn-FD-Bold.ttf'),
   latinRegular: require.resolve('vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf'),
   latinBold: require.resolve('vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf'),
 };
+type FontName = keyof typeof fontFiles;
+/**
+ * The font files, read once per process. Each document still opens its own
+ * fonts: fontkit keeps the code points a glyph was first drawn for, which
+ * pdfkit writes into the text layer, so a font shared between documents
+ * would carry one certificate's oddities (a letter beside a zero-width
+ * non-joiner) into the text of the next.
+ */
+let fontData: Record<FontName, Buffer> | undefined;
+const fonts = () => (fontData ??= Object.fromEntries(Object.entries(fontFiles).map(([name, file]) => [name, fs.readFileSync(file)])) as Record<FontName, Buffer>);
+
+/**
+ * Widths of shaped runs, by font, size and text: shaping Persian (fontkit's
+ * joining and ligatures) is most of a certificate's cost, and the labels and
+ * most values recur from one certificate to the next.
+ */
+const widths = new Map<string, number>();
+const widthsKept = 20_000;
 
 export interface CertificateParticular {
   /** The form's own Persian label. */
@@ -81,7 +100,7 @@ class RightToLeftWriter {
     this.y = y;
   }
 
-  private fontFor(run: DirectionalRun, weight: Weight): string {
+  private fontFor(run: DirectionalRun, weight: Weight): FontName {
     const latin = /[A-Za-z]/.test(run.text);
     return latin ? (weight === 'bold' ? 'latinBold' : 'latinRegular') : weight;
   }
@@ -92,7 +111,16 @@ class RightToLeftWriter {
   }
 
   private runWidth(run: DirectionalRun, weight: Weight, size: number): number {
-    return this.doc.font(this.fontFor(run, weight)).fontSize(size).widthOfString(this.shaperText(run), wholeRun);
+    const font = this.fontFor(run, weight);
+    const text = this.shaperText(run);
+    const key = `${font}|${size}|${text}`;
+    let width = widths.get(key);
+    if (width === undefined) {
+      width = this.doc.font(font).fontSize(size).widthOfString(text, wholeRun);
+      if (widths.size >= widthsKept) widths.clear();
+      widths.set(key, width);
+    }
+    return width;
   }
 
   /** Writes `text` wrapped to `width`, its right edge at `right`; returns the height used. */
@@ -104,7 +132,10 @@ class RightToLeftWriter {
       const paragraph = rightToLeftParagraph(line);
       const fits = (start: number, end: number) =>
         visualRuns(paragraph, start, end).reduce((sum, run) => sum + this.runWidth(run, weight, size), 0) <= width;
-      for (const [start, end] of wrapLines(line, fits)) {
+      // Most lines fit whole: one measurement instead of one per word.
+      const whole = line.trim() !== '' && !line.startsWith(' ') && fits(0, line.length);
+      const lines: Array<[number, number]> = whole ? [[0, line.length]] : wrapLines(line, fits);
+      for (const [start, end] of lines) {
         const runs = visualRuns(paragraph, start, end);
         const widths = runs.map((run) => this.runWidth(run, weight, size));
         const lineWidth = widths.reduce((sum, w) => sum + w, 0);
@@ -136,7 +167,7 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  for (const [name, file] of Object.entries(fonts)) doc.registerFont(name, file);
+  for (const [name, data] of Object.entries(fonts())) doc.registerFont(name, data);
 
   const { margin } = page;
   const right = page.width - margin - 16;
