@@ -12,6 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { freePort } from './free-port.ts';
+import { isAlive } from './process-alive.ts';
 
 export interface EmbeddedPostgresOptions {
   /** The cluster's data folder; created and initialised when empty. */
@@ -100,15 +101,6 @@ function run(command: string, args: string[], options: SpawnOptions): Promise<st
       else reject(new Error(`${path.basename(command)} ${args[0]} failed (exit ${code}): ${output.trim()}`));
     });
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '../platform/process-alive.ts';
 import { eventually } from './helpers/eventually.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -82,19 +83,9 @@ t.test('npm start answers /health, stops PostgreSQL on Ctrl-C and reuses its dat
     // npm exits on the signal without waiting for its child: wait for the whole group.
     if (round === 'first') t.equal(await done, 0, 'first start exits 0 on Ctrl-C', { output: output.split('\n').filter((line) => !line.includes('"level":30')).slice(-20) });
     // PostgreSQL's shutdown checkpoint syncs some 500 files: seconds on a busy disk.
-    await eventually(`${round} start's processes to end`, () => (alive(-child.pid!) ? undefined : true), { timeoutMs: 90_000, intervalMs: 100 });
-    t.notOk(alive(postgres), `${round} start: its PostgreSQL (pid ${postgres}) is gone`);
+    await eventually(`${round} start's processes to end`, () => (isAlive(-child.pid!) ? undefined : true), { timeoutMs: 90_000, intervalMs: 100 });
+    t.notOk(isAlive(postgres), `${round} start: its PostgreSQL (pid ${postgres}) is gone`);
     t.notOk(fs.existsSync(postmasterPid), `${round} start: and left no postmaster.pid`);
     t.notMatch(output, 'shutdown hurries', `${round} start: the signals were one request to stop`);
   }
 });
-
-/** Whether a process (or, negative, a process group) still exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '../../platform/process-alive.ts';
 
 export const testDataDir = fileURLToPath(new URL('../../.data/test', import.meta.url));
 const runId = Number(process.env.SHAHRDARI_TEST_RUN ?? process.ppid);
@@ -39,13 +40,6 @@ export function abandonedRuns(): string[] {
   if (!fs.existsSync(testDataDir)) return [];
   return fs.readdirSync(testDataDir)
     .filter((name) => /^run-\d+$/.test(name))
-    .filter((name) => {
-      try {
-        process.kill(Number(name.slice(4)), 0);
-        return false;
-      } catch (error) {
-        return (error as NodeJS.ErrnoException).code !== 'EPERM';
-      }
-    })
+    .filter((name) => !isAlive(Number(name.slice(4))))
     .map((name) => path.join(testDataDir, name));
 }

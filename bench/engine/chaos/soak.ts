@@ -13,6 +13,7 @@ import { ZBClient } from 'zeebe-node';
 import { createKnex, migrateToLatest } from '../../../platform/database.ts';
 import { restartEmbeddedPostgres, startEmbeddedPostgres } from '../../../platform/embedded-postgres.ts';
 import { freePort } from '../../../platform/free-port.ts';
+import { isAlive } from '../../../platform/process-alive.ts';
 import { child as childProcess, jobTypes, shapes, type Shape } from './shapes.ts';
 
 export interface SoakOptions {
@@ -36,10 +37,38 @@ export interface SoakReport {
 }
 
 const engineScript = fileURLToPath(new URL('../engine-process.ts', import.meta.url));
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * engine-process.ts as one plain JavaScript file (packages stay imports, so it
+ * is written under node_modules/.cache where they resolve): a process starts
+ * without a TypeScript loader, in about half the time. runSoak removes it when
+ * it ends; one left by a soak that was itself killed goes at the next bundling.
+ */
+async function bundleEngineProcess(): Promise<string> {
+  const { build } = await import('esbuild');
+  const folder = path.join(repositoryRoot, 'node_modules', '.cache', 'shahrdari');
+  for (const name of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
+    const pid = Number(/^chaos-engine-(\d+)-/.exec(name)?.[1]);
+    if (pid && !isAlive(pid)) fs.rmSync(path.join(folder, name), { force: true });
+  }
+  const outfile = path.join(folder, `chaos-engine-${process.pid}-${Date.now()}.mjs`);
+  await build({ entryPoints: [engineScript], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+  return outfile;
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const random = (min: number, max: number) => min + Math.random() * (max - min);
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const engineFile = await bundleEngineProcess();
+  try {
+    return await soak(engineFile, options);
+  } finally {
+    fs.rmSync(engineFile, { force: true });
+  }
+}
+
+async function soak(engineFile: string, options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => undefined);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-chaos-'));
   fs.chmodSync(root, 0o777);
@@ -48,26 +77,42 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const db = createKnex(server.url);
   const port = await freePort();
   let engine: ChildProcess | null = null;
+  let standby: ChildProcess | null = null;
+  const running = new Set<ChildProcess>(); // every engine process not yet exited, standby or not
   let stopping = false;
   let client: ZBClient | null = null;
   try {
     await migrateToLatest(db);
 
     // ---------------------------------------------------------------- the engine, restarted whenever it dies
+    // A new engine process is always loaded and waiting (standby) while the
+    // current one runs, so a restart costs the engine's own start-up —
+    // recovery from its last commit — and not Node's.
+    const engineProcess = () => {
+      const spawned = spawn(process.execPath, [engineFile], {
+        env: { ...process.env, DATABASE_URL: server.url, PORT: String(port), ENGINE_LOG: process.env.ENGINE_LOG ?? 'fatal', ENGINE_STANDBY: '1' },
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      running.add(spawned);
+      spawned.on('exit', () => running.delete(spawned));
+      spawned.stdin!.on('error', () => undefined); // it may die before it reads "start"; its exit says so
+      return spawned;
+    };
+    const alive = (process: ChildProcess | null) => process !== null && process.exitCode === null && process.signalCode === null;
     let up: Promise<void> = Promise.resolve();
     const startEngineProcess = () => {
       up = new Promise<void>((resolve) => {
-        const spawned = spawn(process.execPath, ['--import', 'tsx', engineScript], {
-          env: { ...process.env, DATABASE_URL: server.url, PORT: String(port), ENGINE_LOG: process.env.ENGINE_LOG ?? 'fatal' },
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
+        const spawned = alive(standby) ? standby! : engineProcess();
+        standby = engineProcess();
+        // stdin stays open: an engine process exits when it closes, so none outlives the soak.
+        spawned.stdin!.write('start\n');
         engine = spawned;
         spawned.stdout!.on('data', (chunk) => { if (String(chunk).includes('listening')) resolve(); });
         spawned.on('exit', () => {
           resolve();
           if (engine === spawned && !stopping) {
             log('engine exited by itself; restarting');
-            setTimeout(startEngineProcess, 100);
+            setTimeout(() => { if (!stopping) startEngineProcess(); }, 100);
           }
         });
       });
@@ -263,8 +308,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   } finally {
     stopping = true;
     await client?.close(500).catch(() => undefined);
-    const last = engine as ChildProcess | null;
-    if (last && last.exitCode === null) last.kill('SIGKILL');
+    await Promise.all([...running].map((last) => new Promise((resolve) => {
+      last.once('exit', resolve);
+      last.kill('SIGKILL');
+    })));
     await db.destroy().catch(() => undefined);
     await server.stop().catch(() => undefined);
     fs.rmSync(root, { recursive: true, force: true });
