@@ -2,9 +2,8 @@
 // service's approver, in the request's district (district-<n>:<role>).
 import type { Knex } from 'knex';
 import type { Logger } from '../../platform/logger.ts';
-import { findService } from '../../processes/catalogue/index.ts';
 import { complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
-import { findRequestOrFail } from '../request/queries.ts';
+import { findRequestOrFail, serviceOfJob } from '../request/queries.ts';
 
 export interface ApprovalDeps {
   db: Knex;
@@ -19,10 +18,8 @@ export function createApprovalHandlers({ db }: ApprovalDeps) {
   return {
     async route(job: JobInput): Promise<JobOutcome> {
       const request = await findRequestOrFail(db, required(job, 'requestId'));
-      const serviceId = (job.variables.serviceId as string | undefined) ?? request.service_id;
-      const service = findService(serviceId);
-      if (!service) throw new PermanentFault(`service "${serviceId}" is not in the catalogue`);
-      if (!service.approver) throw new PermanentFault(`service "${serviceId}" names no approver; its diagram should have no approval step`);
+      const service = serviceOfJob(job, request);
+      if (!service.approver) throw new PermanentFault(`service "${service.id}" names no approver; its diagram should have no approval step`);
       const districtId = Number(job.variables.districtId ?? request.district_id);
       return complete({ approvalGroup: candidateGroup(districtId, service.approver) });
     },

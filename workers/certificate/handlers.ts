@@ -3,9 +3,8 @@
 import type { Knex } from 'knex';
 import { issueCertificate } from '../../domain/certificates/issue.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { findService } from '../../processes/catalogue/index.ts';
 import { businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
-import { findRequestOrFail } from '../request/queries.ts';
+import { findRequestOrFail, serviceOfJob } from '../request/queries.ts';
 
 export interface CertificateDeps {
   db: Knex;
@@ -19,9 +18,7 @@ export function createCertificateHandlers({ db, logger, publicUrl, now }: Certif
   return {
     async issue(job: JobInput): Promise<JobOutcome> {
       const request = await findRequestOrFail(db, required(job, 'requestId'));
-      const serviceId = (job.variables.serviceId as string | undefined) ?? request.service_id;
-      const service = findService(serviceId);
-      if (!service) throw new PermanentFault(`service "${serviceId}" is not in the catalogue`);
+      const service = serviceOfJob(job, request);
       const districtId = Number(job.variables.districtId ?? request.district_id);
       const certificate = await issueCertificate({ db, publicUrl, ...(now ? { now } : {}) }, {
         businessKey: businessKey(job), request, service, districtId,

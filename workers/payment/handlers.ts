@@ -5,10 +5,9 @@ import type { Knex } from 'knex';
 import type { Logger } from '../../platform/logger.ts';
 import { chargeFee, refundPayments } from '../../domain/payments/payments.ts';
 import type { PaymentSettings } from '../../domain/payments/settings.ts';
-import { findService } from '../../processes/catalogue/index.ts';
 import { errorCodes } from '../../processes/catalogue/errors.ts';
-import { bpmnError, businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
-import { findRequestOrFail } from '../request/queries.ts';
+import { bpmnError, businessKey, complete, required, type JobInput, type JobOutcome } from '../job.ts';
+import { findRequestOrFail, serviceOfJob } from '../request/queries.ts';
 import { feeDue } from './fee.ts';
 
 export interface PaymentDeps extends PaymentSettings {
@@ -20,12 +19,10 @@ export function createPaymentHandlers({ db, logger, gateway, callbackUrl }: Paym
   return {
     async request(job: JobInput): Promise<JobOutcome> {
       const request = await findRequestOrFail(db, required(job, 'requestId'));
-      const serviceId = (job.variables.serviceId as string | undefined) ?? request.service_id;
-      const service = findService(serviceId);
-      if (!service) throw new PermanentFault(`service "${serviceId}" is not in the catalogue`);
+      const service = serviceOfJob(job, request);
       const form = (job.variables.form as Record<string, unknown> | undefined) ?? request.form;
       const amount = feeDue(service.fee, form ?? {});
-      if (amount <= 0) return bpmnError(errorCodes.NO_FEE_DUE, `no fee is due for ${serviceId}`);
+      if (amount <= 0) return bpmnError(errorCodes.NO_FEE_DUE, `no fee is due for ${service.id}`);
       const citizen = job.variables.citizen as { mobile?: string } | undefined;
       const charged = await chargeFee({ db, gateway, callbackUrl }, {
         businessKey: businessKey(job), requestId: request.id, amount, ...(citizen?.mobile ? { mobile: citizen.mobile } : {}),
