@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 
 import { paymentWithRequest } from '../../../../domain/payments/payments.ts';
+import { findRequest } from '../../../../domain/requests/rows.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
 import { problems } from '../../../schemas/problem.ts';
 import { typed } from '../../../schemas/type-provider.ts';
@@ -28,8 +29,8 @@ export default async function paymentRoutes(fastify: FastifyInstance) {
   }, async (request, reply) => {
     const result = await app.payments.settle(request.query.token);
     if (result.status === 'unknown') throw new ApiProblem(404, 'unknown-payment', 'No payment has this token.', 'پرداختی با این مشخصات پیدا نشد.');
-    const row = await app.db('requests').where({ id: result.requestId }).first('tracking_code');
-    return reply.redirect(`/#/requests/${encodeURIComponent(row.tracking_code)}?payment=${result.status}`, 303);
+    const paidFor = await findRequest(app.db, result.requestId);
+    return reply.redirect(`/#/requests/${encodeURIComponent(paidFor!.tracking_code)}?payment=${result.status}`, 303);
   });
 
   app.get('/:paymentId/receipt', {
