@@ -193,11 +193,11 @@ function userTaskOf(el: El): UserTaskDefinition {
 }
 
 /**
- * Parses and compiles a BPMN file. `refuseUnsupported` (deploy) also refuses
- * what the engine would not run as Zeebe does (model/unsupported.ts); stored
- * resources are loaded without it.
+ * Parses and compiles a BPMN file, and says what in it the engine would not
+ * run as Zeebe does (model/unsupported.ts). `refuseUnsupported` (deploy) makes
+ * that a ModelError; stored resources are loaded without it.
  */
-export async function parseBpmn(xml: string, options: { refuseUnsupported?: boolean } = {}): Promise<{ definitions: El; processes: ProcessModel[] }> {
+export async function parseBpmn(xml: string, options: { refuseUnsupported?: boolean } = {}): Promise<{ definitions: El; processes: ProcessModel[]; unsupported: string | null }> {
   const moddle = new BpmnModdle({ zeebe: zeebeSchema });
   let parsed;
   try {
@@ -211,11 +211,9 @@ export async function parseBpmn(xml: string, options: { refuseUnsupported?: bool
   const executable = (definitions.rootElements ?? []).filter((r: El) => r.$type === 'bpmn:Process' && r.isExecutable !== false);
   if (executable.length === 0) throw new ModelError('Must contain at least one executable process');
   const processes = executable.map(compileProcess);
-  if (options.refuseUnsupported ?? true) {
-    const problem = unsupportedProblem(definitions, processes);
-    if (problem) throw new ModelError(problem);
-  }
-  return { definitions, processes };
+  const unsupported = unsupportedProblem(definitions, processes);
+  if (unsupported && (options.refuseUnsupported ?? true)) throw new ModelError(unsupported);
+  return { definitions, processes, unsupported };
 }
 
 function compileProcess(process: El): ProcessModel {

@@ -29,22 +29,25 @@ export class Deployments {
   private readonly drgs = new Map<number, DrgModel>();
   private readonly latest = new Map<string, Resource>();
   /**
-   * Parsed diagrams by content checksum. Start-up redeploys every unchanged
-   * diagram; parsing is the slow part, so an unchanged one is not parsed again.
+   * Parsed diagrams by content checksum, with what the engine would refuse in
+   * them at deploy. Start-up loads the stored diagrams and then redeploys
+   * every unchanged one; parsing is the slow part, so each is parsed once.
    */
-  private readonly parsed = new Map<string, ProcessModel[]>();
+  private readonly parsed = new Map<string, { processes: ProcessModel[]; unsupported: string | null }>();
 
   constructor(private readonly engine: Engine) {}
 
   /** Deploy refuses what the engine would not run as Zeebe does; loading a stored resource does not (it was accepted once). */
   private async parseProcesses(content: string, mode: 'deploy' | 'load'): Promise<ProcessModel[]> {
-    const sum = `${mode}:${checksum(content)}`;
-    let processes = this.parsed.get(sum);
-    if (!processes) {
-      processes = (await parseBpmn(content, { refuseUnsupported: mode === 'deploy' })).processes;
-      this.parsed.set(sum, processes);
+    const sum = checksum(content);
+    let parsed = this.parsed.get(sum);
+    if (!parsed) {
+      const { processes, unsupported } = await parseBpmn(content, { refuseUnsupported: false });
+      parsed = { processes, unsupported };
+      this.parsed.set(sum, parsed);
     }
-    return processes;
+    if (mode === 'deploy' && parsed.unsupported) throw new ModelError(parsed.unsupported);
+    return parsed.processes;
   }
 
   private latestKey(kind: ResourceKind, id: string): string {
