@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlive } from '../platform/process-alive.ts';
 import { eventually } from './helpers/eventually.ts';
-import { alive, describe, freshClone, timeStart } from '../bench/start/measure.ts';
+import { describe, freshClone, timeStart } from '../bench/start/measure.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '../../platform/process-alive.ts';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -98,16 +99,6 @@ export function cpuSeconds(session: number, postmasterPid: string): CpuSeconds |
   };
 }
 
-/** Whether a process (or, negative, a process group) still exists. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -150,7 +141,7 @@ export async function timeStart(checkout: string, dataDir: string, options: { co
     }
     // npm exits on the signal without waiting for its child: wait for the whole group.
     // PostgreSQL's shutdown checkpoint can take seconds on a busy disk.
-    for (let waited = 0; alive(-child.pid!) && waited < 90_000; waited += 100) await pause(100);
+    for (let waited = 0; isAlive(-child.pid!) && waited < 90_000; waited += 100) await pause(100);
   };
   return { wallMs, cpu, loadBefore, loadAfter, url: url!, output: () => output, stop, child };
 }
