@@ -50,3 +50,9 @@ export async function notify(db: Knex, message: { requestId: string; template: s
     if (to.email) await queueNotification(trx, { ...base, channel: 'email', recipient: to.email, dedupeKey: `${key}:email` });
   });
 }
+
+/** The text of the newest message of a template to a recipient, read back from the outbox. */
+export async function latestMessageBody(db: Knex, recipient: string, template: string): Promise<string | undefined> {
+  const row = await db('notifications').where({ recipient, template }).orderBy('id', 'desc').first('body');
+  return row?.body;
+}

@@ -6,9 +6,8 @@ import { problems } from '../../../schemas/problem.ts';
 import { claimsOf } from '../../../plugins/app/auth.ts';
 import { demoSeedEnabled } from '../../../plugins/app/demo-seed.ts';
 import { normaliseInput } from '../../../../platform/persian.ts';
+import { latestMessageBody } from '../../../../domain/notifications/outbox.ts';
 import { noContent, typed } from '../../../schemas/type-provider.ts';
-
-type CodeBody = { nationalCode: string; mobile: string };
 
 export default async function authRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
@@ -79,7 +78,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
  * two requests racing for one mobile both show the code that works.
  */
 async function outboxCode(app: FastifyInstance, mobile: string): Promise<string | undefined> {
-  const sms = await app.db('notifications').where({ recipient: mobile, template: 'sign-in-code' }).orderBy('id', 'desc').first('body');
-  const digits = sms && /[0-9]{6}/.exec(normaliseInput(sms.body));
+  const sms = await latestMessageBody(app.db, mobile, 'sign-in-code');
+  const digits = sms && /[0-9]{6}/.exec(normaliseInput(sms));
   return digits ? digits[0] : undefined;
 }
