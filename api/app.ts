@@ -14,6 +14,7 @@ import multipart from './plugins/external/multipart.ts';
 import context from './plugins/app/context.ts';
 import problems, { clientErrorHandler, frameworkErrors } from './plugins/app/problems.ts';
 import inputGate from './plugins/app/input-gate.ts';
+import securityHeaders from './plugins/app/security-headers.ts';
 import sessions from './plugins/app/sessions.ts';
 import rateLimits from './plugins/app/rate-limits.ts';
 import auth from './plugins/app/auth.ts';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(multipart);
   await app.register(context, deps);
   await app.register(problems);
+  await app.register(securityHeaders);
   await app.register(rateLimits);
   await app.register(rateLimit);
   await app.register(metrics);

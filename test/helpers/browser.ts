@@ -3,7 +3,7 @@
 // need it, never skips them: `.ci/run` installs it, and a developer is told
 // how to.
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const chromiumPath = '/usr/bin/chromium';
 
@@ -20,4 +20,16 @@ export async function launchChromium(t: Teardown): Promise<Browser> {
   });
   t.teardown(() => browser.close());
   return browser;
+}
+
+/**
+ * Records into `errors` what the page's security headers refused: Chromium
+ * reports a Content-Security-Policy violation (and a Permissions-Policy it
+ * cannot read) on the console only, so a page that the policy breaks fails
+ * its test like a script error would.
+ */
+export function recordPolicyViolations(page: Page, errors: string[]): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Permissions-Policy/i.test(message.text())) errors.push(`${message.text()} (${message.location().url})`);
+  });
 }

@@ -16,7 +16,7 @@ import modeler from '../../modeler/server.ts';
 import processRoutes from '../../api/routes/api/processes/index.ts';
 import { ensureBundle } from '../../modeler/build.ts';
 import { listDiagrams } from '../../processes/diagrams.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, recordPolicyViolations } from '../helpers/browser.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { reviewDiagram, reviewForm } from './fixtures.ts';
 import { modelerHost, staffBearer } from './helpers.ts';
@@ -60,6 +60,7 @@ async function startModeler(t: Teardown) {
   page.setDefaultTimeout(20_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  recordPolicyViolations(page, pageErrors);
   return { app, zeebe, base, browser, page, pageErrors, foreign, analyst: { authorization: `Bearer ${analystToken}` } };
 }
 
@@ -208,6 +209,7 @@ t.test('an analyst edits, saves and deploys a service in the browser', async (t)
 
   // A visitor without the analyst role gets a read-only view
   const visitor = await (await browser.newContext()).newPage();
+  recordPolicyViolations(visitor, pageErrors);
   await visitor.goto(`${base}/modeler/#${id}`);
   await visitor.waitForSelector('body[data-ready="true"]');
   t.match(await visitor.textContent('#mode'), 'فقط خواندنی');

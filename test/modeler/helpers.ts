@@ -11,6 +11,7 @@ import { createZeebeClient } from '../../platform/zeebe.ts';
 import context from '../../api/plugins/app/context.ts';
 import { addIdentityFormats } from '../../platform/identity-formats.ts';
 import problems from '../../api/plugins/app/problems.ts';
+import securityHeaders from '../../api/plugins/app/security-headers.ts';
 import jwt from '../../api/plugins/external/jwt.ts';
 import sessions from '../../api/plugins/app/sessions.ts';
 import rateLimits from '../../api/plugins/app/rate-limits.ts';
@@ -23,11 +24,12 @@ const logger = pino({ level: 'silent' });
 
 interface Teardown { teardown(fn: () => unknown): void }
 
-/** A bare Fastify app with what the modeler needs from the API: its context, problem documents and authentication. */
+/** A bare Fastify app with what the modeler needs from the API: its context, problem documents, security headers and authentication. */
 export async function modelerHost(deps: { config: Config; db: Knex; zeebe: ZBClient }): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, ajv: { plugins: [addIdentityFormats as never] } });
   await app.register(context, deps);
   await app.register(problems);
+  await app.register(securityHeaders);
   await app.register(jwt, { config: deps.config });
   await app.register(sessions);
   await app.register(rateLimits);

@@ -20,7 +20,7 @@ import { deployResources } from '../../platform/deployment.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
 import { startWorkers } from '../../workers/index.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, recordPolicyViolations } from '../helpers/browser.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { eventually, type Patience } from '../helpers/eventually.ts';
 import { ensureBundle as ensureModelerBundle } from '../../modeler/build.ts';
@@ -96,7 +96,7 @@ export async function startPortal(t: Teardown): Promise<Portal> {
 
 export interface OpenPage { context: BrowserContext; page: Page; errors: string[]; foreign: string[] }
 
-/** A page in its own browser context; records script errors and any request that leaves our server. */
+/** A page in its own browser context; records script errors, policy violations and any request that leaves our server. */
 export async function openPage(portal: Portal, device: typeof phone | typeof desk, locale = 'fa-IR'): Promise<OpenPage> {
   const context = await portal.browser.newContext({ ...device, locale, timezoneId: 'Asia/Tehran' });
   const foreign: string[] = [];
@@ -108,6 +108,7 @@ export async function openPage(portal: Portal, device: typeof phone | typeof des
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  recordPolicyViolations(page, errors);
   return { context, page, errors, foreign };
 }
 
@@ -121,7 +122,8 @@ export interface AxeViolation { id: string; impact: string | null; help: string;
 
 /** WCAG 2.1 A and AA rules of axe-core on the page as it is now. */
 export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  // Evaluated through DevTools rather than added as an inline <script>, which the pages' Content-Security-Policy refuses.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });

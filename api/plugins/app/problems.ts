@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from '../../schemas/problem.ts';
 import { ApiProblem, fieldErrors, type AjvError } from '../../../platform/problem.ts';
+import { inertPolicy } from './security-headers.ts';
 
 export { ApiProblem, fieldErrors, type FieldError } from '../../../platform/problem.ts';
 
@@ -100,7 +101,7 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex)
   const body = JSON.stringify(problemDocument(status, { detail, detailFa }));
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${problemContentType}\r\n`
-      + `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`);
+      + `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nContent-Security-Policy: ${inertPolicy}\r\nConnection: close\r\n\r\n${body}`);
   }
   socket.destroy(error);
 }

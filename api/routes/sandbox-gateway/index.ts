@@ -4,6 +4,7 @@
 // /sandbox-gateway; its book is domain/payments/sandbox-bank.ts, and
 // `SandboxGateway` (domain/payments/sandbox-gateway.ts) is the merchant-side
 // client the payment worker and the API use by default and tests use.
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Knex } from 'knex';
 import { ApiProblem } from '../../../platform/problem.ts';
@@ -18,12 +19,22 @@ export interface SandboxGatewayOptions {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The bank's page is its own site: one inline style sheet, allowed by its hash, and no script. */
+const pageStyle = 'body { font-family: Vazirmatn, Tahoma, sans-serif; max-width: 30rem; margin: 3rem auto }';
+const pageStyleHash = `'sha256-${createHash('sha256').update(pageStyle).digest('base64')}'`;
+
+/** The page's policy: its form posts to itself, and the answer redirects to the merchant's callback (a redirect Chromium holds to form-action too). */
+function paymentPagePolicy(transaction: SandboxTransaction): string {
+  const callback = new URL(transaction.callback_url).origin;
+  return `default-src 'none'; style-src ${pageStyleHash}; form-action 'self' ${callback}; base-uri 'none'; frame-ancestors 'none'`;
+}
+
 function paymentPage(transaction: SandboxTransaction): string {
   const amount = Number(transaction.amount).toLocaleString('fa-IR');
   return `<!doctype html>
 <html lang="fa" dir="rtl">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>درگاه آزمایشی پرداخت</title></head>
-<body style="font-family: Vazirmatn, Tahoma, sans-serif; max-width: 30rem; margin: 3rem auto">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>درگاه آزمایشی پرداخت</title><style>${pageStyle}</style></head>
+<body>
   <h1>درگاه آزمایشی پرداخت</h1>
   <p>این درگاه واقعی نیست و پولی جابه‌جا نمی‌شود.</p>
   <p>مبلغ: <strong>${escapeHtml(amount)} ریال</strong></p>
@@ -78,7 +89,7 @@ export const sandboxGatewayPlugin: FastifyPluginAsync<SandboxGatewayOptions> = a
   app.get('/pay/:token', { schema: { tags: ['sandbox gateway'], params: TokenParams } }, async (request, reply) => {
     const transaction = await findTransaction(db, request.params.token);
     if (!transaction || transaction.status !== 'created') throw unknownTransaction();
-    return reply.type('text/html; charset=utf-8').send(paymentPage(transaction));
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', paymentPagePolicy(transaction)).send(paymentPage(transaction));
   });
 
   app.post('/pay/:token', {
