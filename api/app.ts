@@ -14,7 +14,7 @@ import multipart from './plugins/external/multipart.ts';
 import context from './plugins/app/context.ts';
 import problems, { clientErrorHandler, frameworkErrors } from './plugins/app/problems.ts';
 import inputGate from './plugins/app/input-gate.ts';
-import securityHeaders from './plugins/app/security-headers.ts';
+import securityHeaders, { hstsFor, setSecurityHeaders } from './plugins/app/security-headers.ts';
 import sessions from './plugins/app/sessions.ts';
 import rateLimits from './plugins/app/rate-limits.ts';
 import auth from './plugins/app/auth.ts';
@@ -74,7 +74,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // start-up work (the catalogue's form schemas, the demo seed) came close.
     pluginTimeout: 60_000,
     // Errors before any route, as problem documents like every other; Open311's clients read GeoReport errors.
-    frameworkErrors: (error, request, reply) => (isOpen311Url(request.url) ? geoReportErrorHandler(error, request, reply) : frameworkErrors(error, request, reply)),
+    frameworkErrors: (error, request, reply) => {
+      setSecurityHeaders(reply, request.url, { hsts: hstsFor(deps.config.publicUrl) });
+      return isOpen311Url(request.url) ? geoReportErrorHandler(error, request, reply) : frameworkErrors(error, request, reply);
+    },
     clientErrorHandler,
     ajv: {
       // Every failing field at once, so a form shows all its mistakes together.

@@ -62,3 +62,14 @@ export const treePruningForm = {
   urgency: 'normal',
   declaration: true,
 };
+
+/** One file as a multipart/form-data upload (field `file`), as app.inject takes it. */
+export function multipart(filename: string, type: string, content: Buffer) {
+  const boundary = 'shahrdari-test-boundary';
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload };
+}

@@ -7,8 +7,9 @@
 // and, for every signed-in route, an anonymous caller with a bad body.
 //
 // Every answer must be a 2xx/3xx or a 4xx problem document (GeoReport's own
-// errors on /open311); none may be a 5xx; anonymous callers of signed-in
-// routes get 401 whatever they send; and the server answers normally after.
+// errors on /open311); none may be a 5xx; each carries a Content-Security-
+// Policy and nosniff; anonymous callers of signed-in routes get 401 whatever
+// they send; and the server answers normally after.
 // Cases are generated in a fixed order and capped per operation, so the run
 // is the same every time and takes well under a minute.
 import t from 'tap';
@@ -202,6 +203,10 @@ function judge(attempt: Attempt, response: { statusCode: number; headers: Record
   const where = `${attempt.method} ${attempt.url.slice(0, 100)} (${attempt.name})`;
   const { statusCode } = response;
   if (statusCode >= 500) return `${where}: ${statusCode} ${response.body.slice(0, 200)}`;
+  // A 304 keeps the cached answer's policy; every other answer carries its own (security-headers.ts).
+  if (statusCode !== 304 && (!response.headers['content-security-policy'] || response.headers['x-content-type-options'] !== 'nosniff')) {
+    return `${where}: ${statusCode} without a Content-Security-Policy and nosniff`;
+  }
   if (statusCode < 400) return null;
   const type = String(response.headers['content-type'] ?? '');
   if (attempt.url.startsWith('/open311')) {

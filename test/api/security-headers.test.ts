@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import Fastify from 'fastify';
 import t from 'tap';
 import context from '../../api/plugins/app/context.ts';
-import securityHeaders, { inertPolicy } from '../../api/plugins/app/security-headers.ts';
+import securityHeaders, { attachmentDisposition, inertPolicy } from '../../api/plugins/app/security-headers.ts';
 import { readConfig } from '../../platform/config.ts';
-import { startTestApi, testSecret } from './helpers.ts';
+import { multipart, treePruningForm } from './fixtures.ts';
+import { signInCitizen, startTestApi, testSecret } from './helpers.ts';
 
 /** A policy's directives by name. */
 const directives = (policy: unknown) => new Map(String(policy).split(';').map((part) => {
@@ -19,7 +20,8 @@ const directives = (policy: unknown) => new Map(String(policy).split(';').map((p
 }));
 
 t.test('pages, downloads and everything else', async (t) => {
-  const { app, db } = await startTestApi(t);
+  const api = await startTestApi(t);
+  const { app } = api;
 
   for (const url of ['/', '/staff', '/verify/ABCD-EFGH-JKLM']) {
     const page = await app.inject({ url });
@@ -56,6 +58,24 @@ t.test('pages, downloads and everything else', async (t) => {
   t.equal(unchanged.statusCode, 304);
   t.notOk(unchanged.headers['content-security-policy'], 'a 304 carries no policy, so the cached one stands');
 
+  await t.test('an uploaded document downloads inert, under the name it was given and no other', async (t) => {
+    const owner = await signInCitizen(api, '0013542419', '09121234567');
+    const filed = await app.inject({ method: 'POST', url: '/api/requests', headers: owner, payload: { serviceId: 'tree-pruning', districtId: 12, form: treePruningForm } });
+    const documents = `/api/requests/${filed.json().trackingCode}/documents`;
+    const name = "سند (۱)'s*.pdf";
+    const upload = multipart(name, 'application/pdf', Buffer.from('%PDF-1.7\n<script>alert(1)</script>'));
+    const stored = await app.inject({ method: 'POST', url: `${documents}?kind=photo`, headers: { ...owner, ...upload.headers }, payload: upload.payload });
+    t.equal(stored.statusCode, 201, stored.body);
+    const download = await app.inject({ url: `${documents}/${stored.json().id}`, headers: owner });
+    t.equal(download.statusCode, 200);
+    t.equal(download.headers['content-type'], 'application/pdf');
+    t.equal(download.headers['content-security-policy'], inertPolicy, 'no script runs, even in a browser tab');
+    t.equal(download.headers['x-content-type-options'], 'nosniff', 'the browser takes the type as given');
+    const disposition = String(download.headers['content-disposition']);
+    t.match(disposition, /^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''[A-Za-z0-9%._~-]+$/, `a download, every unsafe byte encoded: ${disposition}`);
+    t.equal(decodeURIComponent(disposition.split("''")[1]!), name, 'the name comes back whole');
+  });
+
   await t.test("the sandbox bank's page: its own inline style by hash, its form back to itself and the merchant", async (t) => {
     const opened = await app.inject({
       method: 'POST', url: '/sandbox-gateway/token', payload: { orderId: 'headers-1', amount: 10_000, callbackUrl: 'https://merchant.example/api/payments/callback' },
@@ -82,4 +102,15 @@ t.test('HSTS when the platform is reached over HTTPS', async (t) => {
   const page = await app.inject({ url: '/' });
   t.equal(page.headers['strict-transport-security'], 'max-age=31536000');
   t.equal(directives(page.headers['content-security-policy']).get('form-action'), "'self' https://e.mashhad.ir", 'forms may go to the public address');
+});
+
+t.test('a download is never a page, whatever type it claims', async (t) => {
+  const app = Fastify();
+  t.teardown(() => app.close());
+  await app.register(context, { config: readConfig({ JWT_SECRET: testSecret }), db: undefined as never, zeebe: undefined as never });
+  await app.register(securityHeaders);
+  app.get('/file', async (_request, reply) => reply.type('text/html; charset=utf-8').header('content-disposition', attachmentDisposition('page.html')).send('<script>alert(1)</script>'));
+  const file = await app.inject({ url: '/file' });
+  t.equal(file.headers['content-security-policy'], inertPolicy);
+  t.equal(attachmentDisposition('a"b\\c\r\nX-Evil: 1.pdf'), `attachment; filename="a_b_c__X-Evil: 1.pdf"; filename*=UTF-8''a%22b%5Cc%0D%0AX-Evil%3A%201.pdf`, 'no header injection, no escape from the quotes');
 });

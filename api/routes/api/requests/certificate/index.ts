@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { latestCertificate } from '../../../../../domain/certificates/issue.ts';
 import { ApiProblem } from '../../../../plugins/app/problems.ts';
+import { attachmentDisposition } from '../../../../plugins/app/security-headers.ts';
 import { TrackingParams } from '../../../../schemas/requests.ts';
 import { problems } from '../../../../schemas/problem.ts';
 import { typed } from '../../../../schemas/type-provider.ts';
@@ -25,7 +26,7 @@ export default async function certificateRoutes(fastify: FastifyInstance) {
     }
     return reply
       .type('application/pdf')
-      .header('content-disposition', `attachment; filename="certificate-${certificate.number}.pdf"`)
+      .header('content-disposition', attachmentDisposition(`certificate-${certificate.number}.pdf`))
       .send(certificate.pdf);
   });
 }

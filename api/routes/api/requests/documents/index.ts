@@ -4,6 +4,7 @@ import { claimsOf } from '../../../../plugins/app/auth.ts';
 import { documentView, extraKinds } from '../../../../plugins/app/documents.ts';
 import { ApiProblem } from '../../../../plugins/app/problems.ts';
 import { storableText } from '../../../../plugins/app/input-gate.ts';
+import { attachmentDisposition } from '../../../../plugins/app/security-headers.ts';
 import { DocumentParams, DocumentView, TrackingParams } from '../../../../schemas/requests.ts';
 import { problems } from '../../../../schemas/problem.ts';
 import { noContent, typed } from '../../../../schemas/type-provider.ts';
@@ -103,8 +104,7 @@ export default async function documentRoutes(fastify: FastifyInstance) {
     if (!document) throw new ApiProblem(404, 'unknown-document', 'There is no such document.', 'چنین مدرکی پیدا نشد.');
     return reply
       .type(document.content_type)
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(document.filename)}`)
-      .header('x-content-type-options', 'nosniff')
+      .header('content-disposition', attachmentDisposition(document.filename))
       .header('digest', `sha-256=${Buffer.from(document.sha256, 'hex').toString('base64')}`)
       .send(document.content);
   });
