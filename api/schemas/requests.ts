@@ -1,3 +1,5 @@
+import type { RequestRow } from '../../domain/requests/rows.ts';
+
 const TrackingCode = { type: 'string', pattern: '^[0-9]{6,20}$', description: 'The code the citizen follows the request by' } as const;
 
 export const TrackingParams = {
@@ -117,6 +119,12 @@ export const RequestSummary = {
     createdAt: { type: 'string', format: 'date-time' }, closedAt: { type: ['string', 'null'], format: 'date-time' },
   },
 } as const;
+
+/** A request row as RequestSummary answers it (a citizen's or a district's list, a 137 agent's look-up). */
+export const requestSummary = (row: RequestRow) => ({
+  id: row.id, trackingCode: row.tracking_code, serviceId: row.service_id, districtId: row.district_id, channel: row.channel,
+  status: row.status, outcome: row.outcome, createdAt: row.created_at, closedAt: row.closed_at,
+});
 
 export const RequestListQuery = {
   type: 'object',

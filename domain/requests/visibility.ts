@@ -26,12 +26,15 @@ export function assertVisible(viewer: Viewer, row: { citizen_id: string; distric
   if (!citywide(viewer) && viewer.districtId !== row.district_id) throw unknownRequest();
 }
 
-/** The requests a viewer may see (a citizen their own, staff their district's), newest first. */
-export async function requestsVisibleTo(db: Knex, viewer: Viewer, filter: { status?: string; serviceId?: string; limit: number }): Promise<RequestRow[]> {
+/** The requests a viewer may see (a citizen their own, staff their district's), newest first; `citizenId` narrows them to one citizen's. */
+export async function requestsVisibleTo(
+  db: Knex, viewer: Viewer, filter: { status?: string; serviceId?: string; citizenId?: string; limit: number },
+): Promise<RequestRow[]> {
   const query = db<RequestRow>('requests').orderBy('created_at', 'desc').limit(filter.limit);
   if (viewer.kind === 'citizen') query.where({ citizen_id: viewer.sub });
   else if (!citywide(viewer)) query.where({ district_id: viewer.districtId! });
   if (filter.status) query.where({ status: filter.status });
   if (filter.serviceId) query.where({ service_id: filter.serviceId });
+  if (filter.citizenId) query.where({ citizen_id: filter.citizenId });
   return query;
 }

@@ -3,10 +3,12 @@
 // is too (a district counter serves walk-ins from anywhere, and files for
 // them), but see only their own district's requests.
 import type { FastifyInstance } from 'fastify';
+import { citizenByNationalCode, citizensWithMobile, type CitizenRow } from '../../../../domain/requests/citizens.ts';
+import { requestsVisibleTo } from '../../../../domain/requests/visibility.ts';
 import { parseMobile, parseNationalCode } from '../../../../platform/identity.ts';
 import { claimsOf, type StaffClaims } from '../../../plugins/app/auth.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
-import { RequestSummary } from '../../../schemas/requests.ts';
+import { RequestSummary, requestSummary } from '../../../schemas/requests.ts';
 import { problems } from '../../../schemas/problem.ts';
 import { typed } from '../../../schemas/type-provider.ts';
 
@@ -25,6 +27,8 @@ const CitizenRequests = {
 
 const Citizen = CitizenRequests.properties.citizen;
 
+const citizenOf = (row: CitizenRow) => ({ nationalCode: row.national_code, mobile: row.mobile, name: row.name });
+
 export default async function citizenRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
   // A caller gives their number before their national code; 137 agents find them by it.
@@ -36,8 +40,7 @@ export default async function citizenRoutes(fastify: FastifyInstance) {
       querystring: { type: 'object', required: ['mobile'], additionalProperties: false, properties: { mobile: { type: 'string', format: 'mobile' } } },
       response: { 200: { type: 'array', items: Citizen }, ...problems(401, 403) },
     },
-  }, async (request) => (await app.db('citizens').where({ mobile: parseMobile(request.query.mobile) }).orderBy('created_at'))
-    .map((row) => ({ nationalCode: row.national_code, mobile: row.mobile, name: row.name })));
+  }, async (request) => (await citizensWithMobile(app.db, parseMobile(request.query.mobile)!)).map(citizenOf));
 
   app.get('/:nationalCode/requests', {
     config: { normalise: ['params'] },
@@ -47,18 +50,10 @@ export default async function citizenRoutes(fastify: FastifyInstance) {
       security: [{ bearer: [] }], params: Params, response: { 200: CitizenRequests, ...problems(401, 403, 404) },
     },
   }, async (request) => {
-    const staff = claimsOf(request) as StaffClaims;
-    const citizen = await app.db('citizens').where({ national_code: parseNationalCode(request.params.nationalCode) }).first();
+    const citizen = await citizenByNationalCode(app.db, parseNationalCode(request.params.nationalCode)!);
     if (!citizen) throw new ApiProblem(404, 'unknown-citizen', 'No citizen with this national code has filed anything.', 'شهروندی با این کد ملی درخواستی ثبت نکرده است.');
-    const query = app.db('requests').where({ citizen_id: citizen.id }).orderBy('created_at', 'desc').limit(200);
-    if (staff.role !== 'agent-137' && staff.districtId !== null) query.where({ district_id: staff.districtId });
-    const rows = await query;
-    return {
-      citizen: { nationalCode: citizen.national_code, mobile: citizen.mobile, name: citizen.name },
-      requests: rows.map((row) => ({
-        id: row.id, trackingCode: row.tracking_code, serviceId: row.service_id, districtId: row.district_id, channel: row.channel,
-        status: row.status, outcome: row.outcome, createdAt: row.created_at, closedAt: row.closed_at,
-      })),
-    };
+    // Agents see every district's, clerks and managers their own district's (domain/requests/visibility.ts).
+    const requests = await requestsVisibleTo(app.db, claimsOf(request) as StaffClaims, { citizenId: citizen.id, limit: 200 });
+    return { citizen: citizenOf(citizen), requests: requests.map(requestSummary) };
   });
 }

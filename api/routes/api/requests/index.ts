@@ -12,17 +12,12 @@ import type { CitizenIdentity } from '../../../../domain/requests/filing.ts';
 import type { RequestRow } from '../../../../domain/requests/rows.ts';
 import { assertVisible, requestsVisibleTo, unknownRequest } from '../../../../domain/requests/visibility.ts';
 import {
-  Accepted, Done, IdempotencyHeaders, Rating, RequestListQuery, RequestSummary, RequestView, Resubmission, Submission, TrackingParams,
+  Accepted, Done, IdempotencyHeaders, Rating, RequestListQuery, RequestSummary, requestSummary, RequestView, Resubmission, Submission, TrackingParams,
 } from '../../../schemas/requests.ts';
 import { problems } from '../../../schemas/problem.ts';
 import { typed } from '../../../schemas/type-provider.ts';
 
 const channelOf = (claims: Claims): Channel => claims.kind === 'citizen' ? 'portal' : claims.role === 'agent-137' ? 'call-centre' : 'in-person';
-
-const summary = (row: RequestRow) => ({
-  id: row.id, trackingCode: row.tracking_code, serviceId: row.service_id, districtId: row.district_id, channel: row.channel,
-  status: row.status, outcome: row.outcome, createdAt: row.created_at, closedAt: row.closed_at,
-});
 
 /** A filing as the API takes it: the Submission schema, read as a type. */
 type Filing = FromSchema<typeof Submission>;
@@ -81,7 +76,7 @@ export default async function requestRoutes(fastify: FastifyInstance) {
       querystring: RequestListQuery, response: { 200: { type: 'array', items: RequestSummary }, ...problems(401) },
     },
   }, async (request) => {
-    return (await requestsVisibleTo(app.db, claimsOf(request), request.query)).map(summary);
+    return (await requestsVisibleTo(app.db, claimsOf(request), request.query)).map(requestSummary);
   });
 
   app.get('/:trackingCode', {
