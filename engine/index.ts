@@ -55,6 +55,8 @@ export interface RunningEngine {
   clock: EngineClockControl;
   /** "http://127.0.0.1:port" of the clock control, when `clockPort` was given. */
   clockUrl?: string;
+  /** Per job type: long polls and job streams waiting now, and jobs ready to take (diagnostics; tests await a worker's poll with it). */
+  waitingWorkers(): Record<string, { pollers: number; streams: number; activatable: number }>;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     address: `${host}:${port}`,
     clock,
     ...(clockServer ? { clockUrl: `http://127.0.0.1:${clockServer.port}` } : {}),
+    waitingWorkers: () => engine.jobs.waitingWorkers(),
     stop() {
       stopped ??= (async () => {
         await closeServers();

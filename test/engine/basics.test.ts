@@ -1,9 +1,9 @@
 // Gateway basics through zeebe-node: topology, deploy and versions, instances,
 // service tasks with workers, gateways, user tasks, with-result creation.
 import t from 'tap';
-import { activate, bpmn, chain, deploy, flow, serviceTask, startTestEngine } from './helpers.ts';
+import { activate, bpmn, chain, deploy, flow, serviceTask, startTestEngine, waitingAtEngine } from './helpers.ts';
 
-const { client, db } = await startTestEngine(t);
+const { client, db, engine } = await startTestEngine(t);
 
 t.test('topology answers like a one-broker cluster', async (t) => {
   const topology = await client.topology();
@@ -104,7 +104,7 @@ t.test('activateJobs long-polls and answers as soon as a job exists', async (t) 
   await deploy(client, chain('longpoll', [{ id: 'task', xml: serviceTask('task', 'late-type') }]));
   const started = Date.now();
   const pending = activate(client, 'late-type', 5, 5_000);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await waitingAtEngine(engine, 'late-type');
   await client.createProcessInstance({ bpmnProcessId: 'longpoll', variables: {} });
   const jobs = await pending;
   t.equal(jobs.length, 1);

@@ -26,7 +26,7 @@ t.test('pinning the clock forward over HTTP fires a three-day timer; before that
   t.equal(response.status, 204);
   const jobs = await activate(client, 'clock.lapse', 5, -1);
   t.equal(jobs.length, 1, 'three days on: the timer fired before the answer came');
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await new Promise((resolve) => setTimeout(resolve, 300)); // time deliberately let pass on the wall clock
   t.equal(engine.clock.now(), start + 3 * day + 1_000, 'a pinned clock stands still');
   await client.completeJob({ jobKey: jobs[0]!.key, variables: {} });
 });

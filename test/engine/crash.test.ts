@@ -57,7 +57,7 @@ t.test('kill -9 mid-flight, restart, finish every acknowledged instance exactly 
     acknowledged.add(job.key);
   }
   const inFlight = jobs.slice(total / 2).map((job) => client.completeJob({ jobKey: job.key, variables: { worked: 1 } }).then(() => acknowledged.add(job.key), () => undefined));
-  await new Promise((resolve) => setTimeout(resolve, 5));
+  await new Promise((resolve) => setTimeout(resolve, 5)); // deliberately a moment, so some completions are mid-way when the kill lands
   await killed(first.child);
   await Promise.allSettled(inFlight);
   await client.close(500).catch(() => undefined);

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { startEngine, type EngineOptions, type RunningEngine } from '../../engine/index.ts';
 import { closeWithoutTimers } from '../../platform/zeebe.ts';
 import { createTestDatabase } from '../helpers/database.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 interface Teardown { teardown(fn: () => unknown): void }
 
@@ -28,6 +29,11 @@ export async function startTestEngine(t: Teardown, options: Pick<EngineOptions, 
 
 // The diagram builders live in test/helpers/diagrams.ts; engine tests import them from here too.
 export { bpmn, chain, flow, message, serviceTask, userTask } from '../helpers/diagrams.ts';
+
+/** Resolves once a long poll (or a job stream) for `type` waits at the engine: from then on, a job of that type goes to it. */
+export function waitingAtEngine(engine: RunningEngine, type: string, kind: 'pollers' | 'streams' = 'pollers'): Promise<true> {
+  return eventually(`a ${kind === 'pollers' ? 'long poll' : 'job stream'} for ${type} waiting at the engine`, () => (engine.waitingWorkers()[type]?.[kind] ?? 0) > 0 || undefined, { intervalMs: 10 });
+}
 
 export async function deploy(client: ZBClient, xml: string, name = 'process.bpmn') {
   return client.deployResource({ name, process: Buffer.from(xml) });

@@ -6,14 +6,14 @@ import net from 'node:net';
 import t from 'tap';
 import { gatewayService } from '../../engine/grpc/protocol.ts';
 import { eventually } from '../helpers/eventually.ts';
-import { activate, chain, deploy, newClient, serviceTask, startTestEngine } from './helpers.ts';
+import { activate, chain, deploy, newClient, serviceTask, startTestEngine, waitingAtEngine } from './helpers.ts';
 
 const { client, engine, db } = await startTestEngine(t);
 const monthMs = 30 * 24 * 3_600_000;
 await deploy(client, chain('parked', [{ id: 'review', xml: serviceTask('review', 'poll.review', '<zeebe:taskHeaders />') }]));
 
 /** Opens a zeebe-node long poll (a month's job timeout, like a user task) and returns its stream. */
-async function openLongPoll(type: string, requestTimeout = 10_000): Promise<{ cancel(): void; received: Promise<number> }> {
+async function openLongPoll(type: string, requestTimeout = 10_000): Promise<{ cancel(): void; delivered(): number; received: Promise<number> }> {
   const stream = await (client as any).grpc.activateJobsStream({ type, worker: 'gone', timeout: monthMs, maxJobsToActivate: 5, requestTimeout, fetchVariable: [], tenantIds: [] });
   let count = 0;
   const received = new Promise<number>((resolve) => {
@@ -22,7 +22,7 @@ async function openLongPoll(type: string, requestTimeout = 10_000): Promise<{ ca
     stream.on('error', () => resolve(count));
     stream.on('close', () => resolve(count));
   });
-  return { cancel: () => stream.cancel(), received };
+  return { cancel: () => stream.cancel(), delivered: () => count, received };
 }
 
 /** The jobs of `type` a worker could take now, once there are any. */
@@ -36,7 +36,7 @@ function activatableSoon(type: string): Promise<Array<Record<string, any>>> {
 t.test('a long poll cancelled before its job appears takes nothing with it', async (t) => {
   await deploy(client, chain('early', [{ id: 'review', xml: serviceTask('review', 'poll.early') }]));
   const poll = await openLongPoll('poll.early');
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await waitingAtEngine(engine, 'poll.early');
   poll.cancel();
   t.equal(await poll.received, 0);
   await client.createProcessInstance({ bpmnProcessId: 'early', variables: {} });
@@ -48,7 +48,7 @@ t.test('a long poll cancelled before its job appears takes nothing with it', asy
 t.test('a job activated for a long poll that is cancelled while the activation commits is activatable again at once', async (t) => {
   await deploy(client, chain('racing', [{ id: 'review', xml: serviceTask('review', 'poll.racing') }]));
   const poll = await openLongPoll('poll.racing');
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await waitingAtEngine(engine, 'poll.racing');
   // Hold the engine's next commit (as a slow disk would): the job is activated
   // for the waiting call in memory, and the call is cancelled before the answer can go.
   const blocker = await db.client.acquireConnection();
@@ -56,8 +56,12 @@ t.test('a job activated for a long poll that is cancelled while the activation c
   await blocker.query('BEGIN');
   await blocker.query('LOCK TABLE engine_jobs IN EXCLUSIVE MODE');
   const created = client.createProcessInstance({ bpmnProcessId: 'racing', variables: {} });
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  await eventually('the commit of the activation waiting for the locked table', async () => {
+    const { rows } = await db.raw(`SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted AND relation = 'engine_jobs'::regclass`);
+    return rows[0].waiting > 0;
+  }, { intervalMs: 10 });
   poll.cancel();
+  // Nothing outside the engine shows that the cancellation has reached it: it is given this long to, before the commit goes on.
   await new Promise((resolve) => setTimeout(resolve, 150));
   await blocker.query('COMMIT');
   await created;
@@ -73,9 +77,9 @@ t.test('a job activated for a long poll that is cancelled while the activation c
 t.test('a job the call received before it was cancelled stays with that worker', async (t) => {
   await deploy(client, chain('late', [{ id: 'review', xml: serviceTask('review', 'poll.late') }]));
   const poll = await openLongPoll('poll.late');
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await waitingAtEngine(engine, 'poll.late');
   await client.createProcessInstance({ bpmnProcessId: 'late', variables: {} });
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await eventually('the job on the long poll', () => poll.delivered() === 1, { intervalMs: 10 });
   poll.cancel();
   t.equal(await poll.received, 1, 'delivered');
   t.same(await activate(client, 'poll.late', 5, -1), [], 'not activatable twice');
@@ -112,7 +116,7 @@ t.test('a worker whose connection breaks mid-poll leaves no job behind', async (
   stream.on('error', () => undefined);
   stream.on('data', (response: any) => { received += response.jobs.length; });
   await deploy(client, chain('broken', [{ id: 'review', xml: serviceTask('review', 'poll.broken') }]));
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await waitingAtEngine(engine, 'poll.broken');
   const created = client.createProcessInstance({ bpmnProcessId: 'broken', variables: {} });
   for (const socket of sockets) socket.destroy();
   await created;

@@ -1,10 +1,10 @@
 // Remaining protocol corners: job streams, with-result time-outs, message
 // time-to-live, timer start events, errors thrown in a called process.
 import t from 'tap';
-import { activate, bpmn, chain, deploy, flow, message, serviceTask, startTestEngine } from './helpers.ts';
+import { activate, bpmn, chain, deploy, flow, message, serviceTask, startTestEngine, waitingAtEngine } from './helpers.ts';
 import { eventually } from '../helpers/eventually.ts';
 
-const { client, db } = await startTestEngine(t);
+const { client, db, engine } = await startTestEngine(t);
 
 t.test('StreamActivatedJobs pushes jobs as they become activatable', async (t) => {
   await deploy(client, chain('streamed', [{ id: 'work', xml: serviceTask('work', 'streamed-work') }]));
@@ -12,7 +12,7 @@ t.test('StreamActivatedJobs pushes jobs as they become activatable', async (t) =
   const received: Array<Record<string, any>> = [];
   stream.on('data', (job: Record<string, any>) => received.push(job));
   stream.on('error', () => undefined);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await waitingAtEngine(engine, 'streamed-work', 'streams');
   await client.createProcessInstance({ bpmnProcessId: 'streamed', variables: { n: 1 } });
   await client.createProcessInstance({ bpmnProcessId: 'streamed', variables: { n: 2 } });
   await eventually('both instances on the job stream', async () => received.length === 2);

@@ -14,7 +14,7 @@ import { userTaskJobType } from '../../processes/catalogue/contract.ts';
 import { startJobWorker, type JobWorker } from '../../workers/job-worker.ts';
 import { createTaskStore } from '../../domain/user-tasks/store.ts';
 import { userTaskWorkers } from '../../workers/user-tasks/index.ts';
-import { activate, deploy } from '../engine/helpers.ts';
+import { activate, deploy, waitingAtEngine } from '../engine/helpers.ts';
 import { chain, serviceTask, userTask } from '../helpers/diagrams.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { startTestEngine } from './engine.ts';
@@ -77,6 +77,7 @@ t.test('a stopping worker finishes the job in its handler, then stops', async (t
   await eventually('the slow worker to take the job', async () => taken.length === 1);
   let stopped = false;
   const closing = worker.close().then(() => (stopped = true));
+  // Time deliberately let pass: a worker that did not wait would have stopped by now.
   await new Promise((resolve) => setTimeout(resolve, 300));
   t.notOk(stopped, 'it waits for its handler');
   release();
@@ -108,7 +109,7 @@ t.test('hurried, it hands the job in its handler back: another worker takes it a
 });
 
 t.test('a job that reaches a stopping worker on its open long poll is handed back, not dropped', async (t) => {
-  const { client } = await startTestEngine(t);
+  const { client, engine } = await startTestEngine(t);
   await deploy(client, slowProcess);
   const { logger, lines } = recordingLogger();
   const { worker, taken, release } = slowWorker(client, logger);
@@ -117,7 +118,7 @@ t.test('a job that reaches a stopping worker on its open long poll is handed bac
   // but that poll stays open until its handlers are done.
   const first = await client.createProcessInstance({ bpmnProcessId: 'hand-back', variables: {} });
   await eventually('the slow worker to take the first job', async () => taken.length === 1);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await waitingAtEngine(engine, slowType);
   const closing = worker.close();
   const second = await client.createProcessInstance({ bpmnProcessId: 'hand-back', variables: {} });
   await eventually('the hand-back', async () => lines.some((line) => line.msg === 'job handed back to the engine'), { timeoutMs: 10_000 });
@@ -145,6 +146,7 @@ t.test('user tasks: a short lease until listed, then kept (UpdateJobTimeout)', a
     t.teardown(() => family.close());
     const instance = await client.createProcessInstance({ bpmnProcessId: 'lease-review', variables: {} });
     await eventually('the task row', async () => (await rowsOf(instance.processInstanceKey)).length === 1, { timeoutMs: 10_000 });
+    // Time deliberately let pass: two leases and a half, long enough for an unextended job to come back.
     await new Promise((resolve) => setTimeout(resolve, leaseMs * 2.5));
     t.same(await activate(client, userTaskJobType, 10, 500), [], 'nothing to activate: the lease was extended');
     t.equal((await rowsOf(instance.processInstanceKey)).length, 1, 'one row');
