@@ -14,6 +14,7 @@ import { describeConfig } from '../platform/config.ts';
 import { collectRuntimeMetrics } from '../platform/metrics.ts';
 import '../engine/metrics.ts';
 import '../workers/metrics.ts';
+import { dashboardSeries, readDashboard } from './helpers/dashboard.ts';
 
 const require = createRequire(import.meta.url);
 const read = (file: string) => fs.readFileSync(new URL(`../deploy/${file}`, import.meta.url), 'utf8');
@@ -77,14 +78,6 @@ t.test('Prometheus scrapes every process; the Grafana dashboard queries series t
   // The API's own series live in a registry per app (api/plugins/app/metrics.ts, api/routes/metrics.ts).
   const api = ['http_request_duration_seconds', 'shahrdari_requests_filed_total', 'shahrdari_requests_unstarted', 'shahrdari_notifications_pending', 'shahrdari_user_tasks_open', 'shahrdari_user_tasks_overdue'];
   const known = new Set([...(await register.getMetricsAsJSON()).map((metric) => metric.name), ...api]);
-  const dashboard = JSON.parse(read('grafana/shahrdari.json')) as { uid: string; panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
-  t.equal(dashboard.uid, 'shahrdari');
-  for (const panel of dashboard.panels) {
-    for (const { expr } of panel.targets) {
-      for (const series of expr.match(/\b(?:shahrdari|http|nodejs|process)_[a-z0-9_]+/g) ?? []) {
-        const family = series.replace(/_(bucket|sum|count)$/, '');
-        t.ok(known.has(family) || known.has(series), `${panel.title}: ${series} exists`);
-      }
-    }
-  }
+  t.equal(readDashboard().uid, 'shahrdari');
+  for (const { panel, series, family } of dashboardSeries()) t.ok(known.has(family) || known.has(series), `${panel}: ${series} exists`);
 });

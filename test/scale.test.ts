@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { report, runScale } from '../bench/scale/run.ts';
 import { createTestDatabaseUrl } from './helpers/database.ts';
+import { dashboardSeries, exportedFamilies } from './helpers/dashboard.ts';
 
 // Seven processes and four restarts on a machine that runs other test files too.
 t.setTimeout(600_000);
@@ -36,4 +37,32 @@ t.test('three APIs and two workers processes, restarted under load: nothing lost
     t.ok(restarted(kind, 'SIGTERM').size > 0 && restarted(kind, 'SIGKILL').size > 0, `${kind.slice(0, -1)} processes stopped with SIGTERM and with kill -9`);
   }
   t.ok(result.restarts.filter((restart) => restart.signal === 'SIGTERM').every((restart) => restart.exit === '0'), 'SIGTERM: a clean exit 0');
+
+  // Each process's /metrics, as Prometheus scrapes it: the runtime series from
+  // every one, and each domain series from the process that produces it.
+  const { scrapes } = result;
+  t.same(Object.keys(scrapes).sort(), ['api-1', 'api-2', 'api-3', 'engine', 'workers-1', 'workers-2'], 'every process answers /metrics');
+  const runtime = ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_gc_duration_seconds'];
+  const domain: Record<string, string[]> = {
+    api: ['http_request_duration_seconds', 'shahrdari_requests_filed_total', 'shahrdari_user_tasks_open', 'shahrdari_user_tasks_overdue', 'shahrdari_requests_unstarted', 'shahrdari_notifications_pending'],
+    workers: ['shahrdari_jobs_total', 'shahrdari_job_duration_seconds'],
+    engine: ['shahrdari_engine_commit_seconds', 'shahrdari_engine_commit_batch_size'],
+  };
+  for (const [name, text] of Object.entries(scrapes)) {
+    const families = exportedFamilies(text);
+    const kind = name.replace(/-\d+$/, '');
+    t.same([...runtime, ...domain[kind]!].filter((family) => !families.has(family)), [], `${name} exports the runtime series and its own: ${domain[kind]!.join(', ')}`);
+    for (const [other, series] of Object.entries(domain)) {
+      if (other !== kind) t.same(series.filter((family) => families.has(family)), [], `${name} exports no ${other} series`);
+    }
+  }
+  const sum = (pattern: RegExp, names: string[]) => names.reduce((total, name) => total + [...scrapes[name]!.matchAll(pattern)].reduce((sub, match) => sub + Number(match[1]), 0), 0);
+  const apis = ['api-1', 'api-2', 'api-3'];
+  // api-3 was never restarted: it counted its share of the filings.
+  t.ok(sum(/^shahrdari_requests_filed_total\{service="resident-parking-permit",district="12",channel="portal"\} (\d+)$/gm, apis) > 0, 'the APIs counted requests filed by service, district and channel');
+  t.ok(sum(/^shahrdari_jobs_total\{type="[^"]+",outcome="completed"\} (\d+)$/gm, ['workers-1', 'workers-2']) > 0, 'the workers counted jobs completed by type');
+  t.ok(sum(/^shahrdari_engine_commit_seconds_count (\d+)$/gm, ['engine']) > 0 && sum(/^shahrdari_engine_commit_batch_size_count (\d+)$/gm, ['engine']) > 0, 'the engine timed its commits and their batch sizes');
+  // The dashboard queries only what the processes export (the Camunda series aside).
+  const exported = new Set(Object.values(scrapes).flatMap((text) => [...exportedFamilies(text)]));
+  t.same(dashboardSeries().filter(({ family }) => !exported.has(family)), [], 'every series the Grafana dashboard queries is exported by some process');
 });

@@ -50,6 +50,8 @@ export interface ScaleResult {
   rerouted: number;
   dropped: number;
   messagesPerRequest: Record<string, number>;
+  /** What each process's /metrics answered at the end (Prometheus text), by process name. */
+  scrapes: Record<string, string>;
 }
 
 export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
@@ -64,15 +66,21 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     DEMO_SEED: 'true', PUBLIC_URL: balancer.url, DATA_DIR: runDirectory,
   };
   const healthy = (port: number) => async () => fetch(`http://127.0.0.1:${port}/health`).then((response) => response.ok, () => false);
+  // The engine and workers processes serve /metrics on METRICS_PORT, the APIs on their own port.
+  const metricsPorts = new Map<string, number>();
+  const metricsPort = async (name: string) => {
+    metricsPorts.set(name, await freePort());
+    return { METRICS_PORT: String(metricsPorts.get(name)) };
+  };
   const engine = member({
-    name: 'engine', command: 'engine', env: { DATABASE_URL: options.databaseUrl, ZEEBE_PORT: String(enginePort), DATA_DIR: runDirectory },
+    name: 'engine', command: 'engine', env: { DATABASE_URL: options.databaseUrl, ZEEBE_PORT: String(enginePort), DATA_DIR: runDirectory, ...(await metricsPort('engine')) },
     ready: (output) => output.includes('embedded engine listening'),
   }, runDirectory);
   const apis = apiPorts.map((port, index) => member({ name: `api-${index + 1}`, command: 'api', env: { ...common, PORT: String(port) }, ready: healthy(port) }, runDirectory));
   const workersEnv = { ...common, ...(options.userTaskLeaseSeconds ? { USER_TASK_LEASE_SECONDS: String(options.userTaskLeaseSeconds) } : {}) };
-  const workers = Array.from({ length: options.workers ?? 2 }, (_, index) => member({
-    name: `workers-${index + 1}`, command: 'workers', env: workersEnv, ready: (output) => output.includes('"workers started"'),
-  }, runDirectory));
+  const workers = await Promise.all(Array.from({ length: options.workers ?? 2 }, async (_, index) => member({
+    name: `workers-${index + 1}`, command: 'workers', env: { ...workersEnv, ...(await metricsPort(`workers-${index + 1}`)) }, ready: (output) => output.includes('"workers started"'),
+  }, runDirectory)));
   const db = createKnex(options.databaseUrl, { max: 4 });
 
   try {
@@ -140,6 +148,10 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     for (let wait = 0; wait < 30 && Number((await db('notifications').where({ status: 'pending' }).count('* as n'))[0]!.n) > 0; wait++) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
+    // Every process's metrics as Prometheus would scrape them.
+    const scrapes: Record<string, string> = {};
+    const endpoints: Array<[string, number]> = [...metricsPorts, ...apis.map((api, index) => [api.name, apiPorts[index]!] as [string, number])];
+    for (const [name, port] of endpoints) scrapes[name] = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const trackingCodes = closed.map((filing) => filing.trackingCode);
     const times = closed.map((filing) => filing.closedMs! / 1000).sort((a, b) => a - b);
     const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
@@ -149,6 +161,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       errand: { p50: at(0.5), p90: at(0.9), max: at(1) },
       httpRetries: api.retried, rerouted: balancer.rerouted, dropped: balancer.dropped,
       messagesPerRequest: await messagesPerRequest(db, trackingCodes),
+      scrapes,
     };
   } finally {
     await Promise.all([...apis, ...workers].map((process) => process.stop('SIGTERM')));
