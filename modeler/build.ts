@@ -6,9 +6,10 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { repositoryRoot, sourcePath } from '../platform/paths.ts';
-import * as esbuild from 'esbuild';
+import type * as esbuild from 'esbuild';
 import {
-  buildBundle as buildFrontEnd, bundleDirectory as frontEndDirectory, ensureBundle as ensureFrontEnd, type BuildLog, type FrontEnd,
+  buildBundle as buildFrontEnd, bundleDirectory as frontEndDirectory, ensureBundle as ensureFrontEnd, writeBrowserBundle, type BuildLog,
+  type FrontEnd,
 } from '../platform/front-end-build.ts';
 import { processesDirectory } from '../platform/deployment.ts';
 import {
@@ -75,19 +76,7 @@ const singlePreactPlugin: esbuild.Plugin = {
 };
 
 async function bundle(config: LintConfig, withProjectRules: boolean, outdir: string): Promise<void> {
-  await esbuild.build({
-    entryPoints: { modeler: path.join(sourceDirectory, 'main.js') },
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    minify: true,
-    sourcemap: 'linked',
-    outdir,
-    logLevel: 'silent',
-    loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file' },
-    define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [bpmnlintPlugin(config, withProjectRules), singlePreactPlugin],
-  });
+  await writeBrowserBundle(outdir, { modeler: path.join(sourceDirectory, 'main.js') }, [bpmnlintPlugin(config, withProjectRules), singlePreactPlugin]);
 }
 
 /** The bundle is made from its sources, the lint configuration and rules, the catalogue and the installed packages. */

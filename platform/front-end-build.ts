@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 
 export interface BuildLog { info(object: object, message: string): void; warn?(object: object, message: string): void }
 
@@ -25,9 +27,30 @@ function newestChange(target: string): number {
   return Math.max(stat.mtimeMs, ...fs.readdirSync(target).map((entry) => newestChange(path.join(target, entry))));
 }
 
-/** The folder a bundle of the current inputs lives in (built or not). */
+/**
+ * One esbuild run with what both front ends share: ES modules for current
+ * browsers, minified with linked source maps, fonts and icons as files, and
+ * libraries in their production mode.
+ */
+export async function writeBrowserBundle(outdir: string, entryPoints: Record<string, string>, plugins: esbuild.Plugin[] = []): Promise<void> {
+  await esbuild.build({
+    entryPoints,
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    sourcemap: 'linked',
+    outdir,
+    logLevel: 'silent',
+    loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins,
+  });
+}
+
+/** The folder a bundle of the current inputs lives in (built or not); this file's options are an input of every bundle. */
 export function bundleDirectory(frontEnd: FrontEnd): string {
-  const fingerprint = frontEnd.inputs().map((input) => `${input}:${newestChange(input)}`).join('\n');
+  const fingerprint = [...frontEnd.inputs(), fileURLToPath(import.meta.url)].map((input) => `${input}:${newestChange(input)}`).join('\n');
   return path.join(frontEnd.distDirectory, createHash('sha256').update(fingerprint).digest('hex').slice(0, 16));
 }
 

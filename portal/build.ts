@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repositoryRoot, sourcePath } from '../platform/paths.ts';
-import * as esbuild from 'esbuild';
 import {
-  buildBundle as buildFrontEnd, bundleDirectory as frontEndDirectory, ensureBundle as ensureFrontEnd, type BuildLog, type FrontEnd,
+  buildBundle as buildFrontEnd, bundleDirectory as frontEndDirectory, ensureBundle as ensureFrontEnd, writeBrowserBundle, type BuildLog,
+  type FrontEnd,
 } from '../platform/front-end-build.ts';
 
 export const sourceDirectory = sourcePath(import.meta.url, './src');
@@ -35,21 +35,10 @@ const portal: FrontEnd = {
 };
 
 async function bundle(outdir: string): Promise<void> {
-  await esbuild.build({
-    entryPoints: {
-      citizen: path.join(sourceDirectory, 'citizen', 'main.ts'),
-      staff: path.join(sourceDirectory, 'staff', 'main.ts'),
-      portal: path.join(sourceDirectory, 'shared', 'styles.css'),
-    },
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    minify: true,
-    sourcemap: 'linked',
-    outdir,
-    logLevel: 'silent',
-    loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.svg': 'file' },
-    define: { 'process.env.NODE_ENV': '"production"' },
+  await writeBrowserBundle(outdir, {
+    citizen: path.join(sourceDirectory, 'citizen', 'main.ts'),
+    staff: path.join(sourceDirectory, 'staff', 'main.ts'),
+    portal: path.join(sourceDirectory, 'shared', 'styles.css'),
   });
 }
 

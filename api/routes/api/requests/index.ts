@@ -9,7 +9,6 @@ import { claimsOf, type Claims } from '../../../plugins/app/auth.ts';
 import { ApiProblem } from '../../../plugins/app/problems.ts';
 import { recordCitizen } from '../../../../domain/requests/citizens.ts';
 import type { CitizenIdentity } from '../../../../domain/requests/filing.ts';
-import type { RequestRow } from '../../../../domain/requests/rows.ts';
 import { assertVisible, requestsVisibleTo, unknownRequest } from '../../../../domain/requests/visibility.ts';
 import {
   Accepted, Done, IdempotencyHeaders, Rating, RequestListQuery, RequestSummary, requestSummary, RequestView, Resubmission, Submission, TrackingParams,
