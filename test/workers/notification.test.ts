@@ -1,5 +1,6 @@
 // notification.send writes the outbox once; the sender delivers through a
-// provider, survives a provider failure, and never sends twice.
+// provider, survives a provider failure, and never sends twice, also with
+// two senders (two workers processes) at once.
 import t from 'tap';
 import { createNotificationHandlers } from '../../workers/notification/handlers.ts';
 import { RecordingProvider, type NotificationProvider, type OutgoingMessage } from '../../domain/notifications/provider.ts';
@@ -7,7 +8,8 @@ import { createNotificationSender } from '../../domain/notifications/sender.ts';
 import { renderTemplate } from '../../domain/notifications/templates.ts';
 import { notificationTemplates } from '../../processes/catalogue/contract.ts';
 import { PermanentFault } from '../../workers/job.ts';
-import { createTestDatabase } from '../helpers/database.ts';
+import { createKnex } from '../../platform/database.ts';
+import { createTestDatabase, createTestDatabaseUrl } from '../helpers/database.ts';
 import { jobOf, seedRequest, silentLogger, startVariables } from './helpers.ts';
 
 const now = () => new Date('2026-11-29T08:00:00Z'); // ۸ آذر ۱۴۰۵
@@ -94,4 +96,35 @@ t.test('a message the provider keeps refusing ends failed for an operator', asyn
   const row = await db('notifications').where({ request_id: request.id }).first();
   t.equal(row.status, 'failed');
   t.equal(row.attempts, 2);
+});
+
+t.test('two workers processes send the outbox together: each message once, the work shared', async (t) => {
+  // Each sender on its own connection pool, as two `npm run workers` processes are.
+  const url = await createTestDatabaseUrl(t);
+  const [first, second] = [createKnex(url), createKnex(url)];
+  t.teardown(() => Promise.all([first.destroy(), second.destroy()]));
+  const handlers = createNotificationHandlers({ db: first, logger: silentLogger, now });
+  for (let i = 0; i < 15; i++) {
+    const request = await seedRequest(first);
+    await handlers.send(jobOf({ headers: { template: 'request-received' }, variables: startVariables(request) }));
+  }
+  const pending = Number((await first('notifications').where({ status: 'pending' }).count('* as n'))[0]!.n);
+  t.ok(pending >= 15, `${pending} messages pending`);
+  // A provider that takes its time, so both senders are at work at once.
+  const sent: Array<{ sender: string; id: string }> = [];
+  const provider = (sender: string): NotificationProvider => ({
+    name: sender,
+    async send(message: OutgoingMessage) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      sent.push({ sender, id: message.id });
+    },
+  });
+  const reports = await Promise.all([
+    createNotificationSender({ db: first, provider: provider('first'), logger: silentLogger }).deliverPending(100),
+    createNotificationSender({ db: second, provider: provider('second'), logger: silentLogger }).deliverPending(100),
+  ]);
+  t.equal(reports[0]!.sent + reports[1]!.sent, pending, 'every message sent');
+  t.equal(new Set(sent.map((message) => message.id)).size, sent.length, 'none twice');
+  t.ok(reports.every((report) => report.sent > 0), 'both senders took a share', { reports });
+  t.equal(Number((await first('notifications').where({ status: 'pending' }).count('* as n'))[0]!.n), 0, 'nothing left pending');
 });
