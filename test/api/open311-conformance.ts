@@ -85,8 +85,10 @@ export const itemElements: Record<string, string> = {
 };
 
 /** Which document an answer to `method path` with `status` is. */
-export function kindOf(method: string, path: string, status: number): DocumentKind {
+export function kindOf(method: string, url: string, status: number): DocumentKind {
   if (status >= 400) return 'errors';
+  // The extension names the format in any case (requests.XML is requests.xml).
+  const path = url.toLowerCase();
   if (/\/discovery(\.(xml|json))?$/.test(path)) return 'discovery';
   if (/\/services\.(xml|json)$/.test(path)) return 'services';
   if (/\/services\/[^/]+\.(xml|json)$/.test(path)) return 'serviceDefinition';
@@ -159,7 +161,7 @@ export interface Answer { statusCode: number; headers: Record<string, unknown>; 
 
 /** Everything wrong with one Open311 answer; empty when a GeoReport client would read it as the specification says. */
 export function conformanceProblems(method: string, url: string, response: Answer): string[] {
-  const path = url.split('?')[0]!;
+  const path = url.split('?')[0]!.toLowerCase();
   const kind = kindOf(method, path, response.statusCode);
   const xml = /\.xml$/.test(path) || (!/\.json$/.test(path) && !/json/.test(String(response.headers['content-type'])));
   const contentType = String(response.headers['content-type']);

@@ -95,12 +95,27 @@ t.test('open311 formats', async (t) => {
     t.ok(after > before, `${after} > ${before}`);
   });
 
+  await t.test('a format named in capitals is the same format', async (t) => {
+    for (const [path, type] of [['/open311/v2/requests.XML', 'text/xml'], ['/open311/v2/requests.JSON', 'application/json'], ['/open311/v2/services.Json', 'application/json'],
+      [`/open311/v2/requests/${id}.XML`, 'text/xml'], [`/open311/v2/tokens/${token}.JSON`, 'application/json'], ['/open311/discovery.XML', 'text/xml']] as const) {
+      const answer = await geo({ url: path });
+      t.equal(answer.statusCode, 200, path);
+      t.match(answer.headers['content-type'], type, `${path} answers ${type}`);
+      t.same(answer.value, (await geo({ url: path.replace(/\.(\w+)$/, (_, ext: string) => `.${ext.toLowerCase()}`) })).value, `${path}: the same document`);
+    }
+    const filed = await geo({ method: 'POST', url: '/open311/v2/requests.JSON', headers: formHeaders, payload: form({ ...report, 'attribute[animalCount]': '2' }) });
+    t.equal(filed.statusCode, 201, filed.body);
+    t.match(filed.headers['content-type'], 'application/json');
+  });
+
   await t.test('errors are GeoReport errors in the format the path asks for', async (t) => {
     const unknown = await geo({ url: '/open311/v2/nothing-here' });
     t.equal(unknown.statusCode, 404);
     t.match(unknown.headers['content-type'], 'text/xml', 'XML, the required format, when the path names none');
     t.equal((await geo({ url: '/open311/v2/nothing-here', headers: { accept: 'application/json' } })).headers['content-type'], 'application/json; charset=utf-8');
-    t.equal((await geo({ url: '/open311/v2/services.html' })).statusCode, 404, 'a format we do not speak is a resource we do not have');
+    const html = await geo({ url: '/open311/v2/services.html' });
+    t.equal(html.statusCode, 404, 'a format we do not speak is a resource we do not have');
+    t.match(html.value, [{ code: 404, description: /\.xml and \.json/ }], 'and the error names the formats there are');
     t.equal((await geo({ url: '/open311/v2/requests/abc.xml' })).statusCode, 404);
     t.equal((await geo({ url: '/open311/v2/tokens/not-a-token.json' })).statusCode, 404);
     t.equal((await geo({ method: 'DELETE', url: `/open311/v2/requests/${id}.xml` })).statusCode, 404);

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { demoSeedEnabled } from '../../plugins/app/demo-seed.ts';
-import { answer, contentTypes, formats } from './format.ts';
+import { answer, contentTypes, formatParam } from './format.ts';
 import { Errors } from './georeport.ts';
 import { Discovery, Endpoint, ordered } from './schemas.ts';
 
@@ -58,7 +58,7 @@ export default async function discoveryRoute(app: FastifyInstance) {
   app.get('/discovery.:format', {
     schema: {
       tags: ['open311'], summary,
-      params: { type: 'object', required: ['format'], properties: { format: { type: 'string', enum: formats } } },
+      params: { type: 'object', required: ['format'], properties: { format: formatParam } },
       response: { 200: Discovery, 404: Errors },
     },
   }, discovery);

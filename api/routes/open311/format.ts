@@ -9,6 +9,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export type Format = 'xml' | 'json';
 export const formats: Format[] = ['xml', 'json'];
+/** A route's `.:format` parameter: one of the formats, which the scope's onRequest hook has lower-cased. */
+export const formatParam = { type: 'string', enum: formats } as const;
 export const contentTypes: Record<Format, string> = { xml: 'text/xml; charset=utf-8', json: 'application/json; charset=utf-8' };
 
 /**

@@ -59,6 +59,11 @@ export default async function open311Routes(app: FastifyInstance) {
       throw new GeoReportError(415, `Content-Encoding ${encoding.slice(0, 20)}: send the body uncompressed — بدنه درخواست را بدون فشرده‌سازی بفرستید.`);
     }
   });
+  // The specification writes formats in lower case; a client or a person typing requests.XML or services.Json means the same resource.
+  app.addHook('onRequest', async (request) => {
+    const params = request.params as { format?: unknown };
+    if (typeof params.format === 'string') params.format = params.format.toLowerCase();
+  });
   app.addHook('preValidation', checkRequestText);
   // What anyone may read (discovery, services, requests) may be read by any web page too; nothing here uses cookies.
   app.addHook('onSend', async (request, reply) => {

@@ -19,7 +19,7 @@ import type { Open311Client } from '../../plugins/app/open311-clients.ts';
 import { recordCitizen } from '../../../domain/requests/citizens.ts';
 import type { CitizenIdentity } from '../../../domain/requests/filing.ts';
 import { inputFields, standIns, typedValue } from './attributes.ts';
-import { answer, formats } from './format.ts';
+import { answer, formatParam } from './format.ts';
 import { foldBody } from './form-body.ts';
 import { describeField, Errors, fieldName, GeoReportError } from './georeport.ts';
 import { serviceNotice } from './request-view.ts';
@@ -139,7 +139,7 @@ export default async function postRequestRoute(fastify: FastifyInstance) {
         + '403 without a valid api_key, 404 for an unknown service_code or jurisdiction_id or a service the jurisdiction does not offer, 400 naming each field that is wrong. '
         + 'A location is required: lat and long, address_string or address_id. An optional Idempotency-Key header makes a retried POST return the first request.',
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
-      params: { type: 'object', required: ['format'], properties: { format: { type: 'string', enum: formats } } },
+      params: { type: 'object', required: ['format'], properties: { format: formatParam } },
       querystring: { type: 'object', properties: { api_key: { type: 'string', maxLength: 200 } } },
       headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } } },
       body: Submission,

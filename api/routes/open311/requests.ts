@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { clock } from '../../../platform/clock.ts';
 import { IRAN_TIME_ZONE } from '../../../platform/persian.ts';
-import { answer, formats } from './format.ts';
+import { answer, formatParam } from './format.ts';
 import { Errors, GeoReportError } from './georeport.ts';
 import { type PublishedRow, publishedRows, requestViews, type ViewContext } from './request-view.ts';
 import { ordered, Requests, Tokens } from './schemas.ts';
@@ -18,7 +18,6 @@ const day = 86_400_000;
 const maxSpanDays = 90;
 const maxRequests = 1000;
 
-const format = { type: 'string', enum: formats } as const;
 const jurisdictionId = { type: 'string', maxLength: 100, description: 'A configured jurisdiction or a district number; the first configured one when absent' } as const;
 const trackingCode = '[0-9]{6,20}';
 
@@ -60,7 +59,7 @@ export default async function requestRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['open311'],
       summary: 'GeoReport v2 requests: the jurisdiction\'s, newest first (90 days and 1000 requests at most; no personal data)',
-      params: { type: 'object', required: ['format'], properties: { format } },
+      params: { type: 'object', required: ['format'], properties: { format: formatParam } },
       querystring: ListQuery,
       response: { 200: Requests, 400: Errors, 404: Errors },
     },
@@ -91,7 +90,7 @@ export default async function requestRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['open311'],
       summary: 'GeoReport v2 one request by its service_request_id (the tracking code)',
-      params: { type: 'object', required: ['id', 'format'], properties: { id: { type: 'string', pattern: `^${trackingCode}$` }, format } },
+      params: { type: 'object', required: ['id', 'format'], properties: { id: { type: 'string', pattern: `^${trackingCode}$` }, format: formatParam } },
       querystring: { type: 'object', properties: { jurisdiction_id: jurisdictionId } },
       response: { 200: Requests, 400: Errors, 404: Errors },
     },
@@ -109,7 +108,7 @@ export default async function requestRoutes(fastify: FastifyInstance) {
       tags: ['open311'],
       summary: 'GeoReport v2 token lookup: the service_request_id of the request filed with this token',
       description: 'Our requests are realtime (POST answers the service_request_id at once), so a token always resolves; it is given beside the id for clients that keep tokens.',
-      params: { type: 'object', required: ['token', 'format'], properties: { token: { type: 'string', format: 'uuid' }, format } },
+      params: { type: 'object', required: ['token', 'format'], properties: { token: { type: 'string', format: 'uuid' }, format: formatParam } },
       querystring: { type: 'object', properties: { jurisdiction_id: jurisdictionId } },
       response: { 200: Tokens, 400: Errors, 404: Errors },
     },

@@ -3,7 +3,7 @@
 // one's start form as the attributes of its service definition.
 import type { FastifyInstance } from 'fastify';
 import { attributesOf } from './attributes.ts';
-import { answer, formats } from './format.ts';
+import { answer, formatParam } from './format.ts';
 import { Errors, GeoReportError } from './georeport.ts';
 import { ordered, Service, ServiceDefinition, Services } from './schemas.ts';
 import { typed } from '../../schemas/type-provider.ts';
@@ -12,7 +12,6 @@ const Jurisdiction = {
   type: 'object',
   properties: { jurisdiction_id: { type: 'string', maxLength: 100, description: 'A configured jurisdiction (OPEN311_JURISDICTIONS) or a district number; the first configured one when absent' } },
 } as const;
-const format = { type: 'string', enum: formats } as const;
 
 export default async function serviceRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
@@ -20,7 +19,7 @@ export default async function serviceRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['open311'],
       summary: 'GeoReport v2 service list: the services the jurisdiction offers online',
-      params: { type: 'object', required: ['format'], properties: { format } },
+      params: { type: 'object', required: ['format'], properties: { format: formatParam } },
       querystring: Jurisdiction,
       response: { 200: Services, 400: Errors, 404: Errors },
     },
@@ -46,7 +45,7 @@ export default async function serviceRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['open311'],
       summary: 'GeoReport v2 service definition: the start form\'s fields as attributes',
-      params: { type: 'object', required: ['service_code', 'format'], properties: { service_code: { type: 'string', pattern: '^[a-z0-9-]{1,100}$' }, format } },
+      params: { type: 'object', required: ['service_code', 'format'], properties: { service_code: { type: 'string', pattern: '^[a-z0-9-]{1,100}$' }, format: formatParam } },
       querystring: Jurisdiction,
       response: { 200: ServiceDefinition, 400: Errors, 404: Errors },
     },
