@@ -7,7 +7,6 @@
 import pino from 'pino';
 import t from 'tap';
 import type { Role } from '../../api/plugins/app/auth.ts';
-import { deployResources } from '../../platform/deployment.ts';
 import { freePort } from '../../platform/free-port.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { startWorkers } from '../../workers/index.ts';
@@ -15,6 +14,7 @@ import { tehranDay } from '../../domain/appointments/slots.ts';
 import { openAroundTheClock } from '../helpers/offices.ts';
 import { signInCitizen, signInStaff, startTestApi } from './helpers.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { deployServices } from '../helpers/services.ts';
 
 t.setTimeout(240_000);
 
@@ -41,7 +41,7 @@ t.test('appointment services from filing to closed, attendance recorded at the c
   const { app, db, zeebe } = api;
   const logger = pino({ level: 'silent' }) as Logger;
   await app.listen({ host: app.config.HOST, port });
-  await deployResources(zeebe, logger);
+  await deployServices(zeebe, logger, Object.keys(filings));
   const workers = startWorkers({ zeebe, db, logger, publicUrl: app.config.publicUrl });
   t.teardown(() => workers.stop());
   await openAroundTheClock(db, 12);

@@ -9,15 +9,14 @@ import pino from 'pino';
 import { buildApp } from '../../api/app.ts';
 import { createOpen311ClientService } from '../../api/plugins/app/open311-clients.ts';
 import { startEngine } from '../../engine/index.ts';
-import { services } from '../../processes/catalogue/index.ts';
 import { readConfig } from '../../platform/config.ts';
-import { deployResources } from '../../platform/deployment.ts';
 import { freePort } from '../../platform/free-port.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
 import { startWorkers } from '../../workers/index.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { deployServices } from '../helpers/services.ts';
 import { createStaff, testSecret } from './helpers.ts';
 import { conformanceProblems, kindOf, readXml } from './open311-conformance.ts';
 
@@ -34,7 +33,7 @@ t.test('a GeoReport client files and follows a request in XML while staff close 
   const zeebe = createZeebeClient(config, engine.address, logger);
   t.teardown(() => zeebe.close(1_000).catch(() => undefined));
   // The shared called processes, every form, and this one service's diagram.
-  await deployResources(zeebe, logger, { skipProcesses: new Set(services.map((service) => service.id).filter((id) => id !== serviceCode)) });
+  await deployServices(zeebe, logger, [serviceCode]);
   const app = await buildApp({ config, db, zeebe, logger });
   t.teardown(() => app.close());
   const base = await app.listen({ host: '127.0.0.1', port });

@@ -4,7 +4,6 @@
 // engine has ended, asking the real engine over gRPC.
 import fs from 'node:fs';
 import t from 'tap';
-import { deployResources } from '../../platform/deployment.ts';
 import { saveFormVersion, recordFormDeployment } from '../../domain/process-design/forms.ts';
 import { recordDeployment, saveVersion } from '../../domain/process-design/versions.ts';
 import { startWorkers } from '../../workers/index.ts';
@@ -14,6 +13,7 @@ import { backfillLegacyTasks } from '../../domain/user-tasks/legacy.ts';
 import { sweepStaleTasks } from '../../domain/user-tasks/sweep.ts';
 import { bpmn, flow, userTask } from '../helpers/diagrams.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { deployServices } from '../helpers/services.ts';
 import { signInCitizen, signInStaff, startTestApi } from '../api/helpers.ts';
 import { treePruningForm } from '../api/fixtures.ts';
 import { createTestDatabase } from '../helpers/database.ts';
@@ -133,7 +133,7 @@ t.test('the sweep closes tasks whose job the engine ended', async (t) => {
   t.test('a request is cancelled: its task leaves the list within one sweep', async (t) => {
     const api = await startTestApi(t);
     const { app, db, zeebe } = api;
-    await deployResources(zeebe, silentLogger);
+    await deployServices(zeebe, silentLogger, ['tree-pruning']);
     // The periodic sweep stays out of the way: this test runs one sweep by hand.
     const running = startWorkers({ zeebe, db, logger: silentLogger, publicUrl: app.config.publicUrl });
     t.teardown(() => running.stop());
