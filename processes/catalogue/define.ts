@@ -1,7 +1,7 @@
 // Builds a catalogue entry from what differs between services; what follows
 // from the steps (the task forms, the roles that act) is derived here so it
 // cannot drift from the diagrams, which are generated from the same steps.
-import type { Channel, DocumentRequirement, FeeRule, HeadingId, LocalisedName, Role, Service, StepKind } from './types.ts';
+import type { HeadingId, Role, Service, StepKind } from './types.ts';
 
 /** The shared form of each step kind that puts a user task in front of staff. */
 export const taskForms: Partial<Record<StepKind, string>> = {
@@ -29,18 +29,8 @@ export function startFormId(serviceId: string): string {
   return `${serviceId}-start`;
 }
 
-export interface ServiceInput {
-  id: string;
-  name: LocalisedName;
-  channels: Channel[];
-  documents: DocumentRequirement[];
-  fee: FeeRule;
-  steps: StepKind[];
-  slaWorkingDays: number;
-  approver?: Role;
-  performer?: Role;
-  description: string;
-}
+/** A service as a heading's file writes it: the roles, the forms and the heading are derived. */
+export type ServiceInput = Omit<Service, 'heading' | 'roles' | 'forms' | 'description'> & { description: string };
 
 export function defineService(heading: HeadingId, input: ServiceInput): Service {
   const acting = new Set<Role>();

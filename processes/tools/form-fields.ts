@@ -1,16 +1,13 @@
 // Field specifications the form generator turns into form-js components. The
 // generated .form files are the source afterwards; this file only seeds them.
 
-export interface FieldSpec {
+import type { ComponentType, FormValidate } from '../forms/types.ts';
+
+/** A form field with its checks (form-js's `validate`, written flat). */
+export interface FieldSpec extends Omit<FormValidate, 'validationType'> {
   key: string;
   label: string;
-  type: 'textfield' | 'number' | 'select' | 'radio' | 'checkbox' | 'textarea' | 'datetime';
-  required?: boolean;
-  min?: number;
-  max?: number;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
+  type: Extract<ComponentType, 'textfield' | 'number' | 'select' | 'radio' | 'checkbox' | 'textarea' | 'datetime'>;
   /** select and radio: [value, Persian label]. */
   values?: Array<[string, string]>;
   /** datetime: 'date' or 'datetime'. */
