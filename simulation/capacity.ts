@@ -94,7 +94,7 @@ export async function observedWork(db: Knex, district: number, from: number, to:
   return [...byRole.values()];
 }
 
-const p90 = (values: number[]): number | null => {
+export const p90 = (values: number[]): number | null => {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(0.9 * sorted.length) - 1)]!;
@@ -138,7 +138,7 @@ export function queue(arrivals: number[], handling: number[], servers: number, s
  * floor the work alone sets, doubling until one meets it, then halving the
  * gap (waits only shrink as people are added).
  */
-function smallestRoster(arrivals: number[], handling: number[], targetMs: number, span: { from: number; to: number }, holidays: Set<string>, seed: string) {
+export function smallestRoster(arrivals: number[], handling: number[], targetMs: number, span: { from: number; to: number }, holidays: Set<string>, seed: string) {
   const office = workingMillisBetween(new Date(span.from), new Date(span.to), holidays);
   const meanWork = handling.length ? handling.reduce((sum, value) => sum + value, 0) / handling.length : 15 * 60_000;
   const tried = new Map<number, { p90WaitHours: number; utilisation: number; meets: boolean }>();
@@ -150,7 +150,8 @@ function smallestRoster(arrivals: number[], handling: number[], targetMs: number
     }
     return tried.get(servers)!;
   };
-  let low = Math.max(1, Math.ceil((arrivals.length * meanWork) / Math.max(office, 1)));
+  const floor = Math.max(1, Math.ceil((arrivals.length * meanWork) / Math.max(office, 1)));
+  let low = floor;
   let high = low;
   while (!attempt(high).meets) {
     low = high + 1;
@@ -162,7 +163,7 @@ function smallestRoster(arrivals: number[], handling: number[], targetMs: number
     if (attempt(middle).meets) high = middle;
     else low = middle + 1;
   }
-  return { servers: high, ...attempt(high) };
+  return { servers: high, floor, ...attempt(high) };
 }
 
 export function planRollout(input: {
