@@ -79,6 +79,8 @@ export async function runSimulation(runtime: Runtime, options: RunOptions): Prom
     databaseUrl: simulationUrl, logger, ...(options.profileDir ? { profileDir: path.resolve(options.profileDir) } : {}),
     ...(database.embedded || fs.existsSync(path.join(config.dataDir, 'postgres', 'postmaster.pid')) ? { postgresDataDir: path.join(config.dataDir, 'postgres') } : {}),
   });
+  // Ctrl-C or SIGTERM mid-run: the engine, workers and API end before PostgreSQL does (closers run in reverse).
+  runtime.onShutdown(system.stop);
   let report: SimulationReport;
   try {
     const startDay = options.startDay ?? comingSaturday();

@@ -123,7 +123,10 @@ export async function startProcesses(options: ProcessOptions): Promise<SystemUnd
   };
   let stopping = false;
   const db = createKnex(options.databaseUrl, { max: 6 });
-  const stop = async () => {
+  let stopped: Promise<void> | undefined;
+  /** Ends the three processes (SIGTERM, SIGKILL after 15 s); once, however often it is called. */
+  const stop = () => (stopped ??= stopProcesses());
+  const stopProcesses = async () => {
     stopping = true;
     await Promise.all([...children.values()].map((child) => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
