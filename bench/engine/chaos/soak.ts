@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { ZBClient } from 'zeebe-node';
 import { createKnex, migrateToLatest } from '../../../platform/database.ts';
-import { restartEmbeddedPostgres, startEmbeddedPostgres } from '../../../platform/embedded-postgres.ts';
+import { restartEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedPostgres } from '../../../platform/embedded-postgres.ts';
 import { freePort } from '../../../platform/free-port.ts';
 import { isAlive } from '../../../platform/process-alive.ts';
 import { child as childProcess, jobTypes, shapes, type Shape } from './shapes.ts';
@@ -70,44 +70,66 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
 async function soak(engineFile: string, options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => undefined);
+  const port = await freePort();
+
+  // ---------------------------------------------------------------- engine processes
+  // A new engine process is always loaded and waiting (standby) while the
+  // current one runs, so a restart costs the engine's own start-up —
+  // recovery from its last commit — and not Node's. It is told the database
+  // on its stdin when it starts, so the first one loads while PostgreSQL starts.
+  let databaseUrl = '';
+  const running = new Set<ChildProcess>(); // every engine process not yet exited, standby or not
+  const engineProcess = () => {
+    const spawned = spawn(process.execPath, [engineFile], {
+      env: { ...process.env, PORT: String(port), ENGINE_LOG: process.env.ENGINE_LOG ?? 'fatal', ENGINE_STANDBY: '1' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    running.add(spawned);
+    spawned.on('exit', () => running.delete(spawned));
+    spawned.stdin!.on('error', () => undefined); // it may die before it reads its start line; its exit says so
+    return spawned;
+  };
+  const killAll = () => Promise.all([...running].map((last) => new Promise((resolve) => {
+    last.once('exit', resolve);
+    last.kill('SIGKILL');
+  })));
+  let standby: ChildProcess | null = engineProcess();
+
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-chaos-'));
   fs.chmodSync(root, 0o777);
   const pgDir = path.join(root, 'pg');
-  const server = await startEmbeddedPostgres({ dataDir: pgDir, logger: pino({ level: 'warn' }), database: 'chaos' });
+  let server: EmbeddedPostgres;
+  try {
+    server = await startEmbeddedPostgres({ dataDir: pgDir, logger: pino({ level: 'warn' }), database: 'chaos' });
+  } catch (error) {
+    await killAll();
+    fs.rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+  databaseUrl = server.url;
   const db = createKnex(server.url);
-  const port = await freePort();
   let engine: ChildProcess | null = null;
-  let standby: ChildProcess | null = null;
-  const running = new Set<ChildProcess>(); // every engine process not yet exited, standby or not
   let stopping = false;
   let client: ZBClient | null = null;
   try {
     await migrateToLatest(db);
 
     // ---------------------------------------------------------------- the engine, restarted whenever it dies
-    // A new engine process is always loaded and waiting (standby) while the
-    // current one runs, so a restart costs the engine's own start-up —
-    // recovery from its last commit — and not Node's.
-    const engineProcess = () => {
-      const spawned = spawn(process.execPath, [engineFile], {
-        env: { ...process.env, DATABASE_URL: server.url, PORT: String(port), ENGINE_LOG: process.env.ENGINE_LOG ?? 'fatal', ENGINE_STANDBY: '1' },
-        stdio: ['pipe', 'pipe', 'inherit'],
-      });
-      running.add(spawned);
-      spawned.on('exit', () => running.delete(spawned));
-      spawned.stdin!.on('error', () => undefined); // it may die before it reads "start"; its exit says so
-      return spawned;
-    };
     const alive = (process: ChildProcess | null) => process !== null && process.exitCode === null && process.signalCode === null;
     let up: Promise<void> = Promise.resolve();
     const startEngineProcess = () => {
+      const asked = Date.now();
       up = new Promise<void>((resolve) => {
         const spawned = alive(standby) ? standby! : engineProcess();
         standby = engineProcess();
         // stdin stays open: an engine process exits when it closes, so none outlives the soak.
-        spawned.stdin!.write('start\n');
+        spawned.stdin!.write(`${databaseUrl}\n`);
         engine = spawned;
-        spawned.stdout!.on('data', (chunk) => { if (String(chunk).includes('listening')) resolve(); });
+        spawned.stdout!.on('data', (chunk) => {
+          if (!String(chunk).includes('listening')) return;
+          log(`engine listening ${Date.now() - asked} ms after its start`);
+          resolve();
+        });
         spawned.on('exit', () => {
           resolve();
           if (engine === spawned && !stopping) {
@@ -308,10 +330,7 @@ async function soak(engineFile: string, options: SoakOptions): Promise<SoakRepor
   } finally {
     stopping = true;
     await client?.close(500).catch(() => undefined);
-    await Promise.all([...running].map((last) => new Promise((resolve) => {
-      last.once('exit', resolve);
-      last.kill('SIGKILL');
-    })));
+    await killAll();
     await db.destroy().catch(() => undefined);
     await server.stop().catch(() => undefined);
     fs.rmSync(root, { recursive: true, force: true });
