@@ -90,7 +90,15 @@ export const Review = {
   },
 } as const;
 
-export const WaitState = { type: 'object', required: ['id', 'type'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] }, type: { type: 'string' } } } as const;
+export const WaitState = {
+  type: 'object',
+  required: ['id', 'type', 'kind'],
+  properties: {
+    id: { type: 'string' }, name: { type: ['string', 'null'] }, type: { type: 'string' },
+    // A place a request waits at, or a catch event it listens to meanwhile (with its message or timer).
+    kind: { type: 'string', enum: ['wait', 'event'] }, trigger: { type: ['string', 'null'] },
+  },
+} as const;
 export const MappingBody = {
   type: 'array',
   maxItems: 500,
@@ -107,6 +115,7 @@ export const PlannedRequest = {
   properties: {
     requestId: { type: 'string' }, trackingCode: { type: 'string' }, processInstanceKey: { type: 'string' },
     elementId: { type: ['string', 'null'] }, targetElementId: { type: ['string', 'null'] }, reasonFa: { type: ['string', 'null'] },
+    moved: { type: 'boolean' },
   },
 } as const;
 /** Running requests of the version before a deployed one, where they wait, and where the proposal sends them. */

@@ -2,9 +2,14 @@
 // The proposal maps each element where a request can wait to the element of
 // the same id in the new version (the analyst maps the rest); each running
 // request is placed at the element of its step (domain/requests/positions.ts)
-// and is movable when that element is mapped. The engine's
-// MigrateProcessInstance moves each instance whole or refuses it untouched;
-// a moved request gets a `migrated` event on its timeline.
+// and is movable when that element is mapped. The catch events a request
+// listens to while it waits (a service's message event subprocesses, such as
+// the citizen's cancellation, and boundary timers) are part of the mapping
+// too, as Zeebe asks: mapped, a subscription or timer is kept; unmapped, it
+// closes and the new version's opens, which the engine refuses when both
+// listen to the same message. The engine's MigrateProcessInstance moves each
+// instance whole or refuses it untouched; a moved request gets a `migrated`
+// event on its timeline.
 import fs from 'node:fs';
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
@@ -20,12 +25,20 @@ import { elementFacts, type Facts } from './review.ts';
 /** Elements a request can wait at: call activities (the steps), staff and receive tasks, catch events. */
 const waitTypes = new Set(['bpmn:CallActivity', 'bpmn:UserTask', 'bpmn:ReceiveTask', 'bpmn:IntermediateCatchEvent', 'bpmn:SubProcess']);
 
-export interface WaitState { id: string; name: string | null; type: string }
+export interface WaitState {
+  id: string;
+  name: string | null;
+  type: string;
+  /** `wait`: a request waits here; `event`: a catch event requests listen to while they wait elsewhere. */
+  kind: 'wait' | 'event';
+  /** What a catch event waits for: its message (and correlation key) or timer. */
+  trigger: string | null;
+}
 
 export interface MappingRow extends WaitState {
-  /** Running requests waiting here. */
+  /** Running requests waiting here (for an event: listening to it). */
   count: number;
-  /** Same id in the new version, when it has one of the same type; else null for the analyst to choose. */
+  /** Same id in the new version, when it has one of the same type (and, for an event, the same trigger); else null for the analyst to choose. */
   proposed: string | null;
 }
 
@@ -41,12 +54,24 @@ export interface PlannedRequest {
   targetElementId: string | null;
   /** Why it cannot move, in Persian. */
   reasonFa: string | null;
+  /** Already moved to the target version (its timeline says so): nothing more to do. */
+  moved?: boolean;
 }
 
-function waitStates(facts: Map<string, Facts>): WaitState[] {
-  return [...facts.values()]
+/** A catch event with a subscription or timer that lives while a request waits: an event subprocess's start, a boundary event. */
+function isListening(element: Facts): boolean {
+  if (element.message === null && element.timer === null) return false;
+  return element.type === 'bpmn:BoundaryEvent' || (element.type === 'bpmn:StartEvent' && element.inEventSubprocess);
+}
+
+/** The waiting places of a version, then the catch events requests listen to. */
+function places(facts: Map<string, Facts>): WaitState[] {
+  const waits = [...facts.values()]
     .filter((element) => waitTypes.has(element.type) && !element.inEventSubprocess && !element.id.startsWith('SubProcess_'))
-    .map(({ id, name, type }) => ({ id, name, type }));
+    .map(({ id, name, type }): WaitState => ({ id, name, type, kind: 'wait', trigger: null }));
+  const events = [...facts.values()].filter(isListening)
+    .map(({ id, name, type, message, timer }): WaitState => ({ id, name, type, kind: 'event', trigger: message ?? timer }));
+  return [...waits, ...events];
 }
 
 /** The element where a request in `step` waits: the call activity of the step's shared process. */
@@ -55,6 +80,8 @@ function stepElement(facts: Map<string, Facts>, step: RequestPosition['step']): 
   const process = stepProcesses[step];
   return [...facts.values()].find((element) => element.type === 'bpmn:CallActivity' && !element.inEventSubprocess && element.calledProcess === process)?.id ?? null;
 }
+
+const identity = ({ requestId, trackingCode, processInstanceKey }: RequestPosition) => ({ requestId, trackingCode, processInstanceKey });
 
 const quoted = (name: string | null, id: string) => `«${name ?? id}» (\u2068${id}\u2069)`;
 
@@ -72,19 +99,26 @@ export interface MigrationPlanView {
  */
 export async function planMigration(
   db: Knex,
-  input: { processId: string; sourceXml: string; targetXml: string; deployedAt: Date; mapping?: Mapping[] },
+  input: { processId: string; sourceXml: string; targetXml: string; deployedAt: Date; targetProcessDefinitionKey?: string | null; mapping?: Mapping[] },
 ): Promise<MigrationPlanView> {
   const [source, target] = await Promise.all([elementFacts(input.sourceXml), elementFacts(input.targetXml)]);
-  const sources = waitStates(source);
-  const targets = waitStates(target);
+  const sources = places(source);
+  const targets = places(target);
   const proposal = new Map(sources.map((element) => {
-    const same = target.get(element.id);
-    return [element.id, same && same.type === element.type && !same.inEventSubprocess ? element.id : null];
+    const same = targets.find((candidate) => candidate.id === element.id);
+    return [element.id, same && same.type === element.type && same.kind === element.kind && same.trigger === element.trigger ? element.id : null];
   }));
   const chosen = input.mapping ? new Map(input.mapping.map((row) => [row.sourceElementId, row.targetElementId])) : proposal;
   const positions = await requestPositions(db, input.processId, input.deployedAt);
+  const moved = new Set<string>(input.targetProcessDefinitionKey && positions.length > 0
+    ? await db('request_events').whereIn('request_id', positions.map((position) => position.requestId))
+      .where({ kind: 'migrated' }).whereRaw(`data->>'processDefinitionKey' = ?`, [input.targetProcessDefinitionKey]).pluck('request_id')
+    : []);
   const requests = positions.map((position): PlannedRequest => {
     const elementId = stepElement(source, position.step);
+    if (moved.has(position.requestId)) {
+      return { ...identity(position), elementId, targetElementId: null, reasonFa: 'به نسخهٔ تازه منتقل شده است', moved: true };
+    }
     const targetElementId = elementId ? chosen.get(elementId) ?? null : null;
     const reasonFa = !position.step
       ? 'میان دو مرحله است (کاری خودکار در جریان است)؛ کمی بعد دوباره بکوشید'
@@ -94,17 +128,20 @@ export async function planMigration(
           ? `برای ${quoted(source.get(elementId)?.name ?? null, elementId)} جایی در نسخهٔ تازه تعیین نشده است`
           : null;
     return {
-      requestId: position.requestId,
-      trackingCode: position.trackingCode,
-      processInstanceKey: position.processInstanceKey,
+      ...identity(position),
       elementId,
       targetElementId: reasonFa ? null : targetElementId,
       reasonFa,
     };
   });
+  const waiting = requests.filter((request) => !request.moved);
+  const listening = (element: WaitState) => {
+    const attachedTo = source.get(element.id)?.attachedTo;
+    return attachedTo ? waiting.filter((request) => request.elementId === attachedTo).length : waiting.length;
+  };
   const rows = sources.map((element): MappingRow => ({
     ...element,
-    count: requests.filter((request) => request.elementId === element.id).length,
+    count: element.kind === 'event' ? listening(element) : waiting.filter((request) => request.elementId === element.id).length,
     proposed: proposal.get(element.id) ?? null,
   }));
   return { sources, targets, rows, requests };
@@ -126,6 +163,31 @@ const refusals: Record<number, string> = {
   9: 'موتور این درخواست را در وضع کنونی‌اش جابه‌جا نمی‌کند',
 };
 
+const ltr = (id: string) => `\u2068${id}\u2069`;
+
+/** The engine's reasons an analyst can act on (Zeebe's wording, which the engine keeps), in Persian. */
+const explained: Array<[RegExp, (match: RegExpMatchArray) => string]> = [
+  [/no mapping instruction is defined for active element with id '([^']+)'/, (m) => `درخواست در ${ltr(m[1]!)} است و برای آن جایی در نسخهٔ تازه تعیین نشده است`],
+  [/already subscribed to with name '([^']+)'.*catch event with id '([^']+)'/, (m) => `رویداد ${ltr(m[2]!)} (پیام ${ltr(m[1]!)}) به رویدادی در نسخهٔ تازه نگاشته نشده است؛ آن را به همان رویداد بنگارید تا درخواست همچنان منتظر آن بماند`],
+  [/in the middle of work/, () => 'میان دو مرحله است (کاری خودکار در جریان است)؛ کمی بعد دوباره بکوشید'],
+  [/different type '([^']+)'/, (m) => `جای تازه از نوع دیگری است (${ltr(m[1]!)})`],
+  [/flow scope of active element/, () => 'جای تازه درون زیرفرایند دیگری است'],
+  [/implemented differently/, () => 'جای تازه به شیوهٔ دیگری انجام می‌شود (کار، اسکریپت یا تصمیم)'],
+  [/different event types/, () => 'نوع رویداد در نسخهٔ تازه دیگر است'],
+  [/detach/, () => 'رویداد مرزی از فعالیت خود جدا می‌شود'],
+  [/cannot be merged|multiple mapping instructions/, () => 'دو رویداد به یک رویداد نگاشته شده‌اند'],
+  [/multi-instance/, () => 'فعالیت چندنمونه‌ای است و جابه‌جا نمی‌شود'],
+];
+
+/** Why the engine refused, in Persian: the reason when it is one the analyst can act on, else what kind of refusal it was. */
+export function refusalFa(code: number, detail: string): string {
+  for (const [pattern, say] of explained) {
+    const match = detail.match(pattern);
+    if (match) return say(match);
+  }
+  return refusals[code]!;
+}
+
 /**
  * Moves each planned request that can move, one instance at a time; each
  * moves whole or stays untouched on its version. A moved request's timeline
@@ -139,6 +201,7 @@ export async function migrateRequests(
   const results: MigrationResult[] = [];
   const mappingInstructions = input.mapping.filter((row) => row.targetElementId);
   for (const request of input.planned) {
+    if (request.moved) continue;
     const base = { requestId: request.requestId, trackingCode: request.trackingCode };
     if (!request.targetElementId || !request.elementId) {
       results.push({ ...base, migrated: false, reasonFa: request.reasonFa, detail: null });
@@ -153,7 +216,8 @@ export async function migrateRequests(
     } catch (error) {
       const code = (error as { code?: number }).code ?? 0;
       if (!refusals[code]) throw error;
-      results.push({ ...base, migrated: false, reasonFa: refusals[code]!, detail: (error as { details?: string }).details ?? (error as Error).message });
+      const detail = (error as { details?: string }).details ?? (error as Error).message;
+      results.push({ ...base, migrated: false, reasonFa: refusalFa(code, detail), detail });
       continue;
     }
     await db('request_events').insert({
@@ -201,7 +265,9 @@ async function migrationEnds(db: Knex, directory: string, id: string, requested?
  */
 export async function migrationPlanFor(db: Knex, directory: string, id: string, requested?: number, mapping?: Mapping[]) {
   const { target, source } = await migrationEnds(db, directory, id, requested);
-  const plan = await planMigration(db, { processId: id, sourceXml: source.xml, targetXml: target.xml, deployedAt: target.deployedAt!, mapping });
+  const plan = await planMigration(db, {
+    processId: id, sourceXml: source.xml, targetXml: target.xml, deployedAt: target.deployedAt!, targetProcessDefinitionKey: target.processDefinitionKey, mapping,
+  });
   return { target, source, plan };
 }
 

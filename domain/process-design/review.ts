@@ -29,6 +29,8 @@ export interface Facts {
   name: string | null;
   /** Inside an event subprocess: not on the way a request normally takes. */
   inEventSubprocess: boolean;
+  /** The activity a boundary event is attached to. */
+  attachedTo: string | null;
   /** Targets of its outgoing sequence flows, sorted. */
   next: string;
   jobType: string | null;
@@ -130,6 +132,7 @@ export async function elementFacts(xml: string | null): Promise<Map<string, Fact
       type: element.$type,
       name: element.name?.trim() || null,
       inEventSubprocess: inEvent.get(element.id!) ?? false,
+      attachedTo: (element.attachedToRef as ModdleNode | undefined)?.id ?? null,
       next: (next.get(element.id!) ?? []).sort().join(', '),
       jobType: task ? String(task.type ?? '') : null,
       headers: headers.length ? headers.join('، ') : null,
@@ -152,7 +155,7 @@ function described(facts: Facts): string {
 }
 
 /** Each compared property: which change it is and how to say it. */
-const properties: Array<{ key: Exclude<keyof Facts, 'inEventSubprocess'>; kind: ChangeKind; fa: (element: string, before: string, after: string) => string }> = [
+const properties: Array<{ key: Exclude<keyof Facts, 'inEventSubprocess' | 'attachedTo'>; kind: ChangeKind; fa: (element: string, before: string, after: string) => string }> = [
   { key: 'name', kind: 'renamed', fa: (element, before, after) => `نام ${element} از ${before} به ${after} تغییر کرد` },
   { key: 'next', kind: 'rewired', fa: (element, before, after) => `مسیر پس از ${element} تغییر کرد: اکنون به ${after} (پیش‌تر به ${before})` },
   { key: 'jobType', kind: 'job-type', fa: (element, before, after) => `نوع کار ${element} از ${before} به ${after} تغییر کرد` },

@@ -1,20 +1,28 @@
 // Moving running requests to a new version through the engine's
-// MigrateProcessInstance (sent by the one client factory, platform/zeebe.ts):
-// 50 requests waiting at a service task, a staff task and a message move to
-// a v2 with a renamed and an added step and finish there, each with the move
-// on its timeline; those waiting at an element the mapping leaves out are
-// refused whole, reported, and finish on v1.
+// MigrateProcessInstance (sent by the one client factory, platform/zeebe.ts).
+// A test diagram: 50 instances waiting at a service task, a staff task and a
+// message move to a v2 with a renamed and an added step and finish there,
+// each with the move on its timeline; those waiting at an element the mapping
+// leaves out are refused whole, reported, and finish on v1. A real service,
+// tree-felling-permit with its event subprocesses (the citizen's cancellation
+// among them): requests filed through the API and worked by the real
+// workers to four of its steps move through the modeler's route to a v2 with
+// a renamed step and an added notice, keep listening for the cancellation,
+// and finish on v2; those at the step the analyst leaves unmapped are
+// reported, refused by the engine too, and finish on v1.
 import fs from 'node:fs';
 import pino from 'pino';
 import t from 'tap';
 import { migrateRequests } from '../../domain/process-design/migration.ts';
 import { listDiagrams } from '../../processes/diagrams.ts';
-import { deployResources } from '../../platform/deployment.ts';
+import { freePort } from '../../platform/free-port.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { startWorkers } from '../../workers/index.ts';
 import { signInCitizen, signInStaff, startTestApi } from '../api/helpers.ts';
 import { treePruningForm } from '../api/fixtures.ts';
+import { nextErrandStep } from '../api/errand-steps.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { deployServices } from '../helpers/services.ts';
 import { activate, deploy, startTestEngine } from '../engine/helpers.ts';
 import { bpmn, flow, message, serviceTask, userTask } from '../helpers/diagrams.ts';
 import { editDiagram, insertTask, notificationTask } from '../processes/diagram-edits.ts';
@@ -63,7 +71,7 @@ t.test('50 instances at various elements move to v2 and finish there; the unmapp
   const results = await move();
   const refusedResults = results.filter((result) => !result.migrated);
   for (const result of refusedResults) {
-    t.equal(result.reasonFa, 'موتور این درخواست را در وضع کنونی‌اش جابه‌جا نمی‌کند', 'refused (FAILED_PRECONDITION), said in Persian');
+    t.match(result.reasonFa, /\u2068Catch_Paid\u2069 است و برای آن جایی در نسخهٔ تازه تعیین نشده است/, 'refused (FAILED_PRECONDITION), said in Persian');
     t.match(result.detail, "'Catch_Paid'", "with the engine's reason naming the unmapped element");
   }
   const refused = refusedResults.map((result) => planned.find((request) => request.requestId === result.requestId)!.processInstanceKey);
@@ -95,63 +103,147 @@ t.test('50 instances at various elements move to v2 and finish there; the unmapp
   t.same(await db('engine_process_instances').whereIn('key', instances), [], 'all 50 finished');
 });
 
-t.test('a service: the requests waiting at its inspection are counted, the renamed step proposed for mapping, and each request moves whole or stays', async (t) => {
-  const api = await startTestApi(t);
+// Four steps times this many requests: 50 (12 and 13 a step) ran in 98 s on a machine at load 25; the suite keeps it short.
+const perStep = 4;
+
+t.test('a real service with event subprocesses: its running requests move to v2 through the route and finish there with the real workers; those at the step left unmapped stay on v1', async (t) => {
+  // The payment worker asks the sandbox bank, which the API serves, for the payment link: it listens.
+  const port = await freePort();
+  const api = await startTestApi(t, {}, { PORT: String(port) });
   const { app, db, zeebe } = api;
   const logger = pino({ level: 'silent' }) as Logger;
-  await deployResources(zeebe, logger);
+  await app.listen({ host: app.config.HOST, port });
+  await deployServices(zeebe, logger, ['tree-felling-permit']);
   const workers = startWorkers({ zeebe, db, logger, publicUrl: app.config.publicUrl });
   t.teardown(() => workers.stop());
-  await signInStaff(api, 'inspector-12', 'inspector', 12);
+  const roles = ['clerk', 'inspector', 'manager'] as const;
+  const staff = Object.fromEntries(await Promise.all(roles.map(async (role) => [role, await signInStaff(api, `${role}-12`, role, 12)] as const)));
   const analyst = await signInStaff(api, 'maryam', 'analyst', null);
   const zahra = await signInCitizen(api, treePruningForm.nationalCode, treePruningForm.mobile);
-  const filed = [];
-  for (let index = 0; index < 3; index++) {
-    const response = await app.inject({ method: 'POST', url: '/api/requests', headers: zahra, payload: { serviceId: 'tree-pruning', districtId: 12, form: treePruningForm } });
-    t.equal(response.statusCode, 201, response.body);
-    filed.push(response.json() as { id: string; trackingCode: string });
-  }
-  for (const request of filed) await eventually('the inspection task', () => db('user_tasks').where({ request_id: request.id, status: 'open', form_id: 'task-inspection' }).first());
+  const form = {
+    citizenName: 'زهرا کریمی', nationalCode: treePruningForm.nationalCode, mobile: treePruningForm.mobile, postalCode: '9184713456',
+    renewalCode: '12-345-6', address: 'مشهد، بلوار پیروزی، کوچه ۱۲', treeCount: 2, fellingReason: 'hazard', declaration: true,
+  };
 
-  // v2: the inspection step's element renamed, a notice added after it
-  const v2 = await editDiagram(fs.readFileSync(listDiagrams().find((diagram) => diagram.id === 'tree-pruning')!.file, 'utf8'));
+  // Requests of tree-felling-permit, brought to four of its steps: a quarter each at the document check,
+  // the field inspection, the district manager's approval and the citizen's payment.
+  const positions = ['task-document-check', 'task-inspection', 'task-approval', 'payment'] as const;
+  const filed = await Promise.all(Array.from({ length: 4 * perStep }, async (_, index) => {
+    const response = await app.inject({ method: 'POST', url: '/api/requests', headers: zahra, payload: { serviceId: 'tree-felling-permit', districtId: 12, form } });
+    if (response.statusCode !== 201) throw new Error(`filing answered ${response.statusCode}: ${response.body}`);
+    return { ...(response.json() as { id: string; trackingCode: string }), at: positions[index % 4]! };
+  }));
+  const waitingAt = async (requestId: string) => {
+    const task = await db('user_tasks').where({ request_id: requestId, status: 'open' }).first('form_id');
+    if (task) return task.form_id as string;
+    const payment = await db('payments').where({ request_id: requestId, status: 'pending' }).whereNotNull('gateway_token').first('id');
+    return payment ? 'payment' : undefined;
+  };
+  // One driver walks the list in turns (a poller each would take the pool the workers and the engine need).
+  const drive = async (what: string, reached: (request: (typeof filed)[number], at: string | undefined) => Promise<boolean>) => {
+    const left = new Set(filed);
+    await eventually(what, async () => {
+      for (const request of [...left]) {
+        const at = await waitingAt(request.id);
+        if (await reached(request, at)) left.delete(request);
+        else if (at) await nextErrandStep(api, staff, request.id);
+      }
+      return left.size === 0;
+    }, { timeoutMs: 120_000, intervalMs: 250 }).catch(async (error) => {
+      const stuck = await Promise.all([...left].map(async (request) => ({
+        at: request.at, ...(await db('requests').where({ id: request.id }).first('tracking_code', 'status')),
+        payments: await db('payments').where({ request_id: request.id }).pluck('status'),
+        moved: (await db('request_events').where({ request_id: request.id, kind: 'migrated' })).length,
+      })));
+      const incidents = await db('engine_incidents').select('element_id', 'error_message').limit(5).catch(() => []);
+      throw new Error(`${(error as Error).message}: ${JSON.stringify({ stuck, incidents })}`);
+    });
+  };
+  await drive('the requests at their steps', async (request, at) => at === request.at);
+  // The planner places a payer by the request's milestone, which the workers record beside the payment link.
+  const payers = filed.filter((request) => request.at === 'payment').map((request) => request.id);
+  await eventually('the payers awaiting payment', async () => (await db('requests').whereIn('id', payers).where({ status: 'awaiting-payment' })).length === perStep);
+
+  // v2: the inspection step's element renamed, a notice added after it.
+  const v2 = await editDiagram(fs.readFileSync(listDiagrams().find((diagram) => diagram.id === 'tree-felling-permit')!.file, 'utf8'));
   v2.find('Call_FieldInspection')!.element.id = 'Call_SiteVisit';
   insertTask(v2, 'Call_SiteVisit', notificationTask(v2, 'Task_NotifyVisited', 'اطلاع بازدید', 'request-received'));
-  t.equal((await app.inject({ method: 'PUT', url: '/api/processes/tree-pruning', headers: analyst, payload: { xml: await v2.toXML() } })).statusCode, 201);
-  const deployed = await app.inject({ method: 'POST', url: '/api/processes/tree-pruning/deploy', headers: analyst, payload: { comment: 'بازدید با اطلاع' } });
+  t.equal((await app.inject({ method: 'PUT', url: '/api/processes/tree-felling-permit', headers: analyst, payload: { xml: await v2.toXML() } })).statusCode, 201);
+  const deployed = await app.inject({ method: 'POST', url: '/api/processes/tree-felling-permit/deploy', headers: analyst, payload: { comment: 'بازدید با اطلاع' } });
   t.equal(deployed.statusCode, 200, deployed.body);
+  const v2Key = deployed.json().version.processDefinitionKey as string;
 
-  const view = (await app.inject({ url: '/api/processes/tree-pruning/migration' })).json();
-  t.match(view, { source: { source: 'repository' }, target: { version: 1, engineVersion: 2 } });
-  t.match(view.rows.find((row: { id: string }) => row.id === 'Call_FieldInspection'), { count: 3, proposed: null }, 'three wait at the renamed step, which the analyst must map');
-  t.match(view.rows.find((row: { id: string }) => row.id === 'Call_FieldWork'), { count: 0, proposed: 'Call_FieldWork' }, 'same id maps to itself');
-  t.ok(view.targets.some((element: { id: string }) => element.id === 'Call_SiteVisit'));
-  t.equal(view.requests.length, 3);
-  for (const request of view.requests) t.match(request, { elementId: 'Call_FieldInspection', targetElementId: null, reasonFa: /«بازدید میدانی»/ }, 'cannot move until mapped');
+  const view = (await app.inject({ url: '/api/processes/tree-felling-permit/migration' })).json();
+  t.equal(view.requests.length, 4 * perStep, 'all are running on the version before');
+  const row = (id: string) => view.rows.find((candidate: { id: string }) => candidate.id === id);
+  t.match(row('Call_DocumentCheck'), { kind: 'wait', count: perStep, proposed: 'Call_DocumentCheck' }, 'same id maps to itself');
+  t.match(row('Call_FieldInspection'), { kind: 'wait', count: perStep, proposed: null }, 'the renamed step is left for the analyst');
+  t.match(row('Call_Approval'), { kind: 'wait', count: perStep, proposed: 'Call_Approval' });
+  t.match(row('Call_Payment'), { kind: 'wait', count: perStep, proposed: 'Call_Payment' });
+  t.match(row('Start_Cancelled'), { kind: 'event', type: 'bpmn:StartEvent', trigger: 'request-cancelled (=requestId)', count: 4 * perStep, proposed: 'Start_Cancelled' },
+    "the citizen's cancellation, which every running request listens to, keeps listening");
+  t.notOk(row('Start_Rejected'), 'an error start event has nothing to carry over');
 
-  const mapping = view.rows.filter((row: { proposed: string | null }) => row.proposed).map((row: { id: string; proposed: string }) => ({ sourceElementId: row.id, targetElementId: row.proposed }));
-  const unmapped = await app.inject({ method: 'POST', url: '/api/processes/tree-pruning/migration', headers: analyst, payload: { mapping, requests: [filed[0]!.id] } });
-  t.match(unmapped.json().results, [{ requestId: filed[0]!.id, migrated: false, reasonFa: /جایی در نسخهٔ تازه تعیین نشده/ }], 'one chosen request, not mapped: reported, not sent');
-
+  // The analyst maps the renamed step, and keeps the requests at the payment on v1 (their fee was quoted there).
+  const mapping = view.rows
+    .filter((candidate: { id: string; proposed: string | null }) => candidate.proposed && candidate.id !== 'Call_Payment')
+    .map((candidate: { id: string; proposed: string }) => ({ sourceElementId: candidate.id, targetElementId: candidate.proposed }));
   mapping.push({ sourceElementId: 'Call_FieldInspection', targetElementId: 'Call_SiteVisit' });
-  const moved = await app.inject({ method: 'POST', url: '/api/processes/tree-pruning/migration', headers: analyst, payload: { mapping } });
+  const moved = await app.inject({ method: 'POST', url: '/api/processes/tree-felling-permit/migration', headers: analyst, payload: { mapping } });
   t.equal(moved.statusCode, 200, moved.body);
   const results = moved.json().results as Array<{ requestId: string; migrated: boolean; reasonFa: string | null; detail: string | null }>;
-  t.equal(results.length, 3);
-  // Each request moved whole, or the engine refused it untouched and said why: the engine refuses processes
-  // with event subprocesses today (every service has three), so these stay on v1.
-  for (const result of results) {
-    const { process_instance_key: key } = await db('requests').where({ id: result.requestId }).first('process_instance_key');
-    const instance = await db('engine_process_instances').where({ key }).first();
-    const moved = await db('request_events').where({ request_id: result.requestId, kind: 'migrated' });
-    if (result.migrated) {
-      t.equal(String(instance.process_definition_key), deployed.json().version.processDefinitionKey, 'moved to v2');
-      t.equal(moved.length, 1, 'the move is on its timeline');
+  const atPayment = new Set(filed.filter((request) => request.at === 'payment').map((request) => request.id));
+  t.same(new Set(results.filter((result) => !result.migrated).map((result) => result.requestId)), atPayment, 'exactly those at the unmapped payment are reported');
+  for (const result of results.filter((candidate) => !candidate.migrated)) t.match(result.reasonFa, /«پرداخت هزینه».*جایی در نسخهٔ تازه تعیین نشده/);
+  t.equal(results.filter((result) => result.migrated).length, 3 * perStep, 'the others moved');
+
+  // Sent to the engine anyway, the ones at the payment are refused by the engine itself, untouched.
+  const instanceOf = async (requestId: string) => {
+    const { process_instance_key: key } = await db('requests').where({ id: requestId }).first('process_instance_key');
+    return { key: String(key), instance: await db('engine_process_instances').where({ key }).first() };
+  };
+  const stayed = filed.filter((request) => atPayment.has(request.id));
+  const forced = await Promise.all(stayed.map(async (request) => ({
+    requestId: request.id, trackingCode: request.trackingCode, processInstanceKey: (await instanceOf(request.id)).key,
+    elementId: 'Call_Payment', targetElementId: 'Call_Payment', reasonFa: null,
+  })));
+  const refused = await migrateRequests(db, zeebe, { planned: forced, mapping, target: { processDefinitionKey: v2Key, version: 1, engineVersion: 2 }, by: 'maryam' });
+  for (const result of refused) {
+    t.match(result, { migrated: false, reasonFa: /«?\u2068Call_Payment\u2069.*جایی در نسخهٔ تازه تعیین نشده/, detail: /no mapping instruction is defined for active element with id 'Call_Payment'/ }, 'the engine refuses, and says why in Persian');
+  }
+  for (const request of filed) {
+    const { instance } = await instanceOf(request.id);
+    const events = await db('request_events').where({ request_id: request.id, kind: 'migrated' });
+    if (atPayment.has(request.id)) {
+      t.not(String(instance.process_definition_key), v2Key, `${request.trackingCode} left on v1`);
+      t.equal(events.length, 0, 'nothing on its timeline');
     } else {
-      t.match(result, { reasonFa: String, detail: String }, `refused: ${result.detail}`);
-      t.not(String(instance.process_definition_key), deployed.json().version.processDefinitionKey, 'left on v1');
-      t.equal(moved.length, 0, 'nothing on its timeline');
+      t.equal(String(instance.process_definition_key), v2Key, `${request.trackingCode} on v2`);
+      t.equal(events.length, 1, 'the move is on its timeline');
     }
   }
-  t.equal(await db('user_tasks').where({ status: 'open', form_id: 'task-inspection' }).count<Array<{ count: string }>>('* as count').then((rows) => rows[0]!.count), '3', 'the inspections wait as before');
+  const timeline = (await app.inject({ url: `/api/requests/${filed[1]!.trackingCode}`, headers: zahra })).json().timeline as Array<{ kind: string; elementId?: string; data?: Record<string, unknown> }>;
+  t.match(timeline.find((event) => event.kind === 'migrated'), { data: { titleFa: 'به نسخهٔ ۱ فرایند منتقل شد', from: 'Call_FieldInspection', to: 'Call_SiteVisit', by: 'maryam' } },
+    "the request's own timeline says it moved, from where to where");
+
+  // The citizen withdraws one moved request and one left on v1: the cancellation event subprocess answers on both versions.
+  const withdrawn = [filed[0]!, filed[3]!];
+  for (const request of withdrawn) {
+    t.equal((await app.inject({ method: 'POST', url: `/api/requests/${request.trackingCode}/cancel`, headers: zahra })).statusCode, 202);
+  }
+
+  await eventually('the two withdrawals closed', async () => (await db('requests').whereIn('id', withdrawn.map((request) => request.id)).whereNotNull('closed_at')).length === 2);
+  // Everyone else is worked to the end by the real workers, staff and the citizen paying.
+  await drive('all closed', async (request) => Boolean((await db('requests').where({ id: request.id }).first('closed_at')).closed_at));
+  const outcomes = await db('requests').whereIn('id', filed.map((request) => request.id)).select('id', 'outcome');
+  for (const { id, outcome } of outcomes) {
+    t.equal(outcome, withdrawn.some((request) => request.id === id) ? 'cancelled' : 'completed', `closed ${outcome}`);
+  }
+  // v2's added notice ran for exactly the moved requests that had not reached it (at the document check or the inspection).
+  const notices = await db('notifications').whereIn('request_id', filed.map((request) => request.id)).where({ template: 'request-received', channel: 'sms' })
+    .groupBy('request_id').select('request_id').count<Array<{ request_id: string; count: string }>>('* as count');
+  const twice = new Set(notices.filter((notice) => notice.count === '2').map((notice) => notice.request_id));
+  t.same(twice, new Set(filed.filter((request) => (request.at === 'task-document-check' || request.at === 'task-inspection') && request !== filed[0]).map((request) => request.id)),
+    "v2's added step ran for the moved requests before it, and for none left on v1");
+  t.same(await db('engine_process_instances').whereIn('key', await db('requests').whereIn('id', filed.map((request) => request.id)).pluck('process_instance_key')), [], 'all their instances finished');
 });
