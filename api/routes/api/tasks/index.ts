@@ -2,7 +2,7 @@
 // task's form; each task comes with its request's data, documents and timeline.
 import type { FastifyInstance } from 'fastify';
 import { claimsOf, staffRoles, type StaffClaims } from '../../../plugins/app/auth.ts';
-import { documentView } from '../../../plugins/app/documents.ts';
+import { documentView } from '../../../../domain/documents/documents.ts';
 import { findingsOf } from '../../../../domain/inspections/visits.ts';
 import { findRequest } from '../../../../domain/requests/rows.ts';
 import { slaStates, type ListedTask, type TaskFilter, type TaskRow } from '../../../../domain/user-tasks/task-list.ts';

@@ -1,7 +1,7 @@
 // A request's documents: upload (multipart, one file), list, download.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { claimsOf } from '../../../../plugins/app/auth.ts';
-import { documentView, extraKinds } from '../../../../plugins/app/documents.ts';
+import { documentView, extraKinds } from '../../../../../domain/documents/documents.ts';
 import { ApiProblem } from '../../../../plugins/app/problems.ts';
 import { storableText } from '../../../../plugins/app/input-gate.ts';
 import { attachmentDisposition } from '../../../../plugins/app/security-headers.ts';
