@@ -61,8 +61,8 @@ export default async function open311Routes(app: FastifyInstance) {
   });
   // The specification writes formats in lower case; a client or a person typing requests.XML or services.Json means the same resource.
   app.addHook('onRequest', async (request) => {
-    const params = request.params as { format?: unknown };
-    if (typeof params.format === 'string') params.format = params.format.toLowerCase();
+    const { params } = request;
+    if (params && typeof params === 'object' && 'format' in params && typeof params.format === 'string') params.format = params.format.toLowerCase();
   });
   app.addHook('preValidation', checkRequestText);
   // What anyone may read (discovery, services, requests) may be read by any web page too; nothing here uses cookies.
