@@ -9,8 +9,10 @@
 import pino from 'pino';
 import { createKnex } from '../../platform/database.ts';
 import { startEngine } from '../../engine/index.ts';
+import { gatewayService } from '../../engine/grpc/protocol.ts';
 
 if (process.env.ENGINE_STANDBY) {
+  gatewayService(); // read the protocol while standing by, not while the soak waits
   const line = await new Promise<string | null>((resolve) => {
     let text = '';
     const read = (chunk: Buffer) => {

@@ -64,8 +64,12 @@ export function servedProtocol(): protobuf.INamespace {
   return json as protobuf.INamespace;
 }
 
+let service: ServiceDefinition | undefined;
+
+/** The Gateway service definition, read from the protocol file once per process (it takes a loaded machine seconds). */
 export function gatewayService(): ServiceDefinition {
+  if (service) return service;
   const definition = fromJSON(servedProtocol(), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
   const loaded = loadPackageDefinition(definition) as unknown as { gateway_protocol: { Gateway: { service: ServiceDefinition } } };
-  return loaded.gateway_protocol.Gateway.service;
+  return (service = loaded.gateway_protocol.Gateway.service);
 }
