@@ -70,6 +70,11 @@ export function createCatalogueService(db: Knex, source: CatalogueSource) {
       return new Set(await db('district_services').where({ district_id: districtId, enabled: true }).pluck('service_id'));
     },
 
+    /** The districts that offer a service, in order. */
+    async districtsOffering(serviceId: string): Promise<number[]> {
+      return db('district_services').where({ service_id: serviceId, enabled: true }).orderBy('district_id').pluck('district_id');
+    },
+
     /** Refuses a request for a service the district does not offer yet, in words a citizen understands. */
     async assertOffered(serviceId: string, districtId: number): Promise<void> {
       const row = await db('district_services').where({ district_id: districtId, service_id: serviceId, enabled: true }).first();

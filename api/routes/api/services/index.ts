@@ -27,7 +27,7 @@ export default async function serviceRoutes(fastify: FastifyInstance) {
     },
   }, async (request) => {
     const { service, form, schema } = app.catalogue.get(request.params.id);
-    const districts = await app.db('district_services').where({ service_id: service.id, enabled: true }).orderBy('district_id').pluck('district_id');
+    const districts = await app.catalogue.districtsOffering(service.id);
     return { ...service, form, schema, districts };
   });
 }
