@@ -38,7 +38,10 @@ const slaSql = `case
   when coalesce(follow_up_at, due_at - interval '1 day') <= clock_now() then 'near'
   else 'ok' end`;
 
-export const groupsOf = (staff: StaffMember): string[] => staff.districtId === null ? [] : [`district-${staff.districtId}:${staff.role}`];
+/** The candidate group of a role in a district, `district-<n>:<role>`: what the diagrams and the approval router assign tasks to. */
+export const candidateGroup = (districtId: number, role: string): string => `district-${districtId}:${role}`;
+
+export const groupsOf = (staff: StaffMember): string[] => staff.districtId === null ? [] : [candidateGroup(staff.districtId, staff.role)];
 
 export interface TaskFilter {
   mine?: boolean; unassigned?: boolean; requestId?: string; serviceId?: string; sla?: SlaState[];

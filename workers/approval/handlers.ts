@@ -1,6 +1,7 @@
 // approval.route: the candidate group of the role the catalogue names as the
 // service's approver, in the request's district (district-<n>:<role>).
 import type { Knex } from 'knex';
+import { candidateGroup } from '../../domain/user-tasks/task-list.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
 import { findRequestOrFail, serviceOfJob } from '../request/queries.ts';
@@ -8,10 +9,6 @@ import { findRequestOrFail, serviceOfJob } from '../request/queries.ts';
 export interface ApprovalDeps {
   db: Knex;
   logger: Logger;
-}
-
-export function candidateGroup(districtId: number, role: string): string {
-  return `district-${districtId}:${role}`;
 }
 
 export function createApprovalHandlers({ db }: ApprovalDeps) {
