@@ -52,7 +52,7 @@ async function shownTime(page: Page): Promise<string> {
 }
 
 t.test('a citizen sees, moves, cancels and books again the office appointment of a meeting with the district mayor', async (t) => {
-  const portal = await startPortal(t);
+  const portal = await startPortal(t, ['mayor-meeting']);
   const { page, errors, foreign } = await openPage(portal, phone);
   const accessible = async (name: string) => {
     await screenshot(page, name);

@@ -17,7 +17,7 @@ t.setTimeout(300_000);
 const note = 'تعداد درختان با نقشه پیوست نمی‌خواند؛ تعداد درست را بنویسید.';
 
 t.test('a clerk returns a request with a note and the citizen corrects it', async (t) => {
-  const portal = await startPortal(t);
+  const portal = await startPortal(t, ['tree-felling-permit']);
   const { page, errors, foreign } = await openPage(portal, phone);
   const accessible = async (name: string, on = page) => {
     await screenshot(on, name);

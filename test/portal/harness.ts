@@ -17,6 +17,7 @@ import { hashPassword } from '../../api/plugins/app/auth.ts';
 import { startEngine } from '../../engine/index.ts';
 import { readConfig } from '../../platform/config.ts';
 import { deployResources } from '../../platform/deployment.ts';
+import { deployServices } from '../helpers/services.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { createZeebeClient } from '../../platform/zeebe.ts';
 import { startWorkers } from '../../workers/index.ts';
@@ -68,7 +69,8 @@ interface Teardown { teardown(fn: () => unknown): void }
 
 export interface Portal { app: FastifyInstance; db: Knex; base: string; browser: Browser; jobTypes: string[] }
 
-export async function startPortal(t: Teardown): Promise<Portal> {
+/** The portal on its own database, engine and workers; `services` deploys only those (with every form and shared process) where a test files nothing else. */
+export async function startPortal(t: Teardown, services?: readonly string[]): Promise<Portal> {
   // Built before the app, so a cold build does not run into Fastify's plugin start-up timeout.
   await Promise.all([ensureModelerBundle(), ensurePortalBundle()]);
   const db = await createTestDatabase(t);
@@ -82,7 +84,8 @@ export async function startPortal(t: Teardown): Promise<Portal> {
   t.teardown(() => engine.stop());
   const zeebe = createZeebeClient(config, engine.address, logger);
   t.teardown(() => zeebe.close(1_000).catch(() => undefined));
-  await deployResources(zeebe, logger);
+  if (services) await deployServices(zeebe, logger, services);
+  else await deployResources(zeebe, logger);
 
   const app = await buildApp({ config, db, zeebe, logger });
   t.teardown(() => app.close());

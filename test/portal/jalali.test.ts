@@ -56,7 +56,7 @@ t.test('known days, days that do not exist, and what a person may type', async (
 });
 
 t.test('a citizen gives a date on the Jalali calendar in a Persian browser', async (t) => {
-  const portal = await startPortal(t);
+  const portal = await startPortal(t, ['bulky-waste-collection']);
   const { page, errors, foreign } = await openPage(portal, phone, 'fa-IR');
   const accessible = async (name: string) => {
     await screenshot(page, name);

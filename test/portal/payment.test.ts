@@ -13,7 +13,7 @@ import {
 t.setTimeout(600_000);
 
 t.test('a citizen pays for a resident parking permit in the sandbox gateway and rates the service', async (t) => {
-  const portal = await startPortal(t);
+  const portal = await startPortal(t, ['resident-parking-permit']);
   t.same(jobTypesOf('resident-parking-permit').filter((type) => !portal.jobTypes.includes(type)), [], 'a worker for every job type of the service');
   const check = async (name: string, page: Page) => {
     await screenshot(page, `pay-${name}`);

@@ -17,7 +17,7 @@ import {
 t.setTimeout(600_000);
 
 t.test('a tree felling permit from filing to rating, through the portal and the workspace', async (t) => {
-  const portal = await startPortal(t);
+  const portal = await startPortal(t, ['tree-felling-permit']);
   t.same(jobTypesOf('tree-felling-permit').filter((type) => !portal.jobTypes.includes(type)), [], 'a worker for every job type of the service and the processes it calls');
   const check = async (name: string, page: Page) => {
     await screenshot(page, `case-${name}`);
