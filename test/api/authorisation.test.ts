@@ -116,7 +116,8 @@ const rows: Row[] = [
   { route: 'GET /api/processes/{id}/versions/{version}', url: () => `/api/processes/${probeId}/versions/1`, expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
   { route: 'GET /api/processes/{id}/review', url: () => `/api/processes/${probeId}/review`, expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
   // Nothing of the probe is deployed yet: whoever may ask is answered (a 409 saying so).
-  { route: 'GET /api/processes/{id}/migration', url: () => `/api/processes/${probeId}/migration`, expect: { anonymous: ok, citizenA: ok, citizenB: ok, staff: ok, otherClerk: ok } },
+  // The plan names running requests by tracking code: analysts only (it was open to anyone).
+  { route: 'GET /api/processes/{id}/migration', url: () => `/api/processes/${probeId}/migration`, expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
   { route: 'POST /api/processes/{id}/migration', url: () => `/api/processes/${probeId}/migration`, body: () => ({ mapping: [] }), expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
   { route: 'PUT /api/processes/{id}', url: () => `/api/processes/${probeId}`, body: () => ({ xml: probeDiagram }), expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },
   { route: 'POST /api/processes/{id}/deploy', url: () => `/api/processes/${probeId}/deploy`, body: () => ({}), expect: { anonymous: 401, citizenA: 403, citizenB: 403, staff: 403, analyst: ok, otherClerk: 403 } },

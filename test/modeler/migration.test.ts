@@ -173,7 +173,8 @@ t.test('a real service with event subprocesses: its running requests move to v2 
   t.equal(deployed.statusCode, 200, deployed.body);
   const v2Key = deployed.json().version.processDefinitionKey as string;
 
-  const view = (await app.inject({ url: '/api/processes/tree-felling-permit/migration' })).json();
+  t.equal((await app.inject({ url: '/api/processes/tree-felling-permit/migration', headers: staff.clerk })).statusCode, 403, 'a clerk may not read the plan: it lists running requests');
+  const view = (await app.inject({ url: '/api/processes/tree-felling-permit/migration', headers: analyst })).json();
   t.equal(view.requests.length, 4 * perStep, 'all are running on the version before');
   const row = (id: string) => view.rows.find((candidate: { id: string }) => candidate.id === id);
   t.match(row('Call_DocumentCheck'), { kind: 'wait', count: perStep, proposed: 'Call_DocumentCheck' }, 'same id maps to itself');

@@ -11,13 +11,16 @@ import { editorsOnly, signedInEditor } from './access.ts';
 export default async function migrationRoutes(fastify: FastifyInstance, { directory }: { directory: string }) {
   const app = typed(fastify);
 
+  // The plan lists running requests by tracking code: for the analysts who move them, not for anyone who asks.
   app.get('/:id/migration', {
+    onRequest: editorsOnly(fastify),
     schema: {
       tags: ['modeler'],
+      security: [{ bearer: [] }],
       summary: 'Running requests of the version before a deployed one: where they wait, the proposed mapping (same id to itself) and which cannot move',
       params: Params,
       querystring: { type: 'object', additionalProperties: false, properties: { version: VersionNumber } },
-      response: { 200: MigrationView, 404: problemRef, 409: problemRef },
+      response: { 200: MigrationView, 401: problemRef, 403: problemRef, 404: problemRef, 409: problemRef },
     },
   }, async (request) => {
     const { target, source, plan } = await migrationPlanFor(app.db, directory, request.params.id, request.query.version);
