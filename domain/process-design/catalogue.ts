@@ -2,9 +2,9 @@
 // shared called processes) and every process saved from the modeler, named
 // in Persian from the catalogue when it has an entry, else from the diagram.
 import fs from 'node:fs';
-import path from 'node:path';
 import { processesDirectory } from '../../platform/deployment.ts';
-import { importSourceModule } from '../../platform/paths.ts';
+import { services as catalogueServices } from '../../processes/catalogue/index.ts';
+import type { Service } from '../../processes/catalogue/types.ts';
 import { listDiagrams, type DiagramFile } from '../../processes/diagrams.ts';
 
 export interface ProcessEntry {
@@ -36,47 +36,24 @@ function decodeXmlText(text: string): string {
   return text.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-type CatalogueRecord = Record<string, unknown>;
+/** What the process list needs of a catalogue service. */
+export type NamedService = Pick<Service, 'id' | 'name'>;
 
 /**
- * Persian service names by id from processes/catalogue/ (`services`, each
- * with `name: { fa, en }`), read leniently: a record keyed by id or flat
- * `name_fa` fields do too, and a missing or broken catalogue leaves the
- * diagrams' own names.
+ * Persian service names by id, from the catalogue imported as the code it is:
+ * a broken catalogue fails loudly here (and in its own tests), never quietly
+ * leaving the list with the diagrams' own names.
  */
-export async function catalogueNames(directory = processesDirectory): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  const candidates = ['index.ts', 'catalogue.ts', 'services.ts'].map((file) => path.join(directory, 'catalogue', file));
-  const module = candidates.find((file) => fs.existsSync(file));
-  if (!module) return names;
-  let exported: Record<string, unknown>;
-  try {
-    exported = await importSourceModule(module);
-  } catch {
-    return names;
-  }
-  // The catalogue's `services` when it exports them by that name, else any list it exports.
-  const lists = exported.services ? [exported.services] : Object.values(exported);
-  for (const value of lists) {
-    const entries = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.entries(value).map(([key, entry]) => (
-      entry && typeof entry === 'object' ? { id: key, ...entry as CatalogueRecord } : null
-    )) : [];
-    for (const entry of entries as Array<CatalogueRecord | null>) {
-      const id = entry?.id ?? entry?.slug;
-      const localised = entry?.name && typeof entry.name === 'object' ? (entry.name as { fa?: unknown }).fa : undefined;
-      const name = localised ?? entry?.name_fa ?? entry?.nameFa ?? entry?.name ?? entry?.title;
-      if (typeof id === 'string' && typeof name === 'string' && !names.has(id)) names.set(id, name);
-    }
-  }
-  return names;
+export function catalogueNames(services: readonly NamedService[] = catalogueServices): Map<string, string> {
+  return new Map(services.map((service) => [service.id, service.name.fa]));
 }
 
 /**
  * Diagram files and saved processes, merged by id, sorted by id. A name comes
  * from the catalogue, else from the latest saved version, else the file.
  */
-export async function listProcesses(saved: Map<string, { name: string | null }>, directory = processesDirectory): Promise<ProcessEntry[]> {
-  const names = await catalogueNames(directory);
+export function listProcesses(saved: Map<string, { name: string | null }>, directory = processesDirectory, services: readonly NamedService[] = catalogueServices): ProcessEntry[] {
+  const names = catalogueNames(services);
   const entries = new Map<string, ProcessEntry>();
   for (const diagram of listDiagramFiles(directory)) {
     const name = names.get(diagram.id) ?? saved.get(diagram.id)?.name ?? diagramProcessName(fs.readFileSync(diagram.file, 'utf8'), diagram.id) ?? diagram.id;

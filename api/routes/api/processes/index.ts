@@ -63,7 +63,7 @@ export default async function processRoutes(fastify: FastifyInstance, options: P
     },
   }, async (request) => {
     const [editor, saved] = await Promise.all([editorOf(request), savedProcesses(app.db)]);
-    const processes = (await listProcesses(saved, directory)).map((entry) => ({
+    const processes = listProcesses(saved, directory).map((entry) => ({
       ...entry,
       latestVersion: saved.get(entry.id)?.version ?? null,
       deployedVersion: saved.get(entry.id)?.deployedVersion ?? null,
