@@ -167,7 +167,7 @@ const ltr = (id: string) => `\u2068${id}\u2069`;
 
 /** The engine's reasons an analyst can act on (Zeebe's wording, which the engine keeps), in Persian. */
 const explained: Array<[RegExp, (match: RegExpMatchArray) => string]> = [
-  [/no mapping instruction is defined for active element with id '([^']+)'/, (m) => `درخواست در ${ltr(m[1]!)} است و برای آن جایی در نسخهٔ تازه تعیین نشده است`],
+  [/no mapping instruction defined for active element with id '([^']+)'/, (m) => `درخواست در ${ltr(m[1]!)} است و برای آن جایی در نسخهٔ تازه تعیین نشده است`],
   [/already subscribed to with name '([^']+)'.*catch event with id '([^']+)'/, (m) => `رویداد ${ltr(m[2]!)} (پیام ${ltr(m[1]!)}) به رویدادی در نسخهٔ تازه نگاشته نشده است؛ آن را به همان رویداد بنگارید تا درخواست همچنان منتظر آن بماند`],
   [/in the middle of work/, () => 'میان دو مرحله است (کاری خودکار در جریان است)؛ کمی بعد دوباره بکوشید'],
   [/different type '([^']+)'/, (m) => `جای تازه از نوع دیگری است (${ltr(m[1]!)})`],

@@ -51,10 +51,10 @@ interface Move {
 export function migrateInstance(engine: Engine, plan: MigrationPlan): void {
   const { state, deployments, executor } = engine;
   const instance = state.instances.get(plan.processInstanceKey);
-  if (!instance) throw notFound(`Expected to migrate process instance with key '${plan.processInstanceKey}', but no such process instance was found`);
+  if (!instance) throw notFound(`Expected to migrate process instance but no process instance found with key '${plan.processInstanceKey}'`);
   const target = deployments.processByKey(plan.targetProcessDefinitionKey);
-  if (!target) throw notFound(`Expected to migrate process instance to process definition with key '${plan.targetProcessDefinitionKey}', but no such process definition was found`);
-  if (target.tenantId !== instance.tenantId) throw notFound(`Expected to migrate process instance to process definition with key '${target.key}', but no such process definition was found for tenant '${instance.tenantId}'`);
+  if (!target) throw notFound(`Expected to migrate process instance to process definition but no process definition found with key '${plan.targetProcessDefinitionKey}'`);
+  if (target.tenantId !== instance.tenantId) throw notFound(`Expected to migrate process instance to process definition but no process definition found with key '${target.key}'`);
   const sourceModel = deployments.model(instance.processDefinitionKey);
   const targetModel = deployments.model(target.key);
   const mapping = mappingOf(instance, plan, sourceModel, targetModel);
@@ -70,14 +70,14 @@ export function migrateInstance(engine: Engine, plan: MigrationPlan): void {
   for (const element of Object.values(instance.elements)) {
     const from = sourceModel.nodes.get(element.elementId)!;
     const toId = mapping.get(from.id);
-    if (toId === undefined) throw refuse(`no mapping instruction is defined for active element with id '${from.id}'. Elements cannot be migrated without a mapping.`);
+    if (toId === undefined) throw refuse(`no mapping instruction defined for active element with id '${from.id}'. Elements cannot be migrated without a mapping.`);
     const to = targetModel.nodes.get(toId)!;
     if (to.type !== from.type) throw refuse(`active element with id '${from.id}' and type '${from.type}' is mapped to an element with id '${to.id}' and different type '${to.type}'. Elements must be mapped to elements of the same type.`);
     if (element.key !== instance.key) {
-      if (!movable.has(from.type)) throw refuse(`active element with id '${from.id}' has the unsupported type '${from.type}'. The migration of a ${from.type} is not supported.`);
+      if (!movable.has(from.type)) throw refuse(`active element with id '${from.id}' has an unsupported type. The migration of a ${from.type} is not supported.`);
       if (element.mi || from.loop || to.loop) throw refuse(`active element with id '${from.id}' is a multi-instance activity, and this engine does not migrate multi-instance activities.`);
       const scope = instance.elements[element.scopeKey]!;
-      if (to.scopeId !== mapping.get(scope.elementId)) throw refuse(`the flow scope of active element with id '${from.id}' would change from '${from.scopeId}' to '${to.scopeId}'. The flow scope of an active element cannot be changed.`);
+      if (to.scopeId !== mapping.get(scope.elementId)) throw refuse(`the flow scope of active element with id '${from.id}' is changed. The flow scope of the active element is expected to be '${mapping.get(scope.elementId)}' but was '${to.scopeId}'. The flow scope of an element cannot be changed during migration yet.`);
       checkImplementation(from, to, refuse);
     }
     if (element.joins) throw refuse(`element with id '${from.id}' has a gateway join in progress (tokens arrived at '${Object.keys(element.joins).join("', '")}'). Wait until the join completes.`);
@@ -94,7 +94,7 @@ function mappingOf(instance: ProcessInstance, plan: MigrationPlan, source: Proce
     if (!from || from.type === 'process') throw invalid(`${prefix} but mapping instructions contain a non-existing source element id '${sourceElementId}'. Elements provided in mapping instructions must exist in the source process definition.`);
     const to = target.nodes.get(targetElementId);
     if (!to || to.type === 'process') throw invalid(`${prefix} but mapping instructions contain a non-existing target element id '${targetElementId}'. Elements provided in mapping instructions must exist in the target process definition.`);
-    if (mapping.has(sourceElementId)) throw invalid(`${prefix} but the mapping instructions contain duplicate source element ids '${sourceElementId}'.`);
+    if (mapping.has(sourceElementId)) throw invalid(`${prefix} but the mapping instructions contain duplicate source element ids '[${sourceElementId}]'.`);
     mapping.set(sourceElementId, targetElementId);
   }
   return mapping;

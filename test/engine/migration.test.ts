@@ -92,9 +92,9 @@ t.test('what cannot move is refused with the reason, and nothing is half-moved',
     ['a different element type', () => migrate(other, [['left', 'left'], ['right', 'left']]), 9, /different type 'userTask'/],
     ['an unknown source element', () => migrate(target, [['nowhere', 'left']]), 3, /non-existing source element id 'nowhere'/],
     ['an unknown target element', () => migrate(target, [['left', 'nowhere']]), 3, /non-existing target element id 'nowhere'/],
-    ['a source mapped twice', () => migrate(target, [['left', 'left'], ['left', 'right']]), 3, /duplicate source element ids 'left'/],
-    ['an unknown target definition', () => migrate('2251799813999999', [['left', 'left']]), 5, /no such process definition/],
-    ['an unknown instance', () => migrate(target, [['left', 'left']], '2251799813999998'), 5, /no such process instance/],
+    ['a source mapped twice', () => migrate(target, [['left', 'left'], ['left', 'right']]), 3, /duplicate source element ids '\[left\]'/],
+    ['an unknown target definition', () => migrate('2251799813999999', [['left', 'left']]), 5, /no process definition found with key/],
+    ['an unknown instance', () => migrate(target, [['left', 'left']], '2251799813999998'), 5, /no process instance found with key/],
   ];
   for (const [why, attempt, code, reason] of cases) {
     const error = await attempt().then(() => null, (e: any) => e);

@@ -210,7 +210,7 @@ t.test('a real service with event subprocesses: its running requests move to v2 
   })));
   const refused = await migrateRequests(db, zeebe, { planned: forced, mapping, target: { processDefinitionKey: v2Key, version: 1, engineVersion: 2 }, by: 'maryam' });
   for (const result of refused) {
-    t.match(result, { migrated: false, reasonFa: /«?\u2068Call_Payment\u2069.*جایی در نسخهٔ تازه تعیین نشده/, detail: /no mapping instruction is defined for active element with id 'Call_Payment'/ }, 'the engine refuses, and says why in Persian');
+    t.match(result, { migrated: false, reasonFa: /«?\u2068Call_Payment\u2069.*جایی در نسخهٔ تازه تعیین نشده/, detail: /no mapping instruction defined for active element with id 'Call_Payment'/ }, 'the engine refuses, and says why in Persian');
   }
   for (const request of filed) {
     const { instance } = await instanceOf(request.id);
