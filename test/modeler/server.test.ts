@@ -7,6 +7,7 @@ import path from 'node:path';
 import t from 'tap';
 import { reviewDiagram, reviewForm } from './fixtures.ts';
 import { startModelerApi } from './helpers.ts';
+import { findService } from '../../processes/catalogue/index.ts';
 
 t.test('only analysts save; every version is kept with its author, newest first', async (t) => {
   const { app, analyst, clerk } = await startModelerApi(t);
@@ -99,7 +100,8 @@ t.test('a diagram nobody has saved yet opens from processes/', async (t) => {
   const { app, analyst } = await startModelerApi(t, directory);
 
   const list = (await app.inject({ url: '/api/processes' })).json();
-  t.same(list.processes, [{ id: 'tree-pruning', name: 'هرس و قطع درخت', shared: false, inRepository: true, latestVersion: null, deployedVersion: null }]);
+  // tree-pruning is a catalogue service, so the list names it as the catalogue does, not as the file does.
+  t.same(list.processes, [{ id: 'tree-pruning', name: findService('tree-pruning')!.name.fa, shared: false, inRepository: true, latestVersion: null, deployedVersion: null }]);
   const opened = await app.inject({ url: '/api/processes/tree-pruning' });
   t.equal(opened.statusCode, 200);
   t.match(opened.json(), { id: 'tree-pruning', source: 'repository', version: null, xml: 'هرس و قطع درخت' });
