@@ -7,52 +7,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import Fastify from 'fastify';
-import type { Knex } from 'knex';
-import type { ZBClient } from 'zeebe-node';
 import { listDiagrams } from '../../processes/diagrams.ts';
 import { formsDirectory, listFormIds } from '../../processes/forms/index.ts';
 import type { WorkerDependencies } from '../../workers/index.ts';
 import { bindJob } from '../../workers/job.ts';
 import { notificationWorkers } from '../../workers/notification/index.ts';
-import type { PaymentGateway } from '../../domain/payments/gateway.ts';
 import { createPaymentHandlers } from '../../workers/payment/handlers.ts';
 import { paymentWorkers } from '../../workers/payment/index.ts';
-import { sandboxGatewayPlugin } from '../../api/routes/sandbox-gateway/index.ts';
-import { SandboxGateway } from '../../domain/payments/sandbox-gateway.ts';
-import { settlePayment } from '../../domain/payments/settlement.ts';
 import { requestWorkers } from '../../workers/request/index.ts';
 import { slaWorkers } from '../../workers/sla/index.ts';
 import { activate, startTestEngine } from '../engine/helpers.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { startSandboxBank } from '../helpers/sandbox-bank.ts';
 import { jobOf, seedRequest, silentLogger, startVariables } from '../workers/helpers.ts';
 
 t.setTimeout(240_000);
 
 const serviceId = 'bulky-waste-collection';
 
-interface Teardown { teardown(fn: () => unknown): void }
-
-/** The sandbox gateway on a real HTTP server, and a callback route like the API's; counts the reversals asked of it. */
-async function startGateway(t: Teardown, db: Knex, zeebe: ZBClient) {
-  const app = Fastify();
-  await app.register(sandboxGatewayPlugin, { prefix: '/sandbox-gateway', db });
-  let gateway: PaymentGateway | undefined;
-  app.get<{ Querystring: { token: string } }>('/api/payments/callback', async (request) =>
-    settlePayment({ db, zeebe, gateway: gateway!, logger: silentLogger }, request.query.token));
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  t.teardown(() => app.close());
-  const sandbox = new SandboxGateway(`${address}/sandbox-gateway`);
-  const reversals: string[] = [];
-  gateway = {
-    name: sandbox.name,
-    paymentPageUrl: (token) => sandbox.paymentPageUrl(token),
-    requestToken: (request) => sandbox.requestToken(request),
-    verify: (token) => sandbox.verify(token),
-    reverse: async (token) => { reversals.push(token); await sandbox.reverse(token); },
-  };
-  return { gateway, callbackUrl: `${address}/api/payments/callback`, reversals };
-}
 
 /** What the citizen's browser does on the payment page: press pay and follow the redirect to our callback. */
 async function citizenPays(paymentUrl: string): Promise<Record<string, unknown>> {
@@ -66,7 +38,7 @@ t.test('cancelled after paying: payment.reverse in the diagram refunds once alth
   for (const diagram of listDiagrams().filter((file) => file.shared || file.id === serviceId)) {
     await client.deployResource({ name: path.basename(diagram.file), process: fs.readFileSync(diagram.file) });
   }
-  const { gateway, callbackUrl, reversals } = await startGateway(t, db, client);
+  const { gateway, callbackUrl, reversals } = await startSandboxBank(t, db, client);
   const deps: WorkerDependencies = { zeebe: client, db, logger: silentLogger, publicUrl: 'http://localhost:3000' };
   for (const family of [requestWorkers(deps), slaWorkers(deps), notificationWorkers(deps)]) t.teardown(() => family.close());
   const handlers = createPaymentHandlers({ db, logger: silentLogger, gateway, callbackUrl });
@@ -117,7 +89,7 @@ t.test('cancelled after paying: payment.reverse in the diagram refunds once alth
 // handler locks the paid row while it asks.
 t.test('two deliveries of payment.reverse at once ask the bank once', async (t) => {
   const { db, client } = await startTestEngine(t);
-  const { gateway, callbackUrl, reversals } = await startGateway(t, db, client);
+  const { gateway, callbackUrl, reversals } = await startSandboxBank(t, db, client);
   const handlers = createPaymentHandlers({ db, logger: silentLogger, gateway, callbackUrl });
   const request = await seedRequest(db, { serviceId });
   const opened = await handlers.request(jobOf({ variables: startVariables(request) })) as { complete: { paymentId: string } };

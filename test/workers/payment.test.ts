@@ -2,22 +2,17 @@
 // trusting the callback, idempotent re-delivery, gateway failure and
 // recovery, reversal; and the whole flow through the engine.
 import t from 'tap';
-import Fastify from 'fastify';
 import { feeDue } from '../../workers/payment/fee.ts';
 import { createPaymentHandlers } from '../../workers/payment/handlers.ts';
-import { sandboxGatewayPlugin } from '../../api/routes/sandbox-gateway/index.ts';
-import { SandboxGateway } from '../../domain/payments/sandbox-gateway.ts';
 import { announceUnheardPayments, reconcilePendingPayments, settlePayment } from '../../domain/payments/settlement.ts';
 import { paymentWorkers } from '../../workers/payment/index.ts';
 import type { PaymentGateway } from '../../domain/payments/gateway.ts';
 import { PermanentFault } from '../../workers/job.ts';
-import type { Knex } from 'knex';
-import type { ZBClient } from 'zeebe-node';
 import { eventually } from '../helpers/eventually.ts';
+import { startSandboxBank } from '../helpers/sandbox-bank.ts';
 import { closeAtEnd, deployFixture, startTestEngine } from './engine.ts';
 import { jobOf, seedRequest, silentLogger, startVariables } from './helpers.ts';
 
-interface Teardown { teardown(fn: () => unknown): void }
 
 t.test('fee rules', async (t) => {
   t.equal(feeDue({ kind: 'none' }, {}), 0);
@@ -27,19 +22,6 @@ t.test('fee rules', async (t) => {
   t.throws(() => feeDue({ kind: 'per-unit', rate: 50_000, field: 'units' }, {}), PermanentFault);
   t.throws(() => feeDue({ kind: 'per-unit', rate: 50_000, field: 'units' }, { units: -2 }), PermanentFault);
 });
-
-/** The sandbox gateway mounted on a real HTTP server, plus a callback route like the API's. */
-async function startGateway(t: Teardown, db: Knex, zeebe: Pick<ZBClient, 'publishMessage'>) {
-  const app = Fastify();
-  await app.register(sandboxGatewayPlugin, { prefix: '/sandbox-gateway', db });
-  let gateway: PaymentGateway | undefined;
-  app.get<{ Querystring: { token: string } }>('/api/payments/callback', async (request) =>
-    settlePayment({ db, zeebe, gateway: gateway!, logger: silentLogger }, request.query.token));
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  t.teardown(() => app.close());
-  gateway = new SandboxGateway(`${address}/sandbox-gateway`);
-  return { address, gateway, callbackUrl: `${address}/api/payments/callback` };
-}
 
 /** What the citizen's browser does: open the page, press a button, follow the redirect to our callback. */
 async function citizenPresses(paymentUrl: string, action: 'pay' | 'cancel') {
@@ -55,7 +37,7 @@ async function citizenPresses(paymentUrl: string, action: 'pay' | 'cancel') {
 
 t.test('payment through the engine', async (t) => {
   const { db, client } = await startTestEngine(t);
-  const { gateway, callbackUrl } = await startGateway(t, db, client);
+  const { gateway, callbackUrl } = await startSandboxBank(t, db, client);
   closeAtEnd(t, paymentWorkers({ zeebe: client, db, logger: silentLogger, publicUrl: 'http://localhost:3000' }, { gateway, callbackUrl }));
   await deployFixture(client, 'payment.bpmn');
 
@@ -124,7 +106,7 @@ t.test('payment through the engine', async (t) => {
 
 t.test('payment handlers', async (t) => {
   const { db, client } = await startTestEngine(t);
-  const { gateway, callbackUrl } = await startGateway(t, db, client);
+  const { gateway, callbackUrl } = await startSandboxBank(t, db, client);
 
   t.test('a re-delivered job creates one payment and one gateway token', async (t) => {
     const handlers = createPaymentHandlers({ db, logger: silentLogger, gateway, callbackUrl });
