@@ -103,8 +103,8 @@ t.test('50 instances at various elements move to v2 and finish there; the unmapp
   t.same(await db('engine_process_instances').whereIn('key', instances), [], 'all 50 finished');
 });
 
-// Four steps times this many requests: 50 (12 and 13 a step) ran in 98 s on a machine at load 25; the suite keeps it short.
-const perStep = 4;
+// Four steps times this many requests: 52, as issue 18 asks (about 50); the file took 30 s beside a CI run's npm ci, 98 s at load 25.
+const perStep = 13;
 
 t.test('a real service with event subprocesses: its running requests move to v2 through the route and finish there with the real workers; those at the step left unmapped stay on v1', async (t) => {
   // The payment worker asks the sandbox bank, which the API serves, for the payment link: it listens.
