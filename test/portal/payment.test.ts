@@ -42,10 +42,11 @@ t.test('a citizen pays for a resident parking permit in the sandbox gateway and 
   }, 'document-check', check), [], 'no script errors in the workspace');
 
   // Then the fee is due on the request page, and the citizen pays in the sandbox gateway
-  await eventually('the fee to be due', async () => {
+  // (the amount shows once the payment worker has recorded the payment, a moment after the status says it is due)
+  await eventually('the fee to be due, with its amount', async () => {
     await page.goto(`${portal.base}/#/requests/${code}`);
     await page.locator('#request-status').waitFor();
-    return (await page.locator('#pay').count()) > 0;
+    return (await page.locator('#pay').count()) > 0 && (await page.locator('#payment strong').count()) > 0;
   }, pagePatience);
   t.match(await page.locator('#payment').innerText(), /۱٬۲۰۰٬۰۰۰ ریال/, 'the fixed fee, in Persian digits');
   await check('due', page);

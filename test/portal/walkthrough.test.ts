@@ -86,10 +86,12 @@ t.test('a tree felling permit from filing to rating, through the portal and the 
 
   // When the citizen pays in the sandbox gateway
   await page.goto(`${portal.base}/#/requests/${code}`);
-  await eventually('the fee to be due', async () => {
+  // The status says a payment is due as soon as the process reaches it; the
+  // amount shows once the payment worker has recorded the payment a moment later.
+  await eventually('the fee to be due, with its amount', async () => {
     await page.reload();
     await page.locator('#request-status').waitFor();
-    return (await page.locator('#pay').count()) > 0;
+    return (await page.locator('#pay').count()) > 0 && (await page.locator('#payment strong').count()) > 0;
   }, pagePatience);
   t.match(await page.locator('#payment').innerText(), /۶۰٬۰۰۰٬۰۰۰ ریال/, 'two trees at 30,000,000 rials each');
   await check('payment-due', page);
