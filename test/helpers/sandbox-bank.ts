@@ -30,5 +30,5 @@ export async function startSandboxBank(t: Teardown, db: Knex, zeebe: Pick<ZBClie
     verify: (token) => sandbox.verify(token),
     reverse: async (token) => { reversals.push(token); await sandbox.reverse(token); },
   };
-  return { address, gateway, callbackUrl: `${address}/api/payments/callback`, reversals };
+  return { gateway, callbackUrl: `${address}/api/payments/callback`, reversals };
 }
