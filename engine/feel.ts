@@ -12,6 +12,7 @@
 // (feelin's parser slows down sharply with length).
 import { evaluate, parseExpression, parseUnaryTests, unaryTest } from '@bpmn-io/feelin';
 import vm from 'node:vm';
+import { compile, evaluate as evaluateSubset, isCompound, outside, plainNames, type Compiled } from './feel-subset.ts';
 import { valueProblem } from './values.ts';
 
 export class FeelError extends Error {}
@@ -86,38 +87,38 @@ function toJson(value: unknown): unknown {
 }
 
 /**
- * Most expressions in the diagrams are a variable's name (`=requestId`), a
- * short text (`="completed"`) or a whole number (`=0`). feelin parses every
- * expression against the instance's variables on every evaluation (its API
- * takes no parsed tree), which was a fifth of the engine's CPU in a simulated
- * month; these three shapes mean the same whatever the variables are, so they
- * are answered here without a parse. A name is taken only when it is one
- * word of ASCII letters and digits, no FEEL keyword, literal or date/time
- * constructor, and an own variable of the instance with a value; anything
- * else (a missing variable, a built-in function's name, an inherited or
- * undefined value) goes to feelin as before.
+ * Expressions inside the subset engine/feel-subset.ts reproduces (names,
+ * texts, numbers, comparisons, and/or, + - * /, paths, lists, string() and
+ * not()) are parsed once and kept here; feelin, whose API takes no parsed
+ * tree, would parse them against the variables on every evaluation (a fifth
+ * of the engine's CPU in a simulated month before the first shortcut). The
+ * subset answers `outside` whenever it is not sure to give feelin's answer,
+ * and feelin answers instead.
  */
-const plainName = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const notPlainNames = new Set(['true', 'false', 'null', 'and', 'or', 'not', 'for', 'in', 'return', 'if', 'then', 'else', 'some', 'every', 'satisfies',
-  'instance', 'of', 'between', 'function', 'external', 'date', 'time', 'duration']);
-const plainText = /^"[^"\\\n\r]*"$/;
-const wholeNumber = /^[0-9]{1,15}$/;
-const unparsed = Symbol('unparsed');
+const compiled = new Map<string, Compiled | null>();
+const compiledLimit = 10_000;
+
+function compiledOf(expression: string): Compiled | null {
+  let tree = compiled.get(expression);
+  if (tree === undefined) {
+    tree = compile(expression);
+    if (compiled.size >= compiledLimit) compiled.clear(); // only diagrams carry expressions: this is a bound, not a cache policy
+    compiled.set(expression, tree);
+  }
+  return tree;
+}
 
 function withoutParse(expression: string, context: Record<string, unknown>): unknown {
-  const text = expression.trim();
-  if (plainName.test(text) && !notPlainNames.has(text)) {
-    return Object.hasOwn(context, text) && context[text] !== undefined ? context[text] : unparsed;
-  }
-  if (plainText.test(text)) return text.slice(1, -1);
-  if (wholeNumber.test(text)) return Number(text);
-  return unparsed;
+  const tree = compiledOf(expression);
+  // A compound expression reads differently in feelin when a variable's name has spaces or symbols.
+  if (!tree || (isCompound(tree) && !plainNames(context))) return outside;
+  return evaluateSubset(tree, context);
 }
 
 /** Evaluates a FEEL expression (without the leading "="), raw feelin value. */
 export function evaluateRaw(expression: string, context: Record<string, unknown>): unknown {
   const known = withoutParse(expression, context);
-  if (known !== unparsed) return known;
+  if (known !== outside) return known;
   try {
     return guarded(expression, () => evaluate(expression, context).value);
   } catch (error) {
