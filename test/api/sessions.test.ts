@@ -155,3 +155,46 @@ t.test('a change is heard through NOTIFY long before the cache would expire', as
   const again = await api.db('staff').where({ id }).first('session_epoch');
   t.equal(again.session_epoch, epoch + 1, 'deactivation moved the epoch');
 });
+
+t.test('a cached account is trusted while the listener answers its pings, and for at most the bound once it falls silent', async (t) => {
+  const api = await startTestApi(t);
+  const logger = pino({ level: 'silent' }) as Logger;
+  const cacheMs = 1_000;
+  const check = createSessionCheck(api.db, { cacheMs });
+  const listener = listenForAccountChanges(api.db, check.forget, logger, { confirmed: check.confirm, pingMs: 100 });
+  t.teardown(() => listener.stop());
+  await signInStaff(api, 'clerk-pinged', 'clerk');
+  const { id, session_epoch: epoch } = await api.db('staff').where({ username: 'clerk-pinged' }).first();
+  let reads = 0;
+  const counted = (query: { sql: string; bindings?: unknown[] }) => {
+    if (query.sql.includes('"staff"') && query.bindings?.includes(id)) reads++;
+  };
+  api.db.on('query', counted);
+  t.teardown(() => { api.db.off('query', counted); });
+  // Pings answered since the listener started, so the first read is trusted beyond cacheMs.
+  await eventually('the listener to answer a ping', async () => {
+    await check.stands('staff', id, epoch);
+    await new Promise((resolve) => setTimeout(resolve, cacheMs + 200));
+    const before = reads;
+    await check.stands('staff', id, epoch);
+    return reads === before;
+  }, { timeoutMs: 10_000 });
+  const before = reads;
+  await new Promise((resolve) => setTimeout(resolve, 2 * cacheMs));
+  t.ok(await check.stands('staff', id, epoch));
+  t.equal(reads, before, `no read in ${2 * cacheMs} ms (twice the bound) while the listener answers`);
+
+  // The listening backends stop answering (as a connection silently stuck would): no notification, no ping answer.
+  const { rows } = await api.db.raw<{ rows: Array<{ pid: number }> }>(
+    "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query in ('listen account_changed', 'select 1')");
+  t.ok(rows.length >= 1, `${rows.length} listening backends`);
+  const resume = () => { for (const { pid } of rows) try { process.kill(pid, 'SIGCONT'); } catch { /* gone */ } };
+  t.teardown(resume);
+  for (const { pid } of rows) process.kill(pid, 'SIGSTOP');
+  const withdrawnAt = Date.now();
+  await api.db('staff').where({ id }).update({ active: false });
+  await eventually('the silent listener\'s cache to refuse the withdrawn account', async () => !(await check.stands('staff', id, epoch)), { timeoutMs: 10_000, intervalMs: 10 });
+  const refusedMs = Date.now() - withdrawnAt;
+  resume();
+  t.ok(refusedMs <= cacheMs + 500, `refused ${refusedMs} ms after the change with no notification heard (bound ${cacheMs} ms)`);
+});

@@ -4,16 +4,23 @@
 // a withdrawn account, a changed role or a "sign out everywhere" takes
 // effect at once rather than when tokens expire (10 h for staff).
 //
-// Cheaply: what an account's row says is cached in this process for at most
-// `cacheMs` (2 s), one primary-key read per account per 2 s however many
-// requests it makes. The cache never outlives a change by more than that:
+// Cheaply: what an account's row says is cached in this process, one
+// primary-key read per account for as long as nothing changes it. The cache
+// never outlives a change by more than `cacheMs` (2 s):
 // - the process that makes a change drops its entry at once;
 // - every other API process hears of it on the `account_changed` channel
 //   (a trigger notifies on commit, whatever made the change) and drops it,
 //   milliseconds after the commit;
-// - while a process's listening connection is down it hears nothing, so it
-//   clears the whole cache when the connection comes back, and in between
-//   no entry lives past `cacheMs`. That is the bound: 2 s.
+// - the listening connection is pinged every second. PostgreSQL sends a
+//   listener the notifications committed before a query ahead of that
+//   query's answer, so once a ping sent at time S is answered, every change
+//   committed before S has been heard. An entry is trusted only while the
+//   last answered ping was sent less than `cacheMs` ago; when the connection
+//   is down or silently stuck, entries fall back to living `cacheMs` from
+//   their read, and the whole cache is cleared when the connection is lost
+//   and again when it comes back. That is the bound: 2 s.
+// An unknown account is never trusted past `cacheMs` from its read: no
+// trigger announces an account being created.
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import type { Logger } from '../../../platform/logger.ts';
@@ -36,6 +43,8 @@ export function createSessionCheck(db: Knex, options: { cacheMs?: number; capaci
   const cacheMs = options.cacheMs ?? 2_000;
   const capacity = options.capacity ?? 50_000;
   const cached = new Map<string, { state: AccountState | null; readAt: number }>();
+  /** When the last answered ping of the listening connection was sent: every change committed before it has been heard. */
+  let heardAllBefore = -Infinity;
   /** Reads in flight, so a burst of requests for one account costs one read. */
   const reading = new Map<string, Promise<AccountState | null>>();
 
@@ -54,7 +63,8 @@ export function createSessionCheck(db: Knex, options: { cacheMs?: number; capaci
       const key = accountKey(kind, id);
       const hit = cached.get(key);
       // wall clock: a cache's lifetime
-      if (hit && Date.now() - hit.readAt < cacheMs) return hit.state;
+      const now = Date.now();
+      if (hit && (now - hit.readAt < cacheMs || (hit.state !== null && now - heardAllBefore < cacheMs))) return hit.state;
       let pending = reading.get(key);
       if (!pending) {
         const started = read(kind, id);
@@ -92,6 +102,15 @@ export function createSessionCheck(db: Knex, options: { cacheMs?: number; capaci
       }
     },
 
+    /**
+     * The listening connection answered a ping sent at `sentAt` (every change
+     * committed before then has been heard), or (null) it is lost: from now
+     * on entries live only `cacheMs` from their read.
+     */
+    confirm(sentAt: number | null): void {
+      heardAllBefore = sentAt ?? -Infinity;
+    },
+
     /** Ends every session of the account: each token issued so far stops working. */
     async endSessions(kind: AccountKind, id: string): Promise<boolean> {
       const updated = await db(kind === 'staff' ? 'staff' : 'citizens').where({ id }).increment('session_epoch', 1);
@@ -110,17 +129,27 @@ interface RawClient {
   on(event: 'error' | 'end', listener: (error?: Error) => void): void;
 }
 
+/** How often the listening connection is pinged, and how long an unanswered ping may take before the connection counts as lost. */
+const PING_MS = 1_000;
+const PING_TIMEOUT_MS = 10_000;
+
 /**
  * Listens on `account_changed` on a connection of its own (knex's pool would
  * hand a pooled one to someone else), calling `heard` with `kind:id` for a
- * change and null whenever it may have missed some: on (re)connecting. A
- * lost connection is opened again after a second.
+ * change and null whenever it may have missed some: on (re)connecting and on
+ * losing the connection. Pings it every second and tells `confirmed` when
+ * each ping was sent once it is answered (null when the connection is lost).
+ * A lost connection is opened again after a second.
  */
-export function listenForAccountChanges(db: Knex, heard: (key: string | null) => void, logger: Logger): { stop(): Promise<void> } {
+export function listenForAccountChanges(
+  db: Knex, heard: (key: string | null) => void, logger: Logger, options: { confirmed?: (sentAt: number | null) => void; pingMs?: number } = {},
+): { stop(): Promise<void> } {
   const client = db.client as { acquireRawConnection(): Promise<RawClient>; destroyRawConnection(connection: RawClient): Promise<void> };
+  const pingMs = options.pingMs ?? PING_MS;
   let connection: RawClient | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
+  let pinger: NodeJS.Timeout | undefined;
   const again = () => {
     if (!stopped && !retry) retry = setTimeout(() => { retry = undefined; void connect(); }, 1_000);
   };
@@ -139,6 +168,9 @@ export function listenForAccountChanges(db: Knex, heard: (key: string | null) =>
     const lost = (error?: Error) => {
       if (connection !== next) return;
       connection = undefined;
+      clearInterval(pinger);
+      options.confirmed?.(null);
+      heard(null);
       if (!stopped) logger.warn({ err: error }, 'lost the account-changes connection; opening it again');
       void client.destroyRawConnection(next).catch(() => undefined);
       again();
@@ -146,19 +178,42 @@ export function listenForAccountChanges(db: Knex, heard: (key: string | null) =>
     next.on('error', lost);
     next.on('end', lost);
     connection = next;
+    // wall clock: when a ping was sent, against the cache's lifetime
+    const listenSentAt = Date.now();
     try {
       await next.query(`listen ${accountChannel}`);
-      heard(null);
     } catch (error) {
-      lost(error as Error);
+      return lost(error as Error);
     }
+    if (connection !== next) return;
+    heard(null);
+    options.confirmed?.(listenSentAt);
+    let pingSentAt: number | null = null;
+    clearInterval(pinger);
+    pinger = setInterval(() => {
+      // wall clock: when a ping was sent, against the cache's lifetime
+      const now = Date.now();
+      if (pingSentAt !== null) {
+        if (now - pingSentAt > PING_TIMEOUT_MS) lost(new Error(`a ping went unanswered for ${PING_TIMEOUT_MS} ms`));
+        return;
+      }
+      const sentAt = now;
+      pingSentAt = sentAt;
+      next.query('select 1').then(() => {
+        pingSentAt = null;
+        if (connection === next) options.confirmed?.(sentAt);
+      }, (error: Error) => lost(error));
+    }, pingMs);
+    pinger.unref();
   };
   const started = connect();
   return {
     async stop() {
       stopped = true;
       clearTimeout(retry);
+      clearInterval(pinger);
       await started;
+      clearInterval(pinger);
       const last = connection;
       connection = undefined;
       if (last) await client.destroyRawConnection(last).catch(() => undefined);
@@ -169,6 +224,6 @@ export function listenForAccountChanges(db: Knex, heard: (key: string | null) =>
 export default fp(async (app) => {
   const check = createSessionCheck(app.db);
   app.decorate('sessions', check);
-  const listener = listenForAccountChanges(app.db, check.forget, app.log as unknown as Logger);
+  const listener = listenForAccountChanges(app.db, check.forget, app.log as unknown as Logger, { confirmed: check.confirm });
   app.addHook('onClose', () => listener.stop());
 }, { name: 'sessions', dependencies: ['context'] });
