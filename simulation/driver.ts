@@ -58,8 +58,25 @@ export interface SimulationOutcome {
   api: ReturnType<ApiClient['stats']>;
   wallMs: number;
   cpuSeconds: { before: Record<string, number>; after: Record<string, number> };
+  /** Each simulated day as a load test: what grows over a long run shows here. */
+  days: SimulatedDay[];
   /** Staff accounts the run made, to sign in as for the figures. */
   manager: StaffMember | undefined;
+}
+
+export interface SimulatedDay {
+  /** Tehran calendar day. */
+  day: string;
+  wallSeconds: number;
+  filed: number;
+  apiCalls: number;
+  steps: number;
+  /** Wall seconds of the steps' waits for the system (settle.ts). */
+  settleSeconds: number;
+  /** CPU seconds the day took, by component. */
+  cpuSeconds: Record<string, number>;
+  /** Resident memory at the day's end, MB, by process. */
+  residentMegabytes: Record<string, number>;
 }
 
 /** Agenda actions run this many at a time: independent citizens and staff acting at once. */
@@ -147,37 +164,71 @@ export async function simulate(options: SimulationOptions): Promise<SimulationOu
     }
   };
   let lastDay = '';
-  while (now < to) {
+  const days: SimulatedDay[] = [];
+  let dayStart = { wall: wallStart, filed: 0, apiCalls: 0, steps: 0, settleMs: 0, cpu: cpuBefore };
+  /** Closes the record of the day that just ended (the system has caught up with it). */
+  const closeDay = (day: string) => {
+    const wall = performance.now();
+    const cpu = system.cpuSeconds();
+    const { calls } = client.stats();
+    const record: SimulatedDay = {
+      day, wallSeconds: round((wall - dayStart.wall) / 1000), filed: run.requests.size - dayStart.filed, apiCalls: calls - dayStart.apiCalls,
+      steps: stepStats.total - dayStart.steps, settleSeconds: round((stepStats.settleMs - dayStart.settleMs) / 1000),
+      cpuSeconds: Object.fromEntries(Object.entries(cpu).map(([name, seconds]) => [name, round(seconds - (dayStart.cpu[name] ?? 0))])),
+      residentMegabytes: system.residentMegabytes(),
+    };
+    days.push(record);
+    dayStart = { wall, filed: run.requests.size, apiCalls: calls, steps: stepStats.total, settleMs: stepStats.settleMs, cpu };
+    const perRequest = Object.fromEntries(Object.entries(record.cpuSeconds).map(([name, seconds]) => [name, record.filed ? round((seconds * 1000) / record.filed) : null]));
+    logger.info({ ...record, cpuMsPerRequest: perRequest, totalFiled: run.requests.size }, 'simulated day done');
+  };
+  /** One step of the clock; a process of the system that ends meanwhile ends the run (system.ended). */
+  const oneStep = async (): Promise<void> => {
     const atWork = work.onShift(now);
     const next = Math.min(agenda.next(), now + step.max * minute, atWork ? Infinity : work.nextShiftStart(now), to);
     now = Math.min(to, Math.max(now + (atWork ? step.atWork : Math.min(step.offWork, (work.nextShiftStart(now) - now) / minute)) * minute, next));
     stepStats.total++;
     const day = DateTime.fromMillis(now, { zone: IRAN_TIME_ZONE }).toISODate()!;
     // A new day starts from a system that has done all of yesterday's work.
-    if (day !== lastDay) await caughtUp(true);
+    if (day !== lastDay) {
+      await caughtUp(true);
+      if (lastDay) closeDay(lastDay);
+    }
     await timed('clockMs', () => moveClock(system, db, now));
     await timed('messagesMs', readMessages);
     await timed('actMs', () => runDue(agenda.due(now)));
     await timed('staffMs', work.assign);
     await caughtUp();
-    if (day !== lastDay) {
-      lastDay = day;
-      logger.info({ day, filed: run.requests.size, wallSeconds: Math.round((performance.now() - wallStart) / 1000), steps: stepStats.total }, 'simulated day begins');
+    lastDay = day;
+  };
+  const orEnded = async (work: Promise<void>) => {
+    work.catch(() => undefined); // if the system ended first, what this step still does fails unheard
+    try {
+      await Promise.race([work, system.ended]);
+    } catch (error) {
+      // A step that fails on a dropped connection may have seen a process die
+      // before its exit was reported: the exit, if it comes at once, says more.
+      await Promise.race([system.ended, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      throw error;
     }
-  }
-  await caughtUp(true);
-  await readMessages();
+  };
+  while (now < to) await orEnded(oneStep());
+  await orEnded((async () => {
+    await caughtUp(true);
+    await readMessages();
+  })());
+  if (lastDay) closeDay(lastDay);
   const wallMs = performance.now() - wallStart;
   const cpuAfter = system.cpuSeconds();
 
   // What each citizen's request page says at the end.
   const requests = [...run.requests.values()];
   for (let start = 0; start < requests.length; start += parallel) {
-    await Promise.all(requests.slice(start, start + parallel).map(async (request) => {
+    await orEnded(Promise.all(requests.slice(start, start + parallel).map(async (request) => {
       const answer = await client.call<{ status: string; outcome: string | null; started: boolean }>('GET', `/api/requests/${request.trackingCode}`, { token: request.citizen.token });
       if (answer.status === 200) request.final = { status: answer.body.status, outcome: answer.body.outcome, started: answer.body.started };
       else run.unexpected('reading a request at the end', answer.body);
-    }));
+    })).then(() => undefined));
   }
   return {
     from, to, requests, counts,
@@ -187,9 +238,12 @@ export async function simulate(options: SimulationOptions): Promise<SimulationOu
     api: client.stats(),
     wallMs,
     cpuSeconds: { before: cpuBefore, after: cpuAfter },
+    days,
     manager: staff.find((member) => member.role === 'manager'),
   };
 }
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
 
 /** The shared business clock and the engine's clock, to the same instant. */
 export async function moveClock(system: SystemUnderTest, db: Knex, at: number): Promise<void> {

@@ -55,6 +55,8 @@ export interface SimulationReport {
     cpuMsPerRequest: Record<string, number>;
     /** Milliseconds of the API's CPU per API call. */
     apiCpuMsPerCall: number | null;
+    /** Day by day: wall time, requests, CPU and memory (a cost that grows with the month's data shows here); absent in reports older than it. */
+    days?: SimulationOutcome['days'];
   };
 }
 
@@ -100,6 +102,7 @@ export async function buildReport(db: Knex, outcome: SimulationOutcome, options:
       apiCalls: outcome.api.calls, apiCallsPerWallSecond: outcome.api.calls / wallSeconds, apiStatuses: outcome.api.byStatus,
       cpuSeconds, cpuMsPerRequest: perRequest,
       apiCpuMsPerCall: cpuSeconds.api !== undefined && outcome.api.calls ? (cpuSeconds.api * 1000) / outcome.api.calls : null,
+      days: outcome.days,
     },
   };
 }

@@ -39,6 +39,7 @@ export function summary(report: SimulationReport, where: { file: string; id: str
     `Throughput              ${run.requestsPerWallSecond.toFixed(1)} requests/s, ${run.apiCallsPerWallSecond.toFixed(1)} API calls/s (${run.apiCalls} calls)`,
     `CPU per request (ms)    ${Object.entries(run.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')}`,
     `API CPU per call        ${run.apiCpuMsPerCall === null ? '—' : `${run.apiCpuMsPerCall.toFixed(2)} ms`}`,
+    ...dayLines(run.days ?? []),
     report.unexpected.length ? `Unexpected answers      ${report.unexpected.map((entry) => `${entry.what} ×${entry.count}`).join('; ')}` : 'Unexpected answers      none',
     ...planLines(report),
     '',
@@ -46,6 +47,19 @@ export function summary(report: SimulationReport, where: { file: string; id: str
     '',
   ];
   return lines.join('\n');
+}
+
+/** Day by day, to show whether a cost grows with the data a month piles up. */
+function dayLines(days: NonNullable<SimulationReport['run']['days']>): string[] {
+  if (days.length < 2) return [];
+  const [first, last] = [days[0]!, days.at(-1)!];
+  const cpuPerRequest = (day: typeof first) => (day.filed ? Object.values(day.cpuSeconds).reduce((sum, seconds) => sum + seconds, 0) * 1000 / day.filed : null);
+  return [
+    `Wall s per day          ${days.map((day) => day.wallSeconds.toFixed(0)).join(' ')}`,
+    `Requests per day        ${days.map((day) => day.filed).join(' ')}`,
+    `CPU ms/request per day  ${days.map((day) => cpuPerRequest(day)?.toFixed(0) ?? '—').join(' ')} (all components)`,
+    `Resident MB, day 1→${days.length}   ${Object.keys(last.residentMegabytes).map((name) => `${name} ${first.residentMegabytes[name] ?? '—'}→${last.residentMegabytes[name]}`).join(', ')}`,
+  ];
 }
 
 function planLines(report: SimulationReport): string[] {

@@ -35,6 +35,16 @@ export interface SystemUnderTest {
   pinEngineClock(epochMs: number): Promise<void>;
   /** CPU seconds used so far, by component. */
   cpuSeconds(): Record<string, number>;
+  /** Process ids by component (the driver's own included). */
+  pids: Record<string, number>;
+  /** Resident memory now, MB, by process (the driver's own included). */
+  residentMegabytes(): Record<string, number>;
+  /**
+   * Rejects as soon as a process of the system ends while the run needs it,
+   * saying which, its exit code and signal and the last lines it wrote to
+   * stderr; never settles otherwise.
+   */
+  ended: Promise<never>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +82,18 @@ function procCpuSeconds(pid: number): number {
     return 0;
   }
 }
+
+/** VmRSS of a process in MB (Linux /proc), 0 once it is gone. */
+function procResidentMegabytes(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round(Number(match[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const ownResidentMegabytes = () => Math.round(process.memoryUsage.rss() / 1024 / 1024);
 
 /** CPU of a PostgreSQL server: the postmaster, its live backends and those that ended. */
 function postgresCpuSeconds(postmasterPid: number): number {
@@ -112,15 +134,31 @@ export async function startProcesses(options: ProcessOptions): Promise<SystemUnd
   };
   delete env.ZEEBE_ADDRESS;
   const children = new Map<string, ChildProcess>();
+  let endedEarly!: (error: Error) => void;
+  const ended = new Promise<never>((_resolve, reject) => { endedEarly = reject; });
+  ended.catch(() => undefined); // a run that never awaits it (it ended first) must not see an unhandled rejection
   const launch = (name: string, entry: string) => {
     // As npm run engine / workers / api start them: the emitted JavaScript through bin/launch.js.
     const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-    const child = spawn(process.execPath, [...profile, path.join(repositoryRoot, 'bin', 'launch.js'), entry], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [...profile, path.join(repositoryRoot, 'bin', 'launch.js'), entry], { env, stdio: ['ignore', 'inherit', 'pipe'] });
+    // Its stderr goes on to ours; the last lines are kept to say why it ended.
+    const lastLines: string[] = [];
+    child.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      lastLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      lastLines.splice(0, Math.max(0, lastLines.length - 20));
+    });
     child.on('exit', (code, signal) => {
-      if (!stopping) options.logger.error({ process: name, code, signal }, 'a process of the system under test ended');
+      if (stopping) return;
+      const rss = lastResident[name];
+      options.logger.error({ process: name, pid: child.pid, code, signal, lastResidentMegabytes: rss, stderr: lastLines }, 'a process of the system under test ended');
+      endedEarly(new Error(`the ${name} process (pid ${child.pid}) ended during the run: exit code ${code}, signal ${signal}` +
+        `${rss ? `, ${rss} MB resident when last read` : ''}${lastLines.length ? `; its last stderr lines:\n${lastLines.join('\n')}` : '; it wrote nothing to stderr'}`));
     });
     children.set(name, child);
   };
+  /** Each process's resident memory as last read: said if it dies (an out-of-memory kill shows as SIGKILL). */
+  const lastResident: Record<string, number> = {};
   let stopping = false;
   const db = createKnex(options.databaseUrl, { max: 6 });
   let stopped: Promise<void> | undefined;
@@ -154,8 +192,10 @@ export async function startProcesses(options: ProcessOptions): Promise<SystemUnd
   }
   const clockAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const postmasterPid = options.postgresDataDir ? Number(fs.readFileSync(path.join(options.postgresDataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) : undefined;
+  const pids = { ...Object.fromEntries([...children].map(([name, child]) => [name, child.pid!])), driver: process.pid };
+  options.logger.info({ pids }, 'the system under test is up');
   return {
-    api, db, jwtSecret,
+    api, db, jwtSecret, pids,
     async pinEngineClock(epochMs) {
       const url = new URL(`http://127.0.0.1:${clockPort}/v2/clock`);
       const answer = await send(clockAgent, url, 'PUT', { 'content-type': 'application/json' }, JSON.stringify({ timestamp: Math.round(epochMs) }));
@@ -168,6 +208,11 @@ export async function startProcesses(options: ProcessOptions): Promise<SystemUnd
       cpu.driver = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
       return cpu;
     },
+    residentMegabytes() {
+      for (const [name, child] of children) lastResident[name] = child.pid ? procResidentMegabytes(child.pid) : 0;
+      return { ...lastResident, driver: ownResidentMegabytes() };
+    },
+    ended,
     stop,
   };
 }
@@ -192,6 +237,9 @@ export async function startInProcess(db: Knex, logger: Logger = quietLogger): Pr
     api, db, jwtSecret,
     pinEngineClock: (epochMs) => engine.clock.pin(Math.round(epochMs)),
     cpuSeconds: () => ({ all: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 }),
+    pids: { all: process.pid },
+    residentMegabytes: () => ({ all: ownResidentMegabytes() }),
+    ended: new Promise<never>(() => undefined), // one process: its end is the test's end
     async stop() {
       await workers.stop();
       await app.close();
