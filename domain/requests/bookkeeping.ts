@@ -10,24 +10,23 @@
 // instance and recording its key can leave, cancels itself before its first
 // effect.
 import type { Knex } from 'knex';
-import { clockNow } from '../../platform/clock.ts';
 import type { RequestOutcome, RequestStatus } from '../../processes/catalogue/contract.ts';
 import type { RequestRow } from './rows.ts';
 
 /**
- * Appends a timeline event unless this element instance already recorded one;
- * returns whether it was new. The unique (request_id, dedupe_key) protects it.
+ * The timeline event of an element instance as the first part of a statement
+ * (`recorded` holds its id when it is new): the unique (request_id,
+ * dedupe_key) keeps a re-delivered job from adding it twice, and the request
+ * row it changes is updated in the same statement, so a milestone is one round
+ * trip and one commit.
  */
-export async function recordEvent(
-  db: Knex,
-  event: { requestId: string; kind: string; elementId: string; dedupeKey: string; data?: Record<string, unknown> },
-): Promise<boolean> {
-  const inserted = await db('request_events')
-    .insert({ request_id: event.requestId, kind: event.kind, element_id: event.elementId, dedupe_key: event.dedupeKey, data: event.data ?? {} })
-    .onConflict(['request_id', 'dedupe_key'])
-    .ignore()
-    .returning('id');
-  return inserted.length > 0;
+function withEvent(db: Knex, event: { requestId: string; kind: string; elementId: string; dedupeKey: string; data: Record<string, unknown> }, then: string, bindings: unknown[]) {
+  return db.raw(`
+    with recorded as (
+      insert into request_events (request_id, kind, element_id, dedupe_key, data) values (?, ?, ?, ?, ?::jsonb)
+      on conflict (request_id, dedupe_key) do nothing
+      returning id)
+    ${then}`, [event.requestId, event.kind, event.elementId, event.dedupeKey, JSON.stringify(event.data), ...bindings] as Knex.RawBinding[]);
 }
 
 /**
@@ -48,20 +47,17 @@ export async function isTheInstance(db: Knex, request: Pick<RequestRow, 'id' | '
 
 /** A status milestone, once per `dedupeKey`; a closed request keeps its final status even if a late milestone arrives. */
 export async function recordStatus(db: Knex, milestone: { requestId: string; status: RequestStatus; elementId: string; dedupeKey: string; reason?: string }): Promise<void> {
-  await db.transaction(async (trx) => {
-    const recorded = await recordEvent(trx, {
-      requestId: milestone.requestId, kind: milestone.status, elementId: milestone.elementId, dedupeKey: milestone.dedupeKey,
-      data: milestone.reason ? { reason: milestone.reason } : {},
-    });
-    if (recorded) await trx('requests').where({ id: milestone.requestId }).whereNull('closed_at').update({ status: milestone.status, updated_at: clockNow(trx) });
-  });
+  await withEvent(db, {
+    requestId: milestone.requestId, kind: milestone.status, elementId: milestone.elementId, dedupeKey: milestone.dedupeKey,
+    data: milestone.reason ? { reason: milestone.reason } : {},
+  }, `update requests set status = ?, updated_at = clock_now()
+       where id = ? and closed_at is null and exists (select 1 from recorded)`, [milestone.status, milestone.requestId]);
 }
 
 /** Closes the request with its outcome; only the first close counts, so closing twice never moves closed_at. */
 export async function closeRequest(db: Knex, closing: { requestId: string; outcome: RequestOutcome; elementId: string; dedupeKey: string }): Promise<void> {
-  await db.transaction(async (trx) => {
-    await recordEvent(trx, { requestId: closing.requestId, kind: 'closed', elementId: closing.elementId, dedupeKey: closing.dedupeKey, data: { outcome: closing.outcome } });
-    await trx('requests').where({ id: closing.requestId }).whereNull('closed_at')
-      .update({ status: 'closed', outcome: closing.outcome, closed_at: clockNow(trx), updated_at: clockNow(trx) });
-  });
+  // The event's insert runs whether or not the update reads it (PostgreSQL runs every data-modifying WITH once).
+  await withEvent(db, { requestId: closing.requestId, kind: 'closed', elementId: closing.elementId, dedupeKey: closing.dedupeKey, data: { outcome: closing.outcome } },
+    `update requests set status = 'closed', outcome = ?, closed_at = clock_now(), updated_at = clock_now()
+       where id = ? and closed_at is null`, [closing.outcome, closing.requestId]);
 }
