@@ -12,17 +12,19 @@ export interface QueuedMessage {
   dedupeKey: string;
 }
 
+const rowOf = (message: QueuedMessage) => ({
+  request_id: message.requestId,
+  channel: message.channel,
+  recipient: message.recipient,
+  template: message.template,
+  body: message.body,
+  dedupe_key: message.dedupeKey,
+});
+
 /** Returns whether the message is new. */
 export async function queueNotification(db: Knex, message: QueuedMessage): Promise<boolean> {
   const inserted = await db('notifications')
-    .insert({
-      request_id: message.requestId,
-      channel: message.channel,
-      recipient: message.recipient,
-      template: message.template,
-      body: message.body,
-      dedupe_key: message.dedupeKey,
-    })
+    .insert(rowOf(message))
     .onConflict('dedupe_key')
     .ignore()
     .returning('id');
@@ -34,21 +36,20 @@ export type Recipients = { staffGroup: string } | { mobile: string; email?: stri
 
 /**
  * Queues one message on every channel of its recipients, each row keyed
- * `<key>:<channel>`, in one transaction: a repeated call (a re-delivered job
- * with the same key) queues nothing new.
+ * `<key>:<channel>`, in one statement (all rows or none): a repeated call (a
+ * re-delivered job with the same key) queues nothing new.
  */
 export async function notify(db: Knex, message: { requestId: string; template: string; body: string; to: Recipients; key: string }): Promise<void> {
   const { to, key } = message;
   const base = { requestId: message.requestId, template: message.template, body: message.body };
-  if ('staffGroup' in to) {
+  const messages: QueuedMessage[] = 'staffGroup' in to
     // Staff read these in their task list; no SMS numbers are kept for staff.
-    await queueNotification(db, { ...base, channel: 'staff', recipient: to.staffGroup, dedupeKey: `${key}:staff` });
-    return;
-  }
-  await db.transaction(async (trx) => {
-    await queueNotification(trx, { ...base, channel: 'sms', recipient: to.mobile, dedupeKey: `${key}:sms` });
-    if (to.email) await queueNotification(trx, { ...base, channel: 'email', recipient: to.email, dedupeKey: `${key}:email` });
-  });
+    ? [{ ...base, channel: 'staff', recipient: to.staffGroup, dedupeKey: `${key}:staff` }]
+    : [
+      { ...base, channel: 'sms', recipient: to.mobile, dedupeKey: `${key}:sms` },
+      ...(to.email ? [{ ...base, channel: 'email' as const, recipient: to.email, dedupeKey: `${key}:email` }] : []),
+    ];
+  await db('notifications').insert(messages.map(rowOf)).onConflict('dedupe_key').ignore();
 }
 
 /** The text of the newest message of a template to a recipient, read back from the outbox. */

@@ -85,6 +85,29 @@ t.test('the sender delivers each message once, across a provider failure', async
   t.ok(rows.every((row) => row.status === 'sent' && row.sent_at));
 });
 
+t.test('a failure in the middle of a batch keeps what was sent before it and leaves the rest pending', async (t) => {
+  const db = await createTestDatabase(t);
+  const handlers = createNotificationHandlers({ db, logger: silentLogger, now });
+  const request = await seedRequest(db);
+  for (const template of ['request-received', 'request-completed', 'request-rejected']) {
+    await handlers.send(jobOf({ headers: { template }, variables: { ...startVariables(request), reason: 'x' } }));
+  }
+  const sent: string[] = [];
+  const secondFails: NotificationProvider = {
+    name: 'second-fails',
+    async send(message: OutgoingMessage) {
+      if (sent.length === 1) throw new Error('provider timeout');
+      sent.push(message.id);
+    },
+  };
+  const sender = createNotificationSender({ db, provider: secondFails, logger: silentLogger, batch: 10 });
+  t.same(await sender.deliverPending(), { sent: 1, failed: 1 });
+  const rows = await db('notifications').where({ request_id: request.id }).orderBy('id');
+  t.same(rows.map((row) => [row.status, row.attempts]), [['sent', 1], ['pending', 1], ['pending', 0]]);
+  t.ok(rows[0].sent_at, 'the first is marked sent with its time');
+  t.same(sent, [rows[0].dedupe_key], 'sent under its dedupe key');
+});
+
 t.test('a message the provider keeps refusing ends failed for an operator', async (t) => {
   const db = await createTestDatabase(t);
   const handlers = createNotificationHandlers({ db, logger: silentLogger, now });
