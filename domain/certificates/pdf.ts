@@ -23,15 +23,35 @@ const fontFiles = {
   latinBold: require.resolve('vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf'),
 };
 type FontName = keyof typeof fontFiles;
+
+/** The fontkit pdfkit itself opens fonts with (the same module instance), and the parts of a font used here. */
+interface FontkitFont { layout: unknown; _tables: Record<string, unknown> }
+const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(buffer: Buffer): FontkitFont };
+
 /**
- * The font files, read once per process. Each document still opens its own
- * fonts: fontkit keeps the code points a glyph was first drawn for, which
- * pdfkit writes into the text layer, so a font shared between documents
- * would carry one certificate's oddities (a letter beside a zero-width
- * non-joiner) into the text of the next.
+ * The fonts, read and parsed once per process; each document gets fonts of
+ * its own on them. A font's tables (glyph outlines' index, metrics, the
+ * shaping rules of GSUB and GPOS) are decoded at their first use and never
+ * change, so the fonts share them — as fontkit's own font variations share
+ * their parent's — and decoding them was most of a certificate's cost. What a
+ * font learns while drawing stays with its document: fontkit keeps the code
+ * points a glyph was first drawn for, which pdfkit writes into the text
+ * layer, so a font shared whole between documents would carry one
+ * certificate's oddities (a letter beside a zero-width non-joiner) into the
+ * text of the next.
  */
-let fontData: Record<FontName, Buffer> | undefined;
-const fonts = () => (fontData ??= Object.fromEntries(Object.entries(fontFiles).map(([name, file]) => [name, fs.readFileSync(file)])) as Record<FontName, Buffer>);
+let parsedFonts: Record<FontName, { data: Buffer; tables: Record<string, unknown> }> | undefined;
+function fontsOfDocument(): Record<FontName, FontkitFont> {
+  parsedFonts ??= Object.fromEntries(Object.entries(fontFiles).map(([name, file]) => {
+    const data = fs.readFileSync(file);
+    return [name, { data, tables: fontkit.create(data)._tables }];
+  })) as NonNullable<typeof parsedFonts>;
+  return Object.fromEntries(Object.entries(parsedFonts).map(([name, { data, tables }]) => {
+    const font = fontkit.create(data);
+    font._tables = tables;
+    return [name, font];
+  })) as Record<FontName, FontkitFont>;
+}
 
 /**
  * Widths of shaped runs, by font, size and text: shaping Persian (fontkit's
@@ -155,8 +175,17 @@ class RightToLeftWriter {
   }
 }
 
+/**
+ * The QR code as an opaque greyscale PNG (pngjs's options): pdfkit embeds
+ * such a PNG's compressed rows as they are, where RGBA (qrcode's default)
+ * made it decode every pixel and compress colour and alpha again, a third of
+ * a certificate's cost. The "up" filter is the one that suits a QR code's
+ * repeated rows; trying every filter on each row cost more than it saved.
+ */
+const qrPng = { colorType: 0, filterType: 2 };
+
 export async function renderCertificatePdf(content: CertificateContent): Promise<Buffer> {
-  const qr = await QRCode.toBuffer(content.verificationUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 300 });
+  const qr = await QRCode.toBuffer(content.verificationUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 300, rendererOpts: qrPng } as QRCode.QRCodeToBufferOptions);
   const doc = new PDFDocument({
     size: 'A4', margin: page.margin, lang: 'fa-IR', displayTitle: true,
     info: { Title: `${content.title} ${content.number}`, Author: 'شهرداری مشهد', Subject: content.verificationCode },
@@ -167,7 +196,7 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  for (const [name, data] of Object.entries(fonts())) doc.registerFont(name, data);
+  for (const [name, font] of Object.entries(fontsOfDocument())) doc.registerFont(name, font as unknown as PDFKit.Mixins.PDFFontSource);
 
   const { margin } = page;
   const right = page.width - margin - 16;

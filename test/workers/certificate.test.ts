@@ -9,6 +9,7 @@ import t from 'tap';
 import { verifyCertificate } from '../../domain/certificates/verification.ts';
 import { rightToLeftParagraph, visualRuns, wrapLines } from '../../domain/certificates/bidi.ts';
 import { certificatePdf } from '../../domain/certificates/issue.ts';
+import { renderCertificatePdf, type CertificateContent } from '../../domain/certificates/pdf.ts';
 import { createCertificateHandlers } from '../../workers/certificate/handlers.ts';
 import { PermanentFault } from '../../workers/job.ts';
 import { createTestDatabase } from '../helpers/database.ts';
@@ -40,6 +41,27 @@ t.test('UAX #9 line by line: runs in visual order, each in logical order for the
   t.ok(lines.length > 1, 'wrapped');
   t.equal(lines.map(([start, end]) => text.slice(start, end)).join(' '), text, 'lines break at spaces and lose nothing');
   t.ok(lines.every(([start, end]) => end - start <= 30));
+});
+
+t.test('a certificate comes out the same whatever was drawn before it in the process', async (t) => {
+  // The fonts' parsed tables are shared between documents; what a font learns
+  // while drawing (the code points behind each glyph, the text layer's source)
+  // must not be. Drawn between two renderings of the same certificate: ZWNJ,
+  // lam-alef, Arabic yeh and kaf (whose joined forms Persian letters share),
+  // a no-break space, Latin and Persian digits.
+  const content = (value: string): CertificateContent => ({
+    title: 'مجوز قطع درخت', number: '12-1405-000042', issuedOn: '8 آذر 1405', districtName: 'منطقه 12', holderName: 'مریم احمدی',
+    holderNationalCode: '1234567891', trackingCode: 'SH-1405-ABCD', particulars: [{ label: 'نشانی ملک', value }],
+    verificationCode: 'ABCD-EFGH-2345', verificationUrl: 'https://e.mashhad.ir/verify/ABCD-EFGH-2345',
+  });
+  // The document's date and id are the only bytes that may differ.
+  const undated = (pdf: Buffer) => pdf.toString('latin1').replace(/\(D:\d+Z\)/g, '').replace(/\/ID \[<[0-9a-f]+> <[0-9a-f]+>\]/, '');
+  const plain = content('کوچه لاله، نزدیک Tower A، پلاک 3 بیت کتاب');
+  const before = await renderCertificatePdf(plain);
+  await renderCertificatePdf(content('می‌شود لاله‌زار، بيت كتاب، Tower\u00a0A، پلاک ۳ (طبقه دوم)'));
+  const after = await renderCertificatePdf(plain);
+  t.equal(undated(after), undated(before), 'the same bytes');
+  t.equal(await pdfText(after), await pdfText(before), 'the same text layer');
 });
 
 t.test('certificate.issue', async (t) => {
