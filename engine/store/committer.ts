@@ -1,15 +1,17 @@
 // Group commit: commands run one after another against memory; their changes
-// pile up while one transaction is in flight and all go into the next one.
-// Nobody is answered before the transaction holding their changes commits.
+// pile up while one commit is in flight and all go into the next one. A
+// commit is one statement (store/state.ts batchStatement), so one round trip
+// and its own transaction. Nobody is answered before the commit holding their
+// changes is done.
 //
-// Transactions run on the connection that holds the engine lock (fencing:
+// Commits run on the connection that holds the engine lock (fencing:
 // store/lock.ts). A failed commit is not retried: memory is ahead of the
 // database and the same rows would fail again (or the lock is gone), so the
 // committer reports it as fatal and the engine stops; recovery starts from
 // the last commit, which is safe because nothing uncommitted was answered.
 import type { Logger } from 'pino';
 import type { LockedConnection } from './lock.ts';
-import { writeBatch, type State } from './state.ts';
+import { batchStatement, type State } from './state.ts';
 import { commitBatchSize, commitSeconds } from '../metrics.ts';
 
 interface Waiter { done(): void; failed?(error: Error): void; roundTrip?: boolean }
@@ -67,14 +69,8 @@ export class Committer {
         const batch = this.state.takeChanges();
         if (batch) {
           const timer = commitSeconds.startTimer();
-          await this.connection.query('BEGIN');
-          try {
-            await writeBatch(this.connection, batch);
-            await this.connection.query('COMMIT');
-          } catch (error) {
-            await this.connection.query('ROLLBACK').catch(() => undefined);
-            throw error;
-          }
+          const { text, values } = batchStatement(batch);
+          await this.connection.query(text, values); // one statement: one round trip, its own transaction
           timer();
           commitBatchSize.observe(waiters.length);
         } else if (waiters.some((waiter) => waiter.roundTrip)) {

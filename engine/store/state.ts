@@ -223,22 +223,29 @@ const rowShapes: { [T in Table]: RowShape<EntityOf[T]> } = {
   },
 };
 
-/** A connection to run the batch's statements on (the one holding the engine lock). */
-export interface Sql { query(text: string, values?: unknown[]): Promise<unknown> }
-
-/** Writes a batch; the caller wraps it in a transaction. One statement per table whatever the batch size: arrays unnested server-side. */
-export async function writeBatch(sql: Sql, batch: Batch): Promise<void> {
+/**
+ * The whole batch as one statement: the key counter and every table's
+ * deletes and upserts are data-modifying parts of one WITH, arrays unnested
+ * server-side, so a commit is one round trip whatever the batch holds, and
+ * atomic without BEGIN/COMMIT (a single statement is its own transaction).
+ * No two parts touch the same row: a batch holds one change per key and table.
+ */
+export function batchStatement(batch: Batch): { text: string; values: unknown[] } {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  const parameter = (value: unknown, type: string) => {
+    values.push(value);
+    return `$${values.length}::${type}`;
+  };
   if (batch.nextKey !== null) {
-    await sql.query(
-      `INSERT INTO engine_meta (name, value) VALUES ('next_key', $1) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
-      [String(batch.nextKey)],
-    );
+    parts.push(`INSERT INTO engine_meta (name, value) VALUES ('next_key', ${parameter(String(batch.nextKey), 'bigint')}) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`);
   }
-  for (const { table, columns, types, values, deletes } of batch.tables) {
-    if (deletes.length > 0) await sql.query(`DELETE FROM ${table} WHERE key = ANY($1::bigint[])`, [deletes]);
-    if (values[0]!.length === 0) continue;
-    const casts = types.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
+  for (const { table, columns, types, values: columnValues, deletes } of batch.tables) {
+    if (deletes.length > 0) parts.push(`DELETE FROM ${table} WHERE key = ANY(${parameter(deletes, 'bigint[]')})`);
+    if (columnValues[0]!.length === 0) continue;
+    const arrays = types.map((type, i) => parameter(columnValues[i], `${type}[]`)).join(', ');
     const updates = columns.slice(1).map((name) => `${name} = EXCLUDED.${name}`).join(', ');
-    await sql.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts}) ON CONFLICT (key) DO UPDATE SET ${updates}`, values);
+    parts.push(`INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${arrays}) ON CONFLICT (key) DO UPDATE SET ${updates}`);
   }
+  return { text: `WITH ${parts.map((part, i) => `w${i} AS (${part})`).join(', ')} SELECT ${parts.length} AS parts`, values };
 }
