@@ -100,15 +100,21 @@ export function createTaskList(db: Knex, zeebe: ZBClient) {
 
     list,
 
+    /**
+     * Takes an open task nobody (or I) holds, if I may see it, in one
+     * statement; only when that changes nothing is the task read again, to
+     * tell a task I may not see (404) from one taken or closed (409).
+     */
     async claim(jobKey: string, staff: StaffMember): Promise<TaskRow> {
-      await visible(jobKey, staff);
       const [claimed] = await db<TaskRow>('user_tasks')
         .where({ job_key: jobKey, status: 'open' })
         .andWhere((q) => q.whereNull('assignee').orWhere({ assignee: staff.username }))
+        .andWhere((q) => q.whereRaw('candidate_groups && ?::text[]', [groupsOf(staff)]).orWhere({ assignee: staff.username }))
         .update({ assignee: staff.username, claimed_at: db.raw('coalesce(claimed_at, clock_now())') })
         .returning('*');
-      if (!claimed) throw new ApiProblem(409, 'task-taken', 'Someone else has claimed this task, or it is closed.', 'این کار را همکار دیگری برداشته یا بسته شده است.');
-      return claimed;
+      if (claimed) return claimed;
+      await visible(jobKey, staff);
+      throw new ApiProblem(409, 'task-taken', 'Someone else has claimed this task, or it is closed.', 'این کار را همکار دیگری برداشته یا بسته شده است.');
     },
 
     /**

@@ -86,6 +86,10 @@ t.test('task list', async (t) => {
   await t.test('claim, hand back, complete with the form validated', async (t) => {
     const complete = (headers: Record<string, string>, variables: object) => app.inject({ method: 'POST', url: `${base}/complete`, headers, payload: { variables } });
     t.equal((await complete(clerk, { approvalDecision: 'approve' })).statusCode, 409, 'claim first');
+    for (const [outsider, who] of [[inspector, 'another role'], [clerk5, 'another district']] as const) {
+      t.equal((await app.inject({ method: 'POST', url: `${base}/claim`, headers: outsider })).statusCode, 404, `${who} may not take it`);
+    }
+    t.equal((await db('user_tasks').where({ job_key: task.job_key }).first('assignee')).assignee, null, 'nor did they');
     t.equal((await app.inject({ method: 'POST', url: `${base}/claim`, headers: clerk })).json().assignee, 'clerk-12');
     const claimedAt = async () => (await db('user_tasks').where({ job_key: task.job_key }).first('claimed_at')).claimed_at;
     t.ok(await claimedAt(), 'the claim is timed: waiting ends, handling starts');
