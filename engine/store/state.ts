@@ -25,8 +25,13 @@ function emptyChanges(): Changes {
   };
 }
 
-/** One table's part of a batch: column arrays for one `INSERT … SELECT unnest(…)`, and the keys to delete. */
-interface TableBatch { table: string; columns: string[]; types: string[]; values: unknown[][]; deletes: number[] }
+/**
+ * One table's part of a batch: the upserted rows as one JSON array of objects
+ * keyed by column (read server-side by jsonb_to_recordset, so an entity's
+ * jsonb column travels as part of the document, not as an escaped text in a
+ * text array), and the keys to delete.
+ */
+interface TableBatch { table: string; columns: string[]; types: string[]; rows: string | null; deletes: number[] }
 
 /**
  * Changes as rows, serialised when they were taken: later commands may change
@@ -89,11 +94,16 @@ export class State {
       for (const [key, entity] of changes) {
         if (entity) upserts.push(entity); else deletes.push(key);
       }
+      const rows = upserts.map((entity) => {
+        const row: Record<string, unknown> = { key: entity.key };
+        for (const [column, , get] of shape.columns) row[column] = get(entity);
+        return row;
+      });
       tables.push({
         table: shape.table,
         columns: ['key', ...shape.columns.map(([column]) => column)],
         types: ['bigint', ...shape.columns.map(([, type]) => type)],
-        values: [upserts.map((e) => e.key), ...shape.columns.map(([, , get]) => upserts.map(get))],
+        rows: rows.length > 0 ? JSON.stringify(rows) : null, // serialised now, as the batch is taken
         deletes,
       });
     }
@@ -173,7 +183,7 @@ const rowShapes: { [T in Table]: RowShape<EntityOf[T]> } = {
     columns: [
       ['process_definition_key', 'bigint', (e) => e.processDefinitionKey],
       ['bpmn_process_id', 'text', (e) => e.bpmnProcessId],
-      ['state', 'jsonb', (e) => JSON.stringify(e)],
+      ['state', 'jsonb', (e) => e],
     ],
   },
   jobs: {
@@ -182,7 +192,7 @@ const rowShapes: { [T in Table]: RowShape<EntityOf[T]> } = {
       ['type', 'text', (e) => e.type],
       ['process_instance_key', 'bigint', (e) => e.processInstanceKey],
       ['state', 'text', (e) => e.state],
-      ['data', 'jsonb', (e) => JSON.stringify(e)],
+      ['data', 'jsonb', (e) => e],
     ],
   },
   timers: {
@@ -190,7 +200,7 @@ const rowShapes: { [T in Table]: RowShape<EntityOf[T]> } = {
     columns: [
       ['process_instance_key', 'bigint', (e) => e.processInstanceKey ?? null],
       ['due_at', 'timestamptz', (e) => timestamp(e.dueAt)],
-      ['data', 'jsonb', (e) => JSON.stringify(e)],
+      ['data', 'jsonb', (e) => e],
     ],
   },
   subscriptions: {
@@ -200,7 +210,7 @@ const rowShapes: { [T in Table]: RowShape<EntityOf[T]> } = {
       ['name', 'text', (e) => e.name],
       ['correlation_key', 'text', (e) => e.correlationKey ?? null],
       ['process_instance_key', 'bigint', (e) => e.processInstanceKey],
-      ['data', 'jsonb', (e) => JSON.stringify(e)],
+      ['data', 'jsonb', (e) => e],
     ],
   },
   messages: {
@@ -210,7 +220,7 @@ const rowShapes: { [T in Table]: RowShape<EntityOf[T]> } = {
       ['correlation_key', 'text', (e) => e.correlationKey],
       ['message_id', 'text', (e) => e.messageId ?? null],
       ['expires_at', 'timestamptz', (e) => timestamp(e.expiresAt)],
-      ['data', 'jsonb', (e) => JSON.stringify(e)],
+      ['data', 'jsonb', (e) => e],
     ],
   },
   incidents: {
@@ -218,15 +228,14 @@ const rowShapes: { [T in Table]: RowShape<EntityOf[T]> } = {
     columns: [
       ['process_instance_key', 'bigint', (e) => e.processInstanceKey],
       ['error_type', 'text', (e) => e.errorType],
-      ['data', 'jsonb', (e) => JSON.stringify(e)],
+      ['data', 'jsonb', (e) => e],
     ],
   },
 };
 
 /**
  * The whole batch as one statement: the key counter and every table's
- * deletes and upserts are data-modifying parts of one WITH, arrays unnested
- * server-side, so a commit is one round trip whatever the batch holds, and
+ * deletes and upserts are data-modifying parts of one WITH, so a commit is one round trip whatever the batch holds, and
  * atomic without BEGIN/COMMIT (a single statement is its own transaction).
  * No two parts touch the same row: a batch holds one change per key and table.
  */
@@ -240,12 +249,12 @@ export function batchStatement(batch: Batch): { text: string; values: unknown[] 
   if (batch.nextKey !== null) {
     parts.push(`INSERT INTO engine_meta (name, value) VALUES ('next_key', ${parameter(String(batch.nextKey), 'bigint')}) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`);
   }
-  for (const { table, columns, types, values: columnValues, deletes } of batch.tables) {
+  for (const { table, columns, types, rows, deletes } of batch.tables) {
     if (deletes.length > 0) parts.push(`DELETE FROM ${table} WHERE key = ANY(${parameter(deletes, 'bigint[]')})`);
-    if (columnValues[0]!.length === 0) continue;
-    const arrays = types.map((type, i) => parameter(columnValues[i], `${type}[]`)).join(', ');
+    if (rows === null) continue;
+    const record = columns.map((name, i) => `${name} ${types[i]}`).join(', ');
     const updates = columns.slice(1).map((name) => `${name} = EXCLUDED.${name}`).join(', ');
-    parts.push(`INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${arrays}) ON CONFLICT (key) DO UPDATE SET ${updates}`);
+    parts.push(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM jsonb_to_recordset(${parameter(rows, 'jsonb')}) AS r(${record}) ON CONFLICT (key) DO UPDATE SET ${updates}`);
   }
   return { text: `WITH ${parts.map((part, i) => `w${i} AS (${part})`).join(', ')} SELECT ${parts.length} AS parts`, values };
 }
