@@ -20,9 +20,10 @@ export interface VisitRow { id: string; request_id: string; district_id: number;
  */
 export async function assignInspector(db: Knex, visit: { requestId: string; districtId: number; businessKey: string }): Promise<{ visitId: string; inspectorUsername: string }> {
   const { requestId, districtId, businessKey } = visit;
-  const row = await db.transaction(async (trx): Promise<VisitRow> => {
-    const existing = await trx('inspection_visits').where({ business_key: businessKey }).first();
-    if (existing) return existing;
+  return db.transaction(async (trx) => {
+    const existing = await trx('inspection_visits as v').join('staff as s', 's.id', 'v.inspector_id')
+      .where({ 'v.business_key': businessKey }).first('v.id', 's.username');
+    if (existing) return { visitId: existing.id as string, inspectorUsername: existing.username as string };
     await trx.raw('select pg_advisory_xact_lock(?, ?)', [assignmentLock, districtId]);
     const inspector = await trx('staff as s')
       .where({ 's.role_id': 'inspector', 's.district_id': districtId, 's.active': true })
@@ -35,11 +36,9 @@ export async function assignInspector(db: Knex, visit: { requestId: string; dist
     const [inserted] = await trx('inspection_visits')
       // The moment of assignment, not the transaction's start (it may have waited for the lock), on the business clock.
       .insert({ request_id: requestId, district_id: districtId, inspector_id: inspector.id, business_key: businessKey, assigned_at: trx.raw('clock_timestamp() + (clock_now() - now())') })
-      .returning('*');
-    return inserted;
+      .returning('id');
+    return { visitId: inserted.id as string, inspectorUsername: inspector.username as string };
   });
-  const inspector = await db('staff').where({ id: row.inspector_id }).first('username');
-  return { visitId: row.id, inspectorUsername: inspector.username };
 }
 
 /** The visit no longer counts as open. */

@@ -37,11 +37,23 @@ export type ChargeOutcome =
   /** The gateway refuses this payer or amount (the diagram's PAYMENT_DECLINED); a repeated charge gets the same answer. */
   | { kind: 'declined'; reason: string };
 
-/** The payment of this step, or the one a previous delivery created. */
+/**
+ * The payment of this step, or the one a previous delivery created, in one
+ * statement. Only when that delivery committed after this statement began
+ * (the insert waited for it, and the statement's snapshot cannot see its row)
+ * is the row read again.
+ */
 async function paymentFor(db: Knex, charge: Charge, gateway: string): Promise<PaymentRow> {
-  await db('payments').insert({ request_id: charge.requestId, business_key: charge.businessKey, amount: charge.amount, gateway })
-    .onConflict('business_key').ignore();
-  return (await db<PaymentRow>('payments').where({ business_key: charge.businessKey }).first())!;
+  const { rows } = await db.raw<{ rows: PaymentRow[] }>(`
+    with inserted as (
+      insert into payments (request_id, business_key, amount, gateway) values (?, ?, ?, ?)
+      on conflict (business_key) do nothing
+      returning *)
+    select * from inserted
+    union all
+    select * from payments where business_key = ? and not exists (select 1 from inserted)`,
+  [charge.requestId, charge.businessKey, charge.amount, gateway, charge.businessKey]);
+  return rows[0] ?? (await db<PaymentRow>('payments').where({ business_key: charge.businessKey }).first())!;
 }
 
 /**
