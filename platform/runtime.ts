@@ -189,7 +189,10 @@ export async function openKnex(runtime: Runtime, options: { migrate: boolean }):
   runtime.onShutdown(async () => { await (await opening.catch(() => undefined))?.close(); }, { essential: true });
   const database = await opening;
   const db = createKnex(database.url);
-  runtime.onShutdown(() => db.destroy());
+  // The pool waits for every connection in use: one held by a handler whose
+  // job was handed back (workers/job.ts) must not hold the exit; PostgreSQL
+  // rolls back what such a handler left open.
+  runtime.onShutdown(() => atMost(5_000, db.destroy()));
   if (options.migrate) await migrateToLatest(db, runtime.logger);
   if (runtime.config.CLOCK === 'shared') {
     clock.runShared();
@@ -224,6 +227,18 @@ export function gatewayAddress(config: Config): string {
 
 export function openZeebe(runtime: Runtime, address: string, retry?: RetryPolicy): ZBClient {
   const zeebe = createZeebeClient(runtime.config, address, runtime.logger, retry);
-  runtime.onShutdown(() => zeebe.close(2000).then(() => undefined));
+  // zeebe-node's close waits for every handler it started, also one whose job
+  // was handed back and which is still at work; the channels end with the process.
+  runtime.onShutdown(() => atMost(3_000, zeebe.close(2000)));
   return zeebe;
+}
+
+/** Waits for `work` at most `ms` (a closer that must not hold the exit; its failure still counts). */
+async function atMost(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise((resolve) => { timer = setTimeout(resolve, ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

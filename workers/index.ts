@@ -12,7 +12,7 @@ import { paymentWorkers } from './payment/index.ts';
 import { requestWorkers } from './request/index.ts';
 import { slaWorkers } from './sla/index.ts';
 import { userTaskWorkers } from './user-tasks/index.ts';
-import type { StartedFamily } from './job.ts';
+import { stopFamilies, type StartedFamily } from './job.ts';
 
 export interface WorkerDependencies {
   zeebe: ZBClient;
@@ -29,7 +29,7 @@ export interface RunningWorkers {
   jobTypes: string[];
   /**
    * Stops taking jobs; the jobs in hand are finished, or handed back to the
-   * engine at once when `hurry` aborts (job-worker.ts).
+   * engine when `hurry` aborts or after `drainMs` (job.ts, job-worker.ts).
    */
   stop(hurry?: AbortSignal): Promise<void>;
 }
@@ -56,7 +56,9 @@ export function startWorkers(deps: WorkerDependencies): RunningWorkers {
   return {
     jobTypes,
     stop: async (hurry) => {
-      await Promise.all(started.map((family) => family.close(hurry)));
+      const stopping = performance.now();
+      await stopFamilies(started, hurry);
+      deps.logger.info({ ms: Math.round(performance.now() - stopping) }, 'workers stopped');
     },
   };
 }

@@ -81,7 +81,9 @@ export function startJobWorker(zeebe: ZBClient, logger: Logger, options: JobWork
         });
       }
       if (held.size > 0) {
-        await Promise.all([...held].map((job) => handBack(zeebe, logger, job, 'its worker had to stop before finishing it')));
+        // An engine that does not answer cannot take them back: they come again after their timeout.
+        const handedBack = Promise.all([...held].map((job) => handBack(zeebe, logger, job, 'its worker had to stop before finishing it')));
+        await Promise.race([handedBack, new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
         return;
       }
       await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);

@@ -147,13 +147,41 @@ export interface StartedFamily {
   close(hurry?: AbortSignal): Promise<void>;
 }
 
-/** Closes the workers a family started, then what else it runs (`extra`: sweeps, senders). */
+/**
+ * Closes the workers a family started, then what else it runs (`extra`:
+ * sweeps, senders). Hurried, it stops waiting for a sweep still at work: what
+ * a sweep has not committed is done again by the next one, here or in
+ * another process, as after a crash.
+ */
 export function familyOf(jobTypes: string[], workers: JobWorker[], extra?: () => Promise<void>): StartedFamily {
   return {
     jobTypes,
     close: async (hurry) => {
       await Promise.all(workers.map((worker) => worker.close(hurry).catch(() => undefined)));
-      await extra?.();
+      if (extra) await untilAborted(extra().catch(() => undefined), hurry);
     },
   };
+}
+
+/** `work`, or less once `signal` aborts. */
+function untilAborted(work: Promise<unknown>, signal?: AbortSignal): Promise<unknown> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.resolve();
+  return Promise.race([work, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+}
+
+/**
+ * How long stopping families let their handlers finish the jobs they hold
+ * before handing them back: 8 of shutdown's 20 s grace (platform/runtime.ts),
+ * so that the rest (handing back, at most 3 s; the engine's channels, 3 s;
+ * the pool, 5 s) ends inside it even on a loaded machine and the process
+ * exits 0. A handed-back job is taken again at once, elsewhere; its handler,
+ * idempotent, may still finish here meanwhile.
+ */
+export const drainMs = 8_000;
+
+/** Stops `families`: their handlers get `drain` ms (or until `hurry`), then what they still hold is handed back. */
+export async function stopFamilies(families: StartedFamily[], hurry?: AbortSignal, drain = drainMs): Promise<void> {
+  const handBack = AbortSignal.any([AbortSignal.timeout(drain), ...(hurry ? [hurry] : [])]);
+  await Promise.all(families.map((family) => family.close(handBack)));
 }

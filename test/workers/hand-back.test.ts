@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import type { ZBClient } from 'zeebe-node';
 import { userTaskJobType } from '../../processes/catalogue/contract.ts';
 import { startJobWorker, type JobWorker } from '../../workers/job-worker.ts';
+import { familyOf, stopFamilies } from '../../workers/job.ts';
 import { createTaskStore } from '../../domain/user-tasks/store.ts';
 import { userTaskWorkers } from '../../workers/user-tasks/index.ts';
 import { activate, deploy, waitingAtEngine } from '../engine/helpers.ts';
@@ -87,7 +88,8 @@ t.test('a stopping worker finishes the job in its handler, then stops', async (t
   t.same(second.filter((job) => job.processInstanceKey === instance.processInstanceKey), [], 'the finished job is not worked again');
 });
 
-t.test('hurried, it hands the job in its handler back: another worker takes it at once, with its retries', async (t) => {
+/** An engine, a slow worker (its log read) holding the job of a new instance. */
+async function slowJobTaken(t: Parameters<typeof startTestEngine>[0]) {
   const { client } = await startTestEngine(t);
   await deploy(client, slowProcess);
   const { logger, lines } = recordingLogger();
@@ -95,6 +97,11 @@ t.test('hurried, it hands the job in its handler back: another worker takes it a
   t.teardown(release);
   const instance = await client.createProcessInstance({ bpmnProcessId: 'hand-back', variables: {} });
   await eventually('the slow worker to take the job', async () => taken.length === 1);
+  return { client, lines, worker, taken, instance };
+}
+
+t.test('hurried, it hands the job in its handler back: another worker takes it at once, with its retries', async (t) => {
+  const { client, lines, worker, taken, instance } = await slowJobTaken(t);
   const hurry = new AbortController();
   const closing = worker.close(hurry.signal);
   setTimeout(() => hurry.abort(), 200);
@@ -106,6 +113,22 @@ t.test('hurried, it hands the job in its handler back: another worker takes it a
   t.equal(again.key, taken[0]!.key, 'the same job');
   t.equal(again.retries, taken[0]!.retries, 'no retry spent');
   t.ok(Date.now() - started < jobTimeout / 10, `taken again after ${Date.now() - started} ms, not after its ${jobTimeout / 1000} s timeout`);
+});
+
+t.test('stopping families: a handler still at work after the drain time has its job handed back, and a busy sweep does not hold the stop', async (t) => {
+  const { client, lines, worker, taken, instance } = await slowJobTaken(t);
+  let sweepEnded = false;
+  const family = familyOf([slowType], [worker], () => new Promise<void>(() => undefined).finally(() => (sweepEnded = true)));
+  const drain = 500;
+  const started = Date.now();
+  await stopFamilies([family], undefined, drain);
+  const took = Date.now() - started;
+  t.ok(took >= drain * 0.9 && took < drain + 5_000, `stopped after ${took} ms: it waited the drain time, then did not wait for the handler or the sweep`);
+  t.notOk(sweepEnded, 'the sweep was still at work');
+  t.match(lines, [{ msg: 'job handed back to the engine', reason: 'its worker had to stop before finishing it' }]);
+  const second = quickWorker(t, client);
+  const again = await eventually('another worker to get the job', async () => second.find((job) => job.processInstanceKey === instance.processInstanceKey), { timeoutMs: 10_000 });
+  t.equal(again.retries, taken[0]!.retries, 'no retry spent');
 });
 
 t.test('a job that reaches a stopping worker on its open long poll is handed back, not dropped', async (t) => {
