@@ -22,6 +22,26 @@ t.test('io mappings: inputs are local, outputs reach the process', async (t) => 
   t.notOk('bonus' in result.variables, 'with output mappings, job variables stay local');
 });
 
+t.test('io mappings read the results of the mappings before them, dotted targets included', async (t) => {
+  const io = '<zeebe:ioMapping>'
+    + '<zeebe:input source="=price * 2" target="price" /><zeebe:input source="=price + 1" target="next" />'
+    + '<zeebe:input source="=1" target="order.count" /><zeebe:input source="=order.count + 1" target="order.more" /><zeebe:input source="=order.id" target="kept" />'
+    + '<zeebe:output source="=next * 10" target="report.total" /><zeebe:output source="=report.total + 1" target="report.after" /><zeebe:output source="=report.x" target="gone" />'
+    + '</zeebe:ioMapping>';
+  await deploy(client, chain('chained', [{ id: 'calc', xml: serviceTask('calc', 'chained', io) }]));
+  const pending = client.createProcessInstanceWithResult({ bpmnProcessId: 'chained', variables: { price: 10, order: { id: 'o-1' }, report: { x: 'old' } }, requestTimeout: 5_000 });
+  const [job] = await activate(client, 'chained');
+  t.equal(job!.variables.price, 20, 'an input may replace a visible variable');
+  t.equal(job!.variables.next, 21, 'a later input reads the earlier one');
+  t.same(job!.variables.order, { count: 1, more: 2 }, 'a dotted target builds a new local object, read by the next input');
+  t.equal(job!.variables.kept, null, 'the visible object of that name is hidden once a mapping set it');
+  await client.completeJob({ jobKey: job!.key, variables: {} });
+  const result = await pending;
+  t.same(result.variables.report, { total: 210, after: 211 }, 'outputs read the earlier outputs, dotted targets included');
+  t.equal(result.variables.gone, null, 'the earlier output hides the visible object of the same name');
+  t.equal(result.variables.price, 10, 'inputs stay local');
+});
+
 t.test('embedded subprocess and terminate end event', async (t) => {
   const xml = bpmn('sub', `
     <bpmn:startEvent id="start" />
