@@ -5,6 +5,7 @@
 // job (completion.ts).
 import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
+import { isoTimestamp as iso } from '../../platform/prepared-statements.ts';
 import { ApiProblem, fieldErrors } from '../../platform/problem.ts';
 import { completeUserTask, TaskNotOpen } from './completion.ts';
 import { createFormResolver } from './forms.ts';
@@ -20,8 +21,21 @@ export interface TaskRow {
   job_retries: number | null; checked_at: Date | null; cancelled_at: Date | null;
 }
 
-/** A listed task also carries its SLA state, worked out by the business clock (platform/clock.ts). */
+/** A task shown by itself also carries its SLA state, worked out by the business clock (platform/clock.ts). */
 export type ListedTask = TaskRow & { sla: SlaState };
+
+/**
+ * A task as the list shows it: of its variables only the request's tracking
+ * code and service (when they are texts), its times as JSON has them. A
+ * variables document holds the request's whole form; a list of 200 tasks
+ * parsed every one of them to show two fields.
+ */
+export interface TaskSummary {
+  job_key: string; request_id: string | null; element_id: string; name: string; form_id: string | null;
+  tracking_code: string | null; service_id: string | null;
+  candidate_groups: string[]; assignee: string | null; due_at: string | null; follow_up_at: string | null; status: string; created_at: string;
+  sla: SlaState;
+}
 
 export const slaStates = ['breached', 'near', 'ok', 'none'] as const;
 export type SlaState = typeof slaStates[number];
@@ -37,6 +51,13 @@ const slaSql = `case
   when due_at <= clock_now() then 'breached'
   when coalesce(follow_up_at, due_at - interval '1 day') <= clock_now() then 'near'
   else 'ok' end`;
+
+const textVariable = (name: string) => `case when jsonb_typeof(variables->'${name}') = 'string' then variables->>'${name}' end`;
+
+const summaryColumns = `job_key, request_id, element_id, name, form_id,
+  ${textVariable('trackingCode')} as tracking_code, ${textVariable('serviceId')} as service_id,
+  candidate_groups, assignee, ${iso('due_at')} as due_at, ${iso('follow_up_at')} as follow_up_at, status, ${iso('created_at')} as created_at,
+  ${slaSql} as sla`;
 
 /** The candidate group of a role in a district, `district-<n>:<role>`: what the diagrams and the approval router assign tasks to. */
 export const candidateGroup = (districtId: number, role: string): string => `district-${districtId}:${role}`;
@@ -75,9 +96,9 @@ export function createTaskList(db: Knex, zeebe: ZBClient) {
    * group is `district-<id>:<role>`), soonest due first (no due date last)
    * or oldest first, with the number of all that match.
    */
-  async function list(staff: StaffMember, filter: TaskFilter): Promise<{ tasks: ListedTask[]; total: number }> {
+  async function list(staff: StaffMember, filter: TaskFilter): Promise<{ tasks: TaskSummary[]; total: number }> {
     const query = db<TaskRow>('user_tasks')
-      .select('*', db.raw(`${slaSql} as sla`), db.raw('count(*) over () as total'))
+      .select(db.raw(summaryColumns), db.raw('count(*) over () as total'))
       .where({ status: 'open' })
       .andWhere((q) => q.whereRaw('candidate_groups && ?::text[]', [groupsOf(staff)]).orWhere({ assignee: staff.username }))
       .orderByRaw(filter.sort === 'created' ? 'created_at asc, job_key' : 'due_at asc nulls last, created_at asc, job_key')
@@ -88,7 +109,7 @@ export function createTaskList(db: Knex, zeebe: ZBClient) {
     if (filter.requestId) query.where({ request_id: filter.requestId });
     if (filter.serviceId) query.whereRaw("variables->>'serviceId' = ?", [filter.serviceId]);
     if (filter.sla?.length) query.whereRaw(`(${slaSql}) = any(?::text[])`, [filter.sla]);
-    const rows = await query as Array<ListedTask & { total: string }>;
+    const rows = await query as unknown as Array<TaskSummary & { total: string }>;
     // A page past the end has no row to carry the count: ask for the first page's.
     const total = rows.length > 0 ? Number(rows[0]!.total) : filter.offset ? (await list(staff, { ...filter, offset: 0, limit: 1 })).total : 0;
     return { tasks: rows.map(({ total: _total, ...task }) => task), total };

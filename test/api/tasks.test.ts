@@ -97,6 +97,9 @@ t.test('task list', async (t) => {
     t.equal((await app.inject({ method: 'POST', url: `${base}/unclaim`, headers: colleague })).statusCode, 403, 'not theirs to hand back');
     t.equal((await app.inject({ method: 'POST', url: `${base}/unclaim`, headers: clerk })).json().assignee, null);
     t.equal(await claimedAt(), null, 'handed back, it waits again');
+    t.equal((await app.inject({ method: 'POST', url: `${base}/claim`, headers: clerk5 })).statusCode, 404, 'another district does not claim a free task');
+    t.equal((await app.inject({ method: 'POST', url: `${base}/claim`, headers: inspector })).statusCode, 404, 'nor another role');
+    t.equal(await claimedAt(), null, 'nobody outside the group took it');
     t.same((await app.inject({ url: '/api/tasks?unassigned=true', headers: colleague })).json().map((x: { jobKey: string }) => x.jobKey), [task.job_key]);
     await app.inject({ method: 'POST', url: `${base}/claim`, headers: clerk });
     t.same((await app.inject({ url: '/api/tasks?mine=true', headers: colleague })).json(), []);
