@@ -27,8 +27,19 @@ export function timerSchedule(type: 'timeDate' | 'timeDuration' | 'timeCycle', v
   return schedule;
 }
 
+/** The form toISOString writes (the workers' due dates and reminders): read without luxon when it is exactly that date. */
+const toISOStringForm = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+function utcMillis(text: string): number | null {
+  if (!toISOStringForm.test(text)) return null;
+  const ms = Date.parse(text);
+  // Date.parse rolls 30 February over into March; luxon refuses it: only an exact round trip is taken.
+  return Number.isFinite(ms) && new Date(ms).toISOString() === text ? ms : null;
+}
+
 function scheduleOf(type: 'timeDate' | 'timeDuration' | 'timeCycle', text: string, now: number): TimerSchedule | string {
   if (type === 'timeDate') {
+    const fast = utcMillis(text);
+    if (fast !== null) return { dueAt: fast };
     const date = DateTime.fromISO(text, { setZone: true });
     if (!date.isValid) return `'${text}' is not an ISO 8601 date-time`;
     return { dueAt: date.toMillis() };
