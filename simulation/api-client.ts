@@ -12,7 +12,7 @@ export interface ApiClient {
   base: string;
   call<T = unknown>(method: string, path: string, options?: CallOptions): Promise<ApiAnswer<T>>;
   /** Calls made and their statuses so far. */
-  stats(): { calls: number; byStatus: Record<string, number>; retries: number; totalMs: number };
+  stats(): { calls: number; byStatus: Record<string, number>; byKind: Record<string, number>; retries: number; totalMs: number };
 }
 
 /** One HTTP exchange on a kept-alive connection (node:http: a third of fetch's cost per call, measured). */
@@ -40,6 +40,7 @@ export function createApiClient(base: string): ApiClient {
   let retries = 0;
   let totalMs = 0;
   const byStatus: Record<string, number> = {};
+  const byKind: Record<string, number> = {};
   return {
     base,
     async call<T>(method: string, path: string, options: CallOptions = {}) {
@@ -61,6 +62,8 @@ export function createApiClient(base: string): ApiClient {
           totalMs += performance.now() - started;
           calls++;
           byStatus[response.status] = (byStatus[response.status] ?? 0) + 1;
+          const kind = callKind(method, url);
+          byKind[kind] = (byKind[kind] ?? 0) + 1;
           if (response.status === 503 && attempt < 5) {
             retries++;
             await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
@@ -77,8 +80,15 @@ export function createApiClient(base: string): ApiClient {
         }
       }
     },
-    stats: () => ({ calls, byStatus: { ...byStatus }, retries, totalMs }),
+    stats: () => ({ calls, byStatus: { ...byStatus }, byKind: { ...byKind }, retries, totalMs }),
   };
+}
+
+/** `GET /api/tasks?limit&unassigned`: the route with its ids (any segment with a digit) as :id and the query's names. */
+export function callKind(method: string, url: URL): string {
+  const route = url.pathname.split('/').map((segment) => (/\d/.test(segment) ? ':id' : segment)).join('/');
+  const names = [...new Set(url.searchParams.keys())].sort();
+  return `${method} ${route}${names.length ? `?${names.join('&')}` : ''}`;
 }
 
 /** Fails with the call and its answer when the status is not one expected. */

@@ -188,7 +188,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationOu
     const next = Math.min(agenda.next(), now + step.max * minute, atWork ? Infinity : work.nextShiftStart(now), to);
     now = Math.min(to, Math.max(now + (atWork ? step.atWork : Math.min(step.offWork, (work.nextShiftStart(now) - now) / minute)) * minute, next));
     stepStats.total++;
-    const day = DateTime.fromMillis(now, { zone: IRAN_TIME_ZONE }).toISODate()!;
+    // The step that lands on midnight ends the day before it (the run's last step lands on its end).
+    const day = DateTime.fromMillis(now - 1, { zone: IRAN_TIME_ZONE }).toISODate()!;
     // A new day starts from a system that has done all of yesterday's work.
     if (day !== lastDay) {
       await caughtUp(true);
@@ -220,6 +221,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationOu
   if (lastDay) closeDay(lastDay);
   const wallMs = performance.now() - wallStart;
   const cpuAfter = system.cpuSeconds();
+  // The API's calls as far as its CPU was read: the reads below are the report's, not the month's.
+  const api = client.stats();
 
   // What each citizen's request page says at the end.
   const requests = [...run.requests.values()];
@@ -235,7 +238,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationOu
     unexpected: [...unexpected.entries()].map(([what, seen]) => ({ what, ...seen })),
     utilisation: work.utilisation(from, to),
     steps: stepStats,
-    api: client.stats(),
+    api,
     wallMs,
     cpuSeconds: { before: cpuBefore, after: cpuAfter },
     days,

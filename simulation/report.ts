@@ -50,6 +50,8 @@ export interface SimulationReport {
     apiCalls: number;
     apiCallsPerWallSecond: number;
     apiStatuses: Record<string, number>;
+    /** API calls by route (ids as :id), most first; absent in reports older than it. */
+    apiCallsByKind?: Record<string, number>;
     cpuSeconds: Record<string, number>;
     /** Milliseconds of CPU per request filed, by component. */
     cpuMsPerRequest: Record<string, number>;
@@ -100,6 +102,7 @@ export async function buildReport(db: Knex, outcome: SimulationOutcome, options:
       simulatedDaysPerWallMinute: options.days / (wallSeconds / 60),
       requestsPerWallSecond: requests.length / wallSeconds,
       apiCalls: outcome.api.calls, apiCallsPerWallSecond: outcome.api.calls / wallSeconds, apiStatuses: outcome.api.byStatus,
+      apiCallsByKind: Object.fromEntries(Object.entries(outcome.api.byKind).sort(([, a], [, b]) => b - a)),
       cpuSeconds, cpuMsPerRequest: perRequest,
       apiCpuMsPerCall: cpuSeconds.api !== undefined && outcome.api.calls ? (cpuSeconds.api * 1000) / outcome.api.calls : null,
       days: outcome.days,

@@ -34,11 +34,12 @@ export function summary(report: SimulationReport, where: { file: string; id: str
       return `${pad(row.role, 24)}${pad(row.staff, 7)}${pad(row.tasks, 7)}${pad(row.open, 7)}${pad(hours(row.waitMedianHours), 10)}${pad(hours(row.waitP90Hours), 10)}${pad(percent(row.utilisation), 12)}${percent(driver)}`;
     }),
     '',
-    `Load test               ${run.wallSeconds.toFixed(0)} s wall for ${report.days} days (${run.simulatedDaysPerWallMinute.toFixed(1)} simulated days a minute), ${run.steps.total} clock steps (${run.steps.unsettled} not settled)`,
+    `Load test               ${run.wallSeconds.toFixed(0)} s wall for ${report.days} days (${run.simulatedDaysPerWallMinute.toFixed(1)} simulated days a minute), ${run.steps.total} clock steps (${run.steps.unsettled} moved on with work in flight after their wait)`,
     `Wall time by phase      clock ${(run.steps.clockMs / 1000).toFixed(1)} s, catching up ${(run.steps.settleMs / 1000).toFixed(1)} s, citizens and finishing work ${(run.steps.actMs / 1000).toFixed(1)} s, taking work ${(run.steps.staffMs / 1000).toFixed(1)} s, messages ${(run.steps.messagesMs / 1000).toFixed(1)} s`,
     `Throughput              ${run.requestsPerWallSecond.toFixed(1)} requests/s, ${run.apiCallsPerWallSecond.toFixed(1)} API calls/s (${run.apiCalls} calls)`,
     `CPU per request (ms)    ${Object.entries(run.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')}`,
     `API CPU per call        ${run.apiCpuMsPerCall === null ? '—' : `${run.apiCpuMsPerCall.toFixed(2)} ms`}`,
+    ...(run.apiCallsByKind ? [`API calls per request   ${Object.entries(run.apiCallsByKind).slice(0, 6).map(([kind, count]) => `${kind} ${(count / Math.max(1, ledger.filed)).toFixed(2)}`).join(', ')}`] : []),
     ...dayLines(run.days ?? []),
     report.unexpected.length ? `Unexpected answers      ${report.unexpected.map((entry) => `${entry.what} ×${entry.count}`).join('; ')}` : 'Unexpected answers      none',
     ...planLines(report),

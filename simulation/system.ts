@@ -95,15 +95,32 @@ function procResidentMegabytes(pid: number): number {
 
 const ownResidentMegabytes = () => Math.round(process.memoryUsage.rss() / 1024 / 1024);
 
-/** CPU of a PostgreSQL server: the postmaster, its live backends and those that ended. */
-function postgresCpuSeconds(postmasterPid: number): number {
+/** The database a PostgreSQL backend serves, from its title (`postgres: <user> <database> <host>(<port>) <state>`); none for the server's own processes. */
+function backendDatabase(pid: string): string | undefined {
+  try {
+    const [title, user, database, client] = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.split(' ');
+    return title === 'postgres:' && user && database && client && /(\(\d+\)|\[local\])$/.test(client) ? database : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU of a PostgreSQL server: the postmaster, its own processes (WAL writer,
+ * checkpointer, I/O workers), the live backends of `database` and the
+ * backends that ended; live backends of other databases (another run or test
+ * sharing the server) are left out.
+ */
+function postgresCpuSeconds(postmasterPid: number, database: string): number {
   let total = procCpuSeconds(postmasterPid);
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === postmasterPid) total += (Number(fields[11]) + Number(fields[12])) / 100;
+      if (Number(fields[1]) !== postmasterPid) continue;
+      const serves = backendDatabase(entry);
+      if (serves === undefined || serves === database) total += (Number(fields[11]) + Number(fields[12])) / 100;
     } catch {
       // gone meanwhile
     }
@@ -191,6 +208,7 @@ export async function startProcesses(options: ProcessOptions): Promise<SystemUnd
     throw error;
   }
   const clockAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const database = decodeURIComponent(new URL(options.databaseUrl).pathname.slice(1));
   const postmasterPid = options.postgresDataDir ? Number(fs.readFileSync(path.join(options.postgresDataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) : undefined;
   const pids = { ...Object.fromEntries([...children].map(([name, child]) => [name, child.pid!])), driver: process.pid };
   options.logger.info({ pids }, 'the system under test is up');
@@ -204,7 +222,7 @@ export async function startProcesses(options: ProcessOptions): Promise<SystemUnd
     cpuSeconds() {
       const cpu: Record<string, number> = {};
       for (const [name, child] of children) cpu[name] = child.pid ? procCpuSeconds(child.pid) : 0;
-      if (postmasterPid) cpu.postgres = postgresCpuSeconds(postmasterPid);
+      if (postmasterPid) cpu.postgres = postgresCpuSeconds(postmasterPid, database);
       cpu.driver = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
       return cpu;
     },
