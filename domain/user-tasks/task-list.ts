@@ -24,19 +24,6 @@ export interface TaskRow {
 /** A task shown by itself also carries its SLA state, worked out by the business clock (platform/clock.ts). */
 export type ListedTask = TaskRow & { sla: SlaState };
 
-/**
- * A task as the list shows it: of its variables only the request's tracking
- * code and service (when they are texts), its times as JSON has them. A
- * variables document holds the request's whole form; a list of 200 tasks
- * parsed every one of them to show two fields.
- */
-export interface TaskSummary {
-  job_key: string; request_id: string | null; element_id: string; name: string; form_id: string | null;
-  tracking_code: string | null; service_id: string | null;
-  candidate_groups: string[]; assignee: string | null; due_at: string | null; follow_up_at: string | null; status: string; created_at: string;
-  sla: SlaState;
-}
-
 export const slaStates = ['breached', 'near', 'ok', 'none'] as const;
 export type SlaState = typeof slaStates[number];
 
@@ -54,10 +41,20 @@ const slaSql = `case
 
 const textVariable = (name: string) => `case when jsonb_typeof(variables->'${name}') = 'string' then variables->>'${name}' end`;
 
-const summaryColumns = `job_key, request_id, element_id, name, form_id,
-  ${textVariable('trackingCode')} as tracking_code, ${textVariable('serviceId')} as service_id,
-  candidate_groups, assignee, ${iso('due_at')} as due_at, ${iso('follow_up_at')} as follow_up_at, status, ${iso('created_at')} as created_at,
-  ${slaSql} as sla`;
+/**
+ * A task as the list shows it, as JSON built by PostgreSQL in the API's
+ * shape (the Task list schema of api/routes/api/tasks): of its variables only
+ * the request's tracking code and service (when they are texts), its times
+ * as JSON has them. A variables document holds the request's whole form; a
+ * list of 200 tasks used to parse every one of them, and build 200 objects
+ * and their dates, to show two fields.
+ */
+const summaryJson = `json_build_object(
+  'jobKey', job_key, 'name', name, 'elementId', element_id, 'formId', form_id, 'requestId', request_id,
+  'trackingCode', ${textVariable('trackingCode')}, 'serviceId', ${textVariable('serviceId')},
+  'candidateGroups', candidate_groups, 'assignee', assignee,
+  'dueAt', ${iso('due_at')}, 'followUpAt', ${iso('follow_up_at')}, 'status', status, 'createdAt', ${iso('created_at')},
+  'sla', ${slaSql})::text`;
 
 /** The candidate group of a role in a district, `district-<n>:<role>`: what the diagrams and the approval router assign tasks to. */
 export const candidateGroup = (districtId: number, role: string): string => `district-${districtId}:${role}`;
@@ -94,11 +91,12 @@ export function createTaskList(db: Knex, zeebe: ZBClient) {
   /**
    * Open tasks of my groups or assigned to me (so only my district's: a
    * group is `district-<id>:<role>`), soonest due first (no due date last)
-   * or oldest first, with the number of all that match.
+   * or oldest first, with the number of all that match: the page as a JSON
+   * array of tasks (summaryJson).
    */
-  async function list(staff: StaffMember, filter: TaskFilter): Promise<{ tasks: TaskSummary[]; total: number }> {
+  async function list(staff: StaffMember, filter: TaskFilter): Promise<{ json: string; total: number }> {
     const query = db<TaskRow>('user_tasks')
-      .select(db.raw(summaryColumns), db.raw('count(*) over () as total'))
+      .select(db.raw(`${summaryJson} as task`), db.raw('count(*) over () as total'))
       .where({ status: 'open' })
       .andWhere((q) => q.whereRaw('candidate_groups && ?::text[]', [groupsOf(staff)]).orWhere({ assignee: staff.username }))
       .orderByRaw(filter.sort === 'created' ? 'created_at asc, job_key' : 'due_at asc nulls last, created_at asc, job_key')
@@ -109,10 +107,10 @@ export function createTaskList(db: Knex, zeebe: ZBClient) {
     if (filter.requestId) query.where({ request_id: filter.requestId });
     if (filter.serviceId) query.whereRaw("variables->>'serviceId' = ?", [filter.serviceId]);
     if (filter.sla?.length) query.whereRaw(`(${slaSql}) = any(?::text[])`, [filter.sla]);
-    const rows = await query as unknown as Array<TaskSummary & { total: string }>;
+    const rows = await query as unknown as Array<{ task: string; total: string }>;
     // A page past the end has no row to carry the count: ask for the first page's.
     const total = rows.length > 0 ? Number(rows[0]!.total) : filter.offset ? (await list(staff, { ...filter, offset: 0, limit: 1 })).total : 0;
-    return { tasks: rows.map(({ total: _total, ...task }) => task), total };
+    return { json: `[${rows.map((row) => row.task).join(',')}]`, total };
   }
 
   return {

@@ -81,6 +81,9 @@ t.test('task list', async (t) => {
     t.equal(detail.forms[0].id, 'task-approval');
     t.equal(detail.forms[0].components[1].label, 'تصمیم', 'the repository\'s form, as no analyst has deployed another');
     t.match(detail.request, { trackingCode: filed.trackingCode, form: { treeCount: 3 }, documents: [], timeline: [{ kind: 'submitted' }] });
+    const { variables: _variables, forms: _forms, request: _request, ...shown } = detail;
+    const listed = (await app.inject({ url: '/api/tasks', headers: clerk })).json();
+    t.same(listed, [shown], 'the list (JSON built by PostgreSQL) shows the task as the detail (built by the API) does, field for field');
   });
 
   await t.test('claim, hand back, complete with the form validated', async (t) => {
