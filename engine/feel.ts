@@ -56,8 +56,24 @@ function body(expression: string): string {
   return expression.trimStart().slice(1);
 }
 
-/** Syntax problem of an expression or unary test, for deploy-time validation; null when fine. */
+/**
+ * Syntax problem of an expression or unary test, for deploy-time validation;
+ * null when fine. Known per text: the diagrams repeat the same few dozen
+ * expressions thousands of times (=requestId in every call of a shared step).
+ */
 export function syntaxProblem(expression: string, kind: 'expression' | 'unary' = 'expression'): string | null {
+  const key = `${kind}:${expression}`;
+  let problem = syntaxProblems.get(key);
+  if (problem === undefined) {
+    problem = parsedProblem(expression, kind);
+    if (syntaxProblems.size >= 10_000) syntaxProblems.clear();
+    syntaxProblems.set(key, problem);
+  }
+  return problem;
+}
+const syntaxProblems = new Map<string, string | null>();
+
+function parsedProblem(expression: string, kind: 'expression' | 'unary'): string | null {
   if (expression.length > maxExpressionLength) {
     return `the expression '${shorten(expression)}' is ${expression.length} characters long; the engine accepts at most ${maxExpressionLength}`;
   }

@@ -192,13 +192,15 @@ function userTaskOf(el: El): UserTaskDefinition {
   return definition;
 }
 
+/** One moddle for every parse: building its type registry was a third of parsing a diagram; each fromXML reads with its own reader. */
+const moddle = new BpmnModdle({ zeebe: zeebeSchema });
+
 /**
  * Parses and compiles a BPMN file, and says what in it the engine would not
  * run as Zeebe does (model/unsupported.ts). `refuseUnsupported` (deploy) makes
  * that a ModelError; stored resources are loaded without it.
  */
 export async function parseBpmn(xml: string, options: { refuseUnsupported?: boolean } = {}): Promise<{ definitions: El; processes: ProcessModel[]; unsupported: string | null }> {
-  const moddle = new BpmnModdle({ zeebe: zeebeSchema });
   let parsed;
   try {
     parsed = await moddle.fromXML(xml, 'bpmn:Definitions');
