@@ -101,19 +101,15 @@ class Parser {
   }
 
   private disjunction(): Compiled {
-    let left = this.conjunction();
-    while (this.isWord('or')) {
-      this.at++;
-      left = { kind: 'or', left, right: this.conjunction() };
-    }
-    return left;
+    return this.logical('or', () => this.logical('and', () => this.comparison()));
   }
 
-  private conjunction(): Compiled {
-    let left = this.comparison();
-    while (this.isWord('and')) {
+  /** `operand (word operand)*`, grouped from the left. */
+  private logical(word: 'and' | 'or', operand: () => Compiled): Compiled {
+    let left = operand();
+    while (this.isWord(word)) {
       this.at++;
-      left = { kind: 'and', left, right: this.comparison() };
+      left = { kind: word, left, right: operand() };
     }
     return left;
   }
