@@ -38,12 +38,18 @@ export function queueChartSvg(report: SimulationReport): string {
   }
   const from = Date.parse(series.from);
   const every = Math.max(1, Math.ceil(series.days.length / 8));
+  let freeRightOf = Infinity;
   series.days.forEach((day, index) => {
     if (index % every !== 0) return;
     const start = DateTime.fromISO(day, { zone: IRAN_TIME_ZONE }).toMillis();
     const at = Math.max(0, (start - from) / (series.stepHours * 3_600_000));
-    const centre = Math.min(width - right - 40, Math.max(left + 40, x(at)));
-    parts.push(`<text x="${centre}" y="${height - bottom + 20}" direction="rtl" text-anchor="middle" font-size="12" fill="#0b0c0c">${escape(jalaliDate(new Date(start)))}</text>`);
+    // Centred under its day, but held inside the plot at either end (in right-to-left text, start is the right end).
+    const [position, anchor] = x(at) > width - right - 40 ? [width - right, 'start'] : x(at) < left + 40 ? [left, 'end'] : [x(at), 'middle'];
+    // A label (about 80 px) that would run into the one to its right is left out.
+    const leftEdge = anchor === 'start' ? position - 80 : anchor === 'end' ? position : position - 40;
+    if (leftEdge + 86 > freeRightOf) return;
+    freeRightOf = leftEdge;
+    parts.push(`<text x="${position}" y="${height - bottom + 20}" direction="rtl" text-anchor="${anchor}" font-size="12" fill="#0b0c0c">${escape(jalaliDate(new Date(start)))}</text>`);
   });
   lines.forEach((line, index) => {
     const path = line.open.map((value, sample) => `${sample === 0 ? 'M' : 'L'}${x(sample).toFixed(1)} ${y(value).toFixed(1)}`).join(' ');
