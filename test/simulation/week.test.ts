@@ -76,6 +76,11 @@ t.test('a simulated week, with eight inspectors and with one', async (t) => {
       t.same(report.unexpected, [], 'no answer surprised the simulation');
       t.ok((report.events['appointment:attended'] ?? 0) + (report.events['appointment:missed'] ?? 0) > 0, 'citizens came (or not) to appointments and the counter recorded it');
       t.ok((report.events['payment:paid'] ?? 0) > 0, 'citizens paid at the bank\'s page');
+      const days = report.run.days ?? [];
+      t.same(days.map((day) => day.day), ['2027-01-07', '2027-01-08', '2027-01-09', '2027-01-10', '2027-01-11', '2027-01-12', '2027-01-13'],
+        'the load test has a row for each simulated day, the run\'s last step (midnight) in the last');
+      t.equal(days.reduce((sum, day) => sum + day.filed, 0), ledger.filed, 'and the days\' requests add up to all filed');
+      t.ok(days.every((day) => day.residentMegabytes.all! > 0 && day.cpuSeconds.all! >= 0), 'each with its CPU and resident memory');
     });
   }
 
