@@ -12,6 +12,19 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 export interface TaskForm { id: string; form: FormDefinition; validate: ValidateFunction }
 
 /**
+ * The schema of the form version saved in the modeler whose engine key is the
+ * task's form key (null when there is none, as for every form deployed from
+ * the repository's files), as a column of a query over user_tasks: so a
+ * statement that reads the task reads this too.
+ */
+export const savedFormSchemaSql = `(select schema from form_versions
+  where form_versions.form_id = user_tasks.form_id and form_versions.form_key = user_tasks.form_key
+  order by version desc limit 1)`;
+
+/** A task's form fields; `saved_form_schema` when its query already looked the form key up (savedFormSchemaSql). */
+export interface TaskFormRef { form_id: string | null; form_key: string | null; saved_form_schema?: string | null }
+
+/**
  * The form a task is completed with, from the form id the worker stored.
  * When the engine linked a form version an analyst deployed from the modeler
  * (the job's form key is that version's), that version; otherwise the file
@@ -25,18 +38,21 @@ export function createFormResolver(db: Knex) {
     if (!compiled.has(cacheKey)) compiled.set(cacheKey, { id, form, validate: ajv.compile(formToJsonSchema(form, { additionalProperties: true })) });
     return compiled.get(cacheKey)!;
   };
-  const saved = async (formId: string, formKey: string | null) => {
-    const query = db('form_versions').where({ form_id: formId }).whereNotNull('form_key');
+  const saved = async (via: Knex, formId: string, formKey: string | null) => {
+    const query = via('form_versions').where({ form_id: formId }).whereNotNull('form_key');
     if (formKey) query.andWhere({ form_key: formKey });
     return await query.orderBy('version', 'desc').first('form_key', 'schema') as { form_key: string; schema: string } | undefined;
   };
-  return async (task: { form_id: string | null; form_key: string | null }): Promise<TaskForm[]> => {
+  /** `via` is the transaction the caller holds, if any, so a lookup does not wait for a second connection. */
+  return async (task: TaskFormRef, via: Knex = db): Promise<TaskForm[]> => {
     const id = task.form_id;
     if (!id) return [];
-    const deployed = task.form_key ? await saved(id, task.form_key) : undefined;
+    const deployed = !task.form_key ? undefined
+      : task.saved_form_schema !== undefined ? (task.saved_form_schema === null ? undefined : { form_key: task.form_key, schema: task.saved_form_schema })
+      : await saved(via, id, task.form_key);
     if (deployed) return [compile(`saved:${deployed.form_key}`, id, JSON.parse(deployed.schema) as FormDefinition)];
     if (listFormIds().includes(id)) return [compile(`file:${id}`, id, readForm(id))];
-    const newest = await saved(id, null);
+    const newest = await saved(via, id, null);
     return newest ? [compile(`saved:${newest.form_key}`, id, JSON.parse(newest.schema) as FormDefinition)] : [];
   };
 }

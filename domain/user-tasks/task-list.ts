@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { ZBClient } from 'zeebe-node';
 import { isoTimestamp as iso } from '../../platform/prepared-statements.ts';
 import { ApiProblem, fieldErrors } from '../../platform/problem.ts';
-import { completeUserTask, TaskNotOpen } from './completion.ts';
+import { completeUserTask, TaskNotOpen, type CompletionCheck } from './completion.ts';
 import { createFormResolver } from './forms.ts';
 
 /** Who works the list: a staff member's username, role and district (none for city-wide staff). */
@@ -68,15 +68,19 @@ export interface TaskFilter {
 
 const notFound = () => new ApiProblem(404, 'unknown-task', 'There is no such task in your groups.', 'چنین کاری در کارتابل شما نیست.');
 
+/** Whether a staff member may see a task: one of their groups is a candidate, or it is theirs. */
+const maySee = (task: { assignee: string | null; candidate_groups: string[] }, staff: StaffMember): boolean => {
+  const groups = groupsOf(staff);
+  return task.assignee === staff.username || task.candidate_groups.some((group) => groups.includes(group));
+};
+
 export function createTaskList(db: Knex, zeebe: ZBClient) {
   const formsOf = createFormResolver(db);
 
   /** The task if the staff member may see it: one of their groups is a candidate, or it is theirs. */
   async function visible(jobKey: string, staff: StaffMember): Promise<ListedTask> {
     const task = await db<TaskRow>('user_tasks').where({ job_key: jobKey }).first('*', db.raw(`${slaSql} as sla`)) as ListedTask | undefined;
-    if (!task) throw notFound();
-    const groups = groupsOf(staff);
-    if (task.assignee !== staff.username && !task.candidate_groups.some((group) => groups.includes(group))) throw notFound();
+    if (!task || !maySee(task, staff)) throw notFound();
     return task;
   }
 
@@ -151,18 +155,25 @@ export function createTaskList(db: Knex, zeebe: ZBClient) {
       return released;
     },
 
+    /**
+     * Completes a task I hold with its form's data. Who may (404 when I may
+     * not see it, 409 when it is not mine) and the form are decided on the row
+     * the completion locks, read once: one statement besides the update.
+     */
     async complete(jobKey: string, staff: StaffMember, variables: Record<string, unknown>): Promise<void> {
-      const task = await visible(jobKey, staff);
-      if (task.assignee !== staff.username) {
-        throw new ApiProblem(409, 'claim-first', 'Claim the task before completing it.', 'ابتدا این کار را بردارید.');
-      }
-      const forms = await formsOf(task);
-      if (forms.length > 0 && !forms.some((form) => form.validate(variables))) {
-        throw new ApiProblem(400, 'invalid-input', 'Some fields of the task form are not valid.', 'برخی از موردهای فرم درست پر نشده‌اند.',
-          fieldErrors(forms[0]!.validate.errors as never, '/body/variables'));
-      }
+      const check: CompletionCheck = async (task, trx) => {
+        if (!task || !maySee(task, staff)) throw notFound();
+        if (task.assignee !== staff.username) {
+          throw new ApiProblem(409, 'claim-first', 'Claim the task before completing it.', 'ابتدا این کار را بردارید.');
+        }
+        const forms = await formsOf(task, trx);
+        if (forms.length > 0 && !forms.some((form) => form.validate(variables))) {
+          throw new ApiProblem(400, 'invalid-input', 'Some fields of the task form are not valid.', 'برخی از موردهای فرم درست پر نشده‌اند.',
+            fieldErrors(forms[0]!.validate.errors as never, '/body/variables'));
+        }
+      };
       try {
-        await completeUserTask({ db, zeebe }, { jobKey, variables, completedBy: staff.username });
+        await completeUserTask({ db, zeebe }, { jobKey, variables, completedBy: staff.username }, check);
       } catch (error) {
         if (error instanceof TaskNotOpen) throw new ApiProblem(409, 'task-closed', 'The task is closed.', 'این کار بسته شده است.');
         throw error;

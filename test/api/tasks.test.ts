@@ -113,6 +113,10 @@ t.test('task list', async (t) => {
     t.equal((await app.inject({ method: 'POST', url: `${base}/unclaim`, headers: manager })).json().assignee, null, 'but frees one a clerk holds');
     await app.inject({ method: 'POST', url: `${base}/claim`, headers: clerk });
 
+    for (const [outsider, who] of [[inspector, 'another role'], [clerk5, 'another district']] as const) {
+      t.equal((await complete(outsider, { approvalDecision: 'approve' })).statusCode, 404, `${who} may not complete it`);
+    }
+    t.equal((await complete(colleague, { approvalDecision: 'approve' })).statusCode, 409, 'nor a colleague who does not hold it');
     const invalid = await complete(clerk, { approvalDecision: 'return' });
     t.equal(invalid.statusCode, 400);
     t.equal(invalid.json().errors[0].path, '/body/variables/approvalReason');
@@ -121,7 +125,9 @@ t.test('task list', async (t) => {
     t.equal(done.statusCode, 200, done.body);
     const next = await eventually('the next step', () => after.find((v) => v.requestId === filed.id));
     t.match(next, { approvalDecision: 'return', approvalReason: 'نقشه پیوست نشده است' });
-    t.match(await db('user_tasks').where({ job_key: task.job_key }).first(), { status: 'completed', completed_by: 'clerk-12' });
+    t.match(await db('user_tasks').where({ job_key: task.job_key }).first(), {
+      status: 'completed', completed_by: 'clerk-12', variables: { requestId: filed.id, approvalDecision: 'return' },
+    }, 'the form\'s variables merged into the task\'s');
     t.equal((await complete(clerk, { approvalDecision: 'approve' })).statusCode, 409, 'once');
     t.same((await app.inject({ url: '/api/tasks', headers: clerk })).json(), [], 'gone from the list');
   });
