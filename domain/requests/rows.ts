@@ -31,6 +31,11 @@ export async function findRequest(db: Knex, requestId: string): Promise<RequestR
   return db<RequestRow>('requests').where({ id: requestId }).first();
 }
 
+/** Only the named columns of a request: a step that needs its district or service does not read (and parse) its form. */
+export async function findRequestColumns<C extends keyof RequestRow>(db: Knex, requestId: string, columns: readonly C[]): Promise<Pick<RequestRow, C> | undefined> {
+  return await db('requests').where({ id: requestId }).first(columns as readonly string[]) as Pick<RequestRow, C> | undefined;
+}
+
 export async function requestByTrackingCode(db: Knex, trackingCode: string): Promise<RequestRow | undefined> {
   return db<RequestRow>('requests').where({ tracking_code: trackingCode }).first();
 }

@@ -30,7 +30,7 @@ function bookedOutputs(appointment: AppointmentRow, now: Date) {
 export function createAppointmentHandlers({ db, logger, now = clock.now, leadMinutes = 60 }: AppointmentDeps) {
   return {
     async book(job: JobInput): Promise<JobOutcome> {
-      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const request = await findRequestOrFail(db, required(job, 'requestId'), ['district_id']);
       const districtId = Number(job.variables.districtId ?? request.district_id);
       const outcome = await bookEarliest({ db, now, leadMinutes }, { requestId: request.id, districtId, businessKey: businessKey(job) });
       if (outcome.kind === 'no-office') throw new PermanentFault(`district ${districtId} has no office for appointments`);
@@ -40,7 +40,7 @@ export function createAppointmentHandlers({ db, logger, now = clock.now, leadMin
     },
 
     async remind(job: JobInput): Promise<JobOutcome> {
-      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const request = await findRequestOrFail(db, required(job, 'requestId'), ['tracking_code', 'service_id', 'citizen_id']);
       const appointmentId = required<string>(job, 'appointmentId');
       const reminded = await queueReminder({ db, now }, request, appointmentId, businessKey(job, 'sms'));
       if (reminded === 'unknown') throw new PermanentFault(`appointment ${appointmentId} of request ${request.id} does not exist`);

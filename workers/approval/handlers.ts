@@ -14,7 +14,7 @@ export interface ApprovalDeps {
 export function createApprovalHandlers({ db }: ApprovalDeps) {
   return {
     async route(job: JobInput): Promise<JobOutcome> {
-      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const request = await findRequestOrFail(db, required(job, 'requestId'), ['service_id', 'district_id']);
       const service = serviceOfJob(job, request);
       if (!service.approver) throw new PermanentFault(`service "${service.id}" names no approver; its diagram should have no approval step`);
       const districtId = Number(job.variables.districtId ?? request.district_id);

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { issueCertificate } from '../../domain/certificates/issue.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { businessKey, complete, PermanentFault, required, type JobInput, type JobOutcome } from '../job.ts';
-import { findRequestOrFail, serviceOfJob } from '../request/queries.ts';
+import { findRequestOrFail, formUnlessCarried, serviceOfJob } from '../request/queries.ts';
 
 export interface CertificateDeps {
   db: Knex;
@@ -17,7 +17,7 @@ export interface CertificateDeps {
 export function createCertificateHandlers({ db, logger, publicUrl, now }: CertificateDeps) {
   return {
     async issue(job: JobInput): Promise<JobOutcome> {
-      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const request = await findRequestOrFail(db, required(job, 'requestId'), ['service_id', 'district_id', 'tracking_code', 'citizen_id', ...formUnlessCarried(job)]);
       const service = serviceOfJob(job, request);
       const districtId = Number(job.variables.districtId ?? request.district_id);
       const certificate = await issueCertificate({ db, publicUrl, ...(now ? { now } : {}) }, {

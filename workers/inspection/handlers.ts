@@ -14,7 +14,7 @@ export interface InspectionDeps {
 export function createInspectionHandlers({ db, logger }: InspectionDeps) {
   return {
     async assign(job: JobInput): Promise<JobOutcome> {
-      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const request = await findRequestOrFail(db, required(job, 'requestId'), ['district_id']);
       const districtId = Number(job.variables.districtId ?? request.district_id);
       const { visitId, inspectorUsername } = await assignInspector(db, { requestId: request.id, districtId, businessKey: businessKey(job) });
       logger.info({ visitId, inspector: inspectorUsername }, 'inspector assigned');

@@ -35,7 +35,7 @@ export function createNotificationHandlers({ db, logger, now = clock.now }: Noti
     async send(job: JobInput): Promise<JobOutcome> {
       const template = job.headers.template;
       if (!template || !isTemplateId(template)) throw new PermanentFault(`header "template" names no known template: ${JSON.stringify(template)}`);
-      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const request = await findRequestOrFail(db, required(job, 'requestId'), ['tracking_code', 'service_id']);
       const variables = job.variables;
       const context: TemplateContext = {
         trackingCode: typeof variables.trackingCode === 'string' ? variables.trackingCode : request.tracking_code,

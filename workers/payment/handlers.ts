@@ -7,7 +7,7 @@ import { chargeFee, refundPayments } from '../../domain/payments/payments.ts';
 import type { PaymentSettings } from '../../domain/payments/settings.ts';
 import { errorCodes } from '../../processes/catalogue/errors.ts';
 import { bpmnError, businessKey, complete, required, type JobInput, type JobOutcome } from '../job.ts';
-import { findRequestOrFail, serviceOfJob } from '../request/queries.ts';
+import { findRequestOrFail, formUnlessCarried, serviceOfJob } from '../request/queries.ts';
 import { feeDue } from './fee.ts';
 
 export interface PaymentDeps extends PaymentSettings {
@@ -18,7 +18,7 @@ export interface PaymentDeps extends PaymentSettings {
 export function createPaymentHandlers({ db, logger, gateway, callbackUrl }: PaymentDeps) {
   return {
     async request(job: JobInput): Promise<JobOutcome> {
-      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const request = await findRequestOrFail(db, required(job, 'requestId'), ['service_id', ...formUnlessCarried(job)]);
       const service = serviceOfJob(job, request);
       const form = (job.variables.form as Record<string, unknown> | undefined) ?? request.form;
       const amount = feeDue(service.fee, form ?? {});
@@ -33,7 +33,7 @@ export function createPaymentHandlers({ db, logger, gateway, callbackUrl }: Paym
     },
 
     async reverse(job: JobInput): Promise<JobOutcome> {
-      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const request = await findRequestOrFail(db, required(job, 'requestId'), []);
       return complete({ reversedPayments: await refundPayments({ db, gateway, logger }, request.id) });
     },
   };

@@ -25,7 +25,7 @@ export function createRequestHandlers({ db, logger, zeebe }: RequestHandlerDeps)
       if (!status || !requestStatuses.includes(status)) {
         throw new PermanentFault(`header "status" must be one of ${requestStatuses.join(', ')}; got ${JSON.stringify(status)}`);
       }
-      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const request = await findRequestOrFail(db, required(job, 'requestId'), ['service_id', 'process_instance_key']);
       if (job.bpmnProcessId === request.service_id && !(await isTheInstance(db, request, job.processInstanceKey))) {
         logger.warn({ requestId: request.id, instance: job.processInstanceKey }, 'a second instance of this request: cancelling it before it does anything');
         await zeebe.cancelProcessInstance(job.processInstanceKey);
@@ -47,7 +47,7 @@ export function createRequestHandlers({ db, logger, zeebe }: RequestHandlerDeps)
       if (!outcome || !requestOutcomes.includes(outcome)) {
         throw new PermanentFault(`"outcome" must be one of ${requestOutcomes.join(', ')}; got ${JSON.stringify(outcome)}`);
       }
-      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const request = await findRequestOrFail(db, required(job, 'requestId'), []);
       await closeRequest(db, { requestId: request.id, outcome, elementId: job.elementId, dedupeKey: businessKey(job) });
       return complete();
     },

@@ -15,7 +15,7 @@ export interface SlaDeps {
 export function createSlaHandlers({ db }: SlaDeps) {
   return {
     async dueDate(job: JobInput): Promise<JobOutcome> {
-      const request = await findRequestOrFail(db, required(job, 'requestId'));
+      const request = await findRequestOrFail(db, required(job, 'requestId'), ['service_id', 'created_at']);
       const service = serviceOfJob(job, request);
       const due = await recordDueDate(db, request, service.slaWorkingDays);
       return complete({ dueDate: due.toISOString() });
