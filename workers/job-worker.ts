@@ -9,9 +9,25 @@
 // the job's own retries and no back-off: the job is activatable again at once
 // and no retry is spent. Handlers are idempotent, so a handed-back job whose
 // handler still finishes later does no harm.
+//
+// zeebe-node asks for jobs on a fixed tick (pollInterval, 300 ms unless
+// told): after a long poll that brought jobs, or while its handlers are
+// busy, the next request waits for the tick. Each job of a request's process
+// waited up to 300 ms for its worker to ask again, and a type with more than
+// a batch waiting (request.status at the end of a busy day) was served one
+// batch a tick. A worker started here asks every 50 ms: a job waits at most
+// that long, and the jobs arriving meanwhile still come in one batch.
+// Measured on three simulated days of district 12 (npm run simulate): the
+// 300 ms tick took 76 s of wall time, 50 ms 57 s; 20 and 100 ms were no
+// faster. Asking again at once after every answer, as Zeebe's Java worker
+// does, mostly brought one job per request, and took 18% more CPU per filed
+// request than the 50 ms tick for no gain in wall time (62 s).
 import type { ZBClient, ZBWorkerTaskHandler } from 'zeebe-node';
 import type { Logger } from '../platform/logger.ts';
 import { jobEnded } from './metrics.ts';
+
+/** How often a worker with room for more jobs asks for them when no long poll is open (see above). */
+const pollIntervalMs = 50;
 
 export interface JobWorkerOptions {
   taskType: string;
@@ -52,6 +68,7 @@ export function startJobWorker(zeebe: ZBClient, logger: Logger, options: JobWork
     taskType: options.taskType,
     timeout: options.timeout,
     maxJobsToActivate: options.maxJobsToActivate,
+    pollInterval: pollIntervalMs,
     taskHandler: async (job, zbWorker) => {
       const entry = { key: job.key, type: job.type, retries: job.retries };
       held.add(entry);
