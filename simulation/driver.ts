@@ -86,7 +86,11 @@ export async function simulate(options: SimulationOptions): Promise<SimulationOu
   const { system, model, district, logger } = options;
   const { db } = system;
   const step = options.step ?? { atWork: 3, offWork: 15, max: 30 };
-  const pace = options.pace ?? { budgetMs: 25, highWater: 200 };
+  // 10 ms: the system has work in flight after nearly every step anyway, and
+  // it goes on with it while the driver files and decides the next step's.
+  // Three simulated days took 57 s at 25 ms, 50 s at 10 ms and 54 s at 5 ms,
+  // with the same SLA and time-to-close figures.
+  const pace = options.pace ?? { budgetMs: 10, highWater: 200 };
   const settle = options.settle ?? settleByEngineState(db);
   const random = createRandom(options.seed);
   const from = DateTime.fromISO(options.startDay, { zone: IRAN_TIME_ZONE }).startOf('day').toMillis();
